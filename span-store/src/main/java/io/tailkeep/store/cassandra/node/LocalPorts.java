@@ -1,0 +1,50 @@
+package io.tailkeep.store.cassandra.node;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Claims the node's ports on the loopback address. Port 0 becomes a port the OS hands out; a fixed port must be
+ * free now, so a clash is reported by setting name instead of as a bind error deep in Cassandra's log. Sockets
+ * stay bound until {@link #close()}, so ports claimed together are distinct.
+ */
+final class LocalPorts implements Closeable {
+
+  private final List<ServerSocket> held = new ArrayList<>();
+
+  int claim(String setting, int requested) throws IOException {
+    ServerSocket socket = new ServerSocket();
+    try {
+      socket.bind(new InetSocketAddress(CassandraNode.HOST, requested));
+    } catch (BindException e) {
+      socket.close();
+      throw new IOException(
+          setting + " " + requested + " on " + CassandraNode.HOST + " is already in use", e);
+    }
+    held.add(socket);
+    return socket.getLocalPort();
+  }
+
+  /** True if nothing listens on the port, i.e. it could be bound right now. */
+  static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(CassandraNode.HOST, port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (ServerSocket socket : held) {
+      socket.close();
+    }
+    held.clear();
+  }
+}

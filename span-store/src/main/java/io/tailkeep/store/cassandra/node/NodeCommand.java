@@ -1,0 +1,69 @@
+package io.tailkeep.store.cassandra.node;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The command line of the Cassandra child JVM. */
+final class NodeCommand {
+
+  /**
+   * The JPMS flags from Cassandra 5.0's conf/jvm17-server.options: the server reaches into JDK internals
+   * (Unsafe, direct buffers, JMX, jamm's object sizing) and fails or degrades without them.
+   */
+  static final List<String> JDK17_FLAGS = List.of(
+      "-Djdk.attach.allowAttachSelf=true",
+      "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+      "--add-exports", "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+      "--add-exports", "java.rmi/sun.rmi.registry=ALL-UNNAMED",
+      "--add-exports", "java.rmi/sun.rmi.server=ALL-UNNAMED",
+      "--add-exports", "java.sql/java.sql=ALL-UNNAMED",
+      "--add-exports", "java.base/java.lang.ref=ALL-UNNAMED",
+      "--add-exports", "jdk.unsupported/sun.misc=ALL-UNNAMED",
+      "--add-exports", "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+      "--add-exports", "jdk.attach/sun.tools.attach=ALL-UNNAMED",
+      "--add-opens", "java.base/java.lang.module=ALL-UNNAMED",
+      "--add-opens", "java.base/jdk.internal.loader=ALL-UNNAMED",
+      "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-opens", "java.base/jdk.internal.reflect=ALL-UNNAMED",
+      "--add-opens", "java.base/jdk.internal.math=ALL-UNNAMED",
+      "--add-opens", "java.base/jdk.internal.module=ALL-UNNAMED",
+      "--add-opens", "java.base/jdk.internal.util.jar=ALL-UNNAMED",
+      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens", "java.base/java.io=ALL-UNNAMED",
+      "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
+      "--add-opens", "jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+      "--add-opens", "java.base/java.util=ALL-UNNAMED",
+      // Netty settings the same file sets for Java 17.
+      "-Dio.netty.tryReflectionSetAccessible=true",
+      "-Dio.netty.allocator.useCacheForAllThreads=true",
+      "-Dio.netty.allocator.maxOrder=11");
+
+  private NodeCommand() {}
+
+  static List<String> of(Path serverLib, NodeLayout layout, String maxHeap, int jmxPort) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xms" + maxHeap);
+    command.add("-Xmx" + maxHeap);
+    command.add("-XX:+UseG1GC");
+    command.addAll(JDK17_FLAGS);
+    command.add("-Dcassandra-foreground=yes");
+    command.add("-Dcassandra.config=" + layout.cassandraYaml().toUri());
+    command.add("-Dcassandra.storagedir=" + layout.workDirectory());
+    command.add("-Dcassandra.logdir=" + layout.logs());
+    command.add("-Dcassandra.jmx.local.port=" + jmxPort);
+    command.add("-Dlogback.configurationFile=" + layout.logbackXml());
+    // A single node has no peers to wait for; these waits only delay start-up.
+    command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+    command.add("-Dcassandra.ring_delay_ms=1000");
+    command.add("-cp");
+    // The server's jars first, so nothing beside the wrapper can shadow them.
+    command.add(serverLib.resolve("*") + File.pathSeparator + ServerClasspath.wrapperLocation());
+    command.add(CassandraWithParentWatch.class.getName());
+    return command;
+  }
+}
