@@ -1,0 +1,114 @@
+package io.tailkeep.store.cassandra;
+
+import io.tailkeep.store.Operation;
+import io.tailkeep.store.SpanReader;
+import io.tailkeep.store.Trace;
+import io.tailkeep.store.TraceId;
+import io.tailkeep.store.TraceQuery;
+import io.tailkeep.store.TraceSummary;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+final class CassandraSpanReader implements SpanReader {
+  private final Statements statements;
+  private final TraceSearch search;
+  private final TagPolicy tagPolicy;
+  private final Executor searchExecutor;
+  private final Clock clock;
+  private final Duration indexTtl;
+
+  CassandraSpanReader(
+      Statements statements,
+      TraceSearch search,
+      TagPolicy tagPolicy,
+      Executor searchExecutor,
+      Clock clock,
+      Duration indexTtl) {
+    this.statements = statements;
+    this.search = search;
+    this.tagPolicy = tagPolicy;
+    this.searchExecutor = searchExecutor;
+    this.clock = clock;
+    this.indexTtl = indexTtl;
+  }
+
+  @Override
+  public CompletionStage<Optional<Trace>> getTrace(TraceId traceId) {
+    Objects.requireNonNull(traceId, "traceId");
+    return statements
+        .selectSpans
+        .execute(ByteBuffer.wrap(traceId.toBytes()))
+        .thenApply(spans -> spans.isEmpty() ? Optional.empty() : Optional.of(new Trace(traceId, spans)));
+  }
+
+  @Override
+  public CompletionStage<List<TraceSummary>> findTraces(TraceQuery query) {
+    Objects.requireNonNull(query, "query");
+    for (Map.Entry<String, String> tag : query.tags().entrySet()) {
+      if (!tagPolicy.indexes(tag.getKey())) {
+        throw new IllegalArgumentException(
+            "tags: key '" + tag.getKey() + "' is not indexed; indexed keys are "
+                + tagPolicy.keys().stream().sorted().toList());
+      }
+      if (tag.getValue().length() > tagPolicy.maxValueLength()) {
+        throw new IllegalArgumentException(
+            "tags: value of '" + tag.getKey() + "' is longer than "
+                + tagPolicy.maxValueLength() + " characters, the longest indexed");
+      }
+    }
+    // Index rows older than the index TTL are gone; no need to read their buckets.
+    long earliest = epochNanos(clock.instant().minus(indexTtl));
+    return CompletableFuture.supplyAsync(() -> search.run(query, earliest), searchExecutor);
+  }
+
+  @Override
+  public CompletionStage<List<TraceSummary>> getSummaries(Collection<TraceId> traceIds) {
+    List<CompletableFuture<Optional<StoredSummary>>> reads = new ArrayList<>();
+    for (TraceId traceId : List.copyOf(traceIds)) {
+      reads.add(statements.selectSummary.execute(traceId).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done ->
+                reads.stream()
+                    .map(CompletableFuture::join)
+                    .flatMap(Optional::stream)
+                    .map(StoredSummary::toSummary)
+                    .toList());
+  }
+
+  @Override
+  public CompletionStage<List<String>> getServices() {
+    return statements.selectServiceNames.execute().thenApply(names -> names.stream().sorted().toList());
+  }
+
+  @Override
+  public CompletionStage<List<Operation>> getOperations(String service) {
+    if (service == null || service.isBlank()) {
+      throw new IllegalArgumentException("service must not be blank");
+    }
+    return statements
+        .selectOperationNames
+        .execute(service)
+        .thenApply(
+            ops ->
+                ops.stream()
+                    .sorted(Comparator.comparing(Operation::name).thenComparing(Operation::kind))
+                    .toList());
+  }
+
+  private static long epochNanos(java.time.Instant instant) {
+    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+  }
+}

@@ -1,0 +1,116 @@
+package io.tailkeep.store.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.tailkeep.store.SpanReader;
+import io.tailkeep.store.SpanStore;
+import io.tailkeep.store.SpanWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The span store on Apache Cassandra. Made by {@link CassandraStorage#open()}. */
+public final class CassandraSpanStore implements SpanStore {
+  private final CqlSession session;
+  private final CassandraSpanWriter writer;
+  private final CassandraSpanReader reader;
+  private final ExecutorService searchExecutor;
+  private final InFlightLimiter limiter;
+
+  private CassandraSpanStore(CqlSession session, CassandraStorage storage) {
+    this.session = session;
+    Statements statements = new Statements(session, storage.keyspace);
+    TagPolicy tagPolicy = new TagPolicy(storage.indexedTagKeys, storage.maxTagValueLength);
+    TimeBuckets buckets = new TimeBuckets(storage.bucketSize);
+    this.limiter = new InFlightLimiter(storage.maxInFlight);
+    // Names are rewritten well before their TTL runs out.
+    NameCache names = new NameCache(storage.indexTtl.toNanos() / 4, System::nanoTime);
+    this.writer =
+        new CassandraSpanWriter(
+            statements,
+            limiter,
+            names,
+            tagPolicy,
+            buckets,
+            (int) storage.spanTtl.toSeconds(),
+            (int) storage.indexTtl.toSeconds());
+    this.searchExecutor = Executors.newFixedThreadPool(4, daemonThreads("tailkeep-search-"));
+    this.reader =
+        new CassandraSpanReader(
+            statements,
+            new TraceSearch(statements, buckets),
+            tagPolicy,
+            searchExecutor,
+            Clock.systemUTC(),
+            storage.indexTtl);
+  }
+
+  static CassandraSpanStore open(CassandraStorage storage) {
+    CqlSessionBuilder builder =
+        CqlSession.builder()
+            .addContactPoints(storage.contactPoints)
+            .withLocalDatacenter(storage.localDatacenter)
+            .withConfigLoader(
+                DriverConfigLoader.programmaticBuilder()
+                    .withString(DefaultDriverOption.REQUEST_CONSISTENCY, storage.consistency)
+                    .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+                    .withDuration(
+                        DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+                    .withDuration(
+                        DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT,
+                        Duration.ofSeconds(30))
+                    .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, 1_000)
+                    .build());
+    if (storage.username != null) {
+      builder.withAuthCredentials(storage.username, storage.password);
+    }
+    CqlSession session = builder.build();
+    try {
+      if (storage.createSchema) {
+        Schema.ensure(session, storage);
+      }
+      return new CassandraSpanStore(session, storage);
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public SpanWriter writer() {
+    return writer;
+  }
+
+  @Override
+  public SpanReader reader() {
+    return reader;
+  }
+
+  /** CQL requests in flight now, and waiting for a slot: for metrics and tests. */
+  public int requestsInFlight() {
+    return limiter.inFlight();
+  }
+
+  public int requestsWaiting() {
+    return limiter.waiting();
+  }
+
+  @Override
+  public void close() {
+    searchExecutor.shutdownNow();
+    session.close();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,120 @@
+package io.tailkeep.store.cassandra;
+
+import io.tailkeep.store.SpanBatch;
+import io.tailkeep.store.SpanWriter;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * Writes a batch as independent idempotent inserts: the spans, one summary chunk, and the index
+ * entries of the chunk, each bounded by the in-flight limiter.
+ */
+final class CassandraSpanWriter implements SpanWriter {
+  private final InsertSpan insertSpan;
+  private final UpdateTraceSummary updateSummary;
+  private final InsertTraceByStart insertByStart;
+  private final InsertTraceByDuration insertByDuration;
+  private final InsertTraceByTag insertByTag;
+  private final InsertServiceName insertServiceName;
+  private final InsertOperationName insertOperationName;
+  private final InFlightLimiter limiter;
+  private final NameCache names;
+  private final TagPolicy tagPolicy;
+  private final TimeBuckets buckets;
+  private final int spanTtl;
+  private final int indexTtl;
+
+  CassandraSpanWriter(
+      Statements statements,
+      InFlightLimiter limiter,
+      NameCache names,
+      TagPolicy tagPolicy,
+      TimeBuckets buckets,
+      int spanTtlSeconds,
+      int indexTtlSeconds) {
+    this.insertSpan = statements.insertSpan;
+    this.updateSummary = statements.updateSummary;
+    this.insertByStart = statements.insertByStart;
+    this.insertByDuration = statements.insertByDuration;
+    this.insertByTag = statements.insertByTag;
+    this.insertServiceName = statements.insertServiceName;
+    this.insertOperationName = statements.insertOperationName;
+    this.limiter = limiter;
+    this.names = names;
+    this.tagPolicy = tagPolicy;
+    this.buckets = buckets;
+    this.spanTtl = spanTtlSeconds;
+    this.indexTtl = indexTtlSeconds;
+  }
+
+  @Override
+  public CompletionStage<Void> write(SpanBatch batch) {
+    TraceChunk chunk = new TraceChunk(batch, tagPolicy);
+    ByteBuffer traceId = ByteBuffer.wrap(batch.traceId().toBytes());
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+
+    for (TraceChunk.EncodedSpan span : chunk.spans) {
+      writes.add(limited(() -> insertSpan.execute(traceId, span, spanTtl)));
+    }
+    writes.add(limited(() -> updateSummary.execute(traceId, chunk, batch.sampling(), spanTtl)));
+
+    long bucket = buckets.bucketOf(chunk.startNanos);
+    long start = chunk.startNanos;
+    long duration = chunk.durationNanos();
+    for (String service : chunk.services) {
+      writes.add(limited(() -> insertByStart.execute(service, "", bucket, start, traceId, indexTtl)));
+      writes.add(
+          limited(
+              () -> insertByDuration.execute(service, "", bucket, duration, traceId, start, indexTtl)));
+      if (names.shouldWrite(service)) {
+        writes.add(forgetOnFailure(service, limited(() -> insertServiceName.execute(service, indexTtl))));
+      }
+    }
+    for (TraceChunk.ServiceOperation op : distinctNames(chunk)) {
+      String service = op.service();
+      String name = op.operation();
+      writes.add(limited(() -> insertByStart.execute(service, name, bucket, start, traceId, indexTtl)));
+      writes.add(
+          limited(
+              () -> insertByDuration.execute(service, name, bucket, duration, traceId, start, indexTtl)));
+    }
+    for (TraceChunk.ServiceOperation op : chunk.operations) {
+      if (names.shouldWrite(op)) {
+        writes.add(forgetOnFailure(op, limited(() -> insertOperationName.execute(op, indexTtl))));
+      }
+    }
+    for (TraceChunk.ServiceTag tag : chunk.tags) {
+      writes.add(limited(() -> insertByTag.execute(tag, bucket, start, traceId, indexTtl)));
+    }
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+  }
+
+  /** (service, name) pairs once each: the same name under two span kinds is one index entry. */
+  private static List<TraceChunk.ServiceOperation> distinctNames(TraceChunk chunk) {
+    List<TraceChunk.ServiceOperation> distinct = new ArrayList<>();
+    java.util.Set<List<String>> seen = new java.util.HashSet<>();
+    for (TraceChunk.ServiceOperation op : chunk.operations) {
+      if (seen.add(List.of(op.service(), op.operation()))) {
+        distinct.add(op);
+      }
+    }
+    return distinct;
+  }
+
+  private <T> CompletableFuture<T> limited(Supplier<CompletionStage<T>> request) {
+    return limiter.submit(request).toCompletableFuture();
+  }
+
+  private <T> CompletableFuture<T> forgetOnFailure(Object name, CompletableFuture<T> write) {
+    return write.whenComplete(
+        (ignored, error) -> {
+          if (error != null) {
+            names.forget(name);
+          }
+        });
+  }
+}

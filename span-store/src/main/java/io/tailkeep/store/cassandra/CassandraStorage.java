@@ -1,0 +1,228 @@
+package io.tailkeep.store.cassandra;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of the Cassandra span store. {@link Builder#build()} rejects a bad setting naming it and
+ * its value; {@link #open()} connects and creates the schema when it is absent.
+ */
+public final class CassandraStorage {
+
+  static final Duration DEFAULT_SPAN_TTL = Duration.ofDays(7);
+  static final Duration DEFAULT_BUCKET = Duration.ofHours(1);
+  static final int DEFAULT_MAX_TAG_VALUE_LENGTH = 256;
+  static final int DEFAULT_MAX_IN_FLIGHT = 256;
+  /** Tag keys indexed unless configured otherwise: the ones people search traces by. */
+  static final Set<String> DEFAULT_INDEXED_TAG_KEYS =
+      Set.of(
+          "http.route",
+          "http.request.method",
+          "http.response.status_code",
+          "url.path",
+          "rpc.service",
+          "rpc.method",
+          "db.system",
+          "messaging.system",
+          "error.type",
+          "exception.type",
+          "enduser.id",
+          "enduser.role",
+          "deployment.environment");
+
+  private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
+  private static final Duration MAX_TTL = Duration.ofDays(20 * 365); // Cassandra's own limit
+
+  final List<InetSocketAddress> contactPoints;
+  final String localDatacenter;
+  final String keyspace;
+  final Replication replication;
+  final String consistency;
+  final String username;
+  final String password;
+  final Duration spanTtl;
+  final Duration indexTtl;
+  final Duration bucketSize;
+  final Set<String> indexedTagKeys;
+  final int maxTagValueLength;
+  final int maxInFlight;
+  final boolean createSchema;
+
+  private CassandraStorage(Builder b) {
+    this.contactPoints = List.copyOf(b.contactPoints);
+    this.localDatacenter = b.localDatacenter;
+    this.keyspace = b.keyspace;
+    this.replication = b.replication;
+    this.consistency = b.consistency;
+    this.username = b.username;
+    this.password = b.password;
+    this.spanTtl = b.spanTtl;
+    this.indexTtl = b.indexTtl == null ? b.spanTtl : b.indexTtl;
+    this.bucketSize = b.bucketSize;
+    this.indexedTagKeys = Set.copyOf(b.indexedTagKeys);
+    this.maxTagValueLength = b.maxTagValueLength;
+    this.maxInFlight = b.maxInFlight;
+    this.createSchema = b.createSchema;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Connects, creates the keyspace and tables when absent, and prepares every statement. */
+  public CassandraSpanStore open() {
+    return CassandraSpanStore.open(this);
+  }
+
+  public String keyspace() {
+    return keyspace;
+  }
+
+  public Set<String> indexedTagKeys() {
+    return indexedTagKeys;
+  }
+
+  public static final class Builder {
+    private List<InetSocketAddress> contactPoints = List.of();
+    private String localDatacenter = "datacenter1";
+    private String keyspace = "tailkeep";
+    private Replication replication = Replication.simple(1);
+    private String consistency = "LOCAL_QUORUM";
+    private String username;
+    private String password;
+    private Duration spanTtl = DEFAULT_SPAN_TTL;
+    private Duration indexTtl;
+    private Duration bucketSize = DEFAULT_BUCKET;
+    private Set<String> indexedTagKeys = DEFAULT_INDEXED_TAG_KEYS;
+    private int maxTagValueLength = DEFAULT_MAX_TAG_VALUE_LENGTH;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private boolean createSchema = true;
+
+    private Builder() {}
+
+    public Builder contactPoints(List<InetSocketAddress> contactPoints) {
+      this.contactPoints = Objects.requireNonNull(contactPoints, "contactPoints");
+      return this;
+    }
+
+    public Builder localDatacenter(String localDatacenter) {
+      this.localDatacenter = localDatacenter;
+      return this;
+    }
+
+    public Builder keyspace(String keyspace) {
+      this.keyspace = keyspace;
+      return this;
+    }
+
+    public Builder replication(Replication replication) {
+      this.replication = Objects.requireNonNull(replication, "replication");
+      return this;
+    }
+
+    /** Consistency level of reads and writes, e.g. LOCAL_ONE, LOCAL_QUORUM. */
+    public Builder consistency(String consistency) {
+      this.consistency = consistency;
+      return this;
+    }
+
+    public Builder credentials(String username, String password) {
+      this.username = username;
+      this.password = password;
+      return this;
+    }
+
+    public Builder spanTtl(Duration spanTtl) {
+      this.spanTtl = spanTtl;
+      return this;
+    }
+
+    /** TTL of search index rows; defaults to the span TTL and may be shorter, never longer. */
+    public Builder indexTtl(Duration indexTtl) {
+      this.indexTtl = indexTtl;
+      return this;
+    }
+
+    /** Width of an index partition in time; fixed for the life of a keyspace. */
+    public Builder bucketSize(Duration bucketSize) {
+      this.bucketSize = bucketSize;
+      return this;
+    }
+
+    public Builder indexedTagKeys(Set<String> indexedTagKeys) {
+      this.indexedTagKeys = Objects.requireNonNull(indexedTagKeys, "indexedTagKeys");
+      return this;
+    }
+
+    public Builder maxTagValueLength(int maxTagValueLength) {
+      this.maxTagValueLength = maxTagValueLength;
+      return this;
+    }
+
+    /** Most CQL requests this store has in flight at once; the rest wait their turn. */
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    public Builder createSchema(boolean createSchema) {
+      this.createSchema = createSchema;
+      return this;
+    }
+
+    public CassandraStorage build() {
+      if (contactPoints.isEmpty()) {
+        throw new IllegalArgumentException("contactPoints must name at least one host:port");
+      }
+      require(localDatacenter != null && !localDatacenter.isBlank(), "localDatacenter", localDatacenter);
+      require(keyspace != null && KEYSPACE.matcher(keyspace).matches(), "keyspace", keyspace);
+      require(
+          consistency != null && consistency.matches("[A-Z_]+") && isConsistency(consistency),
+          "consistency",
+          consistency);
+      require((username == null) == (password == null), "credentials", "username without password");
+      requireDuration("spanTtl", spanTtl, Duration.ofMinutes(1), MAX_TTL);
+      if (indexTtl != null) {
+        requireDuration("indexTtl", indexTtl, Duration.ofMinutes(1), spanTtl);
+      }
+      requireDuration("bucketSize", bucketSize, Duration.ofMinutes(1), Duration.ofDays(1));
+      require(
+          Duration.ofDays(1).toNanos() % bucketSize.toNanos() == 0,
+          "bucketSize (must divide a day)",
+          bucketSize);
+      for (String key : indexedTagKeys) {
+        require(key != null && !key.isBlank(), "indexedTagKeys", indexedTagKeys);
+      }
+      require(maxTagValueLength >= 1 && maxTagValueLength <= 4096, "maxTagValueLength", maxTagValueLength);
+      require(maxInFlight >= 1 && maxInFlight <= 65_536, "maxInFlight", maxInFlight);
+      return new CassandraStorage(this);
+    }
+
+    private static boolean isConsistency(String level) {
+      try {
+        com.datastax.oss.driver.api.core.DefaultConsistencyLevel.valueOf(level);
+        return true;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+
+    private static void requireDuration(String name, Duration value, Duration min, Duration max) {
+      require(value != null, name, null);
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(
+            name + " must be between " + min + " and " + max + ", got " + value);
+      }
+    }
+
+    private static void require(boolean ok, String name, Object value) {
+      if (!ok) {
+        throw new IllegalArgumentException("invalid " + name + ": " + value);
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.tailkeep.store.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.tailkeep.store.TraceId;
+import java.util.concurrent.CompletionStage;
+
+/** Traces of a service carrying one tag value in one bucket, newest first. */
+final class SelectTracesByTag {
+  private final CqlSession session;
+  private final PreparedStatement statement;
+
+  SelectTracesByTag(CqlSession session, String keyspace) {
+    this.session = session;
+    this.statement =
+        session.prepare(
+            "SELECT start_ns, trace_id FROM " + keyspace + "." + Tables.TRACES_BY_TAG
+                + " WHERE service = ? AND tag_key = ? AND tag_value = ? AND bucket = ?"
+                + " AND start_ns >= ? AND start_ns <= ?");
+  }
+
+  CompletionStage<AsyncResultSet> execute(
+      String service,
+      String key,
+      String value,
+      long bucket,
+      long startNanos,
+      long endNanos,
+      int pageSize) {
+    return session.executeAsync(
+        statement
+            .bind(service, key, value, bucket, startNanos, endNanos)
+            .setPageSize(pageSize));
+  }
+
+  static IndexRow read(Row row) {
+    long start = row.getLong(0);
+    return new IndexRow(TraceId.fromBytes(Cql.bytes(row.getByteBuffer(1))), start, start);
+  }
+}

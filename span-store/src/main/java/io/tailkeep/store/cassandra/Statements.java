@@ -1,0 +1,38 @@
+package io.tailkeep.store.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+
+/** Every prepared statement of the store, prepared once at open. */
+final class Statements {
+  final InsertSpan insertSpan;
+  final UpdateTraceSummary updateSummary;
+  final InsertTraceByStart insertByStart;
+  final InsertTraceByDuration insertByDuration;
+  final InsertTraceByTag insertByTag;
+  final InsertServiceName insertServiceName;
+  final InsertOperationName insertOperationName;
+  final SelectSpans selectSpans;
+  final SelectTraceSummary selectSummary;
+  final SelectTracesByStart selectByStart;
+  final SelectTracesByDuration selectByDuration;
+  final SelectTracesByTag selectByTag;
+  final SelectServiceNames selectServiceNames;
+  final SelectOperationNames selectOperationNames;
+
+  Statements(CqlSession session, String keyspace) {
+    insertSpan = new InsertSpan(session, keyspace);
+    updateSummary = new UpdateTraceSummary(session, keyspace);
+    insertByStart = new InsertTraceByStart(session, keyspace);
+    insertByDuration = new InsertTraceByDuration(session, keyspace);
+    insertByTag = new InsertTraceByTag(session, keyspace);
+    insertServiceName = new InsertServiceName(session, keyspace);
+    insertOperationName = new InsertOperationName(session, keyspace);
+    selectSpans = new SelectSpans(session, keyspace);
+    selectSummary = new SelectTraceSummary(session, keyspace);
+    selectByStart = new SelectTracesByStart(session, keyspace);
+    selectByDuration = new SelectTracesByDuration(session, keyspace);
+    selectByTag = new SelectTracesByTag(session, keyspace);
+    selectServiceNames = new SelectServiceNames(session, keyspace);
+    selectOperationNames = new SelectOperationNames(session, keyspace);
+  }
+}

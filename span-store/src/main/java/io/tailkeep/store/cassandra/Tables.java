@@ -1,0 +1,15 @@
+package io.tailkeep.store.cassandra;
+
+/** Table names, as in schema/v1.cql. */
+final class Tables {
+  private Tables() {}
+
+  static final String SPANS = "spans";
+  static final String TRACE_SUMMARIES = "trace_summaries";
+  static final String TRACES_BY_START = "traces_by_start";
+  static final String TRACES_BY_DURATION = "traces_by_duration";
+  static final String TRACES_BY_TAG = "traces_by_tag";
+  static final String SERVICE_NAMES = "service_names";
+  static final String OPERATION_NAMES = "operation_names";
+  static final String SCHEMA_VERSION = "schema_version";
+}

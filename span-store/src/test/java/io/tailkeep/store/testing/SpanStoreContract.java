@@ -1,0 +1,421 @@
+package io.tailkeep.store.testing;
+
+import static io.tailkeep.store.testing.TestSpans.attr;
+import static io.tailkeep.store.testing.TestSpans.nanos;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import io.tailkeep.store.Operation;
+import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.Sampling;
+import io.tailkeep.store.SpanBatch;
+import io.tailkeep.store.SpanId;
+import io.tailkeep.store.SpanStore;
+import io.tailkeep.store.Trace;
+import io.tailkeep.store.TraceId;
+import io.tailkeep.store.TraceQuery;
+import io.tailkeep.store.TraceQuery.Order;
+import io.tailkeep.store.TraceSummary;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What every span store must do. A backend's test extends this and says how to open the store.
+ * Each test uses its own service names, so tests share one store without seeing each other.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class SpanStoreContract {
+  protected static final long MS = 1_000_000L;
+
+  protected SpanStore store;
+  protected final TestSpans spans = new TestSpans(42);
+  /** Three hours ago, on the hour: recent enough for any TTL, and on a bucket boundary. */
+  protected final Instant hourAgo3 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
+
+  private String prefix;
+
+  protected abstract SpanStore openStore();
+
+  @BeforeAll
+  void openStoreOnce() {
+    store = openStore();
+  }
+
+  @AfterAll
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void uniquePrefix(TestInfo test) {
+    prefix = test.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** A service name no other test uses. */
+  protected String service(String name) {
+    return prefix + "-" + name;
+  }
+
+  protected void write(List<OtlpSpan> trace, Sampling sampling) {
+    store.writer().write(SpanBatch.of(trace, sampling)).toCompletableFuture().join();
+  }
+
+  protected List<TraceSummary> find(TraceQuery query) {
+    return store.reader().findTraces(query).toCompletableFuture().join();
+  }
+
+  protected Trace read(TraceId traceId) {
+    return store.reader().getTrace(traceId).toCompletableFuture().join().orElseThrow();
+  }
+
+  protected TraceQuery.Builder lastHours(int hours) {
+    Instant end = Instant.now();
+    return TraceQuery.builder().window(end.minus(Duration.ofHours(hours)), end);
+  }
+
+  private static List<TraceId> ids(List<TraceSummary> summaries) {
+    return summaries.stream().map(TraceSummary::traceId).toList();
+  }
+
+  @Test
+  void storesEveryOtlpFieldLosslessly() {
+    TraceId traceId = spans.newTraceId();
+    SpanId root = spans.newSpanId();
+    long start = nanos(hourAgo3.plusSeconds(10));
+    List<OtlpSpan> trace =
+        List.of(
+            spans.span(traceId, root, null, service("api"), "GET /", start, 5 * MS),
+            spans.everyField(traceId, spans.newSpanId(), root, start + MS));
+
+    write(trace, new Sampling("keep-errors", 1.0));
+
+    assertThat(read(traceId).spans()).containsExactlyInAnyOrderElementsOf(trace);
+  }
+
+  @Test
+  void unknownTraceIsEmpty() {
+    assertThat(store.reader().getTrace(spans.newTraceId()).toCompletableFuture().join()).isEmpty();
+  }
+
+  @Test
+  void summaryDescribesTheTraceAndHowItWasKept() {
+    TraceId traceId = spans.newTraceId();
+    long start = nanos(hourAgo3.plusSeconds(20));
+    List<OtlpSpan> trace = spans.trace(traceId, service("checkout"), "POST /pay", start, 800 * MS, 6);
+    SpanId errorSpan = spans.newSpanId();
+    List<OtlpSpan> withError = new ArrayList<>(trace);
+    OtlpSpan failing = spans.span(traceId, errorSpan, trace.get(0).spanId(), service("db"), "INSERT", start + MS, MS);
+    withError.add(
+        new OtlpSpan(failing.resource(), "", failing.scope(), "",
+            failing.span().toBuilder()
+                .setStatus(io.opentelemetry.proto.trace.v1.Status.newBuilder()
+                    .setCode(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR))
+                .build()));
+
+    write(withError, new Sampling("baseline-checkout", 0.05));
+
+    TraceSummary summary =
+        store.reader().getSummaries(List.of(traceId)).toCompletableFuture().join().get(0);
+    assertThat(summary.traceId()).isEqualTo(traceId);
+    assertThat(summary.rootService()).isEqualTo(service("checkout"));
+    assertThat(summary.rootOperation()).isEqualTo("POST /pay");
+    assertThat(summary.rootSeen()).isTrue();
+    assertThat(summary.startEpochNanos()).isEqualTo(start);
+    assertThat(summary.durationNanos()).isEqualTo(800 * MS);
+    assertThat(summary.spanCount()).isEqualTo(7);
+    assertThat(summary.errorCount()).isEqualTo(1);
+    assertThat(summary.services())
+        .containsExactlyInAnyOrder(service("checkout"), service("checkout") + "-dep", service("db"));
+    assertThat(summary.sampling()).isEqualTo(new Sampling("baseline-checkout", 0.05));
+    assertThat(summary.sampling().adjustedCount()).isEqualTo(20.0);
+  }
+
+  @Test
+  void getSummariesKeepsTheGivenOrderAndSkipsUnknownIds() {
+    long start = nanos(hourAgo3.plusSeconds(30));
+    TraceId a = spans.newTraceId();
+    TraceId b = spans.newTraceId();
+    write(spans.trace(a, service("a"), "op", start, MS, 2), null);
+    write(spans.trace(b, service("b"), "op", start, MS, 2), null);
+
+    List<TraceSummary> summaries =
+        store.reader().getSummaries(List.of(b, spans.newTraceId(), a)).toCompletableFuture().join();
+
+    assertThat(ids(summaries)).containsExactly(b, a);
+    assertThat(summaries.get(0).sampling()).isNull();
+  }
+
+  @Test
+  void lateSpansJoinTheSummaryAndKeepTheDecision() {
+    TraceId traceId = spans.newTraceId();
+    long start = nanos(hourAgo3.plusSeconds(40));
+    List<OtlpSpan> first = spans.trace(traceId, service("web"), "GET /", start, 100 * MS, 3);
+    write(first, new Sampling("slow", 1.0));
+    OtlpSpan late =
+        spans.span(traceId, spans.newSpanId(), first.get(0).spanId(), service("worker"), "job", start + 50 * MS, 300 * MS);
+
+    write(List.of(late), null);
+
+    TraceSummary summary = store.reader().getSummaries(List.of(traceId)).toCompletableFuture().join().get(0);
+    assertThat(summary.spanCount()).isEqualTo(4);
+    assertThat(summary.durationNanos()).isEqualTo(350 * MS);
+    assertThat(summary.sampling()).isEqualTo(new Sampling("slow", 1.0));
+    assertThat(summary.services()).contains(service("worker"));
+    assertThat(read(traceId).spans()).hasSize(4);
+  }
+
+  @Test
+  void writingTheSameBatchTwiceStoresItOnce() {
+    TraceId traceId = spans.newTraceId();
+    List<OtlpSpan> trace = spans.trace(traceId, service("retry"), "op", nanos(hourAgo3.plusSeconds(50)), MS, 5);
+
+    write(trace, null);
+    write(trace, null);
+
+    assertThat(read(traceId).spans()).hasSize(5);
+    assertThat(store.reader().getSummaries(List.of(traceId)).toCompletableFuture().join().get(0).spanCount())
+        .isEqualTo(5);
+  }
+
+  @Test
+  void keepsSpansThatShareAnIdButDiffer() {
+    TraceId traceId = spans.newTraceId();
+    SpanId id = spans.newSpanId();
+    long start = nanos(hourAgo3.plusSeconds(55));
+    OtlpSpan one = spans.span(traceId, id, null, service("dup"), "first", start, MS);
+    OtlpSpan two = spans.span(traceId, id, null, service("dup"), "second", start, 2 * MS);
+
+    write(List.of(one, two), null);
+
+    assertThat(read(traceId).spans()).containsExactlyInAnyOrder(one, two);
+  }
+
+  @Test
+  void listsServicesAndOperationsWithSpanKinds() {
+    TraceId traceId = spans.newTraceId();
+    long start = nanos(hourAgo3.plusSeconds(60));
+    write(spans.trace(traceId, service("shop"), "GET /cart", start, MS, 3), null);
+
+    assertThat(store.reader().getServices().toCompletableFuture().join())
+        .contains(service("shop"), service("shop") + "-dep")
+        .isSorted();
+    assertThat(store.reader().getOperations(service("shop")).toCompletableFuture().join())
+        .containsExactly(new Operation("GET /cart", SpanKind.SPAN_KIND_SERVER));
+    assertThat(store.reader().getOperations(service("nobody")).toCompletableFuture().join()).isEmpty();
+  }
+
+  @Test
+  void findsByEachFilterAloneAndAllCombined() {
+    String api = service("api");
+    long start = nanos(hourAgo3.plusSeconds(100));
+    // target: api, GET /orders, http.route=/orders, 900 ms; the others miss one filter each
+    TraceId target = spans.newTraceId();
+    write(spans.trace(target, api, "GET /orders", start, 900 * MS, 3, attr("http.route", "/orders")), null);
+    TraceId otherOperation = spans.newTraceId();
+    write(spans.trace(otherOperation, api, "GET /users", start + MS, 900 * MS, 3, attr("http.route", "/orders")), null);
+    TraceId otherTag = spans.newTraceId();
+    write(spans.trace(otherTag, api, "GET /orders", start + 2 * MS, 900 * MS, 3, attr("http.route", "/users")), null);
+    TraceId tooFast = spans.newTraceId();
+    write(spans.trace(tooFast, api, "GET /orders", start + 3 * MS, 10 * MS, 3, attr("http.route", "/orders")), null);
+    TraceId otherService = spans.newTraceId();
+    write(spans.trace(otherService, service("web"), "GET /orders", start + 4 * MS, 900 * MS, 3,
+        attr("http.route", "/orders")), null);
+
+    assertThat(ids(find(lastHours(4).service(api).build())))
+        .containsExactlyInAnyOrder(target, otherOperation, otherTag, tooFast);
+    assertThat(ids(find(lastHours(4).service(api).operation("GET /orders").build())))
+        .containsExactlyInAnyOrder(target, otherTag, tooFast);
+    assertThat(ids(find(lastHours(4).service(api).tag("http.route", "/orders").build())))
+        .containsExactlyInAnyOrder(target, otherOperation, tooFast);
+    assertThat(ids(find(lastHours(4).service(api).minDuration(Duration.ofMillis(500)).build())))
+        .containsExactlyInAnyOrder(target, otherOperation, otherTag);
+    assertThat(ids(find(lastHours(4).service(api).maxDuration(Duration.ofMillis(500)).build())))
+        .containsExactly(tooFast);
+    assertThat(ids(find(lastHours(4).tag("http.route", "/orders").minDuration(Duration.ofMillis(500)).build())))
+        .contains(target, otherOperation, otherService)
+        .doesNotContain(otherTag, tooFast);
+    for (Order order : Order.values()) {
+      assertThat(ids(find(lastHours(4).service(api).operation("GET /orders").tag("http.route", "/orders")
+              .minDuration(Duration.ofMillis(500)).order(order).build())))
+          .as("all filters, %s", order)
+          .containsExactly(target);
+    }
+  }
+
+  @Test
+  void findsByTimeWindow() {
+    String svc = service("clock");
+    Instant t = hourAgo3.plusSeconds(200);
+    TraceId early = spans.newTraceId();
+    write(spans.trace(early, svc, "op", nanos(t), MS, 2), null);
+    TraceId late = spans.newTraceId();
+    write(spans.trace(late, svc, "op", nanos(t.plusSeconds(60)), MS, 2), null);
+
+    assertThat(ids(find(TraceQuery.builder().service(svc).window(t, t.plusSeconds(30)).build())))
+        .containsExactly(early);
+    assertThat(ids(find(TraceQuery.builder().service(svc).window(t.plusSeconds(1), t.plusSeconds(120)).build())))
+        .containsExactly(late);
+    assertThat(ids(find(TraceQuery.builder().service(svc).window(t, t.plusSeconds(60)).build())))
+        .as("both bounds inclusive")
+        .containsExactly(late, early);
+  }
+
+  @Test
+  void returnsExactlyLimitTracesWhenThatManyMatch() {
+    String svc = service("many");
+    long start = nanos(hourAgo3.plusSeconds(300));
+    Set<TraceId> slow = new HashSet<>();
+    // 60 traces; every other one is slow, so half the index entries fail the duration filter
+    for (int i = 0; i < 60; i++) {
+      TraceId traceId = spans.newTraceId();
+      boolean isSlow = i % 2 == 0;
+      write(spans.trace(traceId, svc, "op", start + i * MS, (isSlow ? 700 : 5) * MS, 2), null);
+      if (isSlow) {
+        slow.add(traceId);
+      }
+    }
+
+    for (Order order : Order.values()) {
+      List<TraceSummary> twenty =
+          find(lastHours(4).service(svc).minDuration(Duration.ofMillis(500)).limit(20).order(order).build());
+      assertThat(twenty).as(order.name()).hasSize(20);
+      assertThat(ids(twenty)).as(order.name()).doesNotHaveDuplicates().allMatch(slow::contains);
+    }
+    assertThat(find(lastHours(4).service(svc).minDuration(Duration.ofMillis(500)).limit(100).build()))
+        .hasSize(30);
+    assertThat(find(lastHours(4).service(svc).limit(60).build())).hasSize(60);
+    assertThat(find(lastHours(4).service(svc).limit(1).build())).hasSize(1);
+  }
+
+  @Test
+  void ordersNewestFirstOrSlowestFirst() {
+    String svc = service("order");
+    long start = nanos(hourAgo3.plusSeconds(400));
+    List<TraceSummary> expected = new ArrayList<>();
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 40; i++) {
+      TraceId traceId = spans.newTraceId();
+      long duration = (1 + random.nextInt(2000)) * MS;
+      write(spans.trace(traceId, svc, "op", start + i * 1000 * MS, duration, 2), null);
+      expected.add(store.reader().getSummaries(List.of(traceId)).toCompletableFuture().join().get(0));
+    }
+
+    List<TraceSummary> newest = find(lastHours(4).service(svc).limit(10).build());
+    assertThat(ids(newest))
+        .containsExactlyElementsOf(ids(expected.stream()
+            .sorted(Comparator.comparingLong(TraceSummary::startEpochNanos).reversed()).limit(10).toList()));
+    List<TraceSummary> slowest = find(lastHours(4).service(svc).limit(10).order(Order.SLOWEST_FIRST).build());
+    assertThat(slowest).extracting(TraceSummary::durationNanos)
+        .containsExactlyElementsOf(expected.stream().map(TraceSummary::durationNanos)
+            .sorted(Comparator.reverseOrder()).limit(10).toList());
+  }
+
+  @Test
+  void findsTracesAcrossBucketBoundaries() {
+    String svc = service("edge");
+    Instant boundary = hourAgo3.plus(Duration.ofHours(1));
+    // starts 100 ms before the hour and ends 1.9 s after it
+    TraceId crossing = spans.newTraceId();
+    write(spans.trace(crossing, svc, "op", nanos(boundary.minusMillis(100)), 2000 * MS, 4), null);
+    TraceId before = spans.newTraceId();
+    write(spans.trace(before, svc, "op", nanos(boundary.minusSeconds(1800)), 50 * MS, 2), null);
+    TraceId after = spans.newTraceId();
+    write(spans.trace(after, svc, "op", nanos(boundary.plusSeconds(1800)), 3000 * MS, 2), null);
+
+    assertThat(ids(find(TraceQuery.builder().service(svc).window(boundary.minusSeconds(1), boundary.plusSeconds(1)).build())))
+        .containsExactly(crossing);
+    assertThat(ids(find(TraceQuery.builder().service(svc).window(hourAgo3, boundary).build())))
+        .containsExactly(crossing, before);
+    assertThat(ids(find(lastHours(4).service(svc).build())))
+        .containsExactly(after, crossing, before);
+    assertThat(ids(find(lastHours(4).service(svc).order(Order.SLOWEST_FIRST).build())))
+        .containsExactly(after, crossing, before);
+    assertThat(ids(find(lastHours(4).service(svc).minDuration(Duration.ofMillis(1500)).limit(1).build())))
+        .containsExactly(after);
+  }
+
+  @Test
+  void rejectsBadInputBeforeAnyIo() {
+    assertThatThrownBy(() -> store.reader().findTraces(lastHours(1).tag("not.an.indexed.key", "x").build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not.an.indexed.key");
+    assertThatThrownBy(() -> store.reader().findTraces(lastHours(1).tag("http.route", "x".repeat(5000)).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("http.route");
+    assertThatThrownBy(() -> store.reader().getOperations(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("service");
+  }
+
+  @Test
+  void concurrentWritersLoseNoSpan() throws Exception {
+    String svc = service("busy");
+    long start = nanos(hourAgo3.plusSeconds(600));
+    int threads = 8;
+    int tracesPerThread = 60;
+    int spansPerTrace = 10;
+    List<TraceId> written = java.util.Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<CompletableFuture<Void>> all = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        all.add(CompletableFuture.runAsync(() -> {
+          TestSpans own = new TestSpans(1000 + thread);
+          List<CompletableFuture<Void>> writes = new ArrayList<>();
+          for (int i = 0; i < tracesPerThread; i++) {
+            TraceId traceId = own.newTraceId();
+            written.add(traceId);
+            writes.add(store.writer()
+                .write(SpanBatch.of(own.trace(traceId, svc, "op", start + i * MS, MS, spansPerTrace), null))
+                .toCompletableFuture());
+          }
+          writes.forEach(CompletableFuture::join);
+        }, pool));
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(written).hasSize(threads * tracesPerThread).doesNotHaveDuplicates();
+    long stored = 0;
+    for (TraceId traceId : written) {
+      stored += read(traceId).spans().size();
+    }
+    assertThat(stored).isEqualTo((long) threads * tracesPerThread * spansPerTrace);
+    assertThat(find(lastHours(4).service(svc).limit(TraceQuery.MAX_LIMIT).build()))
+        .hasSize(threads * tracesPerThread);
+  }
+
+  @Test
+  void readsATraceOfTenThousandSpans() {
+    TraceId traceId = spans.newTraceId();
+    List<OtlpSpan> trace = spans.trace(traceId, service("huge"), "batch", nanos(hourAgo3.plusSeconds(700)), 60_000 * MS, 10_000);
+
+    write(trace, new Sampling("span-cap", 1.0));
+
+    Trace stored = read(traceId);
+    assertThat(stored.spans()).hasSize(10_000);
+    assertThat(new HashSet<>(stored.spans())).isEqualTo(new HashSet<>(trace));
+  }
+}
