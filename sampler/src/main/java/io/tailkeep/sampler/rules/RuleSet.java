@@ -1,0 +1,91 @@
+package io.tailkeep.sampler.rules;
+
+import io.tailkeep.store.TraceId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A parsed, valid rules file: ordered rules, the first whose conditions hold decides, and a default
+ * for traces no rule matches. Immutable apart from the rate limits' token buckets, and safe to use
+ * from several threads. Made by {@link RulesFile}.
+ */
+public final class RuleSet {
+
+  private final String source;
+  private final List<Rule> rules;
+  private final boolean keepByDefault;
+  private final Decision defaultDecision;
+  private final TrackedKeys trackedKeys;
+
+  RuleSet(String source, List<Rule> rules, boolean keepByDefault) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.rules = List.copyOf(rules);
+    this.keepByDefault = keepByDefault;
+    this.defaultDecision =
+        keepByDefault ? Decision.kept(Decision.DEFAULT_RULE, 1) : Decision.dropped(Decision.DEFAULT_RULE);
+    Set<String> keys = new LinkedHashSet<>();
+    Set<String> prefixes = new LinkedHashSet<>();
+    List<AttributeSelector> selectors = new ArrayList<>();
+    for (Rule rule : this.rules) {
+      rule.conditions().forEach(condition -> condition.addAttributeSelectors(selectors));
+    }
+    for (AttributeSelector selector : selectors) {
+      (selector.isPrefix() ? prefixes : keys).add(selector.text());
+    }
+    this.trackedKeys = new TrackedKeys(keys, new ArrayList<>(prefixes));
+  }
+
+  /** Decides a trace on its summary; the trace ID draws percent samples. */
+  public Decision decide(TraceId traceId, TraceFacts facts) {
+    Objects.requireNonNull(traceId, "traceId");
+    Objects.requireNonNull(facts, "facts");
+    for (Rule rule : rules) {
+      if (rule.matches(facts)) {
+        return rule.action().decide(rule.name(), traceId);
+      }
+    }
+    return defaultDecision;
+  }
+
+  /** An empty trace summary that records the attribute values these rules read. */
+  public TraceFacts newTraceFacts() {
+    return new TraceFacts(trackedKeys);
+  }
+
+  /** The attribute keys the rules read, exactly (span and resource attributes alike). */
+  public Set<String> referencedKeys() {
+    return trackedKeys.keys();
+  }
+
+  /** The attribute key prefixes the rules read ({@code key_prefix} conditions). */
+  public Set<String> referencedKeyPrefixes() {
+    return Set.copyOf(trackedKeys.prefixes());
+  }
+
+  /** The rule names in file order, e.g. to register a kept/dropped counter per rule. */
+  public List<String> ruleNames() {
+    return rules.stream().map(Rule::name).toList();
+  }
+
+  /** What happens to a trace no rule matches. */
+  public boolean keepsByDefault() {
+    return keepByDefault;
+  }
+
+  /** The file name the rules came from, as given to the parser. */
+  public String source() {
+    return source;
+  }
+
+  List<Rule> rules() {
+    return rules;
+  }
+
+  @Override
+  public String toString() {
+    return "RuleSet{" + source + ", rules=" + ruleNames() + ", default=" + (keepByDefault ? "keep" : "drop") + "}";
+  }
+}
