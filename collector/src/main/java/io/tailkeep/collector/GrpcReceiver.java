@@ -1,0 +1,70 @@
+package io.tailkeep.collector;
+
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The OTLP/gRPC receiver ({@code TraceService/Export}, port {@value #DEFAULT_PORT} by default).
+ *
+ * <p>It takes a {@link ServerBuilder} so the caller chooses the transport: Netty on a port in
+ * production, in-process or port 0 in tests. gzip works because gRPC's default decompressor registry
+ * has it; messages over the size limit (after decompression) get RESOURCE_EXHAUSTED from gRPC itself.
+ */
+public final class GrpcReceiver implements AutoCloseable {
+
+  public static final int DEFAULT_PORT = 4317;
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+  /** How long {@link #close} lets running exports finish before cutting them off. */
+  private static final long SHUTDOWN_GRACE_SECONDS = 5;
+
+  private final Server server;
+
+  public GrpcReceiver(ServerBuilder<?> serverBuilder, SpanSink sink, int maxMessageBytes) {
+    Objects.requireNonNull(serverBuilder, "serverBuilder");
+    if (maxMessageBytes <= 0) {
+      throw new IllegalArgumentException(
+          "maxMessageBytes must be positive, got " + maxMessageBytes);
+    }
+    this.server =
+        serverBuilder
+            .maxInboundMessageSize(maxMessageBytes)
+            .addService(new TraceExportService(new TraceIngest(sink)).bind())
+            .build();
+  }
+
+  /** Netty on {@code port} (0 picks a free one), all interfaces. */
+  public static GrpcReceiver onPort(int port, SpanSink sink, int maxMessageBytes) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    return new GrpcReceiver(ServerBuilder.forPort(port), sink, maxMessageBytes);
+  }
+
+  public GrpcReceiver start() throws IOException {
+    server.start();
+    return this;
+  }
+
+  /** The port it listens on once started; -1 for transports without one (in-process). */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Stops taking calls, lets running exports finish for a few seconds, then cuts them off. */
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

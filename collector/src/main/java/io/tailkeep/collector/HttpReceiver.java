@@ -1,0 +1,183 @@
+package io.tailkeep.collector;
+
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OTLP/HTTP receiver: {@code POST /v1/traces} on port {@value #DEFAULT_PORT} by default, protobuf
+ * or OTLP/JSON, optionally gzip. A verticle; {@link #start} answers with the listening server.
+ *
+ * <p>Every error body is a {@code google.rpc.Status} in the request's encoding (JSON when the request
+ * named neither), as the OTLP specification asks; no stack trace ever reaches the client.
+ */
+public final class HttpReceiver extends VerticleBase {
+
+  public static final int DEFAULT_PORT = 4318;
+  public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+  public static final String TRACES_PATH = "/v1/traces";
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpReceiver.class);
+
+  private final TraceIngest ingest;
+  private final String host;
+  private final int port;
+  private final int maxBodyBytes;
+  private final ExportRequestReader reader;
+  private volatile HttpServer server;
+
+  /** All interfaces, the default port and body limit. */
+  public HttpReceiver(SpanSink sink) {
+    this(sink, "0.0.0.0", DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES);
+  }
+
+  /**
+   * @param port 0 picks a free port (see {@link #actualPort})
+   * @param maxBodyBytes the largest body taken, compressed and after decompression; larger gets 413
+   */
+  public HttpReceiver(SpanSink sink, String host, int port, int maxBodyBytes) {
+    this.ingest = new TraceIngest(sink);
+    this.host = Objects.requireNonNull(host, "host");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    if (maxBodyBytes <= 0) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
+    }
+    this.port = port;
+    this.maxBodyBytes = maxBodyBytes;
+    this.reader = new ExportRequestReader(maxBodyBytes);
+  }
+
+  @Override
+  public Future<HttpServer> start() {
+    Router router = Router.router(vertx);
+    // Headers are checked on a route of their own: Vert.x wants the body handler first on its route.
+    router.post(TRACES_PATH).handler(this::checkHeaders);
+    router
+        .post(TRACES_PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(this::export);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, this::renderFailure);
+    }
+    return vertx
+        .createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .requestHandler(router)
+        .listen()
+        .onSuccess(listening -> server = listening);
+  }
+
+  @Override
+  public Future<Void> stop() {
+    HttpServer listening = server;
+    return listening == null ? Future.succeededFuture() : listening.close();
+  }
+
+  /** The port it listens on once started (useful with port 0); -1 before. */
+  public int actualPort() {
+    HttpServer listening = server;
+    return listening == null ? -1 : listening.actualPort();
+  }
+
+  /** Before the body is read, so a wrong content type is refused without buffering megabytes. */
+  private void checkHeaders(RoutingContext ctx) {
+    ExportRequestReader.checkHeaders(
+        ctx.request().getHeader(HttpHeaders.CONTENT_TYPE),
+        ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING));
+    ctx.next();
+  }
+
+  private void export(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    Buffer body = ctx.body().buffer();
+    ExportTraceServiceRequest request =
+        reader.read(
+            contentType,
+            ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING),
+            body == null ? Buffer.buffer() : body);
+    TraceIngest.Outcome outcome = ingest.export(request, "OTLP/HTTP");
+    if (outcome instanceof TraceIngest.Outcome.Accepted accepted) {
+      OtlpMediaType mediaType = OtlpMediaType.fromContentType(contentType);
+      ctx.response()
+          .putHeader(HttpHeaders.CONTENT_TYPE, mediaType.contentType())
+          .end(mediaType.encode(accepted.response()));
+    } else if (outcome instanceof TraceIngest.Outcome.Full full) {
+      // Whole seconds, at least one: a zero Retry-After would invite a retry storm.
+      long seconds = Math.max(1, full.retryAfter().plusNanos(999_999_999).getSeconds());
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+      respond(ctx, 429, Code.RESOURCE_EXHAUSTED, full.reason());
+    } else {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+      respond(ctx, 503, Code.UNAVAILABLE, "span sink failed; retry later");
+    }
+  }
+
+  /** Failures raised by handlers (HttpException) or by the router itself (404, 405, 413). */
+  private void renderFailure(RoutingContext ctx) {
+    int status = ctx.statusCode();
+    Throwable failure = ctx.failure();
+    String message =
+        failure instanceof HttpException http && http.getPayload() != null
+            ? http.getPayload()
+            : defaultMessage(status);
+    if (status == 500) {
+      LOG.warn("OTLP/HTTP {} {} failed", ctx.request().method(), ctx.request().path(), failure);
+    } else {
+      LOG.debug("OTLP/HTTP {} {} refused with {}: {}", ctx.request().method(), ctx.request().path(),
+          status, message);
+    }
+    if (status == 405) {
+      ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+    }
+    respond(ctx, status, codeFor(status), message);
+  }
+
+  private String defaultMessage(int status) {
+    return switch (status) {
+      case 404 -> "no such path; OTLP/HTTP traces go to POST " + TRACES_PATH;
+      case 405 -> "method not allowed; OTLP/HTTP traces go to POST " + TRACES_PATH;
+      case 413 -> "request body is larger than the limit of " + maxBodyBytes + " bytes";
+      case 500 -> "internal error";
+      default -> "bad request";
+    };
+  }
+
+  private static Code codeFor(int status) {
+    return switch (status) {
+      case 404 -> Code.NOT_FOUND;
+      case 405 -> Code.UNIMPLEMENTED;
+      case 413 -> Code.RESOURCE_EXHAUSTED;
+      case 500 -> Code.INTERNAL;
+      default -> Code.INVALID_ARGUMENT;
+    };
+  }
+
+  private static void respond(RoutingContext ctx, int status, Code code, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    OtlpMediaType mediaType =
+        Objects.requireNonNullElse(
+            OtlpMediaType.fromContentType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE)),
+            OtlpMediaType.JSON);
+    Status body = Status.newBuilder().setCode(code.getNumber()).setMessage(message).build();
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, mediaType.contentType())
+        .end(mediaType.encode(body));
+  }
+}
