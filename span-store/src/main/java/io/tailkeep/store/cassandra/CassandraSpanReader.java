@@ -9,6 +9,7 @@ import io.tailkeep.store.TraceSummary;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -108,7 +109,7 @@ final class CassandraSpanReader implements SpanReader {
                     .toList());
   }
 
-  private static long epochNanos(java.time.Instant instant) {
+  private static long epochNanos(Instant instant) {
     return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
   }
 }

@@ -4,7 +4,9 @@ import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -14,6 +16,9 @@ import java.util.function.Supplier;
  * entries of the chunk, each bounded by the in-flight limiter.
  */
 final class CassandraSpanWriter implements SpanWriter {
+  /** The operation under which a trace is indexed for searches that name only the service. */
+  static final String ANY_OPERATION = "";
+
   private final InsertSpan insertSpan;
   private final UpdateTraceSummary updateSummary;
   private final InsertTraceByStart insertByStart;
@@ -66,10 +71,7 @@ final class CassandraSpanWriter implements SpanWriter {
     long start = chunk.startNanos;
     long duration = chunk.durationNanos();
     for (String service : chunk.services) {
-      writes.add(limited(() -> insertByStart.execute(service, "", bucket, start, traceId, indexTtl)));
-      writes.add(
-          limited(
-              () -> insertByDuration.execute(service, "", bucket, duration, traceId, start, indexTtl)));
+      indexUnder(writes, service, ANY_OPERATION, bucket, start, duration, traceId);
       if (names.shouldWrite(service)) {
         writes.add(forgetOnFailure(service, limited(() -> insertServiceName.execute(service, indexTtl))));
       }
@@ -77,10 +79,7 @@ final class CassandraSpanWriter implements SpanWriter {
     for (TraceChunk.ServiceOperation op : distinctNames(chunk)) {
       String service = op.service();
       String name = op.operation();
-      writes.add(limited(() -> insertByStart.execute(service, name, bucket, start, traceId, indexTtl)));
-      writes.add(
-          limited(
-              () -> insertByDuration.execute(service, name, bucket, duration, traceId, start, indexTtl)));
+      indexUnder(writes, service, name, bucket, start, duration, traceId);
     }
     for (TraceChunk.ServiceOperation op : chunk.operations) {
       if (names.shouldWrite(op)) {
@@ -93,10 +92,27 @@ final class CassandraSpanWriter implements SpanWriter {
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
   }
 
+  private void indexUnder(
+      List<CompletableFuture<?>> writes,
+      String service,
+      String operation,
+      long bucket,
+      long start,
+      long duration,
+      ByteBuffer traceId) {
+    writes.add(
+        limited(() -> insertByStart.execute(service, operation, bucket, start, traceId, indexTtl)));
+    writes.add(
+        limited(
+            () ->
+                insertByDuration.execute(
+                    service, operation, bucket, duration, traceId, start, indexTtl)));
+  }
+
   /** (service, name) pairs once each: the same name under two span kinds is one index entry. */
   private static List<TraceChunk.ServiceOperation> distinctNames(TraceChunk chunk) {
     List<TraceChunk.ServiceOperation> distinct = new ArrayList<>();
-    java.util.Set<List<String>> seen = new java.util.HashSet<>();
+    Set<List<String>> seen = new HashSet<>();
     for (TraceChunk.ServiceOperation op : chunk.operations) {
       if (seen.add(List.of(op.service(), op.operation()))) {
         distinct.add(op);

@@ -85,7 +85,7 @@ final class TraceSearch {
                 statements.selectByTag.execute(service, key, value, bucket, start, end, pageSize),
                 SelectTracesByStart::read));
       } else {
-        String operation = query.operation() == null ? "" : query.operation();
+        String operation = query.operation() == null ? CassandraSpanWriter.ANY_OPERATION : query.operation();
         cursors.add(
             new IndexCursor(
                 statements.selectByStart.execute(service, operation, bucket, start, end, pageSize),
@@ -98,7 +98,7 @@ final class TraceSearch {
   private List<IndexCursor> durationCursors(
       TraceQuery query, List<String> services, long bucket, int pageSize) {
     List<IndexCursor> cursors = new ArrayList<>();
-    String operation = query.operation() == null ? "" : query.operation();
+    String operation = query.operation() == null ? CassandraSpanWriter.ANY_OPERATION : query.operation();
     for (String service : services) {
       cursors.add(
           new IndexCursor(
