@@ -1,0 +1,177 @@
+package io.tailkeep.sampler.buffer;
+
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.rules.TraceFacts;
+import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.TraceId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One trace waiting for its decision: its spans, the summary the rules decide on, and the times the
+ * decision timing reads. Callers hold the entry's monitor ({@code synchronized (trace)}) for every
+ * method except {@link #weight()}, which Caffeine's weigher reads.
+ */
+final class BufferedTrace {
+
+  private final TraceId traceId;
+  private final List<OtlpSpan> spans = new ArrayList<>();
+  private final long firstSpanNanos;
+  private final int overheadBytes;
+
+  private RuleSet factsRules;
+  private TraceFacts facts;
+  private long lastSpanNanos;
+  private boolean rootArrived;
+  private long rootArrivedNanos;
+  private boolean decided;
+  /** Set when Caffeine evicted the trace: decided in the eviction, handed over by the removal listener. */
+  private DecidedTrace evictedDecision;
+  /** Read by the weigher; written under the monitor. */
+  private volatile long bytes;
+
+  BufferedTrace(TraceId traceId, RuleSet rules, long nowNanos, int overheadBytes) {
+    this.traceId = traceId;
+    this.factsRules = rules;
+    this.facts = rules.newTraceFacts();
+    this.firstSpanNanos = nowNanos;
+    this.lastSpanNanos = nowNanos;
+    this.overheadBytes = overheadBytes;
+    this.bytes = overheadBytes;
+  }
+
+  TraceId traceId() {
+    return traceId;
+  }
+
+  /** Adds a span and returns the bytes it added to the trace's weight. */
+  long add(OtlpSpan span, RuleSet rules, long nowNanos) {
+    useRules(rules);
+    spans.add(span);
+    facts.add(span);
+    lastSpanNanos = nowNanos;
+    if (span.isRoot() && !rootArrived) {
+      rootArrived = true;
+      rootArrivedNanos = nowNanos;
+    }
+    long spanBytes = sizeOf(span);
+    bytes += spanBytes;
+    return spanBytes;
+  }
+
+  /**
+   * Makes the facts match these rules: the summary only holds the attribute keys its rules refer
+   * to, so facts grown under other rules are rebuilt from the buffered spans.
+   */
+  void useRules(RuleSet rules) {
+    if (rules == factsRules) {
+      return;
+    }
+    TraceFacts rebuilt = rules.newTraceFacts();
+    for (OtlpSpan span : spans) {
+      rebuilt.add(span);
+    }
+    facts = rebuilt;
+    factsRules = rules;
+  }
+
+  TraceFacts facts() {
+    return facts;
+  }
+
+  int spanCount() {
+    return spans.size();
+  }
+
+  List<OtlpSpan> spans() {
+    return List.copyOf(spans);
+  }
+
+  boolean decided() {
+    return decided;
+  }
+
+  void markDecided() {
+    decided = true;
+  }
+
+  void evictedAs(DecidedTrace decision) {
+    evictedDecision = decision;
+  }
+
+  /** The eviction's decision, once: null if there is none or it was already taken. */
+  DecidedTrace takeEvictedDecision() {
+    DecidedTrace taken = evictedDecision;
+    evictedDecision = null;
+    return taken;
+  }
+
+  /**
+   * Which timing rule makes the trace due at {@code nowNanos}, or null if none does. When several
+   * do, the one whose deadline passed first names the reason.
+   */
+  DecisionReason dueReason(long nowNanos, long graceNanos, long idleNanos, long maxWaitNanos) {
+    long sinceLastSpan = nowNanos - lastSpanNanos;
+    // How long ago each deadline passed; negative while it is still ahead.
+    long graceOverdue = rootArrived ? sinceLastSpan - graceNanos : Long.MIN_VALUE;
+    long idleOverdue = sinceLastSpan - idleNanos;
+    long maxWaitOverdue = (nowNanos - firstSpanNanos) - maxWaitNanos;
+    DecisionReason reason = null;
+    long earliest = -1;
+    if (graceOverdue > earliest) {
+      reason = DecisionReason.ROOT_GRACE;
+      earliest = graceOverdue;
+    }
+    if (idleOverdue > earliest) {
+      reason = DecisionReason.IDLE_TIMEOUT;
+      earliest = idleOverdue;
+    }
+    if (maxWaitOverdue > earliest) {
+      reason = DecisionReason.MAX_WAIT;
+    }
+    return reason;
+  }
+
+  long firstSpanNanos() {
+    return firstSpanNanos;
+  }
+
+  long lastSpanNanos() {
+    return lastSpanNanos;
+  }
+
+  /** The ticker time the first root span arrived; meaningful only if {@link #rootArrived()}. */
+  long rootArrivedNanos() {
+    return rootArrivedNanos;
+  }
+
+  boolean rootArrived() {
+    return rootArrived;
+  }
+
+  /** Buffered bytes: the spans' OTLP sizes plus the fixed per-trace overhead. */
+  long bytes() {
+    return bytes;
+  }
+
+  /** Caffeine weighs in ints; a trace past 2 GiB (far past any sane cap) weighs the most it can. */
+  int weight() {
+    return (int) Math.min(Integer.MAX_VALUE, bytes);
+  }
+
+  int overheadBytes() {
+    return overheadBytes;
+  }
+
+  /**
+   * A span's share of the buffer: its OTLP bytes with its resource and scope. Spans of one export
+   * share those objects on the heap, so this overstates a little, on the safe side.
+   */
+  static long sizeOf(OtlpSpan span) {
+    return (long) span.span().getSerializedSize()
+        + span.resource().getSerializedSize()
+        + span.scope().getSerializedSize()
+        + span.resourceSchemaUrl().length()
+        + span.scopeSchemaUrl().length();
+  }
+}

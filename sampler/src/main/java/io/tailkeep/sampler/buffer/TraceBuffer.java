@@ -1,0 +1,586 @@
+package io.tailkeep.sampler.buffer;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.tailkeep.sampler.rules.Decision;
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.SpanBatch;
+import io.tailkeep.store.TraceId;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * Holds the spans of each trace until the trace is decided, then hands kept traces to a {@link
+ * KeptTraceSink} and counts dropped ones.
+ *
+ * <p>A trace is decided when the first of these happens: its root span has arrived and no span came
+ * for the grace period; no span came for the idle timeout; the maximum wait since its first span
+ * has passed; it reached the per-trace span cap; the buffer, bounded in bytes, evicted it; or
+ * {@link #decideAll()} ran at shutdown. The timing rules are checked by {@link #decideDue()}, which
+ * a scheduler calls; the cap and eviction decide at once. Every decision is remembered for a while
+ * in a decision cache, so spans arriving late follow it: a kept trace's late spans go to the sink
+ * without a sampling decision, a dropped trace's are counted.
+ *
+ * <p>Thread-safe. Each trace's state is guarded by its entry's monitor; a trace leaves the buffer
+ * in the same atomic map operation that decides it, so it is decided exactly once and its spans
+ * end either in the sink or in a drop counter, never nowhere.
+ */
+public final class TraceBuffer {
+
+  static final long DEFAULT_MAXIMUM_WEIGHT_BYTES = 256L * 1024 * 1024;
+  static final int DEFAULT_TRACE_OVERHEAD_BYTES = 512;
+  static final int DEFAULT_MAX_SPANS_PER_TRACE = 10_000;
+  static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(2);
+  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(30);
+  static final long DEFAULT_DECISION_CACHE_SIZE = 100_000;
+  static final Duration DEFAULT_DECISION_CACHE_EXPIRY = Duration.ofMinutes(5);
+
+  private final Cache<TraceId, BufferedTrace> traces;
+  private final DecisionCache decisions;
+  private final KeptTraceSink sink;
+  private final Ticker ticker;
+  private final Clock clock;
+  private final long maximumWeightBytes;
+  private final int traceOverheadBytes;
+  private final int maxSpansPerTrace;
+  private final Duration gracePeriod;
+  private final Duration idleTimeout;
+  private final Duration maxWait;
+  private final long decisionCacheSize;
+  private final Duration decisionCacheExpiry;
+  private final BufferCounters counters = new BufferCounters();
+  private volatile RuleSet rules;
+
+  private TraceBuffer(Builder builder) {
+    this.rules = builder.rules;
+    this.sink = builder.sink;
+    this.ticker = builder.ticker;
+    this.clock = builder.clock;
+    this.maximumWeightBytes = builder.maximumWeightBytes;
+    this.traceOverheadBytes = builder.traceOverheadBytes;
+    this.maxSpansPerTrace = builder.maxSpansPerTrace;
+    this.gracePeriod = builder.gracePeriod;
+    this.idleTimeout = builder.idleTimeout;
+    this.maxWait = builder.maxWait;
+    this.decisionCacheSize = builder.decisionCacheSize;
+    this.decisionCacheExpiry = builder.decisionCacheExpiry;
+    this.decisions =
+        new DecisionCache(decisionCacheSize, decisionCacheExpiry, ticker, builder.executor);
+    Caffeine<TraceId, BufferedTrace> cache =
+        Caffeine.newBuilder()
+            .maximumWeight(maximumWeightBytes)
+            .weigher((TraceId id, BufferedTrace trace) -> trace.weight())
+            .ticker(ticker)
+            .evictionListener(this::decideEvicted)
+            .removalListener(this::handOverEvicted);
+    if (builder.executor != null) {
+      cache.executor(builder.executor);
+    }
+    this.traces = cache.build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Adds spans, of any traces, to the buffer. Spans of a trace decided recently follow that
+   * decision at once; a trace reaching the span cap is decided at once.
+   */
+  public void offer(List<OtlpSpan> spans) {
+    Objects.requireNonNull(spans, "spans");
+    if (spans.isEmpty()) {
+      return;
+    }
+    Map<TraceId, List<OtlpSpan>> byTrace = new LinkedHashMap<>();
+    for (OtlpSpan span : spans) {
+      byTrace.computeIfAbsent(span.traceId(), id -> new ArrayList<>()).add(span);
+    }
+    byTrace.forEach(this::offerTrace);
+  }
+
+  /** Decides every trace whose grace period, idle timeout or maximum wait has passed. */
+  public int decideDue() {
+    traces.cleanUp();
+    long now = ticker.read();
+    long grace = gracePeriod.toNanos();
+    long idle = idleTimeout.toNanos();
+    long wait = maxWait.toNanos();
+    int decided = 0;
+    for (BufferedTrace trace : traces.asMap().values()) {
+      DecisionReason reason;
+      synchronized (trace) {
+        reason = trace.dueReason(now, grace, idle, wait);
+      }
+      // Checked again under the map's lock: a span may have come in between.
+      if (reason != null && decideIf(trace, t -> t.dueReason(now, grace, idle, wait))) {
+        decided++;
+      }
+    }
+    return decided;
+  }
+
+  /** Decides every buffered trace now, on what it has; for shutdown, after offers have stopped. */
+  public int decideAll() {
+    traces.cleanUp();
+    int decided = 0;
+    for (BufferedTrace trace : traces.asMap().values()) {
+      if (decideIf(trace, t -> DecisionReason.SHUTDOWN)) {
+        decided++;
+      }
+    }
+    return decided;
+  }
+
+  /**
+   * Switches to new rules without losing buffered spans: traces decided from now on are decided by
+   * {@code newRules}, and each buffered trace's summary is rebuilt from its spans, since a summary
+   * only holds the attribute keys its rules refer to.
+   */
+  public void replaceRules(RuleSet newRules) {
+    Objects.requireNonNull(newRules, "newRules");
+    rules = newRules;
+    for (BufferedTrace trace : traces.asMap().values()) {
+      synchronized (trace) {
+        if (!trace.decided()) {
+          trace.useRules(rules);
+        }
+      }
+    }
+  }
+
+  /** How a recently decided trace was decided, while the decision cache remembers it. */
+  public Optional<DecisionRecord> why(TraceId traceId) {
+    Objects.requireNonNull(traceId, "traceId");
+    return decisions.why(traceId);
+  }
+
+  public RuleSet rules() {
+    return rules;
+  }
+
+  /** Spans waiting in the buffer. */
+  public long bufferedSpans() {
+    return counters.bufferedSpans.sum();
+  }
+
+  /** Traces waiting in the buffer. */
+  public long bufferedTraces() {
+    return counters.bufferedTraces.sum();
+  }
+
+  /** The buffer's weight: buffered spans' OTLP bytes plus the per-trace overhead. */
+  public long bufferedBytes() {
+    return counters.bufferedBytes.sum();
+  }
+
+  public long tracesKept() {
+    return BufferCounters.total(counters.keptByRule());
+  }
+
+  public long tracesDropped() {
+    return BufferCounters.total(counters.droppedByRule());
+  }
+
+  public long tracesKept(String rule) {
+    return BufferCounters.count(counters.keptByRule(), rule);
+  }
+
+  public long tracesDropped(String rule) {
+    return BufferCounters.count(counters.droppedByRule(), rule);
+  }
+
+  /** Kept traces per deciding rule name ({@code "default"} for the default), sorted by name. */
+  public Map<String, Long> tracesKeptByRule() {
+    return BufferCounters.snapshot(counters.keptByRule());
+  }
+
+  public Map<String, Long> tracesDroppedByRule() {
+    return BufferCounters.snapshot(counters.droppedByRule());
+  }
+
+  /** Traces decided for this reason (timing rule, cap, eviction or shutdown). */
+  public long tracesDecided(DecisionReason reason) {
+    Objects.requireNonNull(reason, "reason");
+    return counters.decided(reason);
+  }
+
+  /** Dropped traces that a rule would have kept but its rate limit refused. */
+  public long tracesRateLimited() {
+    return counters.rateLimited.sum();
+  }
+
+  /** Spans of kept traces handed to the sink with their trace (late spans not included). */
+  public long spansKept() {
+    return counters.spansKept.sum();
+  }
+
+  /** Spans of dropped traces (late spans not included). */
+  public long spansDropped() {
+    return counters.spansDropped.sum();
+  }
+
+  public long lateSpansKept() {
+    return counters.lateSpansKept.sum();
+  }
+
+  public long lateSpansDropped() {
+    return counters.lateSpansDropped.sum();
+  }
+
+  /** Traces the buffer evicted for room (each was decided on what it had). */
+  public long evictions() {
+    return counters.evictions.sum();
+  }
+
+  /** Kept batches lost because the sink threw. */
+  public long sinkFailures() {
+    return counters.sinkFailures.sum();
+  }
+
+  long maximumWeightBytes() {
+    return maximumWeightBytes;
+  }
+
+  int traceOverheadBytes() {
+    return traceOverheadBytes;
+  }
+
+  int maxSpansPerTrace() {
+    return maxSpansPerTrace;
+  }
+
+  Duration gracePeriod() {
+    return gracePeriod;
+  }
+
+  Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  Duration maxWait() {
+    return maxWait;
+  }
+
+  long decisionCacheSize() {
+    return decisionCacheSize;
+  }
+
+  Duration decisionCacheExpiry() {
+    return decisionCacheExpiry;
+  }
+
+  /** Caffeine's own view of the buffer's weight, to check the weigher against the counters. */
+  long cacheWeightedSize() {
+    traces.cleanUp();
+    return traces.policy().eviction().orElseThrow().weightedSize().orElseThrow();
+  }
+
+  private void offerTrace(TraceId traceId, List<OtlpSpan> spans) {
+    RememberedDecision earlier = decisions.find(traceId);
+    if (earlier != null) {
+      followDecision(earlier, spans);
+      return;
+    }
+    OfferOutcome outcome = new OfferOutcome();
+    traces.asMap().compute(traceId, (id, trace) -> add(id, trace, spans, outcome));
+    if (outcome.decided != null) {
+      handOver(outcome.decided);
+    }
+    if (outcome.lateSpans != null) {
+      followDecision(outcome.lateDecision, outcome.lateSpans);
+    }
+  }
+
+  /** Runs inside the map's compute for the trace; returns the entry to keep, or null to remove. */
+  private BufferedTrace add(
+      TraceId traceId, BufferedTrace trace, List<OtlpSpan> spans, OfferOutcome outcome) {
+    long now = ticker.read();
+    if (trace == null) {
+      // Decided since offerTrace looked: deciders remember the decision before the entry leaves.
+      RememberedDecision decided = decisions.find(traceId);
+      if (decided != null) {
+        outcome.follow(decided, spans);
+        return null;
+      }
+      trace = new BufferedTrace(traceId, rules, now, traceOverheadBytes);
+      counters.traceBuffered(traceOverheadBytes);
+    }
+    synchronized (trace) {
+      for (int i = 0; i < spans.size(); i++) {
+        counters.spanBuffered(trace.add(spans.get(i), rules, now));
+        if (trace.spanCount() >= maxSpansPerTrace) {
+          outcome.decided = decide(trace, DecisionReason.SPAN_CAP);
+          if (i + 1 < spans.size()) {
+            outcome.follow(outcome.decided.decision(), spans.subList(i + 1, spans.size()));
+          }
+          return null;
+        }
+      }
+    }
+    return trace;
+  }
+
+  /**
+   * Decides {@code expected} if it is still buffered and {@code when} gives a reason, removing it
+   * in the same map operation; then hands it over. Returns whether it was decided here.
+   */
+  private boolean decideIf(
+      BufferedTrace expected, Function<BufferedTrace, DecisionReason> when) {
+    DecidedTrace[] decided = new DecidedTrace[1];
+    traces
+        .asMap()
+        .computeIfPresent(
+            expected.traceId(),
+            (id, trace) -> {
+              if (trace != expected) {
+                return trace;
+              }
+              synchronized (trace) {
+                DecisionReason reason = when.apply(trace);
+                if (reason == null) {
+                  return trace;
+                }
+                decided[0] = decide(trace, reason);
+                return null;
+              }
+            });
+    if (decided[0] == null) {
+      return false;
+    }
+    handOver(decided[0]);
+    return true;
+  }
+
+  /**
+   * Decides a trace on the current rules and remembers the decision before the entry leaves the
+   * map, so a span arriving meanwhile finds it. The caller holds the trace's monitor.
+   */
+  private DecidedTrace decide(BufferedTrace trace, DecisionReason reason) {
+    RuleSet current = rules;
+    trace.useRules(current);
+    trace.markDecided();
+    Decision decision = current.decide(trace.traceId(), trace.facts());
+    RememberedDecision remembered =
+        new RememberedDecision(
+            trace.traceId(), decision, reason, clock.instant(), trace.spanCount());
+    decisions.remember(trace.traceId(), remembered);
+    counters.traceDecided(decision, reason, trace.spanCount(), trace.bytes());
+    return new DecidedTrace(remembered, decision.keep() ? trace.spans() : List.of());
+  }
+
+  /** Caffeine's eviction listener: runs inside the atomic removal, so decide (cheap) but not hand over. */
+  private void decideEvicted(TraceId traceId, BufferedTrace trace, RemovalCause cause) {
+    if (trace == null || !cause.wasEvicted()) {
+      return;
+    }
+    synchronized (trace) {
+      if (trace.decided()) {
+        return;
+      }
+      counters.evictions.increment();
+      trace.evictedAs(decide(trace, DecisionReason.EVICTED));
+    }
+  }
+
+  /**
+   * Caffeine's removal listener, run after the removal on its executor: hands over evicted traces.
+   * Explicit removals are the buffer's own decisions, already handed over by whoever decided.
+   */
+  private void handOverEvicted(TraceId traceId, BufferedTrace trace, RemovalCause cause) {
+    if (trace == null || !cause.wasEvicted()) {
+      return;
+    }
+    DecidedTrace decided;
+    synchronized (trace) {
+      decided = trace.takeEvictedDecision();
+    }
+    if (decided != null) {
+      handOver(decided);
+    }
+  }
+
+  private void handOver(DecidedTrace decided) {
+    Decision decision = decided.decision().decision();
+    if (decision.keep()) {
+      accept(SpanBatch.of(decided.spans(), decision.sampling().orElseThrow()));
+    }
+  }
+
+  private void followDecision(RememberedDecision decision, List<OtlpSpan> lateSpans) {
+    decision.addLateSpans(lateSpans.size());
+    if (decision.keep()) {
+      counters.lateSpansKept.add(lateSpans.size());
+      accept(SpanBatch.of(lateSpans, null));
+    } else {
+      counters.lateSpansDropped.add(lateSpans.size());
+    }
+  }
+
+  private void accept(SpanBatch batch) {
+    try {
+      sink.accept(batch);
+    } catch (RuntimeException e) {
+      // The sink is meant to enqueue; one that throws must not stop other traces being decided.
+      counters.sinkFailures.increment();
+    }
+  }
+
+  /** What an offer's map operation leaves to do once the map's lock is released. */
+  private static final class OfferOutcome {
+    DecidedTrace decided;
+    RememberedDecision lateDecision;
+    List<OtlpSpan> lateSpans;
+
+    void follow(RememberedDecision decision, List<OtlpSpan> spans) {
+      lateDecision = decision;
+      lateSpans = spans;
+    }
+  }
+
+  /**
+   * Configures a {@link TraceBuffer}. Settings are checked as they are set, with messages naming the
+   * setting and the bad value; {@code rules} and {@code sink} are required.
+   */
+  public static final class Builder {
+
+    private RuleSet rules;
+    private KeptTraceSink sink;
+    private Ticker ticker = Ticker.systemTicker();
+    private Clock clock = Clock.systemUTC();
+    private Executor executor;
+    private long maximumWeightBytes = DEFAULT_MAXIMUM_WEIGHT_BYTES;
+    private int traceOverheadBytes = DEFAULT_TRACE_OVERHEAD_BYTES;
+    private int maxSpansPerTrace = DEFAULT_MAX_SPANS_PER_TRACE;
+    private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration maxWait = DEFAULT_MAX_WAIT;
+    private long decisionCacheSize = DEFAULT_DECISION_CACHE_SIZE;
+    private Duration decisionCacheExpiry = DEFAULT_DECISION_CACHE_EXPIRY;
+
+    private Builder() {}
+
+    /** The rules that decide; required. */
+    public Builder rules(RuleSet rules) {
+      this.rules = Objects.requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /** Where kept traces and their late spans go; required. */
+    public Builder sink(KeptTraceSink sink) {
+      this.sink = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /** Time for the decision timing and the decision cache's expiry; the system ticker by default. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** The wall clock a decision's time is recorded with; system UTC by default. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Where Caffeine runs maintenance, eviction and the hand-over of evicted traces; Caffeine's
+     * default ({@code ForkJoinPool.commonPool()}) if unset. Tests pass {@code Runnable::run}.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The buffer's bound in bytes (see {@link #traceOverheadBytes}); default 256 MiB. */
+    public Builder maximumWeightBytes(long bytes) {
+      requirePositive("maximumWeightBytes", bytes);
+      this.maximumWeightBytes = bytes;
+      return this;
+    }
+
+    /** Bytes each buffered trace weighs on top of its spans (entry, summary); default 512. */
+    public Builder traceOverheadBytes(int bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("traceOverheadBytes must not be negative, got " + bytes);
+      }
+      this.traceOverheadBytes = bytes;
+      return this;
+    }
+
+    /** A trace reaching this many spans is decided at once; default 10 000. */
+    public Builder maxSpansPerTrace(int spans) {
+      requirePositive("maxSpansPerTrace", spans);
+      this.maxSpansPerTrace = spans;
+      return this;
+    }
+
+    /** Decide this long after the last span once the root span has arrived; default 2 s. */
+    public Builder gracePeriod(Duration duration) {
+      this.gracePeriod = requirePositive("gracePeriod", duration);
+      return this;
+    }
+
+    /** Decide this long after the last span, root or not; default 10 s. */
+    public Builder idleTimeout(Duration duration) {
+      this.idleTimeout = requirePositive("idleTimeout", duration);
+      return this;
+    }
+
+    /** Decide this long after the first span even if spans keep coming; default 30 s. */
+    public Builder maxWait(Duration duration) {
+      this.maxWait = requirePositive("maxWait", duration);
+      return this;
+    }
+
+    /** How many decisions are remembered for late spans and "why"; default 100 000. */
+    public Builder decisionCacheSize(long decisions) {
+      requirePositive("decisionCacheSize", decisions);
+      this.decisionCacheSize = decisions;
+      return this;
+    }
+
+    /** How long a decision is remembered; default 5 min. */
+    public Builder decisionCacheExpiry(Duration duration) {
+      this.decisionCacheExpiry = requirePositive("decisionCacheExpiry", duration);
+      return this;
+    }
+
+    public TraceBuffer build() {
+      if (rules == null) {
+        throw new IllegalStateException("rules must be set");
+      }
+      if (sink == null) {
+        throw new IllegalStateException("sink must be set");
+      }
+      return new TraceBuffer(this);
+    }
+
+    private static void requirePositive(String setting, long value) {
+      if (value <= 0) {
+        throw new IllegalArgumentException(setting + " must be positive, got " + value);
+      }
+    }
+
+    private static Duration requirePositive(String setting, Duration duration) {
+      Objects.requireNonNull(duration, setting);
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException(setting + " must be positive, got " + duration);
+      }
+      return duration;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.tailkeep.sampler.buffer;
+
+import static io.tailkeep.sampler.buffer.Spans.child;
+import static io.tailkeep.sampler.buffer.Spans.root;
+import static io.tailkeep.sampler.buffer.Spans.traceId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tailkeep.sampler.rules.RulesFile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Offers racing with decisions and evictions: every span still ends in exactly one place. */
+class ConcurrentOfferTest {
+
+  @Test
+  void everyOfferedSpanIsAccountedForOnce() throws Exception {
+    FakeTicker ticker = new FakeTicker();
+    RecordingSink sink = new RecordingSink();
+    TraceBuffer buffer =
+        TraceBuffer.builder()
+            .rules(RulesFile.loadDefault(ticker))
+            .sink(sink)
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .maximumWeightBytes(20_000)
+            .maxSpansPerTrace(40)
+            .build();
+    int threads = 4;
+    int spansPerThread = 5_000;
+    AtomicBoolean offering = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+    try {
+      Future<?> decider =
+          pool.submit(
+              () -> {
+                while (offering.get()) {
+                  ticker.advanceMillis(250);
+                  buffer.decideDue();
+                }
+              });
+      List<Future<?>> offers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        offers.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < spansPerThread; i++) {
+                    var trace = traceId(i % 300);
+                    buffer.offer(
+                        List.of(i % 7 == 0 ? root(trace).error().build() : child(trace).build()));
+                  }
+                }));
+      }
+      for (Future<?> offer : offers) {
+        offer.get(30, TimeUnit.SECONDS);
+      }
+      offering.set(false);
+      decider.get(30, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    buffer.decideAll();
+
+    long total = (long) threads * spansPerThread;
+    assertThat(buffer.bufferedSpans()).isZero();
+    assertThat(buffer.bufferedTraces()).isZero();
+    assertThat(buffer.bufferedBytes()).isZero();
+    assertThat(
+            buffer.spansKept()
+                + buffer.spansDropped()
+                + buffer.lateSpansKept()
+                + buffer.lateSpansDropped())
+        .isEqualTo(total);
+    assertThat((long) sink.spanCount()).isEqualTo(buffer.spansKept() + buffer.lateSpansKept());
+  }
+}

@@ -1,0 +1,122 @@
+package io.tailkeep.sampler.buffer;
+
+import static io.tailkeep.sampler.buffer.Spans.child;
+import static io.tailkeep.sampler.buffer.Spans.root;
+import static io.tailkeep.sampler.buffer.Spans.traceId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.Sampling;
+import io.tailkeep.store.TraceId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A full buffer evicts traces by deciding them on what they have, never throwing spans away. */
+class EvictionTest {
+
+  private static final int OVERHEAD = 100;
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final RecordingSink sink = new RecordingSink();
+
+  private TraceBuffer buffer(long maximumWeightBytes) {
+    return TraceBuffer.builder()
+        .rules(RulesFile.loadDefault(ticker))
+        .sink(sink)
+        .ticker(ticker)
+        .executor(Runnable::run)
+        .maximumWeightBytes(maximumWeightBytes)
+        .traceOverheadBytes(OVERHEAD)
+        .build();
+  }
+
+  @Test
+  void theWeightIsTheSpansOtlpBytesPlusTheTraceOverheadAndGrowsWithEachSpan() {
+    TraceBuffer buffer = buffer(1_000_000);
+    TraceId trace = traceId(1);
+    OtlpSpan first = root(trace).build();
+    OtlpSpan second = child(trace).attribute("note", "x".repeat(300)).build();
+
+    buffer.offer(List.of(first));
+    long firstBytes = BufferedTrace.sizeOf(first);
+    assertThat(firstBytes)
+        .isEqualTo(
+            first.span().getSerializedSize()
+                + first.resource().getSerializedSize()
+                + first.scope().getSerializedSize());
+    assertThat(buffer.bufferedBytes()).isEqualTo(OVERHEAD + firstBytes);
+    assertThat(buffer.cacheWeightedSize()).isEqualTo(buffer.bufferedBytes());
+
+    buffer.offer(List.of(second));
+    assertThat(buffer.bufferedBytes()).isEqualTo(OVERHEAD + firstBytes + BufferedTrace.sizeOf(second));
+    assertThat(buffer.cacheWeightedSize()).isEqualTo(buffer.bufferedBytes());
+  }
+
+  @Test
+  void aMustKeepTraceEvictedIsStillKept() {
+    TraceBuffer buffer = buffer(2_000);
+    TraceId trace = traceId(2);
+    // Heavier than the whole buffer: Caffeine evicts it as soon as it is in.
+    OtlpSpan big = root(trace).error().attribute("payload", "x".repeat(3_000)).build();
+
+    buffer.offer(List.of(big, child(trace).build()));
+
+    assertThat(buffer.evictions()).isEqualTo(1);
+    assertThat(sink.of(trace)).hasSize(1);
+    assertThat(sink.of(trace).get(0).spans()).hasSize(2);
+    assertThat(sink.of(trace).get(0).sampling()).isEqualTo(new Sampling("keep-errors", 1.0));
+    assertThat(buffer.why(trace).orElseThrow().reason()).isEqualTo(DecisionReason.EVICTED);
+    assertThat(buffer.bufferedTraces()).isZero();
+    assertThat(buffer.bufferedBytes()).isZero();
+
+    // Its late spans follow the eviction's decision.
+    buffer.offer(List.of(child(trace).build()));
+    assertThat(sink.of(trace)).hasSize(2);
+    assertThat(buffer.lateSpansKept()).isEqualTo(1);
+  }
+
+  @Test
+  void aSmallBufferEvictsByDecidingAndEverySpanEndsSomewhere() {
+    OtlpSpan sample = root(traceId(0)).error().build();
+    long perTrace = OVERHEAD + BufferedTrace.sizeOf(sample);
+    TraceBuffer buffer = buffer(10 * perTrace);
+    int traces = 100;
+
+    for (int i = 1; i <= traces; i++) {
+      buffer.offer(List.of(root(traceId(i)).error().build()));
+    }
+
+    assertThat(buffer.evictions()).isGreaterThanOrEqualTo(traces - 10);
+    assertThat(buffer.bufferedBytes()).isLessThanOrEqualTo(10 * perTrace);
+    assertThat(buffer.bufferedBytes()).isEqualTo(buffer.cacheWeightedSize());
+    assertThat(buffer.tracesDecided(DecisionReason.EVICTED)).isEqualTo(buffer.evictions());
+    // Every evicted trace was an error trace, so every one was kept and handed over.
+    assertThat(buffer.tracesKept("keep-errors")).isEqualTo(buffer.evictions());
+    assertThat(sink.batches).hasSize((int) buffer.evictions());
+    assertThat(buffer.bufferedSpans() + sink.spanCount()).isEqualTo(traces);
+
+    long stillBuffered = buffer.bufferedTraces();
+    assertThat(stillBuffered).isPositive();
+    assertThat(buffer.decideAll()).isEqualTo(stillBuffered);
+    assertThat(buffer.tracesDecided(DecisionReason.SHUTDOWN)).isEqualTo(stillBuffered);
+    assertThat(sink.spanCount()).isEqualTo(traces);
+    assertThat(buffer.bufferedTraces()).isZero();
+    assertThat(buffer.bufferedBytes()).isZero();
+  }
+
+  @Test
+  void evictedTracesThatNoRuleKeepsAreCountedAsDropped() {
+    OtlpSpan sample = root(traceId(0)).healthCheck().build();
+    TraceBuffer buffer = buffer(3 * (OVERHEAD + BufferedTrace.sizeOf(sample)));
+
+    for (int i = 1; i <= 20; i++) {
+      buffer.offer(List.of(root(traceId(i)).healthCheck().build()));
+    }
+
+    assertThat(buffer.evictions()).isGreaterThanOrEqualTo(17);
+    assertThat(buffer.tracesDropped("drop-health-checks")).isEqualTo(buffer.evictions());
+    assertThat(buffer.spansDropped() + buffer.bufferedSpans()).isEqualTo(20);
+    assertThat(sink.batches).isEmpty();
+  }
+}

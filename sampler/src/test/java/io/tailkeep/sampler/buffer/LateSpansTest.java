@@ -1,0 +1,118 @@
+package io.tailkeep.sampler.buffer;
+
+import static io.tailkeep.sampler.buffer.Spans.child;
+import static io.tailkeep.sampler.buffer.Spans.root;
+import static io.tailkeep.sampler.buffer.Spans.traceId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.store.TraceId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Late spans follow the remembered decision; the decision cache forgets after its expiry. */
+class LateSpansTest {
+
+  private static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final RecordingSink sink = new RecordingSink();
+  private final TraceBuffer buffer =
+      TraceBuffer.builder()
+          .rules(RulesFile.loadDefault(ticker))
+          .sink(sink)
+          .ticker(ticker)
+          .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+          .executor(Runnable::run)
+          .decisionCacheExpiry(Duration.ofMinutes(1))
+          .build();
+
+  @Test
+  void lateSpansOfAKeptTraceReachTheSinkWithoutASamplingDecision() {
+    TraceId trace = traceId(1);
+    buffer.offer(List.of(root(trace).error().build()));
+    ticker.advanceMillis(2_000);
+    buffer.decideDue();
+
+    buffer.offer(List.of(child(trace).build(), child(trace).build()));
+
+    assertThat(sink.of(trace)).hasSize(2);
+    assertThat(sink.of(trace).get(1).spans()).hasSize(2);
+    assertThat(sink.of(trace).get(1).sampling()).isNull();
+    assertThat(buffer.lateSpansKept()).isEqualTo(2);
+    assertThat(buffer.bufferedTraces()).isZero();
+    assertThat(buffer.why(trace))
+        .contains(
+            new DecisionRecord(
+                trace, true, "keep-errors", 1.0, false, DecisionReason.ROOT_GRACE, NOW, 1, 2));
+  }
+
+  @Test
+  void lateSpansOfADroppedTraceAreCountedNotStored() {
+    TraceId trace = traceId(2);
+    buffer.offer(List.of(root(trace).healthCheck().build()));
+    ticker.advanceMillis(2_000);
+    buffer.decideDue();
+
+    buffer.offer(List.of(child(trace).build()));
+    buffer.offer(List.of(child(trace).error().build()));
+
+    assertThat(sink.batches).isEmpty();
+    assertThat(buffer.lateSpansDropped()).isEqualTo(2);
+    assertThat(buffer.bufferedTraces()).isZero();
+    DecisionRecord why = buffer.why(trace).orElseThrow();
+    assertThat(why.keep()).isFalse();
+    assertThat(why.rule()).isEqualTo("drop-health-checks");
+    assertThat(why.probability()).isZero();
+    assertThat(why.lateSpans()).isEqualTo(2);
+  }
+
+  @Test
+  void aForgottenDecisionLetsLateSpansStartANewBufferedTrace() {
+    TraceId trace = traceId(3);
+    buffer.offer(List.of(root(trace).healthCheck().build()));
+    ticker.advanceMillis(2_000);
+    buffer.decideDue();
+    ticker.advanceMillis(59_000);
+    assertThat(buffer.why(trace)).isPresent();
+
+    ticker.advanceMillis(1_000);
+    assertThat(buffer.why(trace)).isEmpty();
+    buffer.offer(List.of(child(trace).build()));
+
+    assertThat(buffer.lateSpansDropped()).isZero();
+    assertThat(buffer.bufferedTraces()).isEqualTo(1);
+    assertThat(buffer.bufferedSpans()).isEqualTo(1);
+  }
+
+  @Test
+  void whyIsEmptyForATraceNeverDecided() {
+    assertThat(buffer.why(traceId(4))).isEmpty();
+    buffer.offer(List.of(root(traceId(4)).build()));
+    assertThat(buffer.why(traceId(4))).isEmpty();
+  }
+
+  @Test
+  void aSinkThatThrowsIsCountedAndOtherTracesAreStillDecided() {
+    TraceBuffer failing =
+        TraceBuffer.builder()
+            .rules(RulesFile.loadDefault(ticker))
+            .sink(
+                batch -> {
+                  throw new IllegalStateException("queue full");
+                })
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .build();
+    failing.offer(List.of(root(traceId(5)).error().build(), root(traceId(6)).error().build()));
+    ticker.advanceMillis(2_000);
+
+    assertThat(failing.decideDue()).isEqualTo(2);
+    assertThat(failing.sinkFailures()).isEqualTo(2);
+    assertThat(failing.tracesKept()).isEqualTo(2);
+  }
+}
