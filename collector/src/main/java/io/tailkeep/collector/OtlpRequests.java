@@ -1,6 +1,5 @@
 package io.tailkeep.collector;
 
-import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
@@ -31,7 +30,7 @@ final class OtlpRequests {
         InstrumentationScope scope = scopeSpans.getScope();
         for (int i = 0; i < scopeSpans.getSpansCount(); i++) {
           Span span = scopeSpans.getSpans(i);
-          String problem = idProblem(span);
+          String problem = OtlpSpan.idProblem(span);
           if (problem == null) {
             accepted.add(
                 new OtlpSpan(
@@ -52,29 +51,5 @@ final class OtlpRequests {
             ? ""
             : rejected + (rejected == 1 ? " span" : " spans") + " rejected: " + firstProblem;
     return new ValidatedSpans(List.copyOf(accepted), rejected, message);
-  }
-
-  /** What is wrong with the span's IDs, or null; checked here so bad input costs no exception. */
-  private static String idProblem(Span span) {
-    String problem = idProblem(span.getTraceId(), 16, "span.trace_id");
-    if (problem == null) {
-      problem = idProblem(span.getSpanId(), 8, "span.span_id");
-    }
-    if (problem == null && !span.getParentSpanId().isEmpty()) {
-      problem = idProblem(span.getParentSpanId(), 8, "span.parent_span_id");
-    }
-    return problem;
-  }
-
-  private static String idProblem(ByteString id, int length, String field) {
-    if (id.size() != length) {
-      return field + " must be " + length + " bytes, got " + id.size();
-    }
-    for (int i = 0; i < length; i++) {
-      if (id.byteAt(i) != 0) {
-        return null;
-      }
-    }
-    return field + " must not be all zeros";
   }
 }

@@ -1,5 +1,6 @@
 package io.tailkeep.store;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -31,11 +32,37 @@ public record OtlpSpan(
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(scopeSchemaUrl, "scopeSchemaUrl");
     Objects.requireNonNull(span, "span");
-    TraceId.fromBytes(span.getTraceId().toByteArray(), "span.trace_id");
-    SpanId.fromBytes(span.getSpanId().toByteArray(), "span.span_id");
-    if (!span.getParentSpanId().isEmpty()) {
-      SpanId.fromBytes(span.getParentSpanId().toByteArray(), "span.parent_span_id");
+    String problem = idProblem(span);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
+  }
+
+  /**
+   * What is wrong with the span's trace, span or parent ID, naming the field; null when they are
+   * valid. Lets a receiver refuse a bad span without an exception, and reads the IDs in place.
+   */
+  public static String idProblem(Span span) {
+    String problem = idProblem(span.getTraceId(), 16, "span.trace_id");
+    if (problem == null) {
+      problem = idProblem(span.getSpanId(), 8, "span.span_id");
+    }
+    if (problem == null && !span.getParentSpanId().isEmpty()) {
+      problem = idProblem(span.getParentSpanId(), 8, "span.parent_span_id");
+    }
+    return problem;
+  }
+
+  private static String idProblem(ByteString id, int length, String field) {
+    if (id.size() != length) {
+      return field + " must be " + length + " bytes, got " + id.size();
+    }
+    for (int i = 0; i < length; i++) {
+      if (id.byteAt(i) != 0) {
+        return null;
+      }
+    }
+    return field + " must not be all zeros";
   }
 
   /** A span with no schema URLs, the common case. */
@@ -43,18 +70,27 @@ public record OtlpSpan(
     return new OtlpSpan(resource, "", scope, "", span);
   }
 
+  // IDs are read straight from the protobuf bytes: called per span on the ingest path.
   public TraceId traceId() {
-    return TraceId.fromBytes(span.getTraceId().toByteArray());
+    return new TraceId(readLong(span.getTraceId(), 0), readLong(span.getTraceId(), 8));
   }
 
   public SpanId spanId() {
-    return SpanId.fromBytes(span.getSpanId().toByteArray());
+    return new SpanId(readLong(span.getSpanId(), 0));
   }
 
   public Optional<SpanId> parentSpanId() {
     return span.getParentSpanId().isEmpty()
         ? Optional.empty()
-        : Optional.of(SpanId.fromBytes(span.getParentSpanId().toByteArray()));
+        : Optional.of(new SpanId(readLong(span.getParentSpanId(), 0)));
+  }
+
+  private static long readLong(ByteString bytes, int offset) {
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      value = (value << 8) | (bytes.byteAt(offset + i) & 0xFF);
+    }
+    return value;
   }
 
   public boolean isRoot() {

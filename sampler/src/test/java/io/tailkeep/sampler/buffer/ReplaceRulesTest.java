@@ -1,10 +1,11 @@
 package io.tailkeep.sampler.buffer;
 
-import static io.tailkeep.sampler.buffer.Spans.child;
-import static io.tailkeep.sampler.buffer.Spans.root;
-import static io.tailkeep.sampler.buffer.Spans.traceId;
+import static io.tailkeep.sampler.testing.TestSpans.child;
+import static io.tailkeep.sampler.testing.TestSpans.root;
+import static io.tailkeep.sampler.testing.TestSpans.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailkeep.sampler.testing.FakeTicker;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.sampler.rules.RulesFileException;

@@ -3,6 +3,7 @@ package io.tailkeep.sampler.buffer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tailkeep.sampler.testing.FakeTicker;
 import io.tailkeep.sampler.rules.RulesFile;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,10 @@
 package io.tailkeep.sampler.rules;
 
-import static io.tailkeep.sampler.rules.TestSpans.root;
-import static io.tailkeep.sampler.rules.TestSpans.span;
+import static io.tailkeep.sampler.testing.TestSpans.root;
+import static io.tailkeep.sampler.testing.TestSpans.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailkeep.sampler.testing.TestSpans;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.TraceId;

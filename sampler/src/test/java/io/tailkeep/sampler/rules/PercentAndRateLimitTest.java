@@ -1,8 +1,10 @@
 package io.tailkeep.sampler.rules;
 
-import static io.tailkeep.sampler.rules.TestSpans.root;
+import static io.tailkeep.sampler.testing.TestSpans.root;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailkeep.sampler.testing.FakeTicker;
+import io.tailkeep.sampler.testing.TestSpans;
 import io.tailkeep.store.TraceId;
 import java.time.Duration;
 import java.util.Random;

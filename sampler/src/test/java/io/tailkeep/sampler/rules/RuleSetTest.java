@@ -1,8 +1,8 @@
 package io.tailkeep.sampler.rules;
 
-import static io.tailkeep.sampler.rules.TestSpans.TRACE_ID;
-import static io.tailkeep.sampler.rules.TestSpans.root;
-import static io.tailkeep.sampler.rules.TestSpans.span;
+import static io.tailkeep.sampler.testing.TestSpans.TRACE_ID;
+import static io.tailkeep.sampler.testing.TestSpans.root;
+import static io.tailkeep.sampler.testing.TestSpans.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;

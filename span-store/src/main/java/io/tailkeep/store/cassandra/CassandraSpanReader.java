@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -75,18 +74,10 @@ final class CassandraSpanReader implements SpanReader {
 
   @Override
   public CompletionStage<List<TraceSummary>> getSummaries(Collection<TraceId> traceIds) {
-    List<CompletableFuture<Optional<StoredSummary>>> reads = new ArrayList<>();
-    for (TraceId traceId : List.copyOf(traceIds)) {
-      reads.add(statements.selectSummary.execute(traceId).toCompletableFuture());
-    }
-    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done ->
-                reads.stream()
-                    .map(CompletableFuture::join)
-                    .flatMap(Optional::stream)
-                    .map(StoredSummary::toSummary)
-                    .toList());
+    return statements
+        .selectSummary
+        .executeAll(List.copyOf(traceIds))
+        .thenApply(summaries -> summaries.stream().map(StoredSummary::toSummary).toList());
   }
 
   @Override

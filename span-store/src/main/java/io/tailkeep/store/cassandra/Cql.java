@@ -2,6 +2,7 @@ package io.tailkeep.store.cassandra;
 
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.tailkeep.store.TraceId;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +14,13 @@ import java.util.function.Function;
 final class Cql {
   private Cql() {}
 
-  static byte[] bytes(ByteBuffer buffer) {
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
-    return bytes;
+  /** A trace ID column, read in place; a value of another length fails like any bad ID. */
+  static TraceId traceId(ByteBuffer buffer) {
+    if (buffer.remaining() != 16) {
+      throw new IllegalStateException("stored trace_id is " + buffer.remaining() + " bytes, not 16");
+    }
+    int at = buffer.position();
+    return new TraceId(buffer.getLong(at), buffer.getLong(at + 8));
   }
 
   /** Every row of a result, page after page, read with {@code reader}. */

@@ -9,12 +9,15 @@ import io.tailkeep.store.Sampling;
 import io.tailkeep.store.TraceId;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 final class SelectTraceSummary {
@@ -27,6 +30,18 @@ final class SelectTraceSummary {
         session.prepare(
             "SELECT chunks, services, operations, tags, sampling_rule, sampling_probability FROM "
                 + keyspace + "." + Tables.TRACE_SUMMARIES + " WHERE trace_id = ?");
+  }
+
+  /** The summaries of these traces, read concurrently, in the given order; unknown IDs left out. */
+  CompletableFuture<List<StoredSummary>> executeAll(Collection<TraceId> traceIds) {
+    List<CompletableFuture<Optional<StoredSummary>>> reads = new ArrayList<>();
+    for (TraceId traceId : traceIds) {
+      reads.add(execute(traceId).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done ->
+                reads.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList());
   }
 
   CompletionStage<Optional<StoredSummary>> execute(TraceId traceId) {
@@ -68,7 +83,7 @@ final class SelectTraceSummary {
   }
 
   private static Set<Map.Entry<String, String>> pairs(Set<TupleValue> tuples) {
-    Set<Map.Entry<String, String>> pairs = new java.util.HashSet<>();
+    Set<Map.Entry<String, String>> pairs = new HashSet<>();
     for (TupleValue t : tuples) {
       pairs.add(Map.entry(t.getString(0), t.getString(1)));
     }

@@ -4,7 +4,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import io.tailkeep.store.TraceId;
 import java.util.concurrent.CompletionStage;
 
 /** Traces of a service (and operation, '' for any) in one bucket, slowest first. */
@@ -30,6 +29,6 @@ final class SelectTracesByDuration {
 
   static IndexRow read(Row row) {
     return new IndexRow(
-        TraceId.fromBytes(Cql.bytes(row.getByteBuffer(1))), row.getLong(0), row.getLong(2));
+        Cql.traceId(row.getByteBuffer(1)), row.getLong(0), row.getLong(2));
   }
 }

@@ -4,7 +4,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import io.tailkeep.store.TraceId;
 import java.util.concurrent.CompletionStage;
 
 /** Traces of a service carrying one tag value in one bucket, newest first. */
@@ -37,6 +36,6 @@ final class SelectTracesByTag {
 
   static IndexRow read(Row row) {
     long start = row.getLong(0);
-    return new IndexRow(TraceId.fromBytes(Cql.bytes(row.getByteBuffer(1))), start, start);
+    return new IndexRow(Cql.traceId(row.getByteBuffer(1)), start, start);
   }
 }

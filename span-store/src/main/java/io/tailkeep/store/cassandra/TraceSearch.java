@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Answers a {@link TraceQuery} from the indexes: one index drives (by start, by tag, or by
@@ -142,24 +141,11 @@ final class TraceSearch {
           candidates.add(row.traceId());
         }
       }
-      for (StoredSummary summary : summaries(candidates)) {
+      for (StoredSummary summary : statements.selectSummary.executeAll(candidates).join()) {
         if (found.size() < query.limit() && summary.matches(query)) {
           found.add(summary.toSummary());
         }
       }
     }
-  }
-
-  /** Summaries of the candidates, in candidate order, fetched concurrently. */
-  private List<StoredSummary> summaries(List<TraceId> traceIds) {
-    List<CompletableFuture<Optional<StoredSummary>>> reads = new ArrayList<>();
-    for (TraceId traceId : traceIds) {
-      reads.add(statements.selectSummary.execute(traceId).toCompletableFuture());
-    }
-    List<StoredSummary> summaries = new ArrayList<>();
-    for (CompletableFuture<Optional<StoredSummary>> read : reads) {
-      read.join().ifPresent(summaries::add);
-    }
-    return summaries;
   }
 }

@@ -1,4 +1,4 @@
-package io.tailkeep.sampler.rules;
+package io.tailkeep.sampler.testing;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -13,29 +13,47 @@ import io.tailkeep.store.TraceId;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Builds OTLP spans for rule tests: a child span of one fixed trace unless told otherwise. */
-final class TestSpans {
+/**
+ * Builds OTLP spans for sampler tests: a 1 ms internal child span of one fixed trace unless told
+ * otherwise.
+ */
+public final class TestSpans {
 
-  static final TraceId TRACE_ID = TraceId.fromHex("4bf92f3577b34da6a3ce929d0e0e4736");
+  public static final TraceId TRACE_ID = TraceId.fromHex("4bf92f3577b34da6a3ce929d0e0e4736");
   private static final long START_NANOS = 1_700_000_000_000_000_000L;
   private static final AtomicLong NEXT_SPAN_ID = new AtomicLong(1);
 
   private TestSpans() {}
 
-  static Builder span(String service, String name) {
-    return new Builder(service, name);
+  public static Builder span(String service, String name) {
+    return new Builder(TRACE_ID, service, name);
   }
 
-  static Builder root(String service, String name) {
-    return new Builder(service, name).root();
+  public static Builder root(String service, String name) {
+    return new Builder(TRACE_ID, service, name).root();
   }
 
-  static final class Builder {
+  /** A child span of the given trace, of service {@code shop}. */
+  public static Builder child(TraceId traceId) {
+    return new Builder(traceId, "shop", "work");
+  }
+
+  /** A root span of the given trace, of service {@code shop}. */
+  public static Builder root(TraceId traceId) {
+    return child(traceId).root();
+  }
+
+  /** A distinct, valid trace ID per number. */
+  public static TraceId traceId(long n) {
+    return new TraceId(0x5eed_0000_0000_0000L, 0x1234_5678_0000_0000L + n);
+  }
+
+  public static final class Builder {
     private final Span.Builder span = Span.newBuilder();
     private final Resource.Builder resource = Resource.newBuilder();
 
-    private Builder(String service, String name) {
-      span.setTraceId(ByteString.copyFrom(TRACE_ID.toBytes()))
+    private Builder(TraceId traceId, String service, String name) {
+      span.setTraceId(ByteString.copyFrom(traceId.toBytes()))
           .setSpanId(id(NEXT_SPAN_ID.getAndIncrement()))
           .setParentSpanId(id(0x7fff_0000_0000_0001L))
           .setName(name)
@@ -47,47 +65,52 @@ final class TestSpans {
       }
     }
 
-    Builder root() {
+    public Builder root() {
       span.clearParentSpanId();
       return this;
     }
 
-    Builder kind(Span.SpanKind kind) {
+    public Builder kind(Span.SpanKind kind) {
       span.setKind(kind);
       return this;
     }
 
-    Builder server() {
+    public Builder server() {
       return kind(Span.SpanKind.SPAN_KIND_SERVER);
     }
 
-    Builder millis(long millis) {
+    public Builder millis(long millis) {
       span.setEndTimeUnixNano(START_NANOS + millis * 1_000_000);
       return this;
     }
 
-    Builder error() {
+    /** A root that the default rules drop as a health check. */
+    public Builder healthCheck() {
+      return attribute("http.route", "/healthz");
+    }
+
+    public Builder error() {
       span.setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR));
       return this;
     }
 
-    Builder attribute(String key, String value) {
+    public Builder attribute(String key, String value) {
       return attribute(key, AnyValue.newBuilder().setStringValue(value).build());
     }
 
-    Builder attribute(String key, long value) {
+    public Builder attribute(String key, long value) {
       return attribute(key, AnyValue.newBuilder().setIntValue(value).build());
     }
 
-    Builder attribute(String key, double value) {
+    public Builder attribute(String key, double value) {
       return attribute(key, AnyValue.newBuilder().setDoubleValue(value).build());
     }
 
-    Builder attribute(String key, boolean value) {
+    public Builder attribute(String key, boolean value) {
       return attribute(key, AnyValue.newBuilder().setBoolValue(value).build());
     }
 
-    Builder attribute(String key, String... values) {
+    public Builder attribute(String key, String... values) {
       ArrayValue.Builder array = ArrayValue.newBuilder();
       for (String value : values) {
         array.addValues(AnyValue.newBuilder().setStringValue(value));
@@ -95,12 +118,12 @@ final class TestSpans {
       return attribute(key, AnyValue.newBuilder().setArrayValue(array).build());
     }
 
-    Builder attribute(String key, AnyValue value) {
+    public Builder attribute(String key, AnyValue value) {
       span.addAttributes(KeyValue.newBuilder().setKey(key).setValue(value));
       return this;
     }
 
-    Builder resourceAttribute(String key, String value) {
+    public Builder resourceAttribute(String key, String value) {
       resource.addAttributes(
           KeyValue.newBuilder()
               .setKey(key)
@@ -108,7 +131,7 @@ final class TestSpans {
       return this;
     }
 
-    OtlpSpan build() {
+    public OtlpSpan build() {
       return OtlpSpan.of(
           resource.build(), InstrumentationScope.getDefaultInstance(), span.build());
     }

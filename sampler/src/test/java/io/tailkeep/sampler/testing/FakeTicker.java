@@ -1,11 +1,11 @@
-package io.tailkeep.sampler.buffer;
+package io.tailkeep.sampler.testing;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Time that moves only when the test moves it. */
-final class FakeTicker implements Ticker {
+public final class FakeTicker implements Ticker {
 
   private final AtomicLong nanos = new AtomicLong(1_000);
 
@@ -14,11 +14,11 @@ final class FakeTicker implements Ticker {
     return nanos.get();
   }
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     nanos.addAndGet(duration.toNanos());
   }
 
-  void advanceMillis(long millis) {
+  public void advanceMillis(long millis) {
     advance(Duration.ofMillis(millis));
   }
 }
