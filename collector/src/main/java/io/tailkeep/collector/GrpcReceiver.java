@@ -2,6 +2,8 @@ package io.tailkeep.collector;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,12 @@ public final class GrpcReceiver implements AutoCloseable {
   private final Server server;
 
   public GrpcReceiver(ServerBuilder<?> serverBuilder, SpanSink sink, int maxMessageBytes) {
+    this(serverBuilder, sink, maxMessageBytes, Metrics.globalRegistry);
+  }
+
+  /** As above, counting spans received, accepted and refused in {@code registry}. */
+  public GrpcReceiver(
+      ServerBuilder<?> serverBuilder, SpanSink sink, int maxMessageBytes, MeterRegistry registry) {
     Objects.requireNonNull(serverBuilder, "serverBuilder");
     if (maxMessageBytes <= 0) {
       throw new IllegalArgumentException(
@@ -32,16 +40,23 @@ public final class GrpcReceiver implements AutoCloseable {
     this.server =
         serverBuilder
             .maxInboundMessageSize(maxMessageBytes)
-            .addService(new TraceExportService(new TraceIngest(sink)).bind())
+            .addService(
+                new TraceExportService(new TraceIngest(sink, new IngestMetrics(registry))).bind())
             .build();
   }
 
   /** Netty on {@code port} (0 picks a free one), all interfaces. */
   public static GrpcReceiver onPort(int port, SpanSink sink, int maxMessageBytes) {
+    return onPort(port, sink, maxMessageBytes, Metrics.globalRegistry);
+  }
+
+  /** Netty on {@code port}, counting in {@code registry}. */
+  public static GrpcReceiver onPort(
+      int port, SpanSink sink, int maxMessageBytes, MeterRegistry registry) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
-    return new GrpcReceiver(ServerBuilder.forPort(port), sink, maxMessageBytes);
+    return new GrpcReceiver(ServerBuilder.forPort(port), sink, maxMessageBytes, registry);
   }
 
   public GrpcReceiver start() throws IOException {

@@ -3,6 +3,8 @@ package io.tailkeep.collector;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -49,7 +51,13 @@ public final class HttpReceiver extends VerticleBase {
    * @param maxBodyBytes the largest body taken, compressed and after decompression; larger gets 413
    */
   public HttpReceiver(SpanSink sink, String host, int port, int maxBodyBytes) {
-    this.ingest = new TraceIngest(sink);
+    this(sink, host, port, maxBodyBytes, Metrics.globalRegistry);
+  }
+
+  /** As above, counting spans received, accepted and refused in {@code registry}. */
+  public HttpReceiver(
+      SpanSink sink, String host, int port, int maxBodyBytes, MeterRegistry registry) {
+    this.ingest = new TraceIngest(sink, new IngestMetrics(registry));
     this.host = Objects.requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -143,6 +151,7 @@ public final class HttpReceiver extends VerticleBase {
     if (status == 405) {
       ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
     }
+    ingest.refusedRequest("OTLP/HTTP", Integer.toString(status));
     respond(ctx, status, codeFor(status), message);
   }
 

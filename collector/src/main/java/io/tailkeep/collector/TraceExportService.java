@@ -13,6 +13,7 @@ import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.time.Duration;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,8 @@ final class TraceExportService {
       ExportRequestMarshaller.Parsed parsed, StreamObserver<ExportTraceServiceResponse> response) {
     if (parsed.failure() != null) {
       LOG.debug("OTLP/gRPC export refused: {}", parsed.failure());
+      ingest.refusedRequest(
+          "OTLP/gRPC", parsed.failure().getCode().name().toLowerCase(Locale.ROOT));
       response.onError(parsed.failure().asRuntimeException());
       return;
     }

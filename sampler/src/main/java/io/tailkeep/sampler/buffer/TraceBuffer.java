@@ -61,11 +61,13 @@ public final class TraceBuffer {
   private final long decisionCacheSize;
   private final Duration decisionCacheExpiry;
   private final BufferCounters counters = new BufferCounters();
+  private final DecisionListener listener;
   private volatile RuleSet rules;
 
   private TraceBuffer(Builder builder) {
     this.rules = builder.rules;
     this.sink = builder.sink;
+    this.listener = builder.listener;
     this.ticker = builder.ticker;
     this.clock = builder.clock;
     this.maximumWeightBytes = builder.maximumWeightBytes;
@@ -378,6 +380,11 @@ public final class TraceBuffer {
             trace.traceId(), decision, reason, clock.instant(), trace.spanCount());
     decisions.remember(trace.traceId(), remembered);
     counters.traceDecided(decision, reason, trace.spanCount(), trace.bytes());
+    listener.decided(
+        decision,
+        reason,
+        trace.spanCount(),
+        Duration.ofNanos(Math.max(0, ticker.read() - trace.firstSpanNanos())));
     return new DecidedTrace(remembered, decision.keep() ? trace.spans() : List.of());
   }
 
@@ -458,6 +465,7 @@ public final class TraceBuffer {
 
     private RuleSet rules;
     private KeptTraceSink sink;
+    private DecisionListener listener = DecisionListener.NONE;
     private Ticker ticker = Ticker.systemTicker();
     private Clock clock = Clock.systemUTC();
     private Executor executor;
@@ -481,6 +489,12 @@ public final class TraceBuffer {
     /** Where kept traces and their late spans go; required. */
     public Builder sink(KeptTraceSink sink) {
       this.sink = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /** Told of every decision (metrics); none by default. */
+    public Builder decisionListener(DecisionListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -1,0 +1,54 @@
+package io.tailkeep.collector;
+
+import static io.tailkeep.collector.TestRequests.request;
+import static io.tailkeep.collector.TestRequests.span;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tailkeep.sampler.TailSampler;
+import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.SpanBatch;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The sampler's refusals reach the exporter as retry-later answers with a reason it can read. */
+class SamplerSinkTest {
+
+  /** A store that never finishes a write, so kept traces stay queued. */
+  private final TailSampler sampler =
+      TailSampler.builder()
+          .writer(batch -> new CompletableFuture<>())
+          .meterRegistry(new SimpleMeterRegistry())
+          .buffer(buffer -> buffer.executor(Runnable::run))
+          .storeQueue(queue -> queue.maxQueuedBytes(1))
+          .build();
+
+  SamplerSinkTest() throws Exception {}
+
+  @Test
+  void takesSpansUntilKeptTracesWaitForTheStore() throws Exception {
+    SamplerSink sink = new SamplerSink(sampler);
+    List<OtlpSpan> spans = OtlpRequests.toSpans(request(span("a"))).accepted();
+
+    assertThat(sink.offer(spans).accepted()).isTrue();
+    // A kept batch the store never finishes keeps the queue over its 1-byte bound.
+    sampler.storeQueue().accept(SpanBatch.of(spans, null));
+
+    Admission full = sink.offer(spans);
+    assertThat(full.accepted()).isFalse();
+    assertThat(full.reason()).contains("span store").contains("retry later");
+    assertThat(full.retryAfter()).isEqualTo(SamplerSink.RETRY_AFTER);
+  }
+
+  @Test
+  void refusesOnceShutdownBegins() throws Exception {
+    SamplerSink sink = new SamplerSink(sampler);
+    sampler.shutdown(Duration.ZERO);
+
+    Admission refused = sink.offer(OtlpRequests.toSpans(request(span("a"))).accepted());
+    assertThat(refused.accepted()).isFalse();
+    assertThat(refused.reason()).isEqualTo("Tailkeep is shutting down; retry later");
+  }
+}

@@ -1,0 +1,51 @@
+package io.tailkeep.deploy;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** The {@code tailkeep} command line: one word picks the command, the rest are its arguments. */
+public final class Main {
+
+  static final String USAGE =
+      """
+      usage: tailkeep <command> [arguments]
+
+      commands:
+        rules check FILE [FILE...]   validate sampling rules files; exit 1 with the errors if any is wrong
+        help                         this text
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(Arrays.asList(args), System.out, System.err));
+  }
+
+  static int run(List<String> args, PrintStream out, PrintStream err) {
+    if (args.isEmpty()) {
+      err.print(USAGE);
+      return 2;
+    }
+    String command = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    switch (command) {
+      case "help", "--help", "-h" -> {
+        out.print(USAGE);
+        return 0;
+      }
+      case "rules" -> {
+        if (rest.isEmpty() || !rest.get(0).equals("check")) {
+          err.println("tailkeep rules: the only subcommand is 'check FILE [FILE...]'");
+          return 2;
+        }
+        return RulesCheckCommand.run(rest.subList(1, rest.size()), out, err);
+      }
+      default -> {
+        err.println("tailkeep: unknown command '" + command + "'");
+        err.print(USAGE);
+        return 2;
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.tailkeep.deploy;
+
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.sampler.rules.RulesFileException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code tailkeep rules check FILE [FILE...]}: validates sampling rules files the way the server
+ * would load them, so a change can be checked before it is deployed (or in CI). Prints {@code
+ * FILE: OK, N rules: names} for each valid file and every problem of the others, one per line as
+ * {@code file:line:column: message}. Never a stack trace: the output is for people.
+ */
+public final class RulesCheckCommand {
+
+  static final String USAGE = "usage: tailkeep rules check FILE [FILE...]";
+
+  static final int ALL_VALID = 0;
+  static final int INVALID = 1;
+  static final int USAGE_ERROR = 2;
+
+  private RulesCheckCommand() {}
+
+  /**
+   * Checks every file, even after an invalid one.
+   *
+   * @param args the arguments after {@code rules check}: one or more file paths
+   * @return 0 if every file is valid, 1 if any is invalid, missing or unreadable, 2 for a usage
+   *     error (no file, or an option)
+   */
+  public static int run(List<String> args, PrintStream out, PrintStream err) {
+    if (args.isEmpty()) {
+      err.println("tailkeep rules check: no file given");
+      err.println(USAGE);
+      return USAGE_ERROR;
+    }
+    if (args.contains("-h") || args.contains("--help")) {
+      out.println(USAGE);
+      return ALL_VALID;
+    }
+    for (String arg : args) {
+      if (arg.startsWith("-")) {
+        err.println("tailkeep rules check: unknown option '" + arg + "'");
+        err.println(USAGE);
+        return USAGE_ERROR;
+      }
+    }
+    int result = ALL_VALID;
+    for (String arg : args) {
+      if (!check(arg, out, err)) {
+        result = INVALID;
+      }
+    }
+    return result;
+  }
+
+  private static boolean check(String fileName, PrintStream out, PrintStream err) {
+    String yaml;
+    try {
+      yaml = Files.readString(Path.of(fileName));
+    } catch (NoSuchFileException e) {
+      err.println(fileName + ": no such file");
+      return false;
+    } catch (AccessDeniedException e) {
+      err.println(fileName + ": cannot read the file: permission denied");
+      return false;
+    } catch (CharacterCodingException e) {
+      err.println(fileName + ": not valid UTF-8");
+      return false;
+    } catch (FileSystemException e) {
+      err.println(fileName + ": cannot read the file: " + reason(e.getReason(), e));
+      return false;
+    } catch (IOException | InvalidPathException e) {
+      err.println(fileName + ": cannot read the file: " + reason(e.getMessage(), e));
+      return false;
+    }
+    try {
+      RuleSet rules = RulesFile.parse(fileName, yaml);
+      out.println(fileName + ": OK, " + describe(rules.ruleNames()));
+      return true;
+    } catch (RulesFileException e) {
+      e.errors().forEach(err::println);
+      return false;
+    } catch (RuntimeException e) {
+      err.println(fileName + ": the rules parser failed (a bug, please report it): " + e);
+      return false;
+    }
+  }
+
+  private static String reason(String message, Exception e) {
+    return message != null ? message : e.getClass().getSimpleName();
+  }
+
+  private static String describe(List<String> names) {
+    if (names.isEmpty()) {
+      return "0 rules";
+    }
+    String count = names.size() == 1 ? "1 rule" : names.size() + " rules";
+    return count + ": " + String.join(", ", names);
+  }
+}

@@ -1,0 +1,248 @@
+package io.tailkeep.deploy;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tailkeep.collector.GrpcReceiver;
+import io.tailkeep.collector.HttpReceiver;
+import io.tailkeep.collector.SamplerSink;
+import io.tailkeep.sampler.TailSampler;
+import io.tailkeep.sampler.rules.RulesFileException;
+import io.tailkeep.store.SpanStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server: OTLP receivers in front of the tail sampler, the sampler writing kept traces
+ * to a span store. The only place these parts meet.
+ *
+ * <p>{@link #close()} is the graceful stop a SIGTERM triggers: stop taking spans, decide every
+ * buffered trace, write every kept trace, then close the store. Nothing accepted is lost as long
+ * as the store comes back within the shutdown timeout.
+ */
+public final class TailkeepServer implements AutoCloseable {
+
+  static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(TailkeepServer.class);
+
+  private final SpanStore store;
+  private final TailSampler sampler;
+  private final PrometheusMeterRegistry registry;
+  private final Duration shutdownTimeout;
+  private final Vertx vertx;
+  private final GrpcReceiver grpc;
+  private final HttpReceiver http;
+  private boolean closed;
+
+  private TailkeepServer(Builder builder, TailSampler sampler, PrometheusMeterRegistry registry)
+      throws IOException {
+    this.store = builder.store;
+    this.sampler = sampler;
+    this.registry = registry;
+    this.shutdownTimeout = builder.shutdownTimeout;
+    SamplerSink sink = new SamplerSink(sampler);
+    this.vertx = Vertx.vertx();
+    this.http =
+        new HttpReceiver(sink, builder.host, builder.httpPort, builder.maxMessageBytes, registry);
+    this.grpc = GrpcReceiver.onPort(builder.grpcPort, sink, builder.maxMessageBytes, registry);
+    boolean started = false;
+    try {
+      sampler.start();
+      grpc.start();
+      await(vertx.deployVerticle(http), "OTLP/HTTP receiver on port " + builder.httpPort);
+      started = true;
+    } finally {
+      if (!started) {
+        grpc.close();
+        vertx.close();
+        stopSampler(Duration.ZERO);
+      }
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public int grpcPort() {
+    return grpc.port();
+  }
+
+  public int httpPort() {
+    return http.actualPort();
+  }
+
+  public TailSampler sampler() {
+    return sampler;
+  }
+
+  public SpanStore store() {
+    return store;
+  }
+
+  /** Every metric in Prometheus' text format. */
+  public String scrapeMetrics() {
+    return registry.scrape();
+  }
+
+  public PrometheusMeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /**
+   * Stops taking spans (exporters get UNAVAILABLE or a refused connection and retry elsewhere or
+   * later), decides every buffered trace, writes every kept trace, then closes the store.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LOG.info("stopping: no more spans taken; deciding and writing what is buffered");
+    grpc.close();
+    try {
+      await(vertx.close(), "stopping the OTLP/HTTP receiver");
+    } catch (IOException e) {
+      LOG.warn("OTLP/HTTP receiver did not stop cleanly", e);
+    }
+    stopSampler(shutdownTimeout);
+    store.close();
+    registry.close();
+    LOG.info("stopped");
+  }
+
+  private void stopSampler(Duration timeout) {
+    try {
+      sampler.shutdown(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.warn("interrupted while writing kept traces; some may not be stored");
+    }
+  }
+
+  private static <T> T await(Future<T> future, String what) throws IOException {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IOException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException(what + " did not finish within 30 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(what + " was interrupted", e);
+    }
+  }
+
+  /** Configures a {@link TailkeepServer}; the span store is required and is closed with the server. */
+  public static final class Builder {
+
+    private SpanStore store;
+    private Path rulesFile;
+    private Consumer<TailSampler.Builder> samplerSettings = b -> {};
+    private String host = "0.0.0.0";
+    private int grpcPort = GrpcReceiver.DEFAULT_PORT;
+    private int httpPort = HttpReceiver.DEFAULT_PORT;
+    private int maxMessageBytes = GrpcReceiver.DEFAULT_MAX_MESSAGE_BYTES;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
+    private Builder() {}
+
+    public Builder spanStore(SpanStore store) {
+      this.store = Objects.requireNonNull(store, "spanStore");
+      return this;
+    }
+
+    /** The sampling rules file, watched for changes; the shipped defaults when unset. */
+    public Builder rulesFile(Path file) {
+      this.rulesFile = Objects.requireNonNull(file, "rulesFile");
+      return this;
+    }
+
+    /** Sampler settings (buffer, store queue, timing); writer, rules and metrics are set here. */
+    public Builder sampler(Consumer<TailSampler.Builder> settings) {
+      this.samplerSettings = Objects.requireNonNull(settings, "sampler settings");
+      return this;
+    }
+
+    /** The interface the receivers listen on; all by default. */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** OTLP/gRPC port, 4317 by default; 0 picks a free one. */
+    public Builder grpcPort(int port) {
+      this.grpcPort = requirePort("grpcPort", port);
+      return this;
+    }
+
+    /** OTLP/HTTP port, 4318 by default; 0 picks a free one. */
+    public Builder httpPort(int port) {
+      this.httpPort = requirePort("httpPort", port);
+      return this;
+    }
+
+    /** The largest export request taken, on both receivers; 4 MiB by default. */
+    public Builder maxMessageBytes(int bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxMessageBytes must be positive, got " + bytes);
+      }
+      this.maxMessageBytes = bytes;
+      return this;
+    }
+
+    /** How long a stop waits for kept traces to be written; 30 s by default. */
+    public Builder shutdownTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "shutdownTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must not be negative, got " + timeout);
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Builds the sampler (loading the rules file) and starts the receivers. A bad rules file or a
+     * port in use fails here, with nothing left running.
+     */
+    public TailkeepServer start() throws RulesFileException, IOException {
+      if (store == null) {
+        throw new IllegalStateException("spanStore must be set");
+      }
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmGcMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      TailSampler.Builder sampler = TailSampler.builder();
+      samplerSettings.accept(sampler);
+      sampler.writer(store.writer()).meterRegistry(registry);
+      if (rulesFile != null) {
+        sampler.rulesFile(rulesFile);
+      }
+      return new TailkeepServer(this, sampler.build(), registry);
+    }
+
+    private static int requirePort(String setting, int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(setting + " must be 0..65535, got " + port);
+      }
+      return port;
+    }
+  }
+}

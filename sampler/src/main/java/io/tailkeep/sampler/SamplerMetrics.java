@@ -1,0 +1,119 @@
+package io.tailkeep.sampler;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tailkeep.sampler.buffer.DecisionListener;
+import io.tailkeep.sampler.buffer.DecisionReason;
+import io.tailkeep.sampler.buffer.TraceBuffer;
+import io.tailkeep.sampler.reload.RulesStatus;
+import io.tailkeep.sampler.rules.Decision;
+import io.tailkeep.sampler.store.StoreQueue;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The sampler's metrics, all names in one place. Counters the parts already keep are read when
+ * scraped; decisions are counted here as they happen, by rule, because rule names change with
+ * the rules file. Prometheus names: dots become underscores, counters end in {@code _total}.
+ */
+final class SamplerMetrics implements DecisionListener {
+
+  private final MeterRegistry registry;
+
+  SamplerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public void decided(Decision decision, DecisionReason reason, int spans, Duration waited) {
+    String outcome = decision.keep() ? "kept" : "dropped";
+    String why = reason.name().toLowerCase(Locale.ROOT);
+    Counter.builder("tailkeep.sampler.traces.decided")
+        .description("Traces decided, by outcome, the rule that decided and what made it decide then")
+        .tags("decision", outcome, "rule", decision.rule(), "reason", why)
+        .register(registry)
+        .increment();
+    Timer.builder("tailkeep.sampler.decision.wait")
+        .description("Time from a trace's first span to its decision")
+        .tags("reason", why)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(waited);
+  }
+
+  void bind(TailSampler sampler) {
+    TraceBuffer buffer = sampler.buffer();
+    gauge("tailkeep.sampler.buffer.bytes", "Bytes buffered, as the buffer weighs them", buffer,
+        TraceBuffer::bufferedBytes);
+    gauge("tailkeep.sampler.buffer.traces", "Traces waiting for a decision", buffer,
+        TraceBuffer::bufferedTraces);
+    gauge("tailkeep.sampler.buffer.spans", "Spans waiting for a decision", buffer,
+        TraceBuffer::bufferedSpans);
+    counter("tailkeep.sampler.spans.decided", "Spans of decided traces", "decision", "kept",
+        buffer, TraceBuffer::spansKept);
+    counter("tailkeep.sampler.spans.decided", "Spans of decided traces", "decision", "dropped",
+        buffer, TraceBuffer::spansDropped);
+    counter("tailkeep.sampler.late.spans", "Spans that came after their trace was decided",
+        "decision", "kept", buffer, TraceBuffer::lateSpansKept);
+    counter("tailkeep.sampler.late.spans", "Spans that came after their trace was decided",
+        "decision", "dropped", buffer, TraceBuffer::lateSpansDropped);
+    counter("tailkeep.sampler.evictions", "Traces decided early because the buffer was full",
+        buffer, TraceBuffer::evictions);
+    counter("tailkeep.sampler.rate.limited", "Traces a rule would keep but its rate limit dropped",
+        buffer, TraceBuffer::tracesRateLimited);
+    counter("tailkeep.sampler.sink.failures", "Kept batches the store queue refused (a bug)",
+        buffer, TraceBuffer::sinkFailures);
+
+    StoreQueue queue = sampler.storeQueue();
+    gauge("tailkeep.store.queue.batches", "Kept batches not yet written", queue,
+        StoreQueue::queuedBatches);
+    gauge("tailkeep.store.queue.bytes", "Bytes of kept batches not yet written", queue,
+        StoreQueue::queuedBytes);
+    gauge("tailkeep.store.queue.full", "1 while ingest is refused because the queue is full",
+        queue, q -> q.isFull() ? 1 : 0);
+    gauge("tailkeep.store.writes.in.flight", "Batches being written now", queue,
+        StoreQueue::inFlight);
+    counter("tailkeep.store.writes", "Batches written to the span store", queue,
+        StoreQueue::batchesWritten);
+    counter("tailkeep.store.spans.written", "Spans written to the span store", queue,
+        StoreQueue::spansWritten);
+    counter("tailkeep.store.retries", "Failed writes that will be retried", queue,
+        StoreQueue::retries);
+    counter("tailkeep.store.failures", "Batches the span store refused for good", queue,
+        StoreQueue::failures);
+
+    counter("tailkeep.rules.reloads", "Rules file versions applied after start", sampler,
+        s -> s.rulesStatus().map(RulesStatus::reloads).orElse(0L));
+    counter("tailkeep.rules.reload.errors", "Rules file versions refused as invalid", sampler,
+        s -> s.rulesStatus().map(RulesStatus::reloadErrors).orElse(0L));
+    gauge("tailkeep.rules.file.invalid", "1 while the rules file on disk is invalid", sampler,
+        s -> s.rulesStatus().map(status -> status.invalidOnDisk() ? 1 : 0).orElse(0));
+    gauge("tailkeep.rules.count", "Rules in the active rules", sampler,
+        s -> s.rules().ruleNames().size());
+  }
+
+  private <T> void gauge(String name, String description, T target, ToDoubleFunction<T> value) {
+    Gauge.builder(name, target, value).description(description).register(registry);
+  }
+
+  private <T> void counter(String name, String description, T target, ToDoubleFunction<T> value) {
+    FunctionCounter.builder(name, target, value).description(description).register(registry);
+  }
+
+  private <T> void counter(
+      String name,
+      String description,
+      String tagKey,
+      String tagValue,
+      T target,
+      ToDoubleFunction<T> value) {
+    FunctionCounter.builder(name, target, value)
+        .description(description)
+        .tags(tagKey, tagValue)
+        .register(registry);
+  }
+}

@@ -1,0 +1,148 @@
+package io.tailkeep.sampler.store;
+
+import static io.tailkeep.sampler.store.Batches.id;
+import static io.tailkeep.sampler.store.Batches.kept;
+import static io.tailkeep.sampler.store.Batches.late;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tailkeep.sampler.testing.FakeTicker;
+import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.SpanBatch;
+import org.junit.jupiter.api.Test;
+
+/** The queue while the store is up: writes in order, up to the in-flight limit; the full signal. */
+class StoreQueueTest {
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final FakeWriter writer = new FakeWriter();
+
+  private StoreQueue.Builder queue() {
+    return StoreQueue.builder().writer(writer).ticker(ticker);
+  }
+
+  @Test
+  void writesGoOutInOrderUpToMaxInFlight() {
+    StoreQueue queue = queue().maxInFlight(3).build();
+    for (int n = 1; n <= 5; n++) {
+      queue.accept(kept(n));
+    }
+    assertThat(writer.pendingTraceIds()).containsExactly(id(1), id(2), id(3));
+    assertThat(queue.inFlight()).isEqualTo(3);
+    assertThat(queue.queuedBatches()).isEqualTo(5);
+
+    queue.pump(); // nothing more may start
+    assertThat(writer.attempts()).hasSize(3);
+
+    writer.pending().get(1).result().complete(null); // id(2) done: one slot frees
+    assertThat(writer.pendingTraceIds()).containsExactly(id(1), id(3), id(4));
+    assertThat(queue.batchesWritten()).isEqualTo(1);
+    assertThat(queue.queuedBatches()).isEqualTo(4);
+
+    writer.succeedPending();
+    assertThat(writer.pendingTraceIds()).containsExactly(id(5));
+    writer.succeedPending();
+    assertThat(writer.pending()).isEmpty();
+    assertThat(writer.written()).hasSize(5);
+    assertThat(queue.batchesWritten()).isEqualTo(5);
+    assertThat(queue.queuedBatches()).isZero();
+    assertThat(queue.queuedBytes()).isZero();
+    assertThat(queue.inFlight()).isZero();
+    assertThat(queue.retries()).isZero();
+  }
+
+  @Test
+  void countsSpansOfWholeTracesAndLateSpans() {
+    writer.succeedAtOnce();
+    StoreQueue queue = queue().build();
+    queue.accept(kept(1, 3));
+    queue.accept(late(1, 2));
+    queue.accept(kept(2, 4));
+    assertThat(queue.batchesWritten()).isEqualTo(3);
+    assertThat(queue.spansWritten()).isEqualTo(9);
+    assertThat(writer.written()).extracting(SpanBatch::sampling).containsNull();
+  }
+
+  @Test
+  void aBatchWeighsItsSpansOtlpBytesWithResourceAndScope() {
+    SpanBatch batch = kept(1, 3);
+    long expected = 0;
+    for (OtlpSpan span : batch.spans()) {
+      expected +=
+          span.span().getSerializedSize()
+              + span.resource().getSerializedSize()
+              + span.scope().getSerializedSize();
+    }
+    assertThat(StoreQueue.sizeOf(batch)).isEqualTo(expected).isPositive();
+
+    StoreQueue queue = queue().build();
+    queue.accept(batch);
+    assertThat(queue.queuedBytes()).isEqualTo(expected);
+  }
+
+  @Test
+  void isFullFromTheThresholdOnCountingBatchesInFlight() {
+    long size = StoreQueue.sizeOf(kept(1));
+    StoreQueue queue = queue().maxQueuedBytes(2 * size).maxInFlight(100).build();
+
+    queue.accept(kept(1));
+    assertThat(queue.isFull()).isFalse();
+    queue.accept(kept(2));
+    assertThat(queue.queuedBytes()).isEqualTo(2 * size);
+    assertThat(queue.inFlight()).isEqualTo(2); // all in flight, and still counted
+    assertThat(queue.isFull()).isTrue();
+
+    writer.pending().get(0).result().complete(null);
+    assertThat(queue.isFull()).isFalse();
+  }
+
+  @Test
+  void acceptNeverRefusesAKeptTraceWhenFull() {
+    long size = StoreQueue.sizeOf(kept(1));
+    StoreQueue queue = queue().maxQueuedBytes(size).maxInFlight(1).build();
+    for (int n = 1; n <= 10; n++) {
+      queue.accept(kept(n));
+    }
+    assertThat(queue.isFull()).isTrue();
+    assertThat(queue.queuedBatches()).isEqualTo(10);
+    assertThat(queue.queuedBytes()).isEqualTo(10 * size);
+
+    for (int i = 0; i < 10; i++) {
+      writer.succeedPending();
+    }
+    assertThat(writer.written()).hasSize(10);
+    assertThat(queue.isFull()).isFalse();
+    assertThat(queue.queuedBytes()).isZero();
+  }
+
+  @Test
+  void pumpWithNothingToDoDoesNothing() {
+    StoreQueue queue = queue().build();
+    queue.pump();
+    queue.pump();
+    assertThat(writer.attempts()).isEmpty();
+  }
+
+  @Test
+  void nullBatchIsRefused() {
+    StoreQueue queue = queue().build();
+    assertThatThrownBy(() -> queue.accept(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("batch");
+    assertThat(queue.queuedBatches()).isZero();
+  }
+
+  @Test
+  void aWriterAnsweringAtOnceDoesNotNestOnTheStack() {
+    StoreQueue queue = queue().maxInFlight(1).build();
+    queue.accept(kept(0)); // held pending
+    writer.succeedAtOnce();
+    for (int n = 1; n <= 20_000; n++) {
+      queue.accept(kept(n));
+    }
+    // Completing the held write drains 20 000 synchronous writes from inside its completion.
+    writer.succeedPending();
+    assertThat(queue.batchesWritten()).isEqualTo(20_001);
+    assertThat(queue.queuedBatches()).isZero();
+  }
+}
