@@ -1,0 +1,95 @@
+package io.tailkeep.query;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Points in time on the API: read as RFC 3339 ({@code 2025-03-01T12:00:00.123456789Z},
+ * {@code 2025-03-01T13:00:00+01:00}) or as Unix microseconds ({@code 1740830400000000}, Jaeger's
+ * form); written as RFC 3339 in UTC with nine fraction digits, and as Unix nanoseconds.
+ *
+ * <p>Only instants whose Unix nanoseconds fit in a signed 64-bit number are accepted (1677-09-21
+ * to 2262-04-11): that is how OTLP and the store count time.
+ */
+public final class TimeFormat {
+  private static final DateTimeFormatter RFC_3339_NANOS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final Instant MIN = Instant.ofEpochSecond(0, Long.MIN_VALUE);
+  private static final Instant MAX = Instant.ofEpochSecond(0, Long.MAX_VALUE);
+  private static final long MAX_MICROS = Long.MAX_VALUE / 1_000;
+  private static final Pattern DIGITS = Pattern.compile("\\d+");
+  // "+01:00" arrives as " 01:00" when a client does not escape '+' in a query string.
+  private static final Pattern UNESCAPED_PLUS_OFFSET = Pattern.compile("(.*\\d) (\\d{2}:\\d{2})");
+  private static final String EXPECTED =
+      "must be an RFC 3339 time like 2025-03-01T12:00:00Z or Unix microseconds";
+
+  private TimeFormat() {}
+
+  /**
+   * Parses {@code text}; the {@link IllegalArgumentException} message completes a sentence that
+   * starts with the parameter's name.
+   */
+  public static Instant parse(String text) {
+    if (text == null) {
+      throw new IllegalArgumentException(EXPECTED + ", got nothing");
+    }
+    String s = text.strip();
+    Instant instant;
+    if (DIGITS.matcher(s).matches()) {
+      long micros;
+      try {
+        micros = Long.parseLong(s);
+      } catch (NumberFormatException e) {
+        throw outOfRange(text);
+      }
+      if (micros > MAX_MICROS) {
+        throw outOfRange(text);
+      }
+      instant = Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000);
+    } else {
+      String iso = UNESCAPED_PLUS_OFFSET.matcher(s).replaceFirst("$1+$2").toUpperCase(Locale.ROOT);
+      try {
+        instant = OffsetDateTime.parse(iso, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+      } catch (DateTimeException e) {
+        throw new IllegalArgumentException(
+            EXPECTED + ", got '" + InvalidParameterException.abbreviate(text) + "'");
+      }
+    }
+    if (instant.isBefore(MIN) || instant.isAfter(MAX)) {
+      throw outOfRange(text);
+    }
+    return instant;
+  }
+
+  private static IllegalArgumentException outOfRange(String text) {
+    return new IllegalArgumentException(
+        "must be between " + format(Long.MIN_VALUE) + " and " + format(Long.MAX_VALUE) + ", got '"
+            + InvalidParameterException.abbreviate(text) + "'");
+  }
+
+  /** RFC 3339 in UTC with nanoseconds: {@code 2025-03-01T12:00:00.123456789Z}. */
+  public static String format(long epochNanos) {
+    return RFC_3339_NANOS.format(instant(epochNanos));
+  }
+
+  public static Instant instant(long epochNanos) {
+    return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+  }
+
+  /** Unix nanoseconds of an instant {@link #parse} accepted. */
+  public static long epochNanos(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    long nanos = instant.getNano();
+    if (seconds < 0 && nanos > 0) {
+      // Keeps the product in range down to the smallest representable instant.
+      seconds += 1;
+      nanos -= 1_000_000_000L;
+    }
+    return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), nanos);
+  }
+}

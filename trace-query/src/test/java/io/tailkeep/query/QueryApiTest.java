@@ -1,0 +1,431 @@
+package io.tailkeep.query;
+
+import static io.tailkeep.store.testing.TestSpans.attr;
+import static io.tailkeep.store.testing.TestSpans.nanos;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.Sampling;
+import io.tailkeep.store.SpanBatch;
+import io.tailkeep.store.SpanId;
+import io.tailkeep.store.SpanStore;
+import io.tailkeep.store.TraceId;
+import io.tailkeep.store.cassandra.CassandraStorage;
+import io.tailkeep.store.testing.CassandraEndpoint;
+import io.tailkeep.store.testing.TestCassandra;
+import io.tailkeep.store.testing.TestSpans;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The API over HTTP on a real Cassandra node (the shared test node, this module's own keyspace).
+ * Each test writes under its own service names, so tests share the store without seeing each other.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QueryApiTest {
+  static final String KEYSPACE = "trace_query_test";
+  static final long MS = 1_000_000L;
+
+  private final TestSpans spans = new TestSpans(2025);
+  /** Half past some hour, 2 hours back: inside the index TTL and away from "now". */
+  private final Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofMinutes(90));
+
+  private SpanStore store;
+  private ApiServer api;
+  private String prefix;
+
+  @BeforeAll
+  void start() {
+    CassandraEndpoint node = TestCassandra.shared();
+    store = storage(node).open();
+    api = new ApiServer(store.reader(), QueryApiOptions.defaults());
+  }
+
+  static CassandraStorage storage(CassandraEndpoint node) {
+    return CassandraStorage.builder()
+        .contactPoints(List.of(node.contactPoint()))
+        .localDatacenter(node.localDatacenter())
+        .keyspace(KEYSPACE)
+        .build();
+  }
+
+  @AfterAll
+  void stop() {
+    if (api != null) {
+      api.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  @BeforeEach
+  void uniquePrefix(TestInfo test) {
+    prefix = test.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  private String service(String name) {
+    return prefix + "-" + name;
+  }
+
+  private void write(List<OtlpSpan> trace, Sampling sampling) {
+    store.writer().write(SpanBatch.of(trace, sampling)).toCompletableFuture().join();
+  }
+
+  private static String q(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private String window() {
+    return "start=" + q(base.minus(Duration.ofHours(1)).toString()) + "&end=" + q(base.plus(Duration.ofHours(1)).toString());
+  }
+
+  private static List<String> traceIds(JsonObject page) {
+    return page.getJsonArray("traces").stream().map(t -> ((JsonObject) t).getString("traceId")).toList();
+  }
+
+  private JsonObject ok(String path) {
+    ApiServer.Response response = api.get(path);
+    assertThat(response.status()).as(path + " -> " + response.body()).isEqualTo(200);
+    assertThat(response.contentType()).isEqualTo("application/json; charset=utf-8");
+    return response.json();
+  }
+
+  private static OtlpSpan withStatus(OtlpSpan span, Status.StatusCode code) {
+    return new OtlpSpan(span.resource(), "", span.scope(), "",
+        span.span().toBuilder().setStatus(Status.newBuilder().setCode(code)).build());
+  }
+
+  // ---- GET /api/v1/traces/{traceId}
+
+  @Test
+  void servesATraceAsATreeWithItsHeaderAndSamplingDecision() {
+    TraceId traceId = spans.newTraceId();
+    long t0 = nanos(base);
+    SpanId root = spans.newSpanId();
+    SpanId db = spans.newSpanId();
+    List<OtlpSpan> trace =
+        List.of(
+            spans.span(traceId, root, null, service("api"), "POST /checkout", t0, 100 * MS, attr("http.route", "/checkout")),
+            spans.span(traceId, spans.newSpanId(), root, service("cart"), "load cart", t0 + 60 * MS, 20 * MS),
+            withStatus(spans.span(traceId, db, root, service("db"), "INSERT order", t0 + 10 * MS, 40 * MS),
+                Status.StatusCode.STATUS_CODE_ERROR),
+            spans.span(traceId, spans.newSpanId(), db, service("db"), "commit", t0 + 45 * MS, 10 * MS));
+    write(trace, new Sampling("keep-errors", 1.0));
+
+    JsonObject json = ok("/api/v1/traces/" + traceId.toHex());
+
+    JsonObject summary = json.getJsonObject("summary");
+    assertThat(summary.getString("traceId")).isEqualTo(traceId.toHex());
+    assertThat(summary.getString("start")).isEqualTo(TimeFormat.format(t0));
+    assertThat(summary.getString("startUnixNano")).isEqualTo(Long.toString(t0));
+    assertThat(summary.getLong("durationNanos")).isEqualTo(100 * MS);
+    assertThat(summary.getInteger("spanCount")).isEqualTo(4);
+    assertThat(summary.getInteger("errorCount")).isEqualTo(1);
+    assertThat(summary.getJsonArray("services")).containsExactly(service("api"), service("cart"), service("db"));
+    assertThat(summary.getString("rootService")).isEqualTo(service("api"));
+    assertThat(summary.getString("rootOperation")).isEqualTo("POST /checkout");
+    assertThat(summary.getJsonObject("sampling"))
+        .isEqualTo(new JsonObject().put("rule", "keep-errors").put("probability", 1.0).put("adjustedCount", 1.0));
+    assertThat(json.getJsonArray("warnings")).isEmpty();
+
+    JsonObject rootJson = json.getJsonArray("roots").getJsonObject(0);
+    assertThat(json.getJsonArray("roots")).hasSize(1);
+    assertThat(rootJson.getString("spanId")).isEqualTo(root.toHex());
+    assertThat(rootJson.getString("kind")).isEqualTo("SERVER");
+    assertThat(rootJson.getJsonObject("attributes").getString("http.route")).isEqualTo("/checkout");
+    assertThat(rootJson.getJsonObject("resource").getJsonObject("attributes").getString("service.name"))
+        .isEqualTo(service("api"));
+    // children [10,50] and [60,80]: 60 ms covered of 100
+    assertThat(rootJson.getLong("selfTimeNanos")).isEqualTo(40 * MS);
+    JsonArray children = rootJson.getJsonArray("children");
+    assertThat(children.stream().map(c -> ((JsonObject) c).getString("name"))).containsExactly("INSERT order", "load cart");
+    JsonObject insert = children.getJsonObject(0);
+    assertThat(insert.getJsonObject("status").getString("code")).isEqualTo("ERROR");
+    assertThat(insert.getString("parentSpanId")).isEqualTo(root.toHex());
+    // child commit [45,55] clipped to [10,50]: 5 ms covered of 40
+    assertThat(insert.getLong("selfTimeNanos")).isEqualTo(35 * MS);
+    assertThat(insert.getJsonArray("children").getJsonObject(0).getString("name")).isEqualTo("commit");
+  }
+
+  @Test
+  void servesAnOddTraceWithWarningsInsteadOfFailing() {
+    TraceId traceId = spans.newTraceId();
+    long t0 = nanos(base.plusSeconds(1));
+    SpanId a = spans.newSpanId();
+    SpanId b = spans.newSpanId();
+    SpanId shared = spans.newSpanId();
+    List<OtlpSpan> trace =
+        List.of(
+            spans.span(traceId, spans.newSpanId(), null, service("one"), "root-1", t0, 10 * MS),
+            spans.span(traceId, spans.newSpanId(), null, service("two"), "root-2", t0 + MS, 10 * MS),
+            spans.span(traceId, spans.newSpanId(), spans.newSpanId(), service("x"), "orphan", t0 + 2 * MS, MS),
+            spans.span(traceId, a, b, service("x"), "cycle-a", t0 + 3 * MS, MS),
+            spans.span(traceId, b, a, service("x"), "cycle-b", t0 + 4 * MS, MS),
+            spans.span(traceId, shared, null, service("x"), "dup-1", t0 + 5 * MS, MS),
+            spans.span(traceId, shared, null, service("x"), "dup-2", t0 + 6 * MS, MS));
+    write(trace, null);
+
+    JsonObject json = ok("/api/v1/traces/" + traceId.toHex());
+    assertThat(json.getJsonArray("roots").stream().map(r -> ((JsonObject) r).getString("name")))
+        .containsExactly("root-1", "root-2", "orphan", "cycle-a", "dup-1", "dup-2");
+    assertThat(json.getInteger("shownSpanCount")).isEqualTo(7);
+    assertThat(json.getJsonObject("summary").getValue("sampling")).isNull();
+    assertThat(json.getJsonArray("warnings").stream().map(String::valueOf))
+        .anyMatch(w -> w.startsWith("the trace has 4 root spans"))
+        .anyMatch(w -> w.startsWith("1 span names a parent not in the trace"))
+        .anyMatch(w -> w.startsWith("1 parent cycle was broken"))
+        .anyMatch(w -> w.startsWith("1 span ID is used by more than one span"));
+    assertThat(json.getJsonArray("roots").getJsonObject(2).getJsonArray("warnings")).hasSize(1);
+  }
+
+  @Test
+  void servesTenThousandSpansWholeAndCutsAboveTheCap() {
+    TraceId traceId = spans.newTraceId();
+    write(spans.trace(traceId, service("big"), "GET /big", nanos(base.plusSeconds(2)), 2_000 * MS, 10_000), null);
+
+    JsonObject json = ok("/api/v1/traces/" + traceId.toHex());
+    assertThat(json.getInteger("shownSpanCount")).isEqualTo(10_000);
+    assertThat(json.getJsonObject("summary").getInteger("spanCount")).isEqualTo(10_000);
+    assertThat(json.getJsonArray("warnings")).isEmpty();
+    assertThat(json.getJsonArray("roots").getJsonObject(0).getJsonArray("children")).hasSize(9_999);
+
+    try (ApiServer capped = new ApiServer(store.reader(), QueryApiOptions.builder().maxTraceSpans(500).build())) {
+      ApiServer.Response response = capped.get("/api/v1/traces/" + traceId.toHex());
+      assertThat(response.status()).isEqualTo(200);
+      JsonObject cut = response.json();
+      assertThat(cut.getInteger("shownSpanCount")).isEqualTo(500);
+      assertThat(cut.getJsonObject("summary").getInteger("spanCount")).isEqualTo(10_000);
+      assertThat(cut.getJsonArray("warnings")).containsExactly(
+          "the trace has 10000 spans, more than the limit of 500; only 500 are shown, breadth-first from the top");
+      JsonObject root = cut.getJsonArray("roots").getJsonObject(0);
+      assertThat(root.getJsonArray("children")).hasSize(499);
+      assertThat(root.getInteger("hiddenChildCount")).isEqualTo(9_500);
+    }
+  }
+
+  @Test
+  void findsA64BitTraceIdGivenWithoutLeadingZeros() {
+    TraceId traceId = new TraceId(0, 0x5eed_0000_0000_0001L | (System.nanoTime() << 16));
+    write(spans.trace(traceId, service("short"), "op", nanos(base.plusSeconds(3)), MS, 1), null);
+    assertThat(ok("/api/v1/traces/" + Long.toHexString(traceId.low())).getString("traceId")).isEqualTo(traceId.toHex());
+    assertThat(ok("/api/v1/traces/" + traceId.toHex().toUpperCase()).getString("traceId")).isEqualTo(traceId.toHex());
+  }
+
+  @Test
+  void anUnknownTraceIs404() {
+    ApiServer.Response response = api.get("/api/v1/traces/" + spans.newTraceId().toHex());
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(response.error().getString("message")).endsWith(" not found");
+  }
+
+  // ---- GET /api/v1/traces
+
+  /** Writes one trace of 2 spans: root {@code svc}/{@code op}, then a child in {@code svc}-dep. */
+  private TraceId trace(String svc, String op, Instant start, long durationMs, String route) {
+    TraceId traceId = spans.newTraceId();
+    write(spans.trace(traceId, svc, op, nanos(start), durationMs * MS, 2, attr("http.route", route)), null);
+    return traceId;
+  }
+
+  @Test
+  void searchesByEachFilterAloneAndCombined() {
+    String api = service("api");
+    String web = service("web");
+    TraceId slowCheckout = trace(api, "POST /checkout", base.plusSeconds(10), 900, "/checkout");
+    TraceId fastCheckout = trace(api, "POST /checkout", base.plusSeconds(20), 50, "/checkout");
+    TraceId slowCart = trace(api, "GET /cart", base.plusSeconds(30), 700, "/cart");
+    TraceId webHome = trace(web, "GET /", base.plusSeconds(40), 300, "/");
+    TraceId outside = trace(api, "POST /checkout", base.minus(Duration.ofMinutes(70)), 900, "/checkout");
+
+    String w = "&" + window();
+    assertThat(traceIds(ok("/api/v1/traces?service=" + q(api) + w)))
+        .containsExactly(slowCart.toHex(), fastCheckout.toHex(), slowCheckout.toHex());
+    assertThat(traceIds(ok("/api/v1/traces?service=" + q(api) + "&operation=" + q("POST /checkout") + w)))
+        .containsExactly(fastCheckout.toHex(), slowCheckout.toHex());
+    assertThat(traceIds(ok("/api/v1/traces?service=" + q(api) + "&tags=" + q("http.route:/cart") + w)))
+        .containsExactly(slowCart.toHex());
+    assertThat(traceIds(ok("/api/v1/traces?service=" + q(web) + "&tags=" + q("{\"http.route\":\"/\"}") + w)))
+        .containsExactly(webHome.toHex());
+    assertThat(traceIds(ok("/api/v1/traces?service=" + q(api) + "&minDuration=600ms" + w)))
+        .containsExactly(slowCheckout.toHex(), slowCart.toHex());
+    assertThat(traceIds(ok("/api/v1/traces?service=" + q(api) + "&maxDuration=0.7s" + w)))
+        .containsExactly(slowCart.toHex(), fastCheckout.toHex());
+    assertThat(traceIds(ok("/api/v1/traces?service=" + q(api) + "&start=" + q(base.plusSeconds(15).toString())
+        + "&end=" + (nanos(base.plusSeconds(25)) / 1_000))))
+        .containsExactly(fastCheckout.toHex());
+    assertThat(traceIds(ok("/api/v1/traces?service=" + q(api) + "&start=" + q(base.minus(Duration.ofHours(2)).toString())
+        + "&end=" + q(base.minus(Duration.ofMinutes(60)).toString()))))
+        .containsExactly(outside.toHex());
+    assertThat(traceIds(ok("/api/v1/traces?service=" + q(api) + "&operation=" + q("POST /checkout")
+        + "&tags=" + q("http.route:/checkout") + "&minDuration=100ms&maxDuration=1s" + w)))
+        .containsExactly(slowCheckout.toHex());
+    assertThat(traceIds(ok("/api/v1/traces?service=" + q(api) + "&operation=" + q("GET /cart") + "&minDuration=800ms" + w)))
+        .isEmpty();
+  }
+
+  @Test
+  void ordersNewestFirstUnlessSortedByDurationOrGivenAMinimum() {
+    String svc = service("order");
+    TraceId old = trace(svc, "op", base.plusSeconds(1), 500, "/a");
+    TraceId mid = trace(svc, "op", base.plusSeconds(2), 100, "/a");
+    TraceId recent = trace(svc, "op", base.plusSeconds(3), 300, "/a");
+    String path = "/api/v1/traces?service=" + q(svc) + "&" + window();
+
+    JsonObject newest = ok(path);
+    assertThat(traceIds(newest)).containsExactly(recent.toHex(), mid.toHex(), old.toHex());
+    assertThat(newest.getJsonObject("query").getString("sort")).isEqualTo("start");
+    assertThat(traceIds(ok(path + "&sort=duration"))).containsExactly(old.toHex(), recent.toHex(), mid.toHex());
+    assertThat(traceIds(ok(path + "&minDuration=1ns"))).containsExactly(old.toHex(), recent.toHex(), mid.toHex());
+    assertThat(traceIds(ok(path + "&minDuration=1ns&sort=start"))).containsExactly(recent.toHex(), mid.toHex(), old.toHex());
+
+    JsonObject first = newest.getJsonArray("traces").getJsonObject(0);
+    assertThat(first.fieldNames()).contains("traceId", "rootService", "rootOperation", "start", "startUnixNano",
+        "durationNanos", "spanCount", "errorCount", "services");
+    assertThat(first.getString("rootService")).isEqualTo(svc);
+    assertThat(first.getInteger("spanCount")).isEqualTo(2);
+    assertThat(first.getJsonArray("services")).containsExactly(svc, svc + "-dep");
+  }
+
+  @Test
+  void theDefaultWindowIsTheLastHour() {
+    String svc = service("recent");
+    TraceId recent = trace(svc, "op", Instant.now().minus(Duration.ofMinutes(10)), 5, "/");
+    trace(svc, "op", Instant.now().minus(Duration.ofMinutes(70)), 5, "/");
+    JsonObject page = ok("/api/v1/traces?service=" + q(svc));
+    assertThat(traceIds(page)).containsExactly(recent.toHex());
+    assertThat(page.getJsonObject("query").getInteger("limit")).isEqualTo(20);
+    Instant start = Instant.parse(page.getJsonObject("query").getString("start"));
+    Instant end = Instant.parse(page.getJsonObject("query").getString("end"));
+    assertThat(Duration.between(start, end)).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void returnsExactlyLimitTracesWhenThatManyMatch() {
+    String svc = service("limit");
+    for (int i = 0; i < 30; i++) {
+      trace(svc, "op", base.plusSeconds(i), 10 + i, "/");
+    }
+    String path = "/api/v1/traces?service=" + q(svc) + "&" + window();
+    assertThat(ok(path + "&limit=7").getJsonArray("traces")).hasSize(7);
+    assertThat(ok(path + "&limit=7&minDuration=1ms").getJsonArray("traces")).hasSize(7);
+    assertThat(ok(path).getJsonArray("traces")).hasSize(20);
+    JsonObject all = ok(path + "&limit=100");
+    assertThat(all.getJsonArray("traces")).hasSize(30);
+    assertThat(all.getValue("next")).isNull();
+  }
+
+  @Test
+  void pagesWithoutDuplicatesOrGapsThroughEqualStartsAndDurations() {
+    String svc = service("pages");
+    List<TraceId> written = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      // 5 distinct starts and 4 distinct durations: many ties in both orders
+      written.add(trace(svc, "op", base.plusSeconds(i % 5), 100 + (i % 4), "/"));
+    }
+    for (String order : List.of("start", "duration")) {
+      String path = "/api/v1/traces?service=" + q(svc) + "&" + window() + "&sort=" + order + "&limit=4";
+      List<JsonObject> seen = new ArrayList<>();
+      List<Integer> sizes = new ArrayList<>();
+      JsonObject page = ok(path);
+      while (true) {
+        page.getJsonArray("traces").forEach(t -> seen.add((JsonObject) t));
+        sizes.add(page.getJsonArray("traces").size());
+        String next = page.getString("next");
+        if (next == null) {
+          break;
+        }
+        // Alternately the token alone and the token beside the original query.
+        page = sizes.size() % 2 == 0 ? ok("/api/v1/traces?limit=4&next=" + next) : ok(path + "&next=" + next);
+      }
+      assertThat(sizes).as(order).containsExactly(4, 4, 4, 4, 4, 3);
+      List<String> ids = seen.stream().map(t -> t.getString("traceId")).toList();
+      assertThat(ids).as(order).doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(written.stream().map(TraceId::toHex).toList());
+      String key = order.equals("start") ? "startUnixNano" : "durationNanos";
+      Comparator<JsonObject> expected =
+          Comparator.<JsonObject>comparingLong(t -> Long.parseLong(String.valueOf(t.getValue(key)))).reversed()
+              .thenComparing(t -> TraceId.fromHex(t.getString("traceId")));
+      assertThat(seen).as(order).isSortedAccordingTo(expected);
+    }
+  }
+
+  @Test
+  void aTagKeyTheStoreDoesNotIndexIs400() {
+    ApiServer.Response response = api.get("/api/v1/traces?tags=" + q("user.email:a@b.c"));
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.error().getString("parameter")).isEqualTo("tags");
+    assertThat(response.error().getString("message")).contains("not indexed");
+  }
+
+  @Test
+  void aTokenForAnotherSearchIs400() {
+    String svc = service("token");
+    trace(svc, "op", base.plusSeconds(1), 5, "/");
+    trace(svc, "op", base.plusSeconds(2), 5, "/");
+    String next = ok("/api/v1/traces?limit=1&service=" + q(svc) + "&" + window()).getString("next");
+    assertThat(next).isNotNull();
+    ApiServer.Response response = api.get("/api/v1/traces?service=other&next=" + next);
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.error().getString("parameter")).isEqualTo("service");
+  }
+
+  // ---- services and operations
+
+  @Test
+  void listsServicesAndTheirOperationsWithSpanKinds() {
+    String svc = service("ops/with slash");
+    TraceId traceId = spans.newTraceId();
+    SpanId root = spans.newSpanId();
+    long t0 = nanos(base.plusSeconds(5));
+    write(List.of(
+        spans.span(traceId, root, null, svc, "GET /items", t0, MS),
+        spans.span(traceId, spans.newSpanId(), root, svc, "load", t0, MS),
+        spans.everyField(traceId, spans.newSpanId(), root, t0)), null);
+
+    assertThat(ok("/api/v1/services").getJsonArray("services")).contains(svc, "everything-service");
+    JsonObject operations = ok("/api/v1/services/" + q(svc).replace("+", "%20") + "/operations");
+    assertThat(operations.getString("service")).isEqualTo(svc);
+    assertThat(operations.getJsonArray("operations"))
+        .containsExactly(
+            new JsonObject().put("name", "GET /items").put("kind", "SERVER"),
+            new JsonObject().put("name", "load").put("kind", "INTERNAL"));
+    assertThat(ok("/api/v1/services/" + q(service("none")) + "/operations").getJsonArray("operations")).isEmpty();
+  }
+
+  @Test
+  void aClosedStoreIs503() {
+    SpanStore closed = storage(TestCassandra.shared()).open();
+    closed.close();
+    try (ApiServer dead = new ApiServer(closed.reader(), QueryApiOptions.defaults())) {
+      for (String path : QueryApiErrorsTest.EVERY_ENDPOINT) {
+        ApiServer.Response response = dead.get(path);
+        assertThat(response.status()).as(path + " " + response.body()).isEqualTo(503);
+        assertThat(response.error().getString("message")).isEqualTo("storage unavailable");
+      }
+    }
+  }
+
+  @Test
+  void spanKindsRenderWithoutTheirPrefix() {
+    assertThat(TraceJson.kind(Span.SpanKind.SPAN_KIND_CONSUMER)).isEqualTo("CONSUMER");
+    assertThat(TraceJson.kind(Span.SpanKind.UNRECOGNIZED)).isEqualTo("UNSPECIFIED");
+  }
+}

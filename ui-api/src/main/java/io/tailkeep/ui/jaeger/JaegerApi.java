@@ -1,0 +1,348 @@
+package io.tailkeep.ui.jaeger;
+
+import io.tailkeep.store.Operation;
+import io.tailkeep.store.SpanReader;
+import io.tailkeep.store.Trace;
+import io.tailkeep.store.TraceId;
+import io.tailkeep.store.TraceSummary;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jaeger's HTTP query API, as Jaeger UI, Grafana's Jaeger data source and Jaeger's tools call it,
+ * answered from a {@link SpanReader}:
+ *
+ * <ul>
+ *   <li>{@code GET /api/services}: service names;
+ *   <li>{@code GET /api/services/{service}/operations}: span names of a service;
+ *   <li>{@code GET /api/operations?service=&spanKind=}: span names with their kinds;
+ *   <li>{@code GET /api/traces?...}: search (see {@link JaegerSearchParams}) or traces by {@code
+ *       traceID}, newest first, each in full;
+ *   <li>{@code GET /api/traces/{traceID}}: one trace;
+ *   <li>{@code GET /api/v3/traces/{traceID}}: one trace as OTLP/JSON, exactly the spans ingested.
+ * </ul>
+ *
+ * <p>Answers are Jaeger's envelope {@code {"data", "total", "limit", "offset", "errors"}}, with
+ * Jaeger's JSON model for traces ({@link JaegerTraceJson}); {@code prettyPrint=true} indents them.
+ * Errors are {@code errors: [{"code", "msg"}]}: 400 for bad input (the message names the parameter
+ * and value), 404 for an unknown trace, 503 when the span store fails; never a stack trace. {@code
+ * /api/v3} answers errors as Jaeger's API v3 does: {@code {"error": {"httpCode", "message"}}}.
+ */
+public final class JaegerApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JaegerApi.class);
+  private static final String JSON = "application/json";
+  private static final Set<String> SPAN_KINDS =
+      Set.of("server", "client", "producer", "consumer", "internal");
+
+  private final SpanReader reader;
+  private final Clock clock;
+
+  private JaegerApi(SpanReader reader, Clock clock) {
+    this.reader = Objects.requireNonNull(reader, "reader");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Adds the routes to {@code router}, each with its own failure handler, so other APIs can share
+   * the router (and its server on port 16686). Mount before any catch-all failure handler.
+   */
+  public static void mount(Router router, SpanReader reader) {
+    mount(router, reader, Clock.systemUTC());
+  }
+
+  /** As above; {@code clock} says when "now" is for searches without an {@code end}. */
+  static void mount(Router router, SpanReader reader, Clock clock) {
+    JaegerApi api = new JaegerApi(reader, clock);
+    router.get("/api/services").handler(api::services).failureHandler(JaegerApi::renderFailure);
+    router
+        .get("/api/services/:service/operations")
+        .handler(api::serviceOperations)
+        .failureHandler(JaegerApi::renderFailure);
+    router.get("/api/operations").handler(api::operations).failureHandler(JaegerApi::renderFailure);
+    router.get("/api/traces").handler(api::search).failureHandler(JaegerApi::renderFailure);
+    router.get("/api/traces/:traceID").handler(api::trace).failureHandler(JaegerApi::renderFailure);
+    router
+        .get("/api/v3/traces/:traceID")
+        .handler(api::otlpTrace)
+        .failureHandler(JaegerApi::renderV3Failure);
+  }
+
+  private void services(RoutingContext ctx) {
+    store(ctx, reader::getServices)
+        .onSuccess(
+            names -> respond(ctx, envelope(new JsonArray(new ArrayList<>(names)), names.size())))
+        .onFailure(ctx::fail);
+  }
+
+  /** Jaeger's older operations call: distinct names, whatever their kind. */
+  private void serviceOperations(RoutingContext ctx) {
+    String service = ctx.pathParam("service");
+    store(ctx, () -> reader.getOperations(service))
+        .onSuccess(
+            operations -> {
+              Set<String> names = new TreeSet<>();
+              operations.forEach(operation -> names.add(operation.name()));
+              respond(ctx, envelope(new JsonArray(new ArrayList<>(names)), names.size()));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void operations(RoutingContext ctx) {
+    String service = JaegerSearchParams.first(ctx.queryParams(), "service");
+    if (service == null) {
+      throw new IllegalArgumentException("parameter 'service' is required");
+    }
+    String spanKind = JaegerSearchParams.first(ctx.queryParams(), "spanKind");
+    if (spanKind != null && !SPAN_KINDS.contains(spanKind)) {
+      throw JaegerIds.invalid(
+          "spanKind",
+          spanKind,
+          "is not a span kind: server, client, producer, consumer or internal");
+    }
+    store(ctx, () -> reader.getOperations(service))
+        .onSuccess(
+            operations -> {
+              JsonArray data = new JsonArray();
+              for (Operation operation : operations) {
+                String kind = JaegerTraceJson.spanKind(operation.kind());
+                if (spanKind == null || spanKind.equals(kind)) {
+                  data.add(new JsonObject().put("name", operation.name()).put("spanKind", kind));
+                }
+              }
+              respond(ctx, envelope(data, data.size()));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void search(RoutingContext ctx) {
+    JaegerSearchParams params = JaegerSearchParams.parse(ctx.queryParams(), clock.instant());
+    boolean pretty = prettyPrint(ctx);
+    Future<TracesFound> found;
+    if (params.byTraceIds()) {
+      found = tracesById(ctx, params.traceIds());
+    } else {
+      // Jaeger answers a search with whole traces; the summaries say which, in order.
+      found =
+          store(ctx, () -> reader.findTraces(params.query()))
+              .compose(
+                  summaries ->
+                      tracesById(ctx, summaries.stream().map(TraceSummary::traceId).toList()))
+              // A trace whose spans expired between the two reads is left out, not reported.
+              .map(traces -> new TracesFound(traces.traces(), List.of()));
+    }
+    found
+        .compose(
+            traces ->
+                ctx.vertx().executeBlocking(() -> encode(searchAnswer(traces), pretty), false))
+        .onSuccess(body -> send(ctx, body))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * Found traces as {@code data}; traces asked for by ID and not found as {@code errors}, as Jaeger
+   * does.
+   */
+  private static JsonObject searchAnswer(TracesFound traces) {
+    JsonArray data = new JsonArray();
+    traces.traces().forEach(trace -> data.add(JaegerTraceJson.trace(trace)));
+    JsonObject answer = envelope(data, 0);
+    if (!traces.missing().isEmpty()) {
+      JsonArray errors = new JsonArray();
+      for (TraceId missing : traces.missing()) {
+        errors.add(new JsonObject().put("msg", "trace not found").put("traceID", missing.toHex()));
+      }
+      answer.put("errors", errors);
+    }
+    return answer;
+  }
+
+  private void trace(RoutingContext ctx) {
+    TraceId traceId = JaegerIds.traceId("traceID", ctx.pathParam("traceID"));
+    boolean pretty = prettyPrint(ctx);
+    oneTrace(ctx, traceId)
+        .compose(
+            trace ->
+                ctx.vertx()
+                    .executeBlocking(
+                        () ->
+                            encode(
+                                envelope(new JsonArray().add(JaegerTraceJson.trace(trace)), 0),
+                                pretty),
+                        false))
+        .onSuccess(body -> send(ctx, body))
+        .onFailure(ctx::fail);
+  }
+
+  private void otlpTrace(RoutingContext ctx) {
+    TraceId traceId = JaegerIds.traceId("trace_id", ctx.pathParam("traceID"));
+    oneTrace(ctx, traceId)
+        .compose(
+            trace ->
+                ctx.vertx().executeBlocking(() -> Buffer.buffer(OtlpTraceJson.json(trace)), false))
+        .onSuccess(body -> send(ctx, body))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Trace> oneTrace(RoutingContext ctx, TraceId traceId) {
+    return store(ctx, () -> reader.getTrace(traceId))
+        .compose(
+            trace ->
+                trace.isPresent()
+                    ? Future.succeededFuture(trace.get())
+                    : Future.failedFuture(new HttpException(404, "trace not found")));
+  }
+
+  private Future<TracesFound> tracesById(RoutingContext ctx, List<TraceId> traceIds) {
+    List<Future<Optional<Trace>>> reads = new ArrayList<>(traceIds.size());
+    for (TraceId traceId : traceIds) {
+      reads.add(store(ctx, () -> reader.getTrace(traceId)));
+    }
+    return Future.all(reads)
+        .map(
+            all -> {
+              List<Trace> traces = new ArrayList<>();
+              List<TraceId> missing = new ArrayList<>();
+              for (int i = 0; i < traceIds.size(); i++) {
+                Optional<Trace> trace = all.resultAt(i);
+                if (trace.isPresent()) {
+                  traces.add(trace.get());
+                } else {
+                  missing.add(traceIds.get(i));
+                }
+              }
+              return new TracesFound(traces, missing);
+            });
+  }
+
+  private record TracesFound(List<Trace> traces, List<TraceId> missing) {}
+
+  /**
+   * Calls the store and completes on the request's context. Bad input the store refuses at the call
+   * stays an {@link IllegalArgumentException} (400); any other failure becomes a {@link
+   * SpanStoreFailure} (503).
+   */
+  private static <T> Future<T> store(RoutingContext ctx, Supplier<CompletionStage<T>> call) {
+    CompletionStage<T> stage;
+    try {
+      stage = call.get();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new SpanStoreFailure(e));
+    }
+    return Future.fromCompletionStage(stage, ctx.vertx().getOrCreateContext())
+        .recover(e -> Future.failedFuture(new SpanStoreFailure(e)));
+  }
+
+  /** The span store did not answer; the request may succeed later. */
+  private static final class SpanStoreFailure extends RuntimeException {
+    SpanStoreFailure(Throwable cause) {
+      super("span store failed: " + cause, cause, false, false);
+    }
+  }
+
+  private static JsonObject envelope(Object data, int total) {
+    return new JsonObject()
+        .put("data", data)
+        .put("total", total)
+        .put("limit", 0)
+        .put("offset", 0)
+        .putNull("errors");
+  }
+
+  /** Jaeger's {@code prettyPrint=true} (or 1): indented JSON for people reading it with curl. */
+  private static boolean prettyPrint(RoutingContext ctx) {
+    String value = ctx.queryParams().get("prettyPrint");
+    return "true".equalsIgnoreCase(value) || "1".equals(value);
+  }
+
+  private static Buffer encode(JsonObject body, boolean pretty) {
+    return pretty ? Buffer.buffer(body.encodePrettily()) : body.toBuffer();
+  }
+
+  private static void respond(RoutingContext ctx, JsonObject body) {
+    send(ctx, encode(body, prettyPrint(ctx)));
+  }
+
+  private static void send(RoutingContext ctx, Buffer body) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body);
+  }
+
+  private record Failure(int status, String message) {}
+
+  private static Failure failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    String request = ctx.request().method().name() + " " + ctx.request().path();
+    if (failure instanceof HttpException http) {
+      int status = http.getStatusCode();
+      String message = http.getPayload() != null ? http.getPayload() : reason(status);
+      LOG.debug("{} answered {}: {}", request, status, message);
+      return new Failure(status, message);
+    }
+    if (failure instanceof IllegalArgumentException) {
+      LOG.debug("{} answered 400: {}", request, failure.getMessage());
+      return new Failure(400, failure.getMessage());
+    }
+    if (failure instanceof SpanStoreFailure) {
+      LOG.debug("{} answered 503: {}", request, failure.getMessage());
+      return new Failure(503, "span store unavailable; try again later");
+    }
+    if (failure == null && ctx.statusCode() > 0 && ctx.statusCode() < 500) {
+      return new Failure(ctx.statusCode(), reason(ctx.statusCode()));
+    }
+    // A bug of ours, not the caller's: logged with its stack, answered without it.
+    LOG.warn("{} failed", request, failure);
+    return new Failure(500, "internal error");
+  }
+
+  private static void renderFailure(RoutingContext ctx) {
+    Failure failure = failure(ctx);
+    JsonObject error = new JsonObject().put("code", failure.status()).put("msg", failure.message());
+    end(ctx, failure.status(), envelope(null, 0).put("errors", new JsonArray().add(error)));
+  }
+
+  private static void renderV3Failure(RoutingContext ctx) {
+    Failure failure = failure(ctx);
+    JsonObject error =
+        new JsonObject().put("httpCode", failure.status()).put("message", failure.message());
+    end(ctx, failure.status(), new JsonObject().put("error", error));
+  }
+
+  private static void end(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .end(body.toBuffer());
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 400 -> "bad request";
+      case 404 -> "not found";
+      case 405 -> "method not allowed";
+      default -> "request failed with status " + status;
+    };
+  }
+}

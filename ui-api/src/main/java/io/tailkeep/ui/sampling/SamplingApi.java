@@ -1,0 +1,153 @@
+package io.tailkeep.ui.sampling;
+
+import io.tailkeep.sampler.buffer.DecisionRecord;
+import io.tailkeep.sampler.reload.RulesStatus;
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.store.TraceId;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The sampling admin API: the rules in force with what each has kept and dropped, the rules
+ * file's reload state (a refused version and its errors show here), and "why" for one trace.
+ *
+ * <pre>
+ * GET /api/v1/sampling/rules
+ * GET /api/v1/sampling/why/{traceId}
+ * </pre>
+ */
+public final class SamplingApi {
+
+  public static final String RULES_PATH = "/api/v1/sampling/rules";
+  public static final String WHY_PATH = "/api/v1/sampling/why/:traceId";
+
+  private final SamplingView view;
+
+  private SamplingApi(SamplingView view) {
+    this.view = Objects.requireNonNull(view, "view");
+  }
+
+  /** Adds the sampling routes to {@code router}. */
+  public static void mount(Router router, SamplingView view) {
+    SamplingApi api = new SamplingApi(view);
+    router.get(RULES_PATH).handler(api::rules);
+    router.get(WHY_PATH).handler(api::why);
+  }
+
+  private void rules(RoutingContext ctx) {
+    RuleSet rules = view.rules();
+    Map<String, Long> kept = view.keptByRule();
+    Map<String, Long> dropped = view.droppedByRule();
+    // Rules in file order, then names that decided under an earlier version of the file.
+    Set<String> names = new LinkedHashSet<>(rules.ruleNames());
+    names.add("default");
+    names.addAll(kept.keySet());
+    names.addAll(dropped.keySet());
+    JsonArray effect = new JsonArray();
+    for (String name : names) {
+      effect.add(
+          new JsonObject()
+              .put("name", name)
+              .put("active", name.equals("default") || rules.ruleNames().contains(name))
+              .put("kept", kept.getOrDefault(name, 0L))
+              .put("dropped", dropped.getOrDefault(name, 0L)));
+    }
+    JsonObject body =
+        new JsonObject()
+            .put("source", rules.source())
+            .put("default", rules.keepsByDefault() ? "keep" : "drop")
+            .put("rules", effect);
+    view.rulesStatus().ifPresent(status -> body.put("file", fileStatus(status)));
+    send(ctx, 200, body);
+  }
+
+  private static JsonObject fileStatus(RulesStatus status) {
+    JsonObject file =
+        new JsonObject()
+            .put("path", status.file().toString())
+            .put("sha256", status.sha256())
+            .put("loadedAt", status.loadedAt().toString())
+            .put("reloads", status.reloads())
+            .put("reloadErrors", status.reloadErrors())
+            .put("invalidOnDisk", status.invalidOnDisk());
+    status
+        .lastError()
+        .ifPresent(
+            error ->
+                file.put(
+                    "lastError",
+                    new JsonObject()
+                        .put("at", error.at().toString())
+                        .put("errors", new JsonArray(error.errors()))));
+    return file;
+  }
+
+  private void why(RoutingContext ctx) {
+    String text = ctx.pathParam("traceId");
+    TraceId traceId;
+    try {
+      traceId = TraceId.fromHex(text);
+    } catch (IllegalArgumentException e) {
+      sendError(ctx, 400, "traceId", text, e.getMessage());
+      return;
+    }
+    Optional<DecisionRecord> record = view.why(traceId);
+    if (record.isEmpty()) {
+      sendError(
+          ctx,
+          404,
+          "traceId",
+          text,
+          "no recent decision for trace "
+              + text
+              + ": not decided yet, never seen, or decided longer ago than decisions are kept");
+      return;
+    }
+    DecisionRecord decision = record.get();
+    send(
+        ctx,
+        200,
+        new JsonObject()
+            .put("traceId", decision.traceId().toHex())
+            .put("decision", decision.keep() ? "kept" : "dropped")
+            .put("rule", decision.rule())
+            .put("probability", decision.probability())
+            .put("adjustedCount", decision.keep() ? 1 / decision.probability() : 0)
+            .put("rateLimited", decision.rateLimited())
+            .put("reason", decision.reason().name().toLowerCase(Locale.ROOT))
+            .put("decidedAt", decision.decidedAt().toString())
+            .put("spansDecided", decision.spansDecided())
+            .put("lateSpans", decision.lateSpans()));
+  }
+
+  private static void sendError(
+      RoutingContext ctx, int status, String parameter, String value, String message) {
+    send(
+        ctx,
+        status,
+        new JsonObject()
+            .put(
+                "error",
+                new JsonObject()
+                    .put("status", status)
+                    .put("parameter", parameter)
+                    .put("value", value)
+                    .put("message", message)));
+  }
+
+  private static void send(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.encode());
+  }
+}

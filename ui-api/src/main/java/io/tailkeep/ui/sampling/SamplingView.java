@@ -1,0 +1,27 @@
+package io.tailkeep.ui.sampling;
+
+import io.tailkeep.sampler.buffer.DecisionRecord;
+import io.tailkeep.sampler.reload.RulesStatus;
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.store.TraceId;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the sampling API reads from the running sampler; deploy adapts the sampler to it. */
+public interface SamplingView {
+
+  /** The rules deciding now. */
+  RuleSet rules();
+
+  /** The rules file's reload state; empty when the rules are fixed (not from a watched file). */
+  Optional<RulesStatus> rulesStatus();
+
+  /** How a recently decided trace was decided, while the decision cache remembers it. */
+  Optional<DecisionRecord> why(TraceId traceId);
+
+  /** Traces kept since start, by the rule that kept them. */
+  Map<String, Long> keptByRule();
+
+  /** Traces dropped since start, by the rule that dropped them. */
+  Map<String, Long> droppedByRule();
+}

@@ -1,0 +1,189 @@
+package io.tailkeep.ui.sampling;
+
+import static io.tailkeep.ui.testing.TestServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tailkeep.sampler.buffer.DecisionReason;
+import io.tailkeep.sampler.buffer.DecisionRecord;
+import io.tailkeep.sampler.reload.RulesStatus;
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.store.TraceId;
+import io.tailkeep.ui.testing.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SamplingApiTest {
+
+  private static final TraceId KEPT = TraceId.fromHex("0af7651916cd43dd8448eb211c80319c");
+  private static final Instant DECIDED = Instant.parse("2026-11-22T10:15:30.123Z");
+
+  private final FakeView view = new FakeView();
+  private final TestServer server = TestServer.start(router -> SamplingApi.mount(router, view));
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void rulesListEveryRuleInFileOrderWithWhatItKeptAndDropped() {
+    view.kept = Map.of("keep-errors", 7L, "baseline-uploads", 2L, "an-old-rule", 1L);
+    view.dropped = Map.of("drop-health-checks", 40L, "baseline-uploads", 18L, "default", 3L);
+
+    JsonObject body = json(server.get(SamplingApi.RULES_PATH), 200);
+
+    assertThat(body.getString("default")).isEqualTo("drop");
+    JsonArray rules = body.getJsonArray("rules");
+    List<String> names = rules.stream().map(r -> ((JsonObject) r).getString("name")).toList();
+    List<String> expected = new ArrayList<>(view.rules.ruleNames());
+    expected.add("default");
+    expected.add("an-old-rule");
+    assertThat(names).isEqualTo(expected);
+    assertThat(rule(rules, "keep-errors"))
+        .isEqualTo(
+            new JsonObject()
+                .put("name", "keep-errors")
+                .put("active", true)
+                .put("kept", 7)
+                .put("dropped", 0));
+    assertThat(rule(rules, "baseline-uploads").getLong("kept")).isEqualTo(2);
+    assertThat(rule(rules, "baseline-uploads").getLong("dropped")).isEqualTo(18);
+    assertThat(rule(rules, "default").getLong("dropped")).isEqualTo(3);
+    assertThat(rule(rules, "an-old-rule").getBoolean("active")).isFalse();
+    assertThat(body.containsKey("file")).isFalse();
+  }
+
+  @Test
+  void aRefusedRulesFileShowsWithItsErrors() {
+    view.status =
+        Optional.of(
+            new RulesStatus(
+                Path.of("/etc/tailkeep/rules.yaml"),
+                "ab12",
+                DECIDED,
+                view.rules.ruleNames(),
+                2,
+                1,
+                Optional.of(
+                    new RulesStatus.ReloadError(
+                        DECIDED.plusSeconds(60),
+                        List.of(
+                            "/etc/tailkeep/rules.yaml:4:21:"
+                                + " 'percent' must be between 0 and 100, got 150"))),
+                true));
+
+    JsonObject file = json(server.get(SamplingApi.RULES_PATH), 200).getJsonObject("file");
+
+    assertThat(file.getString("path")).isEqualTo("/etc/tailkeep/rules.yaml");
+    assertThat(file.getLong("reloads")).isEqualTo(2);
+    assertThat(file.getLong("reloadErrors")).isEqualTo(1);
+    assertThat(file.getBoolean("invalidOnDisk")).isTrue();
+    assertThat(file.getJsonObject("lastError").getString("at"))
+        .isEqualTo("2026-11-22T10:16:30.123Z");
+    assertThat(file.getJsonObject("lastError").getJsonArray("errors").getString(0))
+        .contains("rules.yaml:4:21").contains("percent");
+  }
+
+  @Test
+  void whySaysWhichRuleDecidedWhenAndWithWhatProbability() {
+    view.decision =
+        new DecisionRecord(
+            KEPT, true, "baseline-uploads", 0.1, false, DecisionReason.ROOT_GRACE, DECIDED, 12, 3);
+
+    JsonObject body = json(server.get("/api/v1/sampling/why/" + KEPT.toHex()), 200);
+
+    assertThat(body)
+        .isEqualTo(
+            new JsonObject()
+                .put("traceId", KEPT.toHex())
+                .put("decision", "kept")
+                .put("rule", "baseline-uploads")
+                .put("probability", 0.1)
+                .put("adjustedCount", 10.0)
+                .put("rateLimited", false)
+                .put("reason", "root_grace")
+                .put("decidedAt", "2026-11-22T10:15:30.123Z")
+                .put("spansDecided", 12)
+                .put("lateSpans", 3));
+  }
+
+  @Test
+  void aDroppedTraceHasNoAdjustedCount() {
+    view.decision =
+        new DecisionRecord(
+            KEPT, false, "drop-health-checks", 0, false, DecisionReason.IDLE_TIMEOUT, DECIDED, 1, 0);
+
+    JsonObject body = json(server.get("/api/v1/sampling/why/" + KEPT.toHex()), 200);
+
+    assertThat(body.getString("decision")).isEqualTo("dropped");
+    assertThat(body.getDouble("adjustedCount")).isZero();
+  }
+
+  @Test
+  void anUnknownTraceIs404AndABadIdIs400NamingIt() {
+    JsonObject unknown =
+        json(server.get("/api/v1/sampling/why/" + KEPT.toHex()), 404).getJsonObject("error");
+    assertThat(unknown.getString("parameter")).isEqualTo("traceId");
+    assertThat(unknown.getString("message"))
+        .startsWith("no recent decision for trace " + KEPT.toHex());
+
+    JsonObject bad =
+        json(server.get("/api/v1/sampling/why/not-a-trace"), 400).getJsonObject("error");
+    assertThat(bad.getString("parameter")).isEqualTo("traceId");
+    assertThat(bad.getString("value")).isEqualTo("not-a-trace");
+    assertThat(bad.getString("message"))
+        .isEqualTo("traceId must be 32 hex characters, got 'not-a-trace'");
+  }
+
+  private static JsonObject rule(JsonArray rules, String name) {
+    return rules.stream()
+        .map(JsonObject.class::cast)
+        .filter(rule -> rule.getString("name").equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static final class FakeView implements SamplingView {
+    final RuleSet rules = RulesFile.loadDefault();
+    volatile Optional<RulesStatus> status = Optional.empty();
+    volatile DecisionRecord decision;
+    volatile Map<String, Long> kept = Map.of();
+    volatile Map<String, Long> dropped = Map.of();
+
+    @Override
+    public RuleSet rules() {
+      return rules;
+    }
+
+    @Override
+    public Optional<RulesStatus> rulesStatus() {
+      return status;
+    }
+
+    @Override
+    public Optional<DecisionRecord> why(TraceId traceId) {
+      return decision != null && decision.traceId().equals(traceId)
+          ? Optional.of(decision)
+          : Optional.empty();
+    }
+
+    @Override
+    public Map<String, Long> keptByRule() {
+      return kept;
+    }
+
+    @Override
+    public Map<String, Long> droppedByRule() {
+      return dropped;
+    }
+  }
+}
