@@ -1,7 +1,10 @@
 package io.tailkeep.collector;
 
 import io.grpc.Server;
+import io.grpc.Metadata;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerStreamTracer;
+import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
@@ -33,6 +36,7 @@ public final class GrpcReceiver implements AutoCloseable {
   public GrpcReceiver(
       ServerBuilder<?> serverBuilder, SpanSink sink, int maxMessageBytes, MeterRegistry registry) {
     Objects.requireNonNull(serverBuilder, "serverBuilder");
+    TraceIngest ingest = new TraceIngest(sink, new IngestMetrics(registry));
     if (maxMessageBytes <= 0) {
       throw new IllegalArgumentException(
           "maxMessageBytes must be positive, got " + maxMessageBytes);
@@ -40,8 +44,8 @@ public final class GrpcReceiver implements AutoCloseable {
     this.server =
         serverBuilder
             .maxInboundMessageSize(maxMessageBytes)
-            .addService(
-                new TraceExportService(new TraceIngest(sink, new IngestMetrics(registry))).bind())
+            .addStreamTracerFactory(new OversizeCounter(ingest))
+            .addService(new TraceExportService(ingest).bind())
             .build();
   }
 
@@ -80,6 +84,37 @@ public final class GrpcReceiver implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Counts requests gRPC itself refuses for size: an uncompressed message over the limit is
+   * refused before any of Tailkeep's code sees it, so only the stream's close tells.
+   */
+  private static final class OversizeCounter extends ServerStreamTracer.Factory {
+
+    /** grpc-core's words for an uncompressed message over the limit (compressed ones say more). */
+    private static final String OVERSIZE = "gRPC message exceeds maximum size";
+
+    private final TraceIngest ingest;
+
+    OversizeCounter(TraceIngest ingest) {
+      this.ingest = ingest;
+    }
+
+    @Override
+    public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+      return new ServerStreamTracer() {
+        @Override
+        public void streamClosed(Status status) {
+          String description = status.getDescription();
+          if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+              && description != null
+              && description.startsWith(OVERSIZE)) {
+            ingest.refusedRequest("OTLP/gRPC", "resource_exhausted");
+          }
+        }
+      };
     }
   }
 }

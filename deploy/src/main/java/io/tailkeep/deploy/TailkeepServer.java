@@ -14,6 +14,7 @@ import io.tailkeep.sampler.rules.RulesFileException;
 import io.tailkeep.store.SpanStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class TailkeepServer implements AutoCloseable {
 
   static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  static final int DEFAULT_API_PORT = 16686;
 
   private static final Logger LOG = LoggerFactory.getLogger(TailkeepServer.class);
 
@@ -46,6 +48,7 @@ public final class TailkeepServer implements AutoCloseable {
   private final Vertx vertx;
   private final GrpcReceiver grpc;
   private final HttpReceiver http;
+  private final HttpServer api;
   private boolean closed;
 
   private TailkeepServer(Builder builder, TailSampler sampler, PrometheusMeterRegistry registry)
@@ -64,6 +67,13 @@ public final class TailkeepServer implements AutoCloseable {
       sampler.start();
       grpc.start();
       await(vertx.deployVerticle(http), "OTLP/HTTP receiver on port " + builder.httpPort);
+      api =
+          await(
+              vertx
+                  .createHttpServer()
+                  .requestHandler(ApiRoutes.router(vertx, store.reader(), sampler, registry))
+                  .listen(builder.apiPort, builder.host),
+              "API on port " + builder.apiPort);
       started = true;
     } finally {
       if (!started) {
@@ -84,6 +94,11 @@ public final class TailkeepServer implements AutoCloseable {
 
   public int httpPort() {
     return http.actualPort();
+  }
+
+  /** The port of the query API, Jaeger API, sampling API, {@code /metrics} and health checks. */
+  public int apiPort() {
+    return api.actualPort();
   }
 
   public TailSampler sampler() {
@@ -157,6 +172,7 @@ public final class TailkeepServer implements AutoCloseable {
     private String host = "0.0.0.0";
     private int grpcPort = GrpcReceiver.DEFAULT_PORT;
     private int httpPort = HttpReceiver.DEFAULT_PORT;
+    private int apiPort = DEFAULT_API_PORT;
     private int maxMessageBytes = GrpcReceiver.DEFAULT_MAX_MESSAGE_BYTES;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
@@ -194,6 +210,12 @@ public final class TailkeepServer implements AutoCloseable {
     /** OTLP/HTTP port, 4318 by default; 0 picks a free one. */
     public Builder httpPort(int port) {
       this.httpPort = requirePort("httpPort", port);
+      return this;
+    }
+
+    /** The API port, 16686 (Jaeger's, so Grafana's Jaeger datasource finds it) by default. */
+    public Builder apiPort(int port) {
+      this.apiPort = requirePort("apiPort", port);
       return this;
     }
 

@@ -20,8 +20,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -52,6 +54,8 @@ public final class TailSampler implements AutoCloseable {
   private final Duration tick;
   private final long rulesCheckNanos;
   private final Object tickLock = new Object();
+  /** Caffeine's maintenance and the hand-over of evicted traces; drained at shutdown. */
+  private final ExecutorService maintenance;
   private long lastRulesCheck;
   private ScheduledExecutorService scheduler;
   private volatile boolean accepting = true;
@@ -76,7 +80,8 @@ public final class TailSampler implements AutoCloseable {
       rules = builder.rules != null ? builder.rules : RulesFile.loadDefault(ticker);
     }
     SamplerMetrics metrics = new SamplerMetrics(builder.registry);
-    TraceBuffer.Builder bufferBuilder = TraceBuffer.builder();
+    this.maintenance = Executors.newSingleThreadExecutor(daemon("tailkeep-buffer-maintenance"));
+    TraceBuffer.Builder bufferBuilder = TraceBuffer.builder().executor(maintenance);
     builder.bufferSettings.accept(bufferBuilder);
     this.buffer =
         bufferBuilder
@@ -112,13 +117,7 @@ public final class TailSampler implements AutoCloseable {
     if (scheduler != null) {
       throw new IllegalStateException("already started");
     }
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "tailkeep-sampler");
-              thread.setDaemon(true);
-              return thread;
-            });
+    scheduler = Executors.newSingleThreadScheduledExecutor(daemon("tailkeep-sampler"));
     long millis = tick.toMillis();
     scheduler.scheduleWithFixedDelay(this::tickSafely, millis, millis, TimeUnit.MILLISECONDS);
     return this;
@@ -162,6 +161,9 @@ public final class TailSampler implements AutoCloseable {
     synchronized (tickLock) {
       decided = buffer.decideAll();
     }
+    // Traces evicted just before are handed over on the maintenance thread; let it finish first.
+    maintenance.shutdown();
+    maintenance.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
     boolean drained = storeQueue.awaitDrained(timeout);
     if (drained) {
       LOG.info("sampler stopped: {} buffered traces decided, every kept trace written", decided);
@@ -173,6 +175,14 @@ public final class TailSampler implements AutoCloseable {
           storeQueue.queuedBytes());
     }
     return drained;
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /** {@link #shutdown} with 30 s to write what is queued. */
@@ -241,7 +251,10 @@ public final class TailSampler implements AutoCloseable {
       return this;
     }
 
-    /** Buffer settings (size, timing, caps); rules, sink, ticker and clock are set by the sampler. */
+    /**
+     * Buffer settings (size, timing, caps); rules, sink, ticker and clock are set by the sampler,
+     * and its maintenance executor unless these settings name one.
+     */
     public Builder buffer(Consumer<TraceBuffer.Builder> settings) {
       this.bufferSettings = Objects.requireNonNull(settings, "buffer settings");
       return this;

@@ -64,6 +64,14 @@ public final class CassandraSpanStore implements SpanStore {
                         DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT,
                         Duration.ofSeconds(30))
                     .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, 1_000)
+                    // Kept traces wait in memory while Cassandra is away: look for it again
+                    // often (the driver's default waits up to 60 s between attempts).
+                    .withDuration(
+                        DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
+                    .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
+                    // Our own DDL is the only schema change we wait for; don't debounce it by 1 s.
+                    .withDuration(
+                        DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(50))
                     .build());
     if (storage.username != null) {
       builder.withAuthCredentials(storage.username, storage.password);

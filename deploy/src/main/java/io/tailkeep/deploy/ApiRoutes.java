@@ -1,0 +1,129 @@
+package io.tailkeep.deploy;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tailkeep.query.QueryApi;
+import io.tailkeep.query.QueryApiOptions;
+import io.tailkeep.sampler.TailSampler;
+import io.tailkeep.sampler.buffer.DecisionRecord;
+import io.tailkeep.sampler.reload.RulesStatus;
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.store.SpanReader;
+import io.tailkeep.store.TraceId;
+import io.tailkeep.ui.jaeger.JaegerApi;
+import io.tailkeep.ui.sampling.SamplingApi;
+import io.tailkeep.ui.sampling.SamplingView;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything served on port 16686: the native query API, the Jaeger-compatible API, the sampling
+ * admin API, {@code /metrics} and the health checks, on one router.
+ */
+final class ApiRoutes {
+
+  /** A readiness check that takes longer than this means Cassandra is not answering. */
+  private static final long READY_TIMEOUT_MILLIS = 2_000;
+
+  private ApiRoutes() {}
+
+  static Router router(
+      Vertx vertx, SpanReader reader, TailSampler sampler, PrometheusMeterRegistry registry) {
+    Router router = Router.router(vertx);
+    QueryApi.mount(router, reader, QueryApiOptions.defaults());
+    JaegerApi.mount(router, reader);
+    SamplingApi.mount(router, view(sampler));
+    router.get("/metrics").handler(ctx -> metrics(ctx, registry));
+    router.get("/health/live").handler(ctx -> send(ctx, 200, status("UP", null)));
+    router.get("/health/ready").handler(ctx -> ready(ctx, reader));
+    router.errorHandler(
+        404, ctx -> send(ctx, 404, error(404, "no such path: " + ctx.request().path())));
+    router.errorHandler(405, ctx -> send(ctx, 405, error(405, "method not allowed")));
+    return router;
+  }
+
+  private static void metrics(RoutingContext ctx, PrometheusMeterRegistry registry) {
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+        .end(registry.scrape());
+  }
+
+  /** Ready when Cassandra answers a read of the schema's services table in time. */
+  private static void ready(RoutingContext ctx, SpanReader reader) {
+    Future<?> services;
+    try {
+      services = Future.fromCompletionStage(reader.getServices());
+    } catch (RuntimeException e) {
+      services = Future.failedFuture(e);
+    }
+    Future<?> answered = services;
+    Future.any(answered, ctx.vertx().timer(READY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS))
+        .onComplete(
+            done -> {
+              if (answered.succeeded()) {
+                send(ctx, 200, status("UP", null));
+              } else {
+                String why =
+                    answered.failed()
+                        ? "storage unavailable: " + answered.cause().getMessage()
+                        : "storage did not answer within " + READY_TIMEOUT_MILLIS + " ms";
+                send(ctx, 503, status("DOWN", why));
+              }
+            });
+  }
+
+  private static JsonObject status(String status, String reason) {
+    JsonObject body = new JsonObject().put("status", status);
+    return reason == null ? body : body.put("reason", reason);
+  }
+
+  private static JsonObject error(int status, String message) {
+    return new JsonObject()
+        .put("error", new JsonObject().put("status", status).put("message", message));
+  }
+
+  private static void send(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.encode());
+  }
+
+  private static SamplingView view(TailSampler sampler) {
+    return new SamplingView() {
+      @Override
+      public RuleSet rules() {
+        return sampler.rules();
+      }
+
+      @Override
+      public Optional<RulesStatus> rulesStatus() {
+        return sampler.rulesStatus();
+      }
+
+      @Override
+      public Optional<DecisionRecord> why(TraceId traceId) {
+        return sampler.why(traceId);
+      }
+
+      @Override
+      public Map<String, Long> keptByRule() {
+        return sampler.buffer().tracesKeptByRule();
+      }
+
+      @Override
+      public Map<String, Long> droppedByRule() {
+        return sampler.buffer().tracesDroppedByRule();
+      }
+    };
+  }
+}

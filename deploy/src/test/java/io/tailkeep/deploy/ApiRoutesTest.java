@@ -1,0 +1,86 @@
+package io.tailkeep.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Port 16686 of a running server: each API answers, and the health checks follow Cassandra. */
+class ApiRoutesTest {
+
+  static final String KEYSPACE = "e2e_api_routes";
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private TailkeepServer server;
+
+  @BeforeEach
+  void start() {
+    server = TestServers.start(TestStores.open(KEYSPACE));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void everyApiIsMountedOnOnePort() throws Exception {
+    assertThat(json(get("/health/live"), 200).getString("status")).isEqualTo("UP");
+    assertThat(json(get("/health/ready"), 200).getString("status")).isEqualTo("UP");
+    assertThat(json(get("/api/v1/services"), 200).containsKey("services")).isTrue();
+    assertThat(json(get("/api/services"), 200).containsKey("data")).isTrue();
+    assertThat(json(get("/api/v1/sampling/rules"), 200).getJsonArray("rules").size())
+        .isEqualTo(server.sampler().rules().ruleNames().size() + 1);
+    assertThat(json(get("/api/v1/sampling/why/0af7651916cd43dd8448eb211c80319c"), 404)
+            .getJsonObject("error")
+            .getString("parameter"))
+        .isEqualTo("traceId");
+
+    HttpResponse<String> metrics = get("/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+    assertThat(metrics.body())
+        .contains("tailkeep_sampler_buffer_bytes")
+        .contains("tailkeep_rules_count")
+        .contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void anUnknownPathIsAJson404() throws Exception {
+    JsonObject error = json(get("/no/such/thing"), 404).getJsonObject("error");
+    assertThat(error.getString("message")).isEqualTo("no such path: /no/such/thing");
+  }
+
+  @Test
+  void notReadyWhileCassandraDoesNotAnswer() throws Exception {
+    server.store().close();
+
+    JsonObject down = json(get("/health/ready"), 503);
+    assertThat(down.getString("status")).isEqualTo("DOWN");
+    assertThat(down.getString("reason")).startsWith("storage unavailable: ");
+    assertThat(json(get("/health/live"), 200).getString("status")).isEqualTo("UP");
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + path))
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonObject json(HttpResponse<String> response, int status) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("application/json");
+    return new JsonObject(response.body());
+  }
+}
