@@ -12,6 +12,9 @@ public final class Main {
       usage: tailkeep <command> [arguments]
 
       commands:
+        run [--rules FILE] [--data DIR] [--cassandra HOST:PORT --datacenter DC]
+                                     the server (OTLP 4317/4318, API 16686), with an embedded
+                                     Cassandra node unless --cassandra is given
         rules check FILE [FILE...]   validate sampling rules files; exit 1 with the errors if any is wrong
         help                         this text
       """;
@@ -33,6 +36,9 @@ public final class Main {
       case "help", "--help", "-h" -> {
         out.print(USAGE);
         return 0;
+      }
+      case "run" -> {
+        return RunCommand.run(rest, out, err);
       }
       case "rules" -> {
         if (rest.isEmpty() || !rest.get(0).equals("check")) {

@@ -46,6 +46,20 @@ class MainTest {
   }
 
   @Test
+  void runRefusesBadOptionsBeforeStartingAnything() {
+    assertThat(run("run", "--bogus", "x")).isEqualTo(2);
+    assertThat(run("run", "--cassandra", "db:port", "--datacenter", "dc1")).isEqualTo(2);
+    assertThat(run("run", "--cassandra", "db:9042")).isEqualTo(2);
+    assertThat(run("run", "--rules")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("unknown option '--bogus'")
+        .contains("--cassandra must be HOST or HOST:PORT, got 'db:port'")
+        .contains("--cassandra and --datacenter go together")
+        .contains("--rules needs a value")
+        .contains(RunCommand.USAGE);
+  }
+
+  @Test
   void rulesCheckReachesTheCheck(@TempDir Path dir) throws IOException {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "version: 1\nrules:\n  - name: x\n    explode: {}\n");

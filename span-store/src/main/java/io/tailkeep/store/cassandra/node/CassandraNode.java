@@ -43,6 +43,20 @@ public final class CassandraNode implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
+  /**
+   * Leaves stopping to the caller: by default the node stops when this JVM exits, but JVM shutdown
+   * hooks run in parallel, so a server that must write to the node while it shuts down calls this
+   * and closes the node itself afterwards. The node still exits if this JVM dies (its stdin closes).
+   */
+  public CassandraNode stopOnlyWhenClosed() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the caller is closing it now anyway.
+    }
+    return this;
+  }
+
   public String host() {
     return HOST;
   }

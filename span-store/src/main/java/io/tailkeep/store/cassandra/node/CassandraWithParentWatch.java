@@ -17,6 +17,7 @@ final class CassandraWithParentWatch {
   private CassandraWithParentWatch() {}
 
   public static void main(String[] args) throws Throwable {
+    ignoreInterrupt();
     Thread watch = new Thread(CassandraWithParentWatch::exitWhenStdinCloses, "tailkeep-parent-watch");
     watch.setDaemon(true);
     watch.start();
@@ -25,6 +26,19 @@ final class CassandraWithParentWatch {
       Class.forName(DAEMON).getMethod("main", String[].class).invoke(null, (Object) args);
     } catch (InvocationTargetException e) {
       throw e.getCause();
+    }
+  }
+
+  /**
+   * Ctrl-C in a terminal interrupts the whole process group, this child included; the parent
+   * decides when the node stops (after writing what it holds), so the child ignores it.
+   */
+  @SuppressWarnings("removal")
+  private static void ignoreInterrupt() {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+    } catch (Throwable e) {
+      // Not supported here: Ctrl-C then stops the node at once, as it would without this.
     }
   }
 
