@@ -107,7 +107,7 @@ public final class StoreBenchmark {
    * does, and returns the nanoseconds until the last one is durable. Any failed write ends the
    * benchmark: figures over lost writes would flatter the store.
    */
-  private static long write(SpanStore store, List<SpanBatch> batches) throws InterruptedException {
+  static long write(SpanStore store, List<SpanBatch> batches) throws InterruptedException {
     Semaphore permits = new Semaphore(IN_FLIGHT);
     AtomicInteger failed = new AtomicInteger();
     AtomicReference<Throwable> firstFailure = new AtomicReference<>();

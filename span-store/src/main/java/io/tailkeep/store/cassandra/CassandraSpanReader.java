@@ -25,6 +25,9 @@ final class CassandraSpanReader implements SpanReader {
   private final TraceSearch search;
   private final TagPolicy tagPolicy;
   private final Executor searchExecutor;
+  /** Spans from hosts whose clocks run ahead are still found; nothing later can exist. */
+  private static final Duration FUTURE_SKEW = Duration.ofDays(1);
+
   private final Clock clock;
   private final Duration indexTtl;
 
@@ -67,9 +70,13 @@ final class CassandraSpanReader implements SpanReader {
                 + tagPolicy.maxValueLength() + " characters, the longest indexed");
       }
     }
-    // Index rows older than the index TTL are gone; no need to read their buckets.
-    long earliest = epochNanos(clock.instant().minus(indexTtl));
-    return CompletableFuture.supplyAsync(() -> search.run(query, earliest), searchExecutor);
+    // Index rows older than the index TTL are gone, and no span starts a day past now (clock skew
+    // allowed): no need to read buckets outside that.
+    Instant now = clock.instant();
+    long earliest = epochNanos(now.minus(indexTtl));
+    long latest = epochNanos(now.plus(FUTURE_SKEW));
+    return CompletableFuture.supplyAsync(
+        () -> search.run(query, earliest, latest), searchExecutor);
   }
 
   @Override

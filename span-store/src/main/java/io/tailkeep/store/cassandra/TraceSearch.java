@@ -33,16 +33,22 @@ final class TraceSearch {
     this.buckets = buckets;
   }
 
-  List<TraceSummary> run(TraceQuery query, long earliestIndexedNanos) {
+  /**
+   * Reads only the buckets between {@code earliestIndexedNanos} (older index rows have expired) and
+   * {@code latestNanos} (later than any span can be), so a window like "0 to year 3000" costs no
+   * more than the data that can exist.
+   */
+  List<TraceSummary> run(TraceQuery query, long earliestIndexedNanos, long latestNanos) {
     List<String> services =
         query.service() != null
             ? List.of(query.service())
             : statements.selectServiceNames.execute().toCompletableFuture().join();
     long start = Math.max(query.startEpochNanos(), earliestIndexedNanos);
-    if (services.isEmpty() || start > query.endEpochNanos()) {
+    long last = Math.min(query.endEpochNanos(), latestNanos);
+    if (services.isEmpty() || start > last) {
       return List.of();
     }
-    long[] bucketList = buckets.newestFirst(start, query.endEpochNanos());
+    long[] bucketList = buckets.newestFirst(start, last);
     int pageSize = Math.min(Math.max(query.limit() * 2, 100), 5_000);
 
     List<TraceSummary> found = new ArrayList<>();
