@@ -36,7 +36,7 @@ public final class GrpcReceiver implements AutoCloseable {
   public GrpcReceiver(
       ServerBuilder<?> serverBuilder, SpanSink sink, int maxMessageBytes, MeterRegistry registry) {
     Objects.requireNonNull(serverBuilder, "serverBuilder");
-    TraceIngest ingest = new TraceIngest(sink, new IngestMetrics(registry));
+    TraceIngest ingest = new TraceIngest(sink, "OTLP/gRPC", registry);
     if (maxMessageBytes <= 0) {
       throw new IllegalArgumentException(
           "maxMessageBytes must be positive, got " + maxMessageBytes);
@@ -111,7 +111,7 @@ public final class GrpcReceiver implements AutoCloseable {
           if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
               && description != null
               && description.startsWith(OVERSIZE)) {
-            ingest.refusedRequest("OTLP/gRPC", "resource_exhausted");
+            ingest.refusedRequest("resource_exhausted");
           }
         }
       };

@@ -57,7 +57,7 @@ public final class HttpReceiver extends VerticleBase {
   /** As above, counting spans received, accepted and refused in {@code registry}. */
   public HttpReceiver(
       SpanSink sink, String host, int port, int maxBodyBytes, MeterRegistry registry) {
-    this.ingest = new TraceIngest(sink, new IngestMetrics(registry));
+    this.ingest = new TraceIngest(sink, "OTLP/HTTP", registry);
     this.host = Objects.requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -117,7 +117,7 @@ public final class HttpReceiver extends VerticleBase {
             contentType,
             ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING),
             body == null ? Buffer.buffer() : body);
-    TraceIngest.Outcome outcome = ingest.export(request, "OTLP/HTTP");
+    TraceIngest.Outcome outcome = ingest.export(request);
     if (outcome instanceof TraceIngest.Outcome.Accepted accepted) {
       OtlpMediaType mediaType = OtlpMediaType.fromContentType(contentType);
       ctx.response()
@@ -151,7 +151,7 @@ public final class HttpReceiver extends VerticleBase {
     if (status == 405) {
       ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
     }
-    ingest.refusedRequest("OTLP/HTTP", Integer.toString(status));
+    ingest.refusedRequest(Integer.toString(status));
     respond(ctx, status, codeFor(status), message);
   }
 

@@ -5,43 +5,57 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 
 /**
- * The receivers' counters, names in one place. Spans are counted once parsed: received = accepted
+ * One receiver's counters, names in one place. Spans are counted once parsed: received = accepted
  * + refused. Requests refused before their spans could be read (unparseable, too large, wrong
- * content type) are counted as requests, by the status the exporter got.
+ * content type) are counted as requests, by the status the exporter got. The span counters are
+ * registered once, since they are bumped on every export.
  */
 final class IngestMetrics {
 
-  static final String INVALID_ID = "invalid_id";
-  static final String FULL = "full";
-  static final String SINK_ERROR = "sink_error";
-
   private final MeterRegistry registry;
+  private final String transport;
+  private final Counter received;
+  private final Counter accepted;
+  private final Counter refusedInvalidId;
+  private final Counter refusedFull;
+  private final Counter refusedSinkError;
 
-  IngestMetrics(MeterRegistry registry) {
+  /** @param transport the metric tag: {@code grpc} or {@code http} */
+  IngestMetrics(MeterRegistry registry, String transport) {
     this.registry = Objects.requireNonNull(registry, "meterRegistry");
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.received = spans("tailkeep.collector.spans.received", "Spans in parsed export requests");
+    this.accepted = spans("tailkeep.collector.spans.accepted", "Spans taken into the sampler");
+    this.refusedInvalidId = refused("invalid_id");
+    this.refusedFull = refused("full");
+    this.refusedSinkError = refused("sink_error");
   }
 
-  void received(String transport, long spans) {
-    spans("tailkeep.collector.spans.received", "Spans in parsed export requests", transport)
-        .increment(spans);
+  void received(long spans) {
+    received.increment(spans);
   }
 
-  void accepted(String transport, long spans) {
-    spans("tailkeep.collector.spans.accepted", "Spans taken into the sampler", transport)
-        .increment(spans);
+  void accepted(long spans) {
+    accepted.increment(spans);
   }
 
-  /** {@code reason}: {@link #INVALID_ID}, {@link #FULL} or {@link #SINK_ERROR}. */
-  void refused(String transport, String reason, long spans) {
-    Counter.builder("tailkeep.collector.spans.refused")
-        .description("Spans refused: bad IDs (partial success), or full (the exporter retries)")
-        .tags("transport", transport, "reason", reason)
-        .register(registry)
-        .increment(spans);
+  /** Bad IDs, reported to the exporter in partial success. */
+  void refusedInvalidId(long spans) {
+    refusedInvalidId.increment(spans);
+  }
+
+  /** The sink was full; the exporter retries. */
+  void refusedFull(long spans) {
+    refusedFull.increment(spans);
+  }
+
+  /** The sink failed; the exporter retries. */
+  void refusedSinkError(long spans) {
+    refusedSinkError.increment(spans);
   }
 
   /** A request refused whole before its spans were read; {@code status} as the exporter saw it. */
-  void requestRefused(String transport, String status) {
+  void requestRefused(String status) {
     Counter.builder("tailkeep.collector.requests.refused")
         .description("Export requests refused before their spans were read")
         .tags("transport", transport, "status", status)
@@ -49,10 +63,17 @@ final class IngestMetrics {
         .increment();
   }
 
-  private Counter spans(String name, String description, String transport) {
+  private Counter spans(String name, String description) {
     return Counter.builder(name)
         .description(description)
         .tags("transport", transport)
+        .register(registry);
+  }
+
+  private Counter refused(String reason) {
+    return Counter.builder("tailkeep.collector.spans.refused")
+        .description("Spans refused: bad IDs (partial success), or full (the exporter retries)")
+        .tags("transport", transport, "reason", reason)
         .register(registry);
   }
 }

@@ -49,12 +49,11 @@ final class TraceExportService {
       ExportRequestMarshaller.Parsed parsed, StreamObserver<ExportTraceServiceResponse> response) {
     if (parsed.failure() != null) {
       LOG.debug("OTLP/gRPC export refused: {}", parsed.failure());
-      ingest.refusedRequest(
-          "OTLP/gRPC", parsed.failure().getCode().name().toLowerCase(Locale.ROOT));
+      ingest.refusedRequest(parsed.failure().getCode().name().toLowerCase(Locale.ROOT));
       response.onError(parsed.failure().asRuntimeException());
       return;
     }
-    TraceIngest.Outcome outcome = ingest.export(parsed.request(), "OTLP/gRPC");
+    TraceIngest.Outcome outcome = ingest.export(parsed.request());
     if (outcome instanceof TraceIngest.Outcome.Accepted accepted) {
       response.onNext(accepted.response());
       response.onCompleted();

@@ -1,5 +1,6 @@
 package io.tailkeep.collector;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.time.Duration;
@@ -14,22 +15,27 @@ final class TraceIngest {
   private static final Logger LOG = LoggerFactory.getLogger(TraceIngest.class);
 
   private final SpanSink sink;
+  private final String transport;
   private final IngestMetrics metrics;
 
-  TraceIngest(SpanSink sink, IngestMetrics metrics) {
+  /**
+   * @param transport names the receiver in logs ({@code OTLP/gRPC}); its lower-case protocol
+   *     ({@code grpc}) tags the metrics
+   */
+  TraceIngest(SpanSink sink, String transport, MeterRegistry registry) {
     this.sink = Objects.requireNonNull(sink, "sink");
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.transport = Objects.requireNonNull(transport, "transport");
+    String tag = transport.substring(transport.indexOf('/') + 1).toLowerCase(Locale.ROOT);
+    this.metrics = new IngestMetrics(registry, tag);
   }
 
-  /** {@code transport} names the receiver in logs ("OTLP/gRPC") and metrics ("grpc"). */
-  Outcome export(ExportTraceServiceRequest request, String transport) {
-    String tag = metricTag(transport);
+  Outcome export(ExportTraceServiceRequest request) {
     ValidatedSpans spans = OtlpRequests.toSpans(request);
     int offered = spans.accepted().size();
-    metrics.received(tag, offered + spans.rejected());
+    metrics.received(offered + spans.rejected());
     if (spans.rejected() > 0) {
       LOG.debug("{} export: {}", transport, spans.errorMessage());
-      metrics.refused(tag, IngestMetrics.INVALID_ID, spans.rejected());
+      metrics.refusedInvalidId(spans.rejected());
     }
     if (spans.accepted().isEmpty()) {
       return new Outcome.Accepted(spans.response());
@@ -40,12 +46,12 @@ final class TraceIngest {
     } catch (RuntimeException e) {
       // A sink bug must not look like success (spans would vanish) nor like bad input (no retry).
       LOG.warn("{} export: span sink failed on {} spans", transport, offered, e);
-      metrics.refused(tag, IngestMetrics.SINK_ERROR, offered);
+      metrics.refusedSinkError(offered);
       return new Outcome.SinkFailed();
     }
     if (admission == null) {
       LOG.warn("{} export: span sink answered null for {} spans", transport, offered);
-      metrics.refused(tag, IngestMetrics.SINK_ERROR, offered);
+      metrics.refusedSinkError(offered);
       return new Outcome.SinkFailed();
     }
     if (!admission.accepted()) {
@@ -55,20 +61,16 @@ final class TraceIngest {
           spans.accepted().size(),
           admission.retryAfter(),
           admission.reason());
-      metrics.refused(tag, IngestMetrics.FULL, offered);
+      metrics.refusedFull(offered);
       return new Outcome.Full(admission.reason(), admission.retryAfter());
     }
-    metrics.accepted(tag, offered);
+    metrics.accepted(offered);
     return new Outcome.Accepted(spans.response());
   }
 
   /** A request refused before its spans were read, counted under the status the exporter got. */
-  void refusedRequest(String transport, String status) {
-    metrics.requestRefused(metricTag(transport), status);
-  }
-
-  private static String metricTag(String transport) {
-    return transport.substring(transport.indexOf('/') + 1).toLowerCase(Locale.ROOT);
+  void refusedRequest(String status) {
+    metrics.requestRefused(status);
   }
 
   /** How an export went, for the receiver to put in its protocol's terms. */

@@ -14,36 +14,36 @@ class IngestMetricsTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final RecordingSink sink = new RecordingSink();
-  private final TraceIngest ingest = new TraceIngest(sink, new IngestMetrics(registry));
+  private final TraceIngest grpc = new TraceIngest(sink, "OTLP/gRPC", registry);
+  private final TraceIngest http = new TraceIngest(sink, "OTLP/HTTP", registry);
 
   @Test
   void acceptedAndBadIdSpansAreCountedApart() {
-    ingest.export(
-        request(span("a"), span("b"), span("zero span").setSpanId(bytes(8, 0))), "OTLP/gRPC");
+    grpc.export(request(span("a"), span("b"), span("zero span").setSpanId(bytes(8, 0))));
 
     assertThat(count("tailkeep.collector.spans.received", "transport", "grpc")).isEqualTo(3);
     assertThat(count("tailkeep.collector.spans.accepted", "transport", "grpc")).isEqualTo(2);
-    assertThat(refused("grpc", IngestMetrics.INVALID_ID)).isEqualTo(1);
+    assertThat(refused("grpc", "invalid_id")).isEqualTo(1);
   }
 
   @Test
   void aFullSinkAndAFailingSinkAreRefusals() {
     sink.answerWith(Admission.full("full", Duration.ofSeconds(1)));
-    ingest.export(request(span("a"), span("b")), "OTLP/HTTP");
+    http.export(request(span("a"), span("b")));
     sink.failWith(new IllegalStateException("boom"));
-    ingest.export(request(span("c")), "OTLP/HTTP");
+    http.export(request(span("c")));
 
     assertThat(count("tailkeep.collector.spans.received", "transport", "http")).isEqualTo(3);
-    assertThat(refused("http", IngestMetrics.FULL)).isEqualTo(2);
-    assertThat(refused("http", IngestMetrics.SINK_ERROR)).isEqualTo(1);
-    assertThat(registry.find("tailkeep.collector.spans.accepted").counter()).isNull();
+    assertThat(refused("http", "full")).isEqualTo(2);
+    assertThat(refused("http", "sink_error")).isEqualTo(1);
+    assertThat(count("tailkeep.collector.spans.accepted", "transport", "http")).isZero();
   }
 
   @Test
   void requestsRefusedUnreadAreCountedByStatus() {
-    ingest.refusedRequest("OTLP/HTTP", "415");
-    ingest.refusedRequest("OTLP/HTTP", "415");
-    ingest.refusedRequest("OTLP/gRPC", "invalid_argument");
+    http.refusedRequest("415");
+    http.refusedRequest("415");
+    grpc.refusedRequest("invalid_argument");
 
     assertThat(
             registry

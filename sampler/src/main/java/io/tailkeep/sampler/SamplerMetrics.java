@@ -12,7 +12,10 @@ import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.Decision;
 import io.tailkeep.sampler.store.StoreQueue;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -23,27 +26,47 @@ import java.util.function.ToDoubleFunction;
 final class SamplerMetrics implements DecisionListener {
 
   private final MeterRegistry registry;
+  /** Decisions run inside the buffer's map update: look meters up in these, not the registry. */
+  private final Map<DecisionKey, Counter> decided = new ConcurrentHashMap<>();
+  private final Map<DecisionReason, Timer> waits = new EnumMap<>(DecisionReason.class);
 
   SamplerMetrics(MeterRegistry registry) {
     this.registry = registry;
+    for (DecisionReason reason : DecisionReason.values()) {
+      waits.put(
+          reason,
+          Timer.builder("tailkeep.sampler.decision.wait")
+              .description("Time from a trace's first span to its decision")
+              .tags("reason", tag(reason))
+              .publishPercentileHistogram()
+              .register(registry));
+    }
   }
 
   @Override
   public void decided(Decision decision, DecisionReason reason, int spans, Duration waited) {
-    String outcome = decision.keep() ? "kept" : "dropped";
-    String why = reason.name().toLowerCase(Locale.ROOT);
-    Counter.builder("tailkeep.sampler.traces.decided")
-        .description("Traces decided, by outcome, the rule that decided and what made it decide then")
-        .tags("decision", outcome, "rule", decision.rule(), "reason", why)
-        .register(registry)
+    decided
+        .computeIfAbsent(
+            new DecisionKey(decision.keep(), decision.rule(), reason), this::decidedCounter)
         .increment();
-    Timer.builder("tailkeep.sampler.decision.wait")
-        .description("Time from a trace's first span to its decision")
-        .tags("reason", why)
-        .publishPercentileHistogram()
-        .register(registry)
-        .record(waited);
+    waits.get(reason).record(waited);
   }
+
+  private Counter decidedCounter(DecisionKey key) {
+    return Counter.builder("tailkeep.sampler.traces.decided")
+        .description("Traces decided, by outcome, the rule that decided and what made it decide then")
+        .tags(
+            "decision", key.keep() ? "kept" : "dropped",
+            "rule", key.rule(),
+            "reason", tag(key.reason()))
+        .register(registry);
+  }
+
+  private static String tag(DecisionReason reason) {
+    return reason.name().toLowerCase(Locale.ROOT);
+  }
+
+  private record DecisionKey(boolean keep, String rule, DecisionReason reason) {}
 
   void bind(TailSampler sampler) {
     TraceBuffer buffer = sampler.buffer();
