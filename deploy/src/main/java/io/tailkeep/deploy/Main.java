@@ -3,6 +3,7 @@ package io.tailkeep.deploy;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code tailkeep} command line: one word picks the command, the rest are its arguments. */
 public final class Main {
@@ -12,11 +13,14 @@ public final class Main {
       usage: tailkeep <command> [arguments]
 
       commands:
-        run [--rules FILE] [--data DIR] [--cassandra HOST:PORT --datacenter DC]
-                                     the server (OTLP 4317/4318, API 16686), with an embedded
-                                     Cassandra node unless --cassandra is given
+        run [--config FILE]          the server: OTLP on 4317 (gRPC) and 4318 (HTTP), UI and APIs on
+                                     16686; an embedded Cassandra node (data in ./data) unless the
+                                     config names a cluster. Every config key can also be set with
+                                     a TAILKEEP_* environment variable (deploy/README.md).
         rules check FILE [FILE...]   validate sampling rules files; exit 1 with the errors if any is wrong
-        help                         this text
+        help, --help                 this text
+
+      example config with every key and its default: deploy/config/tailkeep.yaml
       """;
 
   private Main() {}
@@ -26,6 +30,10 @@ public final class Main {
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) {
+    return run(args, System.getenv(), out, err);
+  }
+
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     if (args.isEmpty()) {
       err.print(USAGE);
       return 2;
@@ -38,7 +46,7 @@ public final class Main {
         return 0;
       }
       case "run" -> {
-        return RunCommand.run(rest, out, err);
+        return RunCommand.run(rest, env, out, err);
       }
       case "rules" -> {
         if (rest.isEmpty() || !rest.get(0).equals("check")) {

@@ -1,5 +1,7 @@
 package io.tailkeep.deploy;
 
+import io.tailkeep.deploy.config.ConfigException;
+import io.tailkeep.deploy.config.TailkeepConfig;
 import io.tailkeep.sampler.rules.RulesFileException;
 import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.cassandra.CassandraStorage;
@@ -10,60 +12,65 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code tailkeep run [--rules FILE] [--data DIR] [--cassandra HOST:PORT --datacenter DC]}: the
- * all-in-one server. Without {@code --cassandra} it starts an embedded Cassandra node with its data
- * under {@code --data} (default {@code ./data}), kept across restarts. SIGTERM or Ctrl-C stops it
- * gracefully: no more spans taken, every buffered trace decided, every kept trace written, then
- * Cassandra stopped. The configuration file comes with issue 5; these flags are the minimum.
+ * {@code tailkeep run [--config FILE]}: the all-in-one server. Without external contact points in
+ * the config it starts an embedded Cassandra node whose data is kept across restarts. SIGTERM or
+ * Ctrl-C stops it gracefully: no more spans taken, every buffered trace decided, every kept trace
+ * written, then Cassandra stopped.
  */
 final class RunCommand {
 
-  static final String USAGE =
-      "usage: tailkeep run [--rules FILE] [--data DIR] [--cassandra HOST:PORT --datacenter DC]";
+  static final String USAGE = "usage: tailkeep run [--config FILE]";
 
   private RunCommand() {}
 
-  static int run(List<String> args, PrintStream out, PrintStream err) {
-    Options options;
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    TailkeepConfig config;
     try {
-      options = Options.parse(args);
+      config = load(args, env);
     } catch (IllegalArgumentException e) {
       err.println("tailkeep run: " + e.getMessage());
       err.println(USAGE);
       return 2;
+    } catch (ConfigException e) {
+      err.println("tailkeep run: the configuration is invalid:");
+      e.problems().forEach(problem -> err.println("  " + problem));
+      return 2;
     }
+    LogSetup.apply(config.logging());
     CassandraNode node = null;
     SpanStore store = null;
+    boolean serving = false;
     try {
-      InetSocketAddress contactPoint = options.cassandra;
-      String datacenter = options.datacenter;
-      if (contactPoint == null) {
-        out.println("starting the embedded Cassandra node (data in " + options.data + ")...");
+      TailkeepConfig.Cassandra cassandra = config.cassandra();
+      List<InetSocketAddress> contactPoints;
+      String datacenter;
+      if (cassandra.isEmbedded()) {
+        Path data = cassandra.embedded().dataDirectory();
+        out.println("starting the embedded Cassandra node (data in " + data + ")...");
         // Stopped by this command's own hook, after the server has written every kept trace.
         node =
             EmbeddedCassandra.builder()
-                .workDirectory(options.data)
+                .workDirectory(data)
+                .maxHeap(cassandra.embedded().maxHeap())
                 .build()
                 .start()
                 .stopOnlyWhenClosed();
-        contactPoint = node.cqlAddress();
+        contactPoints = List.of(node.cqlAddress());
         datacenter = node.localDatacenter();
+      } else {
+        contactPoints =
+            cassandra.contactPoints().stream()
+                .map(p -> new InetSocketAddress(p.getHostString(), p.getPort()))
+                .toList();
+        datacenter = cassandra.localDatacenter().orElseThrow();
       }
-      store =
-          CassandraStorage.builder()
-              .contactPoints(List.of(contactPoint))
-              .localDatacenter(datacenter)
-              .build()
-              .open();
-      TailkeepServer.Builder builder = TailkeepServer.builder().spanStore(store);
-      if (options.rules != null) {
-        builder.rulesFile(options.rules);
-      }
-      TailkeepServer server = builder.start();
-      store = null; // the server owns it now
+      store = ServerAssembly.storage(cassandra, contactPoints, datacenter).open();
+      TailkeepServer server = ServerAssembly.server(config, store).start();
+      serving = true; // the server owns the store, the hook stops the node
       CountDownLatch stopped = new CountDownLatch(1);
       CassandraNode started = node;
       Runtime.getRuntime()
@@ -77,18 +84,8 @@ final class RunCommand {
                     stopped.countDown();
                   },
                   "tailkeep-shutdown"));
-      out.printf(
-          "Tailkeep is running.%n"
-              + "  OTLP/gRPC  localhost:%d   (OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:%d)%n"
-              + "  OTLP/HTTP  http://localhost:%d/v1/traces%n"
-              + "  API        http://localhost:%d/api/v1/traces   (Jaeger API: /api/traces)%n"
-              + "  rules      %s%n"
-              + "Ctrl-C or SIGTERM stops it after writing every kept trace.%n",
-          server.grpcPort(),
-          server.grpcPort(),
-          server.httpPort(),
-          server.apiPort(),
-          options.rules == null ? "the shipped default rules" : options.rules);
+      out.print(ReadyBanner.text(config, server, contactPoints, datacenter));
+      out.flush();
       stopped.await();
       return 0;
     } catch (RulesFileException e) {
@@ -102,49 +99,28 @@ final class RunCommand {
       Thread.currentThread().interrupt();
       return 1;
     } finally {
-      if (store != null) {
-        store.close();
+      if (!serving) {
+        if (store != null) {
+          store.close();
+        }
+        if (node != null) {
+          node.close();
+        }
       }
     }
   }
 
-  private record Options(Path rules, Path data, InetSocketAddress cassandra, String datacenter) {
-
-    static Options parse(List<String> args) {
-      Path rules = null;
-      Path data = Path.of("data");
-      InetSocketAddress cassandra = null;
-      String datacenter = null;
-      for (int i = 0; i < args.size(); i++) {
-        String flag = args.get(i);
-        if (i + 1 >= args.size()) {
-          throw new IllegalArgumentException(flag + " needs a value");
-        }
-        String value = args.get(++i);
-        switch (flag) {
-          case "--rules" -> rules = Path.of(value).toAbsolutePath();
-          case "--data" -> data = Path.of(value);
-          case "--cassandra" -> cassandra = hostAndPort(value);
-          case "--datacenter" -> datacenter = value;
-          default -> throw new IllegalArgumentException("unknown option '" + flag + "'");
-        }
-      }
-      if ((cassandra == null) != (datacenter == null)) {
-        throw new IllegalArgumentException("--cassandra and --datacenter go together");
-      }
-      return new Options(rules, data.toAbsolutePath(), cassandra, datacenter);
+  private static TailkeepConfig load(List<String> args, Map<String, String> env)
+      throws ConfigException {
+    if (args.isEmpty()) {
+      return TailkeepConfig.load(env);
     }
-
-    private static InetSocketAddress hostAndPort(String value) {
-      int colon = value.lastIndexOf(':');
-      try {
-        int port = colon < 0 ? 9042 : Integer.parseInt(value.substring(colon + 1));
-        String host = colon < 0 ? value : value.substring(0, colon);
-        return new InetSocketAddress(host, port);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "--cassandra must be HOST or HOST:PORT, got '" + value + "'");
-      }
+    if (args.size() == 2 && args.get(0).equals("--config")) {
+      return TailkeepConfig.load(Path.of(args.get(1)), env);
     }
+    if (args.get(0).equals("--config")) {
+      throw new IllegalArgumentException("--config takes one FILE");
+    }
+    throw new IllegalArgumentException("unknown option '" + args.get(0) + "'");
   }
 }

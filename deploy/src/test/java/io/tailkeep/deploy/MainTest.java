@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,15 +49,39 @@ class MainTest {
   @Test
   void runRefusesBadOptionsBeforeStartingAnything() {
     assertThat(run("run", "--bogus", "x")).isEqualTo(2);
-    assertThat(run("run", "--cassandra", "db:port", "--datacenter", "dc1")).isEqualTo(2);
-    assertThat(run("run", "--cassandra", "db:9042")).isEqualTo(2);
-    assertThat(run("run", "--rules")).isEqualTo(2);
+    assertThat(run("run", "--config")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("unknown option '--bogus'")
-        .contains("--cassandra must be HOST or HOST:PORT, got 'db:port'")
-        .contains("--cassandra and --datacenter go together")
-        .contains("--rules needs a value")
+        .contains("--config takes one FILE")
         .contains(RunCommand.USAGE);
+  }
+
+  @Test
+  void runRefusesABadConfigNamingEveryProblemBeforeStartingAnything(@TempDir Path dir)
+      throws IOException {
+    Path config = Files.writeString(dir.resolve("tailkeep.yaml"), "server:\n  grcp_port: 1\n");
+
+    int status =
+        Main.run(
+            List.of("run", "--config", config.toString()),
+            Map.of("TAILKEEP_SAMPLER_RULES_FILE", "/no/such/rules.yaml"),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "tailkeep run: the configuration is invalid:\n"
+                + "  environment variable TAILKEEP_SAMPLER_RULES_FILE: sampler.rules_file: no such file:"
+                + " /no/such/rules.yaml\n"
+                + "  tailkeep.yaml:2:3: server.grcp_port: unknown key (did you mean 'server.grpc_port'?)\n");
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void runRefusesAMissingConfigFile(@TempDir Path dir) {
+    assertThat(run("run", "--config", dir.resolve("absent.yaml").toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("absent.yaml: cannot read the config file");
   }
 
   @Test

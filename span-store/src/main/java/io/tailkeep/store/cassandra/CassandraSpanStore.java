@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.SpanWriter;
@@ -50,29 +51,32 @@ public final class CassandraSpanStore implements SpanStore {
   }
 
   static CassandraSpanStore open(CassandraStorage storage) {
+    ProgrammaticDriverConfigLoaderBuilder config =
+        DriverConfigLoader.programmaticBuilder()
+            .withString(DefaultDriverOption.REQUEST_CONSISTENCY, storage.consistency)
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
+            .withDuration(
+                DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+            .withDuration(
+                DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT,
+                Duration.ofSeconds(30))
+            .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, 1_000)
+            // Kept traces wait in memory while Cassandra is away: look for it again
+            // often (the driver's default waits up to 60 s between attempts).
+            .withDuration(
+                DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
+            .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
+            // Our own DDL is the only schema change we wait for; don't debounce it by 1 s.
+            .withDuration(
+                DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(50));
+    if (storage.tls != null) {
+      tlsOptions(config, storage.tls);
+    }
     CqlSessionBuilder builder =
         CqlSession.builder()
             .addContactPoints(storage.contactPoints)
             .withLocalDatacenter(storage.localDatacenter)
-            .withConfigLoader(
-                DriverConfigLoader.programmaticBuilder()
-                    .withString(DefaultDriverOption.REQUEST_CONSISTENCY, storage.consistency)
-                    .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                    .withDuration(
-                        DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
-                    .withDuration(
-                        DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT,
-                        Duration.ofSeconds(30))
-                    .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, 1_000)
-                    // Kept traces wait in memory while Cassandra is away: look for it again
-                    // often (the driver's default waits up to 60 s between attempts).
-                    .withDuration(
-                        DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
-                    .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
-                    // Our own DDL is the only schema change we wait for; don't debounce it by 1 s.
-                    .withDuration(
-                        DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(50))
-                    .build());
+            .withConfigLoader(config.build());
     if (storage.username != null) {
       builder.withAuthCredentials(storage.username, storage.password);
     }
@@ -86,6 +90,20 @@ public final class CassandraSpanStore implements SpanStore {
       session.close();
       throw e;
     }
+  }
+
+  private static void tlsOptions(ProgrammaticDriverConfigLoaderBuilder config, CassandraTls tls) {
+    config
+        .withString(DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS, "DefaultSslEngineFactory")
+        .withBoolean(DefaultDriverOption.SSL_HOSTNAME_VALIDATION, tls.hostnameValidation());
+    tls.truststore()
+        .ifPresent(p -> config.withString(DefaultDriverOption.SSL_TRUSTSTORE_PATH, p.toString()));
+    tls.truststorePassword()
+        .ifPresent(p -> config.withString(DefaultDriverOption.SSL_TRUSTSTORE_PASSWORD, p));
+    tls.keystore()
+        .ifPresent(p -> config.withString(DefaultDriverOption.SSL_KEYSTORE_PATH, p.toString()));
+    tls.keystorePassword()
+        .ifPresent(p -> config.withString(DefaultDriverOption.SSL_KEYSTORE_PASSWORD, p));
   }
 
   @Override

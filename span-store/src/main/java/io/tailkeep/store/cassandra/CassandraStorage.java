@@ -44,6 +44,7 @@ public final class CassandraStorage {
   final String consistency;
   final String username;
   final String password;
+  final CassandraTls tls;
   final Duration spanTtl;
   final Duration indexTtl;
   final Duration bucketSize;
@@ -60,6 +61,7 @@ public final class CassandraStorage {
     this.consistency = b.consistency;
     this.username = b.username;
     this.password = b.password;
+    this.tls = b.tls;
     this.spanTtl = b.spanTtl;
     this.indexTtl = b.indexTtl == null ? b.spanTtl : b.indexTtl;
     this.bucketSize = b.bucketSize;
@@ -94,6 +96,7 @@ public final class CassandraStorage {
     private String consistency = "LOCAL_QUORUM";
     private String username;
     private String password;
+    private CassandraTls tls;
     private Duration spanTtl = DEFAULT_SPAN_TTL;
     private Duration indexTtl;
     private Duration bucketSize = DEFAULT_BUCKET;
@@ -133,6 +136,12 @@ public final class CassandraStorage {
     public Builder credentials(String username, String password) {
       this.username = username;
       this.password = password;
+      return this;
+    }
+
+    /** Connects over TLS; plain text when unset. */
+    public Builder tls(CassandraTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

@@ -1,0 +1,62 @@
+package io.tailkeep.deploy;
+
+import io.tailkeep.deploy.config.TailkeepConfig;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** What {@code run} prints once it is ready: where to send traces and where to look at them. */
+final class ReadyBanner {
+
+  private ReadyBanner() {}
+
+  static String text(
+      TailkeepConfig config,
+      TailkeepServer server,
+      List<InetSocketAddress> contactPoints,
+      String datacenter) {
+    String host = displayHost(config.server().host());
+    String api = "http://" + host + ":" + server.apiPort();
+    String cassandra =
+        config.cassandra().isEmbedded()
+            ? "embedded node at " + address(contactPoints.get(0)) + ", data in "
+                + config.cassandra().embedded().dataDirectory()
+            : contactPoints.stream().map(ReadyBanner::address).collect(Collectors.joining(", "))
+                + " (datacenter " + datacenter + ")";
+    String rules =
+        config.sampler().rulesFile().map(f -> f + " (reloaded when it changes)")
+            .orElse("the shipped default rules");
+    return String.join(
+            "\n",
+            "Tailkeep is ready.",
+            "",
+            "Send traces with OTLP:",
+            "  gRPC  " + host + ":" + server.grpcPort()
+                + "    OTEL_EXPORTER_OTLP_ENDPOINT=http://" + host + ":" + server.grpcPort(),
+            "  HTTP  http://" + host + ":" + server.httpPort() + "/v1/traces"
+                + "    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=http://"
+                + host + ":" + server.httpPort(),
+            "",
+            "Look at them:",
+            "  web UI         " + api + "/",
+            "  query API      " + api + "/api/v1/traces?service=NAME&sort=duration",
+            "  Grafana        add a Jaeger data source with URL " + api,
+            "  sampling       " + api + "/api/v1/sampling/rules",
+            "  metrics        " + api + "/metrics    health: " + api + "/health/ready",
+            "",
+            "Rules:     " + rules,
+            "Cassandra: " + cassandra + ", keyspace " + config.cassandra().keyspace(),
+            "Try it:    ./tailkeep demo",
+            "Ctrl-C or SIGTERM stops it after every buffered trace is decided and every kept one written.",
+            "")
+        + "\n";
+  }
+
+  private static String displayHost(String bindHost) {
+    return bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "localhost" : bindHost;
+  }
+
+  private static String address(InetSocketAddress address) {
+    return address.getHostString() + ":" + address.getPort();
+  }
+}

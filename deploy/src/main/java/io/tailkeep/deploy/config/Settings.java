@@ -1,0 +1,508 @@
+package io.tailkeep.deploy.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Typed reads of dotted keys ({@code server.grpc_port}) from the YAML config file, each overridable
+ * by an environment variable ({@code TAILKEEP_SERVER_GRPC_PORT}). Every problem is collected with
+ * where it came from ({@code tailkeep.yaml:3:14} or the variable's name), so one run reports them
+ * all; keys in the file that no read asked for are reported as unknown by {@link #finish()}.
+ */
+final class Settings {
+
+  static final String ENV_PREFIX = "TAILKEEP_";
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
+  private static final Map<String, Long> MILLIS_PER_UNIT =
+      Map.of("ms", 1L, "s", 1_000L, "m", 60_000L, "h", 3_600_000L, "d", 86_400_000L);
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB)?");
+  private static final Map<String, Long> BYTES_PER_UNIT =
+      Map.of(
+          "B", 1L,
+          "KiB", 1L << 10,
+          "MiB", 1L << 20,
+          "GiB", 1L << 30,
+          "KB", 1_000L,
+          "MB", 1_000_000L,
+          "GB", 1_000_000_000L);
+
+  private final String fileName;
+  private final Path baseDirectory;
+  private final MappingNode root;
+  private final Map<String, String> env;
+  private final Set<Node> read = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<String> knownKeys = new TreeSet<>();
+  private final List<String> problems = new ArrayList<>();
+
+  private Settings(String fileName, Path baseDirectory, MappingNode root, Map<String, String> env) {
+    this.fileName = fileName;
+    this.baseDirectory = baseDirectory;
+    this.root = root;
+    this.env = env;
+  }
+
+  /** Settings from the environment alone; relative paths are taken from the working directory. */
+  static Settings fromEnvironment(Map<String, String> env) {
+    return new Settings(null, Path.of("").toAbsolutePath(), null, env);
+  }
+
+  /** Settings from a YAML file; its relative paths are taken from the file's directory. */
+  static Settings fromFile(Path file, Map<String, String> env) throws ConfigException {
+    String yaml;
+    try {
+      yaml = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(
+          List.of(file + ": cannot read the config file: " + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage())));
+    }
+    Path directory = file.toAbsolutePath().getParent();
+    return fromYaml(file.getFileName().toString(), directory, yaml, env);
+  }
+
+  static Settings fromYaml(String fileName, Path baseDirectory, String yaml, Map<String, String> env)
+      throws ConfigException {
+    Node document;
+    try (Reader reader = new StringReader(yaml)) {
+      document = new Yaml(new LoaderOptions()).compose(reader);
+    } catch (MarkedYAMLException e) {
+      throw new ConfigException(
+          List.of(where(fileName, e.getProblemMark()) + ": not valid YAML: " + e.getProblem()));
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(List.of(fileName + ": not valid YAML: " + e.getMessage()));
+    }
+    if (document == null || isNull(document)) {
+      return new Settings(fileName, baseDirectory, null, env);
+    }
+    if (!(document instanceof MappingNode mapping)) {
+      throw new ConfigException(
+          List.of(where(fileName, document.getStartMark()) + ": the config must be a mapping of sections"));
+    }
+    return new Settings(fileName, baseDirectory, mapping, env);
+  }
+
+  /** The environment variable that overrides a key. */
+  static String envName(String key) {
+    return ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT);
+  }
+
+  // ---- typed reads: each returns the default (or empty) when absent or wrong, noting the problem
+
+  String text(String key, String defaultValue) {
+    return optionalText(key).orElse(defaultValue);
+  }
+
+  Optional<String> optionalText(String key) {
+    return scalar(key).map(Value::text).filter(t -> !t.isEmpty());
+  }
+
+  boolean flag(String key, boolean defaultValue) {
+    return typed(key, defaultValue, "true or false", text -> switch (text) {
+      case "true" -> Boolean.TRUE;
+      case "false" -> Boolean.FALSE;
+      default -> null;
+    });
+  }
+
+  int integer(String key, int defaultValue, int min, int max) {
+    return typed(key, defaultValue, "a whole number from " + min + " to " + max, text -> {
+      try {
+        int value = Integer.parseInt(text.replace("_", ""));
+        return value >= min && value <= max ? value : null;
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    });
+  }
+
+  int port(String key, int defaultValue) {
+    return integer(key, defaultValue, 0, 65_535);
+  }
+
+  /** A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}. */
+  java.time.Duration duration(
+      String key, java.time.Duration defaultValue, java.time.Duration min, java.time.Duration max) {
+    String expected =
+        "a duration from " + format(min) + " to " + format(max)
+            + " with a unit of ms, s, m, h or d (e.g. 30s)";
+    return typed(key, defaultValue, expected, text -> {
+      java.time.Duration value = parseDuration(text);
+      return value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0 ? value : null;
+    });
+  }
+
+  /** A size in bytes: a plain number, or with a unit B, KiB, MiB, GiB, KB, MB, GB. */
+  long bytes(String key, long defaultValue, long min, long max) {
+    String expected =
+        "a size from " + min + " to " + max + " bytes, e.g. 512MiB (units B, KiB, MiB, GiB, KB, MB, GB)";
+    return typed(key, defaultValue, expected, text -> {
+      Long value = parseBytes(text);
+      return value != null && value >= min && value <= max ? value : null;
+    });
+  }
+
+  /** One of the given words; the answer is spelled as in {@code choices}, the input in any case. */
+  String choice(String key, String defaultValue, List<String> choices) {
+    return typed(key, defaultValue, "one of " + String.join(", ", choices), text -> {
+      for (String choice : choices) {
+        if (choice.equalsIgnoreCase(text)) {
+          return choice;
+        }
+      }
+      return null;
+    });
+  }
+
+  /** A file or directory; relative ones resolve against the config file's directory. */
+  Optional<Path> path(String key) {
+    return scalar(key)
+        .filter(v -> !v.text().isEmpty())
+        .map(v -> (v.fromEnv() ? Path.of("").toAbsolutePath() : baseDirectory).resolve(v.text()).normalize());
+  }
+
+  /** A YAML list of words, or in the environment a comma-separated list. */
+  Optional<List<String>> list(String key) {
+    knownKeys.add(key);
+    String envName = envName(key);
+    if (env.containsKey(envName)) {
+      return Optional.of(splitCommas(env.get(envName)));
+    }
+    Optional<Node> node = node(key);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!(node.get() instanceof SequenceNode sequence)) {
+      problem(where(node.get()), key, "must be a list, e.g. [a, b]");
+      return Optional.empty();
+    }
+    List<String> items = new ArrayList<>();
+    for (Node item : sequence.getValue()) {
+      if (!(item instanceof ScalarNode scalar) || scalar.getValue().isBlank()) {
+        problem(where(item), key, "each item must be a non-empty word");
+        return Optional.empty();
+      }
+      items.add(scalar.getValue().trim());
+    }
+    return Optional.of(items);
+  }
+
+  /** A YAML mapping of names to whole numbers, or in the environment {@code a:1,b:2}. */
+  Optional<Map<String, Integer>> counts(String key, int min, int max) {
+    knownKeys.add(key);
+    String expected = "a whole number from " + min + " to " + max;
+    String envName = envName(key);
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    if (env.containsKey(envName)) {
+      for (String entry : splitCommas(env.get(envName))) {
+        int colon = entry.lastIndexOf(':');
+        Integer count = colon < 0 ? null : parseCount(entry.substring(colon + 1).trim(), min, max);
+        if (count == null || colon == 0) {
+          problem("environment variable " + envName, key,
+              "'" + entry + "' must be NAME:COUNT with COUNT " + expected);
+          return Optional.empty();
+        }
+        counts.put(entry.substring(0, colon).trim(), count);
+      }
+      return Optional.of(counts);
+    }
+    Optional<Node> node = node(key);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!(node.get() instanceof MappingNode mapping)) {
+      problem(where(node.get()), key, "must be a mapping of names to counts, e.g. {dc1: 3}");
+      return Optional.empty();
+    }
+    for (NodeTuple tuple : mapping.getValue()) {
+      String name = scalarText(tuple.getKeyNode());
+      String text = scalarText(tuple.getValueNode());
+      Integer count = text == null ? null : parseCount(text, min, max);
+      if (name == null || count == null) {
+        problem(where(tuple.getValueNode()), key + "." + name, "must be " + expected + ", got " + quote(text));
+        return Optional.empty();
+      }
+      counts.put(name, count);
+    }
+    return Optional.of(counts);
+  }
+
+  /** Every key read so far. */
+  Set<String> knownKeys() {
+    return Set.copyOf(knownKeys);
+  }
+
+  /** Records a problem that involves a key's value beyond its type (e.g. two keys that conflict). */
+  void problem(String key, String message) {
+    knownKeys.add(key);
+    problem(locate(key), key, message);
+  }
+
+  /** Throws every problem found, unknown keys included; returns when there is none. */
+  void finish() throws ConfigException {
+    if (root != null) {
+      findUnread(root, "");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+
+  // ---- internals
+
+  private record Value(String text, boolean fromEnv, String where) {}
+
+  private <T> T typed(String key, T defaultValue, String expected, Function<String, T> parse) {
+    Optional<Value> value = scalar(key);
+    if (value.isEmpty() || value.get().text().isEmpty()) {
+      return defaultValue;
+    }
+    T parsed = parse.apply(value.get().text());
+    if (parsed == null) {
+      problem(value.get().where(), key, "must be " + expected + ", got " + quote(value.get().text()));
+      return defaultValue;
+    }
+    return parsed;
+  }
+
+  private Optional<Value> scalar(String key) {
+    knownKeys.add(key);
+    String envName = envName(key);
+    if (env.containsKey(envName)) {
+      return Optional.of(new Value(env.get(envName).trim(), true, "environment variable " + envName));
+    }
+    Optional<Node> node = node(key);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!(node.get() instanceof ScalarNode scalar)) {
+      problem(where(node.get()), key, "must be a single value, not a " + kind(node.get()));
+      return Optional.empty();
+    }
+    return Optional.of(new Value(scalar.getValue().trim(), false, where(scalar)));
+  }
+
+  /** The value node at a dotted key, marked as read; empty when absent or null. */
+  private Optional<Node> node(String key) {
+    if (root == null) {
+      return Optional.empty();
+    }
+    String[] parts = key.split("\\.");
+    MappingNode mapping = root;
+    for (int i = 0; i < parts.length; i++) {
+      Node value = valueOf(mapping, parts[i]);
+      if (value == null || isNull(value)) {
+        return Optional.empty();
+      }
+      if (i == parts.length - 1) {
+        read.add(value);
+        return Optional.of(value);
+      }
+      if (!(value instanceof MappingNode next)) {
+        String section = String.join(".", java.util.Arrays.copyOf(parts, i + 1));
+        if (read.add(value)) {
+          problem(where(value), section, "must be a mapping of settings, not a " + kind(value));
+        }
+        return Optional.empty();
+      }
+      mapping = next;
+    }
+    return Optional.empty();
+  }
+
+  private static Node valueOf(MappingNode mapping, String name) {
+    for (NodeTuple tuple : mapping.getValue()) {
+      if (name.equals(scalarText(tuple.getKeyNode()))) {
+        return tuple.getValueNode();
+      }
+    }
+    return null;
+  }
+
+  private void findUnread(MappingNode mapping, String prefix) {
+    Set<String> seen = new TreeSet<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      String name = scalarText(tuple.getKeyNode());
+      String key = prefix + name;
+      if (name == null) {
+        problem(where(tuple.getKeyNode()), prefix.isEmpty() ? "(top level)" : prefix, "keys must be words");
+        continue;
+      }
+      if (!seen.add(name)) {
+        problem(where(tuple.getKeyNode()), key, "appears twice");
+        continue;
+      }
+      Node value = tuple.getValueNode();
+      if (read.contains(value) || knownKeys.contains(key)) {
+        continue; // read, or overridden by the environment
+      }
+      if (!isSection(key)) {
+        problem(where(tuple.getKeyNode()), key, "unknown key" + suggestion(key));
+      } else if (value instanceof MappingNode nested) {
+        findUnread(nested, key + ".");
+      } else if (!isNull(value)) {
+        problem(where(value), key, "must be a mapping of settings, not a " + kind(value));
+      }
+    }
+  }
+
+  /** A key some known key lies under. */
+  private boolean isSection(String key) {
+    return knownKeys.stream().anyMatch(k -> k.startsWith(key + "."));
+  }
+
+  private String suggestion(String key) {
+    String best = null;
+    int bestDistance = 4;
+    for (String known : knownKeys) {
+      int distance = editDistance(key, known);
+      if (distance < bestDistance) {
+        best = known;
+        bestDistance = distance;
+      }
+    }
+    return best == null ? "" : " (did you mean '" + best + "'?)";
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  private String locate(String key) {
+    String envName = envName(key);
+    if (env.containsKey(envName)) {
+      return "environment variable " + envName;
+    }
+    return node(key).map(this::where).orElse(fileName == null ? "defaults" : fileName);
+  }
+
+  private void problem(String where, String key, String message) {
+    problems.add(where + ": " + key + ": " + message);
+  }
+
+  private String where(Node node) {
+    return where(fileName, node.getStartMark());
+  }
+
+  private static String where(String fileName, Mark mark) {
+    String file = fileName == null ? "config" : fileName;
+    return mark == null ? file : file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+  }
+
+  private static boolean isNull(Node node) {
+    return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
+  }
+
+  private static String scalarText(Node node) {
+    return node instanceof ScalarNode scalar ? scalar.getValue() : null;
+  }
+
+  private static String kind(Node node) {
+    return node instanceof MappingNode ? "mapping" : node instanceof SequenceNode ? "list" : "value";
+  }
+
+  private static String quote(String text) {
+    return text == null ? "nothing" : "'" + text + "'";
+  }
+
+  private static List<String> splitCommas(String text) {
+    List<String> items = new ArrayList<>();
+    for (String item : text.split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.trim());
+      }
+    }
+    return items;
+  }
+
+  private static Integer parseCount(String text, int min, int max) {
+    try {
+      int value = Integer.parseInt(text);
+      return value >= min && value <= max ? value : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** A duration in the largest of this file's units that writes it exactly. */
+  static String format(java.time.Duration duration) {
+    long millis = duration.toMillis();
+    for (String unit : List.of("d", "h", "m", "s")) {
+      long per = MILLIS_PER_UNIT.get(unit);
+      if (millis != 0 && millis % per == 0) {
+        return millis / per + unit;
+      }
+    }
+    return millis + "ms";
+  }
+
+  static java.time.Duration parseDuration(String text) {
+    Matcher matcher = DURATION.matcher(text);
+    if (!matcher.matches()) {
+      return null;
+    }
+    BigDecimal millis =
+        new BigDecimal(matcher.group(1)).multiply(BigDecimal.valueOf(MILLIS_PER_UNIT.get(matcher.group(2))));
+    try {
+      return java.time.Duration.ofMillis(millis.longValueExact());
+    } catch (ArithmeticException fractionOrTooLarge) {
+      return null;
+    }
+  }
+
+  static Long parseBytes(String text) {
+    Matcher matcher = SIZE.matcher(text);
+    if (!matcher.matches()) {
+      return null;
+    }
+    try {
+      long number = Long.parseLong(matcher.group(1));
+      String unit = matcher.group(2) == null ? "B" : matcher.group(2);
+      return Math.multiplyExact(number, BYTES_PER_UNIT.get(unit));
+    } catch (ArithmeticException | NumberFormatException tooLarge) {
+      return null;
+    }
+  }
+}

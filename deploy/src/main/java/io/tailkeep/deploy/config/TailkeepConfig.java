@@ -1,0 +1,279 @@
+package io.tailkeep.deploy.config;
+
+import io.tailkeep.store.cassandra.CassandraTls;
+import io.tailkeep.store.cassandra.Replication;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The server's configuration: one YAML file (every key optional), each key overridable by an
+ * environment variable, checked as a whole before anything starts. The keys and their defaults are
+ * listed in {@code deploy/README.md} and in {@code deploy/config/tailkeep.yaml}.
+ */
+public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra, Logging logging) {
+
+  static final List<String> CONSISTENCY_LEVELS =
+      List.of(
+          "ANY", "ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM");
+  static final List<String> DEFAULT_INDEXED_TAGS =
+      List.of(
+          "http.route",
+          "http.request.method",
+          "http.response.status_code",
+          "url.path",
+          "rpc.service",
+          "rpc.method",
+          "db.system",
+          "messaging.system",
+          "error.type",
+          "exception.type",
+          "enduser.id",
+          "enduser.role",
+          "deployment.environment");
+
+  private static final Duration MAX_TTL = Duration.ofDays(20 * 365); // Cassandra's own limit
+  private static final long MAX_BYTES = 1L << 40;
+
+  /** Where the receivers and the API listen, and how a stop waits. */
+  public record Server(
+      String host,
+      int grpcPort,
+      int httpPort,
+      int apiPort,
+      int maxMessageBytes,
+      Duration shutdownTimeout) {}
+
+  /** The rules file (empty: the shipped default rules) and the buffer's bounds and timing. */
+  public record Sampler(
+      Optional<Path> rulesFile,
+      long bufferBytes,
+      int maxSpansPerTrace,
+      Duration gracePeriod,
+      Duration idleTimeout,
+      Duration maxWait,
+      long decisionCacheSize,
+      Duration decisionCacheExpiry,
+      long storeQueueBytes) {}
+
+  /**
+   * An external cluster when {@code contactPoints} is not empty, otherwise an embedded node with
+   * its data in {@code embedded}'s directory.
+   */
+  public record Cassandra(
+      List<InetSocketAddress> contactPoints,
+      Optional<String> localDatacenter,
+      Embedded embedded,
+      String keyspace,
+      Replication replication,
+      String consistency,
+      Optional<String> username,
+      Optional<String> password,
+      Optional<CassandraTls> tls,
+      Duration spanTtl,
+      Optional<Duration> indexTtl,
+      Set<String> indexedTags,
+      int maxTagValueLength) {
+
+    public boolean isEmbedded() {
+      return contactPoints.isEmpty();
+    }
+  }
+
+  public record Embedded(Path dataDirectory, String maxHeap) {}
+
+  /** Log format ({@code text} or {@code json}) and level of Tailkeep's own loggers. */
+  public record Logging(String format, String level) {}
+
+  /** The defaults, changed by the environment's {@code TAILKEEP_*} variables. */
+  public static TailkeepConfig load(Map<String, String> env) throws ConfigException {
+    return read(Settings.fromEnvironment(env));
+  }
+
+  /** The file's settings over the defaults, changed by the environment's variables. */
+  public static TailkeepConfig load(Path file, Map<String, String> env) throws ConfigException {
+    return read(Settings.fromFile(file, env));
+  }
+
+  static TailkeepConfig parse(String fileName, Path directory, String yaml, Map<String, String> env)
+      throws ConfigException {
+    return read(Settings.fromYaml(fileName, directory, yaml, env));
+  }
+
+  static TailkeepConfig read(Settings s) throws ConfigException {
+    TailkeepConfig config =
+        new TailkeepConfig(server(s), sampler(s), cassandra(s), logging(s));
+    s.finish();
+    return config;
+  }
+
+  private static Server server(Settings s) {
+    return new Server(
+        s.text("server.host", "0.0.0.0"),
+        s.port("server.grpc_port", 4317),
+        s.port("server.http_port", 4318),
+        s.port("server.api_port", 16686),
+        (int) s.bytes("server.max_message_size", 4L << 20, 1024, Integer.MAX_VALUE),
+        s.duration("server.shutdown_timeout", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)));
+  }
+
+  private static Sampler sampler(Settings s) {
+    Optional<Path> rulesFile = s.path("sampler.rules_file");
+    if (rulesFile.isPresent() && !Files.isRegularFile(rulesFile.get())) {
+      s.problem("sampler.rules_file", "no such file: " + rulesFile.get());
+    }
+    Duration second = Duration.ofSeconds(1);
+    Duration millisecond = Duration.ofMillis(1);
+    Duration day = Duration.ofDays(1);
+    Sampler sampler =
+        new Sampler(
+            rulesFile,
+            s.bytes("sampler.buffer_size", 256L << 20, 1L << 20, MAX_BYTES),
+            s.integer("sampler.max_spans_per_trace", 10_000, 1, 1_000_000),
+            s.duration("sampler.grace_period", Duration.ofSeconds(2), millisecond, day),
+            s.duration("sampler.idle_timeout", Duration.ofSeconds(10), millisecond, day),
+            s.duration("sampler.max_wait", Duration.ofSeconds(30), millisecond, day),
+            s.integer("sampler.decision_cache_size", 100_000, 1, 100_000_000),
+            s.duration("sampler.decision_cache_expiry", Duration.ofMinutes(5), second, day),
+            s.bytes("sampler.store_queue_size", 128L << 20, 1L << 20, MAX_BYTES));
+    if (sampler.maxWait().compareTo(sampler.gracePeriod()) < 0) {
+      s.problem(
+          "sampler.max_wait",
+          "must not be shorter than sampler.grace_period ("
+              + Settings.format(sampler.gracePeriod()) + "), got " + Settings.format(sampler.maxWait()));
+    }
+    return sampler;
+  }
+
+  private static Cassandra cassandra(Settings s) {
+    List<InetSocketAddress> contactPoints =
+        s.list("cassandra.contact_points").orElse(List.of()).stream()
+            .map(point -> contactPoint(s, point))
+            .toList();
+    Optional<String> datacenter = s.optionalText("cassandra.local_datacenter");
+    if (!contactPoints.isEmpty() && datacenter.isEmpty()) {
+      s.problem(
+          "cassandra.local_datacenter",
+          "is required with cassandra.contact_points (the datacenter this server is in)");
+    }
+    Embedded embedded =
+        new Embedded(
+            s.path("cassandra.embedded.data_directory").orElse(Path.of("data").toAbsolutePath()),
+            s.text("cassandra.embedded.max_heap", "1G"));
+    if (!embedded.maxHeap().matches("\\d+[mMgG]")) {
+      s.problem("cassandra.embedded.max_heap", "must be a JVM heap size such as 512M or 2G, got '"
+          + embedded.maxHeap() + "'");
+    }
+    String keyspace = s.text("cassandra.keyspace", "tailkeep");
+    if (!keyspace.matches("[a-z][a-z0-9_]{0,47}")) {
+      s.problem("cassandra.keyspace",
+          "must be a lower-case name of letters, digits and _ (at most 48), got '" + keyspace + "'");
+    }
+    Optional<String> username = s.optionalText("cassandra.username");
+    Optional<String> password = s.optionalText("cassandra.password");
+    if (username.isPresent() != password.isPresent()) {
+      s.problem(username.isPresent() ? "cassandra.password" : "cassandra.username",
+          "cassandra.username and cassandra.password go together");
+    }
+    Duration spanTtl = s.duration("cassandra.span_ttl", Duration.ofDays(7), Duration.ofMinutes(1), MAX_TTL);
+    Optional<Duration> indexTtl =
+        s.optionalText("cassandra.index_ttl").isPresent()
+            ? Optional.of(s.duration("cassandra.index_ttl", spanTtl, Duration.ofMinutes(1), MAX_TTL))
+            : Optional.empty();
+    if (indexTtl.isPresent() && indexTtl.get().compareTo(spanTtl) > 0) {
+      s.problem("cassandra.index_ttl", "must not be longer than cassandra.span_ttl ("
+          + Settings.format(spanTtl) + "), got " + Settings.format(indexTtl.get()));
+    }
+    return new Cassandra(
+        contactPoints,
+        datacenter,
+        embedded,
+        keyspace,
+        replication(s),
+        s.choice("cassandra.consistency", "LOCAL_QUORUM", CONSISTENCY_LEVELS),
+        username,
+        password,
+        tls(s),
+        spanTtl,
+        indexTtl,
+        Set.copyOf(s.list("cassandra.indexed_tags").orElse(DEFAULT_INDEXED_TAGS)),
+        s.integer("cassandra.max_tag_value_length", 256, 1, 4096));
+  }
+
+  private static Replication replication(Settings s) {
+    String strategy =
+        s.choice(
+            "cassandra.replication.strategy",
+            "SimpleStrategy",
+            List.of("SimpleStrategy", "NetworkTopologyStrategy"));
+    int factor = s.integer("cassandra.replication.factor", 1, 1, 100);
+    Optional<Map<String, Integer>> datacenters = s.counts("cassandra.replication.datacenters", 0, 100);
+    if (strategy.equals("SimpleStrategy")) {
+      if (datacenters.isPresent()) {
+        s.problem("cassandra.replication.datacenters",
+            "needs cassandra.replication.strategy: NetworkTopologyStrategy (SimpleStrategy takes factor)");
+      }
+      return Replication.simple(factor);
+    }
+    if (datacenters.isEmpty() || datacenters.get().isEmpty()) {
+      s.problem("cassandra.replication.datacenters",
+          "NetworkTopologyStrategy needs the replicas per datacenter, e.g. {dc1: 3}");
+      return Replication.simple(factor);
+    }
+    return Replication.networkTopology(datacenters.get());
+  }
+
+  private static Optional<CassandraTls> tls(Settings s) {
+    boolean enabled = s.flag("cassandra.tls.enabled", false);
+    Optional<Path> truststore = s.path("cassandra.tls.truststore");
+    Optional<String> truststorePassword = s.optionalText("cassandra.tls.truststore_password");
+    Optional<Path> keystore = s.path("cassandra.tls.keystore");
+    Optional<String> keystorePassword = s.optionalText("cassandra.tls.keystore_password");
+    boolean hostnameValidation = s.flag("cassandra.tls.hostname_validation", true);
+    for (var store : Map.of("cassandra.tls.truststore", truststore, "cassandra.tls.keystore", keystore).entrySet()) {
+      if (store.getValue().isPresent() && !Files.isRegularFile(store.getValue().get())) {
+        s.problem(store.getKey(), "no such file: " + store.getValue().get());
+      }
+    }
+    if (truststorePassword.isPresent() && truststore.isEmpty()) {
+      s.problem("cassandra.tls.truststore_password", "needs cassandra.tls.truststore");
+    }
+    if (keystorePassword.isPresent() && keystore.isEmpty()) {
+      s.problem("cassandra.tls.keystore_password", "needs cassandra.tls.keystore");
+    }
+    if (!enabled) {
+      if (truststore.isPresent() || keystore.isPresent()) {
+        s.problem("cassandra.tls.enabled", "is false, but a trust store or key store is set");
+      }
+      return Optional.empty();
+    }
+    if (truststorePassword.isPresent() && truststore.isEmpty()
+        || keystorePassword.isPresent() && keystore.isEmpty()) {
+      return Optional.empty(); // reported above
+    }
+    return Optional.of(
+        new CassandraTls(truststore, truststorePassword, keystore, keystorePassword, hostnameValidation));
+  }
+
+  private static InetSocketAddress contactPoint(Settings s, String point) {
+    int colon = point.lastIndexOf(':');
+    String host = colon < 0 ? point : point.substring(0, colon);
+    String port = colon < 0 ? "9042" : point.substring(colon + 1);
+    if (host.isEmpty() || !port.matches("\\d{1,5}") || Integer.parseInt(port) > 65_535) {
+      s.problem("cassandra.contact_points", "'" + point + "' must be HOST or HOST:PORT");
+      return InetSocketAddress.createUnresolved("invalid", 9042);
+    }
+    return InetSocketAddress.createUnresolved(host, Integer.parseInt(port));
+  }
+
+  private static Logging logging(Settings s) {
+    return new Logging(
+        s.choice("logging.format", "text", List.of("text", "json")),
+        s.choice("logging.level", "INFO", List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")));
+  }
+}

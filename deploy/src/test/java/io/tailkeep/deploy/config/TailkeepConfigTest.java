@@ -1,0 +1,347 @@
+package io.tailkeep.deploy.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tailkeep.store.cassandra.Replication;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TailkeepConfigTest {
+
+  @TempDir Path dir;
+
+  private TailkeepConfig parse(String yaml) throws ConfigException {
+    return parse(yaml, Map.of());
+  }
+
+  private TailkeepConfig parse(String yaml, Map<String, String> env) throws ConfigException {
+    return TailkeepConfig.parse("tailkeep.yaml", dir, yaml, env);
+  }
+
+  private List<String> problems(String yaml, Map<String, String> env) {
+    try {
+      parse(yaml, env);
+    } catch (ConfigException e) {
+      return e.problems();
+    }
+    throw new AssertionError("expected the config to be refused: " + yaml + " " + env);
+  }
+
+  private List<String> problems(String yaml) {
+    return problems(yaml, Map.of());
+  }
+
+  @Test
+  void withoutAFileEverythingHasItsDocumentedDefault() throws ConfigException {
+    TailkeepConfig config = TailkeepConfig.load(Map.of());
+
+    assertThat(config.server())
+        .isEqualTo(new TailkeepConfig.Server("0.0.0.0", 4317, 4318, 16686, 4 << 20, Duration.ofSeconds(30)));
+    assertThat(config.sampler().rulesFile()).isEmpty();
+    assertThat(config.sampler().bufferBytes()).isEqualTo(256L << 20);
+    assertThat(config.sampler().gracePeriod()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.sampler().idleTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.sampler().maxWait()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.sampler().storeQueueBytes()).isEqualTo(128L << 20);
+    assertThat(config.cassandra().isEmbedded()).isTrue();
+    assertThat(config.cassandra().embedded().dataDirectory())
+        .isEqualTo(Path.of("data").toAbsolutePath());
+    assertThat(config.cassandra().keyspace()).isEqualTo("tailkeep");
+    assertThat(config.cassandra().replication()).isEqualTo(Replication.simple(1));
+    assertThat(config.cassandra().consistency()).isEqualTo("LOCAL_QUORUM");
+    assertThat(config.cassandra().tls()).isEmpty();
+    assertThat(config.cassandra().spanTtl()).isEqualTo(Duration.ofDays(7));
+    assertThat(config.cassandra().indexTtl()).isEmpty();
+    assertThat(config.cassandra().indexedTags()).contains("http.route", "enduser.role");
+    assertThat(config.logging()).isEqualTo(new TailkeepConfig.Logging("text", "INFO"));
+  }
+
+  @Test
+  void theShippedExampleConfigIsValidAndSaysTheDefaults() throws Exception {
+    Path example = Path.of("config/tailkeep.yaml");
+    TailkeepConfig shipped = TailkeepConfig.load(example, Map.of());
+    TailkeepConfig defaults = TailkeepConfig.load(Map.of());
+
+    assertThat(shipped.server()).isEqualTo(defaults.server());
+    assertThat(shipped.sampler().rulesFile())
+        .contains(Path.of("config/default-rules.yaml").toAbsolutePath());
+    assertThat(shipped.cassandra().keyspace()).isEqualTo(defaults.cassandra().keyspace());
+    assertThat(shipped.cassandra().indexedTags()).isEqualTo(defaults.cassandra().indexedTags());
+    assertThat(shipped.logging()).isEqualTo(defaults.logging());
+  }
+
+  @Test
+  void aFullFileIsRead() throws Exception {
+    Path rules = Files.writeString(dir.resolve("rules.yaml"), "version: 1\n");
+    Path truststore = Files.writeString(dir.resolve("trust.p12"), "x");
+    TailkeepConfig config =
+        parse(
+            """
+            server:
+              host: 127.0.0.1
+              grpc_port: 14317
+              http_port: 14318
+              api_port: 26686
+              max_message_size: 8MiB
+              shutdown_timeout: 1m
+            sampler:
+              rules_file: rules.yaml
+              buffer_size: 1GiB
+              max_spans_per_trace: 5000
+              grace_period: 1500ms
+              idle_timeout: 20s
+              max_wait: 1m
+              decision_cache_size: 1_000
+              decision_cache_expiry: 10m
+              store_queue_size: 64MB
+            cassandra:
+              contact_points: [cass1, "cass2:9142"]
+              local_datacenter: dc1
+              keyspace: traces
+              replication:
+                strategy: NetworkTopologyStrategy
+                datacenters: {dc1: 3, dc2: 2}
+              consistency: local_one
+              username: tailkeep
+              password: secret
+              tls:
+                enabled: true
+                truststore: trust.p12
+                truststore_password: changeit
+                hostname_validation: false
+              span_ttl: 14d
+              index_ttl: 3d
+              indexed_tags: [http.route, tenant]
+              max_tag_value_length: 100
+            logging:
+              format: JSON
+              level: debug
+            """);
+
+    assertThat(config.server())
+        .isEqualTo(
+            new TailkeepConfig.Server("127.0.0.1", 14317, 14318, 26686, 8 << 20, Duration.ofMinutes(1)));
+    assertThat(config.sampler())
+        .isEqualTo(
+            new TailkeepConfig.Sampler(
+                Optional.of(rules),
+                1L << 30,
+                5000,
+                Duration.ofMillis(1500),
+                Duration.ofSeconds(20),
+                Duration.ofMinutes(1),
+                1000,
+                Duration.ofMinutes(10),
+                64_000_000));
+    TailkeepConfig.Cassandra cassandra = config.cassandra();
+    assertThat(cassandra.isEmbedded()).isFalse();
+    assertThat(cassandra.contactPoints())
+        .containsExactly(
+            InetSocketAddress.createUnresolved("cass1", 9042),
+            InetSocketAddress.createUnresolved("cass2", 9142));
+    assertThat(cassandra.localDatacenter()).contains("dc1");
+    assertThat(cassandra.keyspace()).isEqualTo("traces");
+    assertThat(cassandra.replication())
+        .isEqualTo(Replication.networkTopology(Map.of("dc1", 3, "dc2", 2)));
+    assertThat(cassandra.consistency()).isEqualTo("LOCAL_ONE");
+    assertThat(cassandra.username()).contains("tailkeep");
+    assertThat(cassandra.password()).contains("secret");
+    assertThat(cassandra.tls()).hasValueSatisfying(tls -> {
+      assertThat(tls.truststore()).contains(truststore);
+      assertThat(tls.truststorePassword()).contains("changeit");
+      assertThat(tls.keystore()).isEmpty();
+      assertThat(tls.hostnameValidation()).isFalse();
+    });
+    assertThat(cassandra.spanTtl()).isEqualTo(Duration.ofDays(14));
+    assertThat(cassandra.indexTtl()).contains(Duration.ofDays(3));
+    assertThat(cassandra.indexedTags()).containsExactlyInAnyOrder("http.route", "tenant");
+    assertThat(cassandra.maxTagValueLength()).isEqualTo(100);
+    assertThat(config.logging()).isEqualTo(new TailkeepConfig.Logging("json", "DEBUG"));
+  }
+
+  @Test
+  void environmentVariablesOverrideTheFile() throws ConfigException {
+    TailkeepConfig config =
+        parse(
+            "server:\n  grpc_port: 14317\ncassandra:\n  keyspace: fromfile\n",
+            Map.of(
+                "TAILKEEP_SERVER_GRPC_PORT", "24317",
+                "TAILKEEP_CASSANDRA_CONTACT_POINTS", "a:9043, b",
+                "TAILKEEP_CASSANDRA_LOCAL_DATACENTER", "east",
+                "TAILKEEP_CASSANDRA_REPLICATION_STRATEGY", "NetworkTopologyStrategy",
+                "TAILKEEP_CASSANDRA_REPLICATION_DATACENTERS", "east:3,west:1",
+                "TAILKEEP_LOGGING_FORMAT", "json",
+                "PATH", "/usr/bin"));
+
+    assertThat(config.server().grpcPort()).isEqualTo(24317);
+    assertThat(config.cassandra().keyspace()).isEqualTo("fromfile");
+    assertThat(config.cassandra().contactPoints())
+        .containsExactly(
+            InetSocketAddress.createUnresolved("a", 9043),
+            InetSocketAddress.createUnresolved("b", 9042));
+    assertThat(config.cassandra().replication())
+        .isEqualTo(Replication.networkTopology(Map.of("east", 3, "west", 1)));
+    assertThat(config.logging().format()).isEqualTo("json");
+  }
+
+  @Test
+  void pathsInTheFileAreRelativeToItsDirectoryAndFromTheEnvironmentToTheWorkingDirectory()
+      throws Exception {
+    Path sub = Files.createDirectories(dir.resolve("conf"));
+    Files.writeString(sub.resolve("rules.yaml"), "version: 1\n");
+    Path file =
+        Files.writeString(
+            sub.resolve("tailkeep.yaml"),
+            "sampler:\n  rules_file: rules.yaml\ncassandra:\n  embedded:\n    data_directory: ../store\n");
+
+    TailkeepConfig config = TailkeepConfig.load(file, Map.of());
+    assertThat(config.sampler().rulesFile()).contains(sub.resolve("rules.yaml"));
+    assertThat(config.cassandra().embedded().dataDirectory()).isEqualTo(dir.resolve("store"));
+
+    TailkeepConfig fromEnv =
+        TailkeepConfig.load(file, Map.of("TAILKEEP_CASSANDRA_EMBEDDED_DATA_DIRECTORY", "here"));
+    assertThat(fromEnv.cassandra().embedded().dataDirectory())
+        .isEqualTo(Path.of("here").toAbsolutePath());
+  }
+
+  @Test
+  void anUnknownKeyIsNamedWithItsLineAndTheLikelyMeant() {
+    assertThat(problems("server:\n  grcp_port: 4317\nsamplr:\n  x: 1\n"))
+        .containsExactly(
+            "tailkeep.yaml:2:3: server.grcp_port: unknown key (did you mean 'server.grpc_port'?)",
+            "tailkeep.yaml:3:1: samplr: unknown key");
+  }
+
+  @Test
+  void aWrongTypeNamesTheKeyTheValueAndWhatIsExpected() {
+    assertThat(problems("server:\n  grpc_port: fast\n  shutdown_timeout: 30\n"))
+        .containsExactly(
+            "tailkeep.yaml:2:14: server.grpc_port: must be a whole number from 0 to 65535, got 'fast'",
+            "tailkeep.yaml:3:21: server.shutdown_timeout: must be a duration from 0ms to 1h with a unit"
+                + " of ms, s, m, h or d (e.g. 30s), got '30'");
+    assertThat(problems("server: 4317\n"))
+        .containsExactly("tailkeep.yaml:1:9: server: must be a mapping of settings, not a value");
+    assertThat(problems("cassandra:\n  contact_points: cass1\n"))
+        .containsExactly("tailkeep.yaml:2:19: cassandra.contact_points: must be a list, e.g. [a, b]");
+    assertThat(problems("server:\n  host: [a, b]\n"))
+        .containsExactly("tailkeep.yaml:2:9: server.host: must be a single value, not a list");
+    assertThat(problems("cassandra:\n  tls:\n    enabled: yes-please\n"))
+        .containsExactly(
+            "tailkeep.yaml:3:14: cassandra.tls.enabled: must be true or false, got 'yes-please'");
+  }
+
+  @Test
+  void anImpossibleValueNamesTheKeyAndTheValue() {
+    assertThat(problems("server:\n  api_port: 70000\n"))
+        .containsExactly(
+            "tailkeep.yaml:2:13: server.api_port: must be a whole number from 0 to 65535, got '70000'");
+    assertThat(problems("sampler:\n  buffer_size: 12 parsecs\n"))
+        .singleElement().asString().contains("sampler.buffer_size").contains("'12 parsecs'");
+    assertThat(problems("sampler:\n  grace_period: 10s\n  max_wait: 5s\n"))
+        .containsExactly(
+            "tailkeep.yaml:3:13: sampler.max_wait: must not be shorter than sampler.grace_period (10s), got 5s");
+    assertThat(problems("cassandra:\n  consistency: LOCAL_QUROM\n"))
+        .singleElement().asString()
+        .isEqualTo("tailkeep.yaml:2:16: cassandra.consistency: must be one of ANY, ONE, TWO, THREE,"
+            + " QUORUM, ALL, LOCAL_ONE, LOCAL_QUORUM, EACH_QUORUM, got 'LOCAL_QUROM'");
+    assertThat(problems("cassandra:\n  span_ttl: 1d\n  index_ttl: 2d\n"))
+        .containsExactly(
+            "tailkeep.yaml:3:14: cassandra.index_ttl: must not be longer than cassandra.span_ttl (1d), got 2d");
+    assertThat(problems("cassandra:\n  keyspace: Traces-Prod\n"))
+        .singleElement().asString().startsWith("tailkeep.yaml:2:13: cassandra.keyspace:").contains("'Traces-Prod'");
+  }
+
+  @Test
+  void aMissingRulesFileIsAnErrorNotAnEmptyRuleSet() {
+    assertThat(problems("sampler:\n  rules_file: nowhere.yaml\n"))
+        .containsExactly(
+            "tailkeep.yaml:2:15: sampler.rules_file: no such file: " + dir.resolve("nowhere.yaml"));
+  }
+
+  @Test
+  void externalCassandraNeedsItsDatacenterAndConsistentSettings() {
+    assertThat(problems("cassandra:\n  contact_points: [db1]\n"))
+        .containsExactly(
+            "tailkeep.yaml: cassandra.local_datacenter: is required with cassandra.contact_points"
+                + " (the datacenter this server is in)");
+    assertThat(problems("cassandra:\n  contact_points: ['db1:x']\n  local_datacenter: dc1\n"))
+        .containsExactly("tailkeep.yaml:2:19: cassandra.contact_points: 'db1:x' must be HOST or HOST:PORT");
+    assertThat(problems("cassandra:\n  replication:\n    strategy: NetworkTopologyStrategy\n"))
+        .singleElement().asString().contains("cassandra.replication.datacenters: NetworkTopologyStrategy needs");
+    assertThat(problems("cassandra:\n  replication:\n    datacenters: {dc1: three}\n"))
+        .containsExactly(
+            "tailkeep.yaml:3:24: cassandra.replication.datacenters.dc1: must be a whole number from 0 to 100,"
+                + " got 'three'");
+    assertThat(problems("cassandra:\n  username: tailkeep\n"))
+        .containsExactly(
+            "tailkeep.yaml: cassandra.password: cassandra.username and cassandra.password go together");
+    assertThat(problems("cassandra:\n  tls:\n    truststore: missing.p12\n"))
+        .contains(
+            "tailkeep.yaml:3:17: cassandra.tls.truststore: no such file: " + dir.resolve("missing.p12"));
+  }
+
+  @Test
+  void badEnvironmentValuesNameTheVariable() {
+    assertThat(problems("", Map.of("TAILKEEP_SERVER_HTTP_PORT", "http")))
+        .containsExactly(
+            "environment variable TAILKEEP_SERVER_HTTP_PORT: server.http_port: must be a whole number"
+                + " from 0 to 65535, got 'http'");
+    assertThat(problems("", Map.of("TAILKEEP_CASSANDRA_REPLICATION_DATACENTERS", "dc1=3")))
+        .contains(
+            "environment variable TAILKEEP_CASSANDRA_REPLICATION_DATACENTERS:"
+                + " cassandra.replication.datacenters: 'dc1=3' must be NAME:COUNT with COUNT a whole"
+                + " number from 0 to 100");
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    assertThat(problems("server:\n  grpc_port: -1\n  http_port: x\nlogging:\n  format: xml\n  colour: red\n"))
+        .hasSize(4);
+  }
+
+  @Test
+  void yamlThatDoesNotParseIsNamedWithItsPlace() {
+    assertThat(problems("server:\n  grpc_port: [4317\n"))
+        .singleElement().asString().startsWith("tailkeep.yaml:3:1: not valid YAML:");
+    assertThat(problems("- a\n- b\n"))
+        .containsExactly("tailkeep.yaml:1:1: the config must be a mapping of sections");
+    assertThat(problems("server:\n  grpc_port: 1\n  grpc_port: 2\n"))
+        .containsExactly("tailkeep.yaml:3:3: server.grpc_port: appears twice");
+  }
+
+  @Test
+  void emptyFilesAndEmptySectionsMeanDefaults() throws ConfigException {
+    assertThat(parse("")).isEqualTo(TailkeepConfig.load(Map.of()));
+    assertThat(parse("# nothing set\nserver:\nsampler: ~\n")).isEqualTo(TailkeepConfig.load(Map.of()));
+  }
+
+  @Test
+  void anUnreadableFileIsNamed() {
+    Path missing = dir.resolve("absent.yaml");
+    assertThatThrownBy(() -> TailkeepConfig.load(missing, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(missing + ": cannot read the config file: NoSuchFileException");
+  }
+
+  @Test
+  void everyKeyIsDocumentedInTheReadme() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    Settings settings = Settings.fromEnvironment(Map.of());
+    // Reading the defaults asks for every key once.
+    try {
+      TailkeepConfig.read(settings);
+    } catch (ConfigException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(settings.knownKeys()).isNotEmpty().allSatisfy(key -> assertThat(readme).contains("`" + key + "`"));
+  }
+}
