@@ -18,6 +18,10 @@ import io.tailkeep.store.cassandra.node.EmbeddedCassandra;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +36,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cassandra goes away under load and comes back: Tailkeep refuses spans (RESOURCE_EXHAUSTED) once
- * its store queue is full instead of dropping them, retries the queued writes, and in the end
- * every trace an exporter saw accepted is stored whole.
+ * Cassandra goes away under load and comes back: {@code /health/ready} turns DOWN and UP again;
+ * Tailkeep refuses spans (RESOURCE_EXHAUSTED) once its store queue is full instead of dropping
+ * them, retries the queued writes, and in the end every trace an exporter saw accepted is stored
+ * whole.
  *
  * <p>Runs its own Cassandra node (the shared one serves the other test classes), stopped and
  * started again on the same work directory and ports, so the data written before the outage must
@@ -82,6 +87,9 @@ class CassandraRestartTest {
       Poll.until(Duration.ofSeconds(60), "20 traces accepted", () -> running.accepted.size() >= 20);
       Poll.until(Duration.ofSeconds(60), "kept traces written", () -> queue.batchesWritten() >= 10);
 
+      TailkeepServer serving = server;
+      assertThat(readiness(serving)).as("/health/ready before the stop").isEqualTo(200);
+
       long stopping = System.nanoTime();
       node.close();
       long stopped = System.nanoTime();
@@ -91,6 +99,8 @@ class CassandraRestartTest {
           "exports refused while Cassandra is down",
           () -> running.refusedAfter(stopped) >= 3);
       assertThat(queue.retries()).as("failed writes retried").isPositive();
+      Poll.until(Duration.ofSeconds(30), "/health/ready DOWN while Cassandra is stopped",
+          () -> readiness(serving) == 503);
       long refusing = System.nanoTime();
       LOG.info("store queue full and exports refused {} ms after the stop", millis(stopped, refusing));
 
@@ -103,6 +113,8 @@ class CassandraRestartTest {
           "exports accepted again after the restart",
           () -> running.accepted.size() >= acceptedAtRestart + 10);
       LOG.info("exports accepted again {} ms after the restart", millis(restarted, System.nanoTime()));
+      Poll.until(Duration.ofSeconds(60), "/health/ready UP again after the restart",
+          () -> readiness(serving) == 200);
       sender.stop();
 
       Poll.until(
@@ -139,6 +151,24 @@ class CassandraRestartTest {
         server.close();
       }
       node.close();
+    }
+  }
+
+  private static int readiness(TailkeepServer server) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + server.apiPort() + "/health/ready"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      throw new AssertionError("GET /health/ready failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
   }
 
