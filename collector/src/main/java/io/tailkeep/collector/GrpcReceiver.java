@@ -7,7 +7,10 @@ import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +48,8 @@ public final class GrpcReceiver implements AutoCloseable {
         serverBuilder
             .maxInboundMessageSize(maxMessageBytes)
             .addStreamTracerFactory(new OversizeCounter(ingest))
+            // grpc.server.* request counts and processing time per method and status
+            .intercept(new MetricCollectingServerInterceptor(registry))
             .addService(new TraceExportService(ingest).bind())
             .build();
   }
@@ -61,6 +66,17 @@ public final class GrpcReceiver implements AutoCloseable {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
     return new GrpcReceiver(ServerBuilder.forPort(port), sink, maxMessageBytes, registry);
+  }
+
+  /** Netty on {@code host:port} (0 picks a free port), counting in {@code registry}. */
+  public static GrpcReceiver onAddress(
+      String host, int port, SpanSink sink, int maxMessageBytes, MeterRegistry registry) {
+    Objects.requireNonNull(host, "host");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    return new GrpcReceiver(
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port)), sink, maxMessageBytes, registry);
   }
 
   public GrpcReceiver start() throws IOException {

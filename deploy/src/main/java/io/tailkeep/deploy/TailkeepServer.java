@@ -14,6 +14,12 @@ import io.tailkeep.sampler.rules.RulesFileException;
 import io.tailkeep.store.SpanStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumSet;
 import io.vertx.core.http.HttpServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -58,10 +64,12 @@ public final class TailkeepServer implements AutoCloseable {
     this.registry = registry;
     this.shutdownTimeout = builder.shutdownTimeout;
     SamplerSink sink = new SamplerSink(sampler);
-    this.vertx = Vertx.vertx();
+    this.vertx = vertxWithMetrics(registry);
     this.http =
         new HttpReceiver(sink, builder.host, builder.httpPort, builder.maxMessageBytes, registry);
-    this.grpc = GrpcReceiver.onPort(builder.grpcPort, sink, builder.maxMessageBytes, registry);
+    this.grpc =
+        GrpcReceiver.onAddress(
+            builder.host, builder.grpcPort, sink, builder.maxMessageBytes, registry);
     boolean started = false;
     try {
       sampler.start();
@@ -82,6 +90,18 @@ public final class TailkeepServer implements AutoCloseable {
         stopSampler(Duration.ZERO);
       }
     }
+  }
+
+  /** Vert.x recording its HTTP servers' requests (both receivers' and the API's) in {@code registry}. */
+  private static Vertx vertxWithMetrics(MeterRegistry registry) {
+    MicrometerMetricsOptions metrics =
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE));
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
   }
 
   public static Builder builder() {

@@ -98,6 +98,24 @@ class MetricsTest {
       assertThat(after.value("tailkeep_store_queue_batches")).isZero();
       assertThat(after.value("tailkeep_sampler_evictions_total")).isZero();
       assertThat(after.value("tailkeep_rules_count")).isEqualTo(server.sampler().rules().ruleNames().size());
+
+      // gRPC, HTTP and JVM meters from the libraries, in the same scrape.
+      assertThat(
+              after.sum(
+                  "grpc_server_processing_duration_seconds_count",
+                  "method", "Export",
+                  "statusCode", "OK"))
+          .as("OTLP/gRPC exports timed")
+          .isPositive();
+      assertThat(
+              after.sum(
+                  "vertx_http_server_requests_total",
+                  "method", "POST",
+                  "code", "200"))
+          .as("OTLP/HTTP exports counted (the only POSTs here)")
+          .isEqualTo(http.exportRequests());
+      assertThat(after.sum("jvm_memory_used_bytes", "area", "heap")).isPositive();
+      assertThat(after.sum("jvm_threads_live_threads")).isPositive();
     } finally {
       server.close();
     }

@@ -233,6 +233,14 @@ final class OtelServices implements AutoCloseable {
         .sum();
   }
 
+  /** Export calls the exporters reported as successful. */
+  long exportRequests() {
+    return services.values().stream()
+        .filter(s -> s.exporter() != null)
+        .mapToLong(s -> s.exporter().exportsSucceeded())
+        .sum();
+  }
+
   /** Collecting mode: the spans ended since the last call. */
   List<SpanData> takeEnded() {
     List<SpanData> spans = new ArrayList<>();

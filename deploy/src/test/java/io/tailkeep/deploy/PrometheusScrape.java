@@ -44,6 +44,11 @@ final class PrometheusScrape {
   }
 
   /** Whether any sample named {@code name} has these labels. */
+  /** The sum over every sample of {@code name} with these labels (others may differ). */
+  double sum(String name, String... labels) {
+    return matching(name, labels).stream().mapToDouble(Sample::value).sum();
+  }
+
   boolean has(String name, String... labels) {
     return !matching(name, labels).isEmpty();
   }

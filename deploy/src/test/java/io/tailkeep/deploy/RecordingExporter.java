@@ -16,6 +16,7 @@ final class RecordingExporter implements SpanExporter {
 
   private final SpanExporter delegate;
   private final AtomicLong spansExported = new AtomicLong();
+  private final AtomicLong exportsSucceeded = new AtomicLong();
   private final AtomicLong spansFailed = new AtomicLong();
   private final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
@@ -31,6 +32,7 @@ final class RecordingExporter implements SpanExporter {
         () -> {
           if (result.isSuccess()) {
             spansExported.addAndGet(count);
+            exportsSucceeded.incrementAndGet();
           } else {
             spansFailed.addAndGet(count);
             Throwable failure = result.getFailureThrowable();
@@ -42,6 +44,10 @@ final class RecordingExporter implements SpanExporter {
 
   long spansExported() {
     return spansExported.get();
+  }
+
+  long exportsSucceeded() {
+    return exportsSucceeded.get();
   }
 
   long spansFailed() {
