@@ -1,0 +1,65 @@
+package io.tailkeep.deploy.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.rules.RulesFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The configs and rules inside the Docker and Kubernetes files are valid for Tailkeep itself. The
+ * files cannot be run here (no Docker engine, no cluster); this checks the part Tailkeep reads.
+ */
+class ShippedDeployFilesTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void theImageConfigIsValidWithItsRulesFileInPlace() throws Exception {
+    Path etc = Files.createDirectories(dir.resolve("etc"));
+    Files.copy(Path.of("docker/tailkeep.yaml"), etc.resolve("tailkeep.yaml"));
+    Files.copy(Path.of("config/default-rules.yaml"), etc.resolve("rules.yaml"));
+
+    // As docker/compose.yaml runs it: Cassandra named by the environment.
+    TailkeepConfig config =
+        TailkeepConfig.load(
+            etc.resolve("tailkeep.yaml"),
+            Map.of(
+                "TAILKEEP_CASSANDRA_CONTACT_POINTS", "cassandra:9042",
+                "TAILKEEP_CASSANDRA_LOCAL_DATACENTER", "datacenter1",
+                "TAILKEEP_CASSANDRA_CONSISTENCY", "LOCAL_ONE"));
+
+    assertThat(config.sampler().rulesFile()).contains(etc.resolve("rules.yaml"));
+    assertThat(config.cassandra().isEmbedded()).isFalse();
+    assertThat(config.logging().format()).isEqualTo("json");
+  }
+
+  @Test
+  void theKubernetesConfigMapHoldsAValidConfigAndValidRules() throws Exception {
+    Map<String, Object> configMap = new Yaml().load(Files.readString(Path.of("kubernetes/configmap.yaml")));
+    @SuppressWarnings("unchecked")
+    Map<String, String> data = (Map<String, String>) configMap.get("data");
+    Path rules = Files.writeString(dir.resolve("rules.yaml"), data.get("rules.yaml"));
+
+    RuleSet ruleSet = RulesFile.parse("rules.yaml", data.get("rules.yaml"));
+    TailkeepConfig config =
+        TailkeepConfig.parse(
+            "tailkeep.yaml",
+            dir,
+            data.get("tailkeep.yaml"),
+            Map.of(
+                // Mounted at /etc/tailkeep/rules in the pod; here, the same text in a temp file.
+                "TAILKEEP_SAMPLER_RULES_FILE", rules.toString(),
+                "TAILKEEP_CASSANDRA_PASSWORD", "from-the-secret"));
+
+    assertThat(ruleSet.ruleNames()).isNotEmpty();
+    assertThat(config.cassandra().consistency()).isEqualTo("LOCAL_QUORUM");
+    assertThat(config.cassandra().replication().simple()).isFalse();
+    assertThat(config.cassandra().username()).contains("tailkeep");
+  }
+}
