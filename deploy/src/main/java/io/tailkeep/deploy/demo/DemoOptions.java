@@ -120,6 +120,7 @@ record DemoOptions(Protocol protocol, URI endpoint, URI api, int traces, long se
         uri != null
             && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
             && uri.getHost() != null
+            && uri.getPort() <= 65_535
             && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
             && uri.getRawQuery() == null
             && uri.getRawFragment() == null

@@ -43,6 +43,9 @@ class DemoCommandOptionsTest {
     err.reset();
     assertThat(run("--endpoint", "http://localhost:4318/v1/traces")).isEqualTo(2);
     assertThat(err()).contains("--endpoint", "got 'http://localhost:4318/v1/traces'");
+    err.reset();
+    assertThat(run("--endpoint", "http://localhost:99999")).isEqualTo(2);
+    assertThat(err()).contains("--endpoint", "got 'http://localhost:99999'");
   }
 
   @Test
