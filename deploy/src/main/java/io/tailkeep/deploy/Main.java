@@ -1,5 +1,6 @@
 package io.tailkeep.deploy;
 
+import io.tailkeep.deploy.demo.DemoCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +18,8 @@ public final class Main {
                                      16686; an embedded Cassandra node (data in ./data) unless the
                                      config names a cluster. Every config key can also be set with
                                      a TAILKEEP_* environment variable (deploy/README.md).
+        demo [--endpoint URL] [--traces N] ...
+                                     send sample traffic to a running server (demo --help)
         rules check FILE [FILE...]   validate sampling rules files; exit 1 with the errors if any is wrong
         help, --help                 this text
 
@@ -47,6 +50,9 @@ public final class Main {
       }
       case "run" -> {
         return RunCommand.run(rest, env, out, err);
+      }
+      case "demo" -> {
+        return DemoCommand.run(rest, out, err);
       }
       case "rules" -> {
         if (rest.isEmpty() || !rest.get(0).equals("check")) {

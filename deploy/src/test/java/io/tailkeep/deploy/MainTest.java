@@ -28,7 +28,10 @@ class MainTest {
   @Test
   void helpListsTheCommands() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("rules check FILE");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("run [--config FILE]")
+        .contains("demo [--endpoint URL]")
+        .contains("rules check FILE");
   }
 
   @Test
@@ -82,6 +85,12 @@ class MainTest {
   void runRefusesAMissingConfigFile(@TempDir Path dir) {
     assertThat(run("run", "--config", dir.resolve("absent.yaml").toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("absent.yaml: cannot read the config file");
+  }
+
+  @Test
+  void demoReachesTheDemo() {
+    assertThat(run("demo", "--traces", "many")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--traces").contains("many");
   }
 
   @Test

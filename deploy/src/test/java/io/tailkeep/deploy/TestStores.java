@@ -30,7 +30,8 @@ final class TestStores {
           GracefulStopTest.KEYSPACE,
           MalformedInputTest.KEYSPACE,
           MetricsTest.KEYSPACE,
-          ApiRoutesTest.KEYSPACE);
+          ApiRoutesTest.KEYSPACE,
+          io.tailkeep.deploy.demo.DemoCommandTest.KEYSPACE);
 
   private static final Map<String, CompletableFuture<Void>> SCHEMAS = new ConcurrentHashMap<>();
 

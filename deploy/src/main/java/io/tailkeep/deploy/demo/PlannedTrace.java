@@ -1,0 +1,7 @@
+package io.tailkeep.deploy.demo;
+
+/**
+ * A trace the demo will send: its kind, its spans, and when it starts, in milliseconds after the
+ * start of the demo's time window.
+ */
+record PlannedTrace(DemoKind kind, DemoSpan root, long startOffsetMillis) {}
