@@ -19,7 +19,6 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.EnumSet;
 import io.vertx.core.http.HttpServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -97,7 +96,8 @@ public final class TailkeepServer implements AutoCloseable {
     MicrometerMetricsOptions metrics =
         new MicrometerMetricsOptions()
             .setEnabled(true)
-            .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE));
+            // on top of the defaults (method, code, pool): which server (4318 or 16686) and route
+            .addLabels(Label.LOCAL, Label.HTTP_ROUTE);
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry))
