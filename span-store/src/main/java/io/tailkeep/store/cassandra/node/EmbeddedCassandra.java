@@ -36,6 +36,7 @@ public final class EmbeddedCassandra {
   private final int cqlPort;
   private final int storagePort;
   private final int jmxPort;
+  private final NodeConfiguration.ClientTls clientTls;
 
   private EmbeddedCassandra(Builder builder) {
     this.workDirectory = builder.workDirectory;
@@ -46,6 +47,7 @@ public final class EmbeddedCassandra {
     this.cqlPort = builder.cqlPort;
     this.storagePort = builder.storagePort;
     this.jmxPort = builder.jmxPort;
+    this.clientTls = builder.clientTls;
   }
 
   public static Builder builder() {
@@ -67,7 +69,7 @@ public final class EmbeddedCassandra {
       storage = ports.claim("storagePort", storagePort);
       jmx = ports.claim("jmxPort", jmxPort);
     }
-    NodeConfiguration.write(layout, clusterName, cql, storage);
+    NodeConfiguration.write(layout, clusterName, cql, storage, clientTls);
     List<String> command = NodeCommand.of(serverLib, layout, maxHeap, jmx);
     LOG.debug("Starting Cassandra: {}", command);
 
@@ -113,6 +115,7 @@ public final class EmbeddedCassandra {
     private int cqlPort = ANY_FREE_PORT;
     private int storagePort = ANY_FREE_PORT;
     private int jmxPort = ANY_FREE_PORT;
+    private NodeConfiguration.ClientTls clientTls;
 
     private Builder() {}
 
@@ -165,6 +168,15 @@ public final class EmbeddedCassandra {
     /** The local JMX port; default 0, a free port chosen at each start. */
     public Builder jmxPort(int port) {
       this.jmxPort = port("jmxPort", port);
+      return this;
+    }
+
+    /**
+     * Also accepts TLS on the CQL port, with the node's certificate and key from a PKCS#12 key
+     * store. Plain connections stay accepted.
+     */
+    public Builder clientTls(Path keystore, String password) {
+      this.clientTls = new NodeConfiguration.ClientTls(absolute("clientTls keystore", keystore), password);
       return this;
     }
 

@@ -13,12 +13,24 @@ final class NodeConfiguration {
 
   private NodeConfiguration() {}
 
+  /** A PKCS#12 key store with the node's certificate, for TLS on the CQL port. */
+  record ClientTls(Path keystore, String password) {}
+
   static void write(NodeLayout layout, String clusterName, int cqlPort, int storagePort) throws IOException {
+    write(layout, clusterName, cqlPort, storagePort, null);
+  }
+
+  static void write(NodeLayout layout, String clusterName, int cqlPort, int storagePort, ClientTls tls)
+      throws IOException {
     for (Path dir : List.of(layout.data(), layout.commitLog(), layout.hints(), layout.savedCaches(),
         layout.cdcRaw(), layout.logs(), layout.conf())) {
       Files.createDirectories(dir);
     }
-    Files.writeString(layout.cassandraYaml(), cassandraYaml(layout, clusterName, cqlPort, storagePort));
+    String yaml = cassandraYaml(layout, clusterName, cqlPort, storagePort);
+    if (tls != null) {
+      yaml += clientEncryption(tls);
+    }
+    Files.writeString(layout.cassandraYaml(), yaml);
     Files.writeString(layout.logbackXml(), logbackXml(layout));
   }
 
@@ -52,6 +64,21 @@ final class NodeConfiguration {
         "auto_snapshot: false",
         "authenticator: AllowAllAuthenticator",
         "authorizer: AllowAllAuthorizer",
+        "");
+  }
+
+  /**
+   * TLS on the CQL port. Optional, so plain connections (the launcher's readiness probe) still
+   * work next to TLS ones on the same port.
+   */
+  static String clientEncryption(ClientTls tls) {
+    return String.join("\n",
+        "client_encryption_options:",
+        "  enabled: true",
+        "  optional: true",
+        "  keystore: " + quoted(tls.keystore().toString()),
+        "  keystore_password: " + quoted(tls.password()),
+        "  store_type: PKCS12",
         "");
   }
 
