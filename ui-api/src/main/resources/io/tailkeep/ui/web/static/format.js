@@ -44,14 +44,11 @@ export function formatProbability(p) {
   return `${Number((p * 100).toPrecision(3))} %`;
 }
 
-const PALETTE = [
-  '#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2',
-  '#17becf', '#bcbd22', '#7f7f7f', '#393b79', '#637939', '#8c6d31',
-];
+/** Services are coloured by class (color-0 … color-11 in style.css), stable within one trace. */
+export const COLOR_COUNT = 12;
 
-/** A colour per service, stable within one trace (services are sorted by the API). */
-export function serviceColors(services) {
-  const colors = new Map();
-  services.forEach((service, i) => colors.set(service, PALETTE[i % PALETTE.length]));
-  return colors;
+export function serviceColorClasses(services) {
+  const classes = new Map();
+  services.forEach((service, i) => classes.set(service, `color-${i % COLOR_COUNT}`));
+  return classes;
 }

@@ -44,7 +44,7 @@ async function showRules(container) {
     table,
   ];
   if (body.file) parts.push(fileStatus(body.file));
-  container.replaceChildren(...parts);
+  container.replaceChildren(...parts.filter(Boolean));
 }
 
 function windowText(recent) {

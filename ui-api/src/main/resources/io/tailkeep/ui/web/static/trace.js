@@ -27,8 +27,10 @@ export async function tracePage(main, rawId) {
     const text = e.status === 404
       ? `Trace ${traceId} was not found. It may not have been kept by the sampling rules, or it has expired.`
       : `Could not load trace ${traceId}: ${e.message}`;
-    main.replaceChildren(el('h1', {}, 'Trace'), message('error', text),
-      e.status === 404 ? el('p', {}, el('a', { href: `/sampling?why=${encodeURIComponent(traceId)}` }, 'Ask the sampler why')) : null);
+    main.replaceChildren(el('h1', {}, 'Trace'), message('error', text));
+    if (e.status === 404) {
+      main.append(el('p', {}, el('a', { href: `/sampling?why=${encodeURIComponent(traceId)}` }, 'Ask the sampler why')));
+    }
     return;
   }
   const summary = trace.summary;
@@ -42,9 +44,11 @@ export async function tracePage(main, rawId) {
   const base = BigInt(summary.startUnixNano);
   const began = performance.now();
   const shown = renderWaterfall(waterfall, trace, (span) => detail.replaceChildren(...spanDetail(span, base)));
+  const built = performance.now() - began;
   void waterfall.offsetHeight; // force style and layout, so the figure includes them
   const took = performance.now() - began;
-  timing.textContent = `${shown} spans rendered in ${took.toFixed(0)} ms.`;
+  document.documentElement.dataset.buildMs = built.toFixed(1);
+  timing.textContent = `${shown} spans rendered in ${took.toFixed(0)} ms (DOM ${built.toFixed(0)} ms, layout ${(took - built).toFixed(0)} ms).`;
   document.documentElement.dataset.renderMs = took.toFixed(1);
   document.documentElement.dataset.renderedSpans = String(shown);
 }

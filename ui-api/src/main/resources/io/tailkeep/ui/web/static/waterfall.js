@@ -2,7 +2,7 @@
 // Built in one pass into a DocumentFragment; collapsing hides rows instead of rebuilding them.
 
 import { el } from './dom.js';
-import { formatDuration, serviceColors } from './format.js';
+import { formatDuration, serviceColorClasses } from './format.js';
 
 const INDENT_PX = 14;
 const MAX_INDENT_LEVELS = 40;
@@ -39,14 +39,14 @@ export function renderWaterfall(container, trace, onSelect) {
     row.offset = Number(BigInt(row.span.startUnixNano) - base);
     traceEnd = Math.max(traceEnd, row.offset + row.span.durationNanos);
   }
-  const colors = serviceColors(trace.summary.services);
+  const colorClasses = serviceColorClasses(trace.summary.services);
   const collapsed = new Uint8Array(rows.length);
   const elements = new Array(rows.length);
 
   const body = el('div', { class: 'waterfall-rows', role: 'rowgroup' });
   const fragment = document.createDocumentFragment();
   for (let i = 0; i < rows.length; i++) {
-    elements[i] = spanRow(rows[i], i, traceEnd, colors);
+    elements[i] = spanRow(rows[i], i, traceEnd, colorClasses);
     fragment.append(elements[i]);
   }
   body.append(fragment);
@@ -118,34 +118,40 @@ function timeAxis(traceEnd) {
     el('div', { class: 'span-name axis-title' }, 'Service and operation'), ticks);
 }
 
-function spanRow(row, index, traceEnd, colors) {
+// One row's markup, cloned per span: cloning is several times faster than building each node.
+const ROW = el('div', { class: 'span-row', role: 'row' },
+  el('div', { class: 'span-name' },
+    el('span', { class: 'toggle-space' }), el('span', { class: 'service' }), el('span', { class: 'operation' })),
+  el('div', { class: 'span-timeline' }, el('div', { class: 'bar' }, el('span', { class: 'bar-label' }))));
+const TOGGLE = el('button', { type: 'button', class: 'toggle', 'aria-expanded': 'true', 'aria-label': 'Collapse or expand' }, '▾');
+const ERROR_MARK = el('span', { class: 'error-mark', title: 'Error' }, '!');
+
+function spanRow(row, index, traceEnd, colorClasses) {
   const span = row.span;
-  const isError = span.status?.code === 'ERROR';
-  const color = colors.get(span.service) ?? '#888';
-  const hasChildren = row.last > index;
+  const element = ROW.cloneNode(true);
+  const [name, timeline] = element.children;
+  const [toggleSpace, service, operation] = name.children;
+  const bar = timeline.firstChild;
 
-  const name = el('div', { class: 'span-name' },
-    hasChildren
-      ? el('button', { type: 'button', class: 'toggle', 'aria-expanded': 'true', 'aria-label': 'Collapse or expand' }, '▾')
-      : el('span', { class: 'toggle-space' }),
-    el('span', { class: 'service' }, span.service),
-    el('span', { class: 'operation' }, span.name),
-    isError ? el('span', { class: 'error-mark', title: 'Error' }, '!') : null);
-  name.style.paddingLeft = `${Math.min(row.depth, MAX_INDENT_LEVELS) * INDENT_PX + 4}px`;
+  element.dataset.index = String(index);
+  element.dataset.spanId = span.spanId;
+  // Colours and label placement by class, not inline style: fewer CSS strings to parse per row.
+  element.classList.add(colorClasses.get(span.service) ?? 'color-none');
+  if (row.last > index) toggleSpace.replaceWith(TOGGLE.cloneNode(true));
+  service.textContent = span.service;
+  operation.textContent = span.name;
+  if (row.depth > 0) name.style.paddingLeft = `${Math.min(row.depth, MAX_INDENT_LEVELS) * INDENT_PX + 4}px`;
 
-  const bar = el('div', { class: isError ? 'bar error' : 'bar' });
   const left = (row.offset / traceEnd) * 100;
-  bar.style.left = `${left}%`;
-  bar.style.width = `${Math.max(0.1, (span.durationNanos / traceEnd) * 100)}%`;
-  bar.style.backgroundColor = color;
-  const label = el('span', { class: 'bar-label' }, formatDuration(span.durationNanos));
-  label.style.left = left > 80 ? 'auto' : `${left}%`;
-  if (left > 80) label.style.right = `${100 - left}%`;
-
-  const element = el('div', {
-    class: isError ? 'span-row error' : 'span-row', role: 'row',
-    dataset: { index: String(index), spanId: span.spanId },
-  }, name, el('div', { class: 'span-timeline' }, bar, label));
-  element.style.setProperty('--service-color', color);
+  const width = (span.durationNanos / traceEnd) * 100;
+  bar.style.cssText = `left:${left}%;width:${Math.max(0.1, width)}%`;
+  // The label follows the bar; near the right edge it goes before the bar, or inside a wide one.
+  if (left + width > 85) bar.classList.add(left < 15 ? 'label-inside' : 'label-before');
+  bar.firstChild.textContent = formatDuration(span.durationNanos);
+  if (span.status?.code === 'ERROR') {
+    element.classList.add('error');
+    bar.classList.add('error');
+    name.append(ERROR_MARK.cloneNode(true));
+  }
   return element;
 }
