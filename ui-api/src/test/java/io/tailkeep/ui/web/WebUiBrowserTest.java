@@ -247,13 +247,33 @@ class WebUiBrowserTest {
 
   @Test
   void aSharedSearchUrlFillsTheFormAndSearches() {
-    open("/search?service=" + encode(shop) + "&operation=" + encode("POST /checkout") + "&minDuration=100ms&lookback=1h&limit=5");
+    open("/search?service=" + encode(shop) + "&operation=" + encode("POST /checkout") + "&minDuration=100ms&lookback=3h&limit=5");
     waitFor(By.cssSelector("tr.result[data-trace-id='" + smallId.toHex() + "']"));
     assertThat(browser.findElements(By.cssSelector("tr.result"))).hasSize(1);
     assertThat(new Select(browser.findElement(By.id("service"))).getFirstSelectedOption().getAttribute("value")).isEqualTo(shop);
     assertThat(new Select(browser.findElement(By.id("operation"))).getFirstSelectedOption().getAttribute("value")).isEqualTo("POST /checkout");
     assertThat(browser.findElement(By.id("minDuration")).getAttribute("value")).isEqualTo("100ms");
     assertThat(browser.findElement(By.id("limit")).getAttribute("value")).isEqualTo("5");
+    assertThat(new Select(browser.findElement(By.id("lookback"))).getFirstSelectedOption().getText()).isEqualTo("Last 3h");
+  }
+
+  @Test
+  void aTagTypedIntoTheFormNarrowsTheSearchAndIsKeptInTheUrl() {
+    open("/search");
+    waitFor(By.cssSelector("#service option[value='" + shop + "']"));
+    new Select(browser.findElement(By.id("service"))).selectByValue(shop);
+    browser.findElement(By.id("tags")).sendKeys("http.route=/checkout");
+    browser.findElement(By.id("search-button")).click();
+
+    waitFor(By.cssSelector("tr.result"));
+    assertThat(browser.findElements(By.cssSelector("tr.result")))
+        .extracting(row -> row.getAttribute("data-trace-id"))
+        .containsExactly(smallId.toHex());
+    assertThat(browser.getCurrentUrl()).contains("tags=http.route%3A%2Fcheckout");
+
+    browser.navigate().refresh();
+    waitFor(By.cssSelector("tr.result"));
+    assertThat(browser.findElement(By.id("tags")).getAttribute("value")).isEqualTo("http.route=/checkout");
   }
 
   @Test

@@ -6,18 +6,20 @@ import { formatDuration, formatProbability, formatTime, unixNanoToMillis } from 
 import { scatterPlot } from './scatter.js';
 
 const LOOKBACKS = [
-  ['5m', 'Last 5 minutes', 5 * 60e3],
-  ['15m', 'Last 15 minutes', 15 * 60e3],
-  ['1h', 'Last hour', 3600e3],
-  ['6h', 'Last 6 hours', 6 * 3600e3],
-  ['24h', 'Last 24 hours', 24 * 3600e3],
-  ['2d', 'Last 2 days', 48 * 3600e3],
-  ['7d', 'Last 7 days', 7 * 24 * 3600e3],
-  ['custom', 'Custom range', null],
+  ['5m', 'Last 5 minutes'],
+  ['15m', 'Last 15 minutes'],
+  ['1h', 'Last hour'],
+  ['6h', 'Last 6 hours'],
+  ['24h', 'Last 24 hours'],
+  ['2d', 'Last 2 days'],
+  ['7d', 'Last 7 days'],
+  ['custom', 'Custom range'],
 ];
 
 /** The URL parameters the form keeps; the API's own names, plus lookback for a moving window. */
 const FORM_PARAMS = ['service', 'operation', 'tags', 'minDuration', 'maxDuration', 'lookback', 'start', 'end', 'limit', 'sort'];
+
+const START_HINT = 'Pick a service or a time range and search; the slowest traces are one click away.';
 
 export async function searchPage(main) {
   document.title = 'Search · Tailkeep';
@@ -32,9 +34,11 @@ export async function searchPage(main) {
     history.pushState(null, '', `/search?${params}`);
     runSearch(params, results);
   });
-  window.addEventListener('popstate', () => {
+  window.addEventListener('popstate', async () => {
     const params = urlParams();
-    form.fill(params).then(() => runSearch(params, results));
+    await form.fill(params);
+    if ([...params.keys()].length > 0) await runSearch(params, results);
+    else results.replaceChildren(message('info', START_HINT));
   });
 
   await form.loadServices();
@@ -43,7 +47,7 @@ export async function searchPage(main) {
     await form.fill(params);
     await runSearch(params, results);
   } else {
-    results.replaceChildren(message('info', 'Pick a service or a time range and search; the slowest traces are one click away.'));
+    results.replaceChildren(message('info', START_HINT));
   }
 }
 
@@ -153,7 +157,10 @@ function buildForm() {
       minDuration.value = params.get('minDuration') ?? '';
       maxDuration.value = params.get('maxDuration') ?? '';
       const hasRange = params.has('start') || params.has('end');
-      lookback.value = params.get('lookback') ?? (hasRange ? 'custom' : '1h');
+      const lookbackText = params.get('lookback') ?? (hasRange ? 'custom' : '1h');
+      // A lookback typed into a shared URL (say 3h) gets its own option.
+      if (lookbackText !== 'custom' && /^\d+[mhdw]$/.test(lookbackText)) ensureOption(lookback, lookbackText, `Last ${lookbackText}`);
+      lookback.value = lookbackText;
       if (lookback.value === '') lookback.value = '1h';
       customRange.hidden = lookback.value !== 'custom';
       start.value = toLocalInput(params.get('start'));
@@ -165,9 +172,9 @@ function buildForm() {
 }
 
 /** Adds an option for a value the list lacks (a service whose traces expired, say). */
-function ensureOption(select, value) {
+function ensureOption(select, value, text = value) {
   if (value && ![...select.options].some((option) => option.value === value)) {
-    select.append(el('option', { value }, value));
+    select.append(el('option', { value }, text));
   }
 }
 
@@ -209,13 +216,20 @@ function apiParams(params) {
   for (const [key, value] of params) {
     if (key !== 'lookback') out.append(key, value);
   }
-  const lookback = LOOKBACKS.find(([value]) => value === (params.get('lookback') ?? '1h'));
-  if (lookback && lookback[2] !== null) {
+  const lookback = params.get('lookback') ?? (params.has('start') || params.has('end') ? 'custom' : '1h');
+  if (lookback !== 'custom') {
     out.delete('start');
     out.delete('end');
-    out.set('start', new Date(Date.now() - lookback[2]).toISOString());
+    out.set('start', new Date(Date.now() - lookbackMillis(lookback)).toISOString());
   }
   return out;
+}
+
+/** `90m`, `6h`, `2d`, `1w` in milliseconds; anything else is the default hour. */
+export function lookbackMillis(text) {
+  const match = /^(\d+)(m|h|d|w)$/.exec(text);
+  if (!match) return 3600e3;
+  return Number(match[1]) * { m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 }[match[2]];
 }
 
 async function runSearch(params, results) {
