@@ -29,9 +29,11 @@ import io.tailkeep.ui.sampling.SamplingView;
 import io.tailkeep.ui.testing.TestServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -457,7 +459,7 @@ class WebUiBrowserTest {
       Instant loaded = decision.decidedAt().minus(Duration.ofHours(1));
       return Optional.of(
           new RulesStatus(
-              java.nio.file.Path.of("/etc/tailkeep/rules.yaml"),
+              Path.of("/etc/tailkeep/rules.yaml"),
               "ab12cd34",
               loaded,
               rules.ruleNames(),
@@ -494,12 +496,12 @@ class WebUiBrowserTest {
     }
 
     @Override
-    public java.time.ZoneId getZone() {
+    public ZoneId getZone() {
       return ZoneOffset.UTC;
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
 

@@ -33,7 +33,7 @@ async function showRules(container) {
         recent ? el('th', { scope: 'colgroup', colspan: 3 }, recentTitle) : null,
         el('th', { scope: 'colgroup', colspan: 2 }, 'Since start')),
       el('tr', {},
-        recent ? [el('th', { scope: 'col' }, 'Kept'), el('th', { scope: 'col' }, 'Dropped'), el('th', { scope: 'col' }, 'Over time')] : null,
+        recent ? [el('th', { scope: 'col' }, 'Kept'), el('th', { scope: 'col' }, 'Dropped'), el('th', { scope: 'col' }, `Over time (${recent.stepSeconds} s steps)`)] : null,
         el('th', { scope: 'col' }, 'Kept'), el('th', { scope: 'col' }, 'Dropped'))),
     el('tbody', {}, body.rules.map((rule, i) => ruleRow(rule, i, recent))));
   const parts = [

@@ -53,6 +53,10 @@ export async function tracePage(main, rawId) {
   document.documentElement.dataset.renderedSpans = String(shown);
 }
 
+function plural(count, noun) {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function header(trace) {
   const s = trace.summary;
   const sampling = s.sampling;
@@ -65,7 +69,7 @@ function header(trace) {
     ['Errors', String(s.errorCount)],
     ['Kept by', sampling
       ? el('span', { id: 'kept-by' }, el('strong', {}, sampling.rule),
-        ` with probability ${formatProbability(sampling.probability)} (counts for ${Number(sampling.adjustedCount.toPrecision(4))} traces)`)
+        ` with probability ${formatProbability(sampling.probability)} (counts for ${plural(Number(sampling.adjustedCount.toPrecision(4)), 'trace')})`)
       : el('span', { id: 'kept-by' }, 'unknown (no sampling record)')],
   ];
   const list = el('dl', { class: 'facts' });
