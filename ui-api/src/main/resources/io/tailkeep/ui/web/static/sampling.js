@@ -43,7 +43,8 @@ async function showRules(container) {
     recent ? null : message('info', 'This server does not collect recent counts; the counts are since start.'),
     table,
   ];
-  if (body.file) parts.push(fileStatus(body.file));
+  parts.push(body.file ? fileStatus(body.file)
+    : el('p', { class: 'hint', id: 'file-status' }, 'The rules are fixed at start (not read from a watched file): nothing reloads them.'));
   container.replaceChildren(...parts.filter(Boolean));
 }
 
