@@ -31,14 +31,24 @@ public final class SamplingApi {
   public static final String WHY_PATH = "/api/v1/sampling/why/:traceId";
 
   private final SamplingView view;
+  private final RecentRuleCounts recent;
 
-  private SamplingApi(SamplingView view) {
+  private SamplingApi(SamplingView view, RecentRuleCounts recent) {
     this.view = Objects.requireNonNull(view, "view");
+    this.recent = recent;
   }
 
-  /** Adds the sampling routes to {@code router}. */
+  /** Adds the sampling routes to {@code router}; counts are since start only. */
   public static void mount(Router router, SamplingView view) {
-    SamplingApi api = new SamplingApi(view);
+    mount(router, view, null);
+  }
+
+  /**
+   * As above, and each rule also shows what it kept and dropped over the last minutes, from
+   * {@code recent} (see {@link RecentRuleCounts#start}); {@code null} for counts since start only.
+   */
+  public static void mount(Router router, SamplingView view, RecentRuleCounts recent) {
+    SamplingApi api = new SamplingApi(view, recent);
     router.get(RULES_PATH).handler(api::rules);
     router.get(WHY_PATH).handler(api::why);
   }
@@ -47,27 +57,59 @@ public final class SamplingApi {
     RuleSet rules = view.rules();
     Map<String, Long> kept = view.keptByRule();
     Map<String, Long> dropped = view.droppedByRule();
+    RecentRuleCounts.Window window = recent == null ? null : recent.window();
     // Rules in file order, then names that decided under an earlier version of the file.
     Set<String> names = new LinkedHashSet<>(rules.ruleNames());
     names.add("default");
     names.addAll(kept.keySet());
     names.addAll(dropped.keySet());
+    if (window != null) {
+      names.addAll(window.byRule().keySet());
+    }
     JsonArray effect = new JsonArray();
     for (String name : names) {
-      effect.add(
+      JsonObject rule =
           new JsonObject()
               .put("name", name)
               .put("active", name.equals("default") || rules.ruleNames().contains(name))
               .put("kept", kept.getOrDefault(name, 0L))
-              .put("dropped", dropped.getOrDefault(name, 0L)));
+              .put("dropped", dropped.getOrDefault(name, 0L));
+      if (window != null) {
+        rule.put("recent", recentCounts(window.byRule().get(name)));
+      }
+      effect.add(rule);
     }
     JsonObject body =
         new JsonObject()
             .put("source", rules.source())
             .put("default", rules.keepsByDefault() ? "keep" : "drop")
             .put("rules", effect);
+    if (window != null) {
+      body.put(
+          "recent",
+          new JsonObject()
+              .put("from", window.from().toString())
+              .put("to", window.to().toString())
+              .put("stepSeconds", window.step().toMillis() / 1000.0));
+    }
     view.rulesStatus().ifPresent(status -> body.put("file", fileStatus(status)));
     send(ctx, 200, body);
+  }
+
+  /** A rule's counts over the window, and per step (oldest first) for a small chart. */
+  private static JsonObject recentCounts(RecentRuleCounts.Series series) {
+    if (series == null) {
+      return new JsonObject()
+          .put("kept", 0L)
+          .put("dropped", 0L)
+          .put("keptSteps", new JsonArray())
+          .put("droppedSteps", new JsonArray());
+    }
+    return new JsonObject()
+        .put("kept", series.keptTotal())
+        .put("dropped", series.droppedTotal())
+        .put("keptSteps", new JsonArray(series.kept()))
+        .put("droppedSteps", new JsonArray(series.dropped()));
   }
 
   private static JsonObject fileStatus(RulesStatus status) {

@@ -13,11 +13,16 @@ import io.tailkeep.ui.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +65,59 @@ class SamplingApiTest {
     assertThat(rule(rules, "default").getLong("dropped")).isEqualTo(3);
     assertThat(rule(rules, "an-old-rule").getBoolean("active")).isFalse();
     assertThat(body.containsKey("file")).isFalse();
+  }
+
+  @Test
+  void withRecentCountsEachRuleShowsWhatItDidInTheWindow() {
+    AtomicReference<Instant> now = new AtomicReference<>(DECIDED);
+    Clock clock =
+        new Clock() {
+          @Override
+          public ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now.get();
+          }
+        };
+    RecentRuleCounts recent = new RecentRuleCounts(view, clock, Duration.ofSeconds(10), 6);
+    view.kept = Map.of("keep-errors", 7L);
+    recent.sample();
+    now.set(DECIDED.plusSeconds(10));
+    view.kept = Map.of("keep-errors", 9L);
+    view.dropped = Map.of("default", 5L);
+    recent.sample();
+    try (TestServer withRecent =
+        TestServer.start(router -> SamplingApi.mount(router, view, recent))) {
+      JsonObject body = json(withRecent.get(SamplingApi.RULES_PATH), 200);
+
+      assertThat(body.getJsonObject("recent"))
+          .isEqualTo(
+              new JsonObject()
+                  .put("from", "2026-11-22T10:15:30.123Z")
+                  .put("to", "2026-11-22T10:15:40.123Z")
+                  .put("stepSeconds", 10.0));
+      JsonArray rules = body.getJsonArray("rules");
+      assertThat(rule(rules, "keep-errors").getLong("kept")).isEqualTo(9);
+      assertThat(rule(rules, "keep-errors").getJsonObject("recent"))
+          .isEqualTo(
+              new JsonObject()
+                  .put("kept", 2L)
+                  .put("dropped", 0L)
+                  .put("keptSteps", new JsonArray().add(2L))
+                  .put("droppedSteps", new JsonArray().add(0L)));
+      assertThat(rule(rules, "default").getJsonObject("recent").getLong("dropped")).isEqualTo(5);
+      // A rule that did nothing in the window still has its (empty) recent counts.
+      assertThat(rule(rules, "drop-health-checks").getJsonObject("recent").getLong("kept")).isZero();
+    }
+    assertThat(json(server.get(SamplingApi.RULES_PATH), 200).containsKey("recent")).isFalse();
   }
 
   @Test

@@ -36,6 +36,11 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(vertx, server);
   }
 
+  /** {@code http://127.0.0.1:port}, for clients other than this one (a browser). */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
   /** GET {@code path} with query parameters given as name, value, name, value... (encoded here). */
   public HttpResponse<Buffer> get(String path, String... nameValues) {
     HttpRequest<Buffer> request = client.get(server.actualPort(), "127.0.0.1", path);
@@ -43,6 +48,12 @@ public final class TestServer implements AutoCloseable {
       request.addQueryParam(nameValues[i], nameValues[i + 1]);
     }
     return await(request);
+  }
+
+  /** GET {@code uri} with an {@code If-None-Match} header, as a browser revalidating its cache. */
+  public HttpResponse<Buffer> getIfNoneMatch(String uri, String etag) {
+    return await(
+        client.get(server.actualPort(), "127.0.0.1", uri).putHeader("If-None-Match", etag));
   }
 
   /** GET a raw, already encoded URI: for malformed input a client library would refuse to send. */

@@ -1,0 +1,53 @@
+// The server's JSON APIs: the native query API and the sampling API.
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function getJson(path) {
+  let response;
+  try {
+    response = await fetch(path, { headers: { Accept: 'application/json' } });
+  } catch (e) {
+    throw new ApiError(0, `Cannot reach the server (${e.message}).`);
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON: a proxy's error page, say. The status says enough.
+  }
+  if (!response.ok) {
+    const text = body?.error?.message ?? `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, text);
+  }
+  return body;
+}
+
+const segment = encodeURIComponent;
+
+export const api = {
+  services: () => getJson('/api/v1/services'),
+  operations: (service) => getJson(`/api/v1/services/${segment(service)}/operations`),
+  search: (params) => getJson(`/api/v1/traces?${params}`),
+  trace: (traceId) => getJson(`/api/v1/traces/${segment(traceId)}`),
+  samplingRules: () => getJson('/api/v1/sampling/rules'),
+  why: (traceId) => getJson(`/api/v1/sampling/why/${segment(traceId)}`),
+};
+
+/** The trace as OTLP/JSON, every field as ingested. */
+export function otlpDownloadUrl(traceId) {
+  return `/api/v3/traces/${segment(traceId)}`;
+}
+
+/** A trace ID as the APIs take it: 1 to 32 hex digits. Returns an error text, or null when fine. */
+export function traceIdProblem(text) {
+  if (text === '') return 'Enter a trace ID.';
+  if (!/^[0-9a-fA-F]{1,32}$/.test(text)) {
+    return `"${text}" is not a trace ID: expected 1 to 32 hexadecimal digits (0-9, a-f).`;
+  }
+  return null;
+}

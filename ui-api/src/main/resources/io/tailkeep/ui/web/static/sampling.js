@@ -1,0 +1,162 @@
+// The sampling page: rules in order with what each kept and dropped, the rules file's reload
+// state, and "why" for one trace. /sampling?why={traceId} opens with that answer.
+
+import { api, traceIdProblem } from './api.js';
+import { el, svg, message, keyValueTable } from './dom.js';
+import { formatAge, formatProbability, formatTime } from './format.js';
+
+export async function samplingPage(main) {
+  document.title = 'Sampling · Tailkeep';
+  const rules = el('section', { id: 'rules', class: 'rules' }, el('p', { class: 'loading' }, 'Loading the rules…'));
+  const why = whyBox();
+  main.replaceChildren(el('h1', {}, 'Sampling'), rules, why.element);
+  const asked = new URLSearchParams(location.search).get('why');
+  await Promise.all([showRules(rules), asked ? why.ask(asked) : null]);
+}
+
+async function showRules(container) {
+  let body;
+  try {
+    body = await api.samplingRules();
+  } catch (e) {
+    container.replaceChildren(message('error', `Could not load the sampling rules: ${e.message}`));
+    return;
+  }
+  const refresh = el('button', { type: 'button', onclick: () => showRules(container) }, 'Refresh');
+  const recent = body.recent;
+  const recentTitle = recent ? `Last ${windowText(recent)}` : null;
+  const table = el('table', { class: 'rule-list', id: 'rule-list' },
+    el('thead', {},
+      el('tr', {},
+        el('th', { scope: 'col', rowspan: 2 }, '#'),
+        el('th', { scope: 'col', rowspan: 2 }, 'Rule'),
+        recent ? el('th', { scope: 'colgroup', colspan: 3 }, recentTitle) : null,
+        el('th', { scope: 'colgroup', colspan: 2 }, 'Since start')),
+      el('tr', {},
+        recent ? [el('th', { scope: 'col' }, 'Kept'), el('th', { scope: 'col' }, 'Dropped'), el('th', { scope: 'col' }, `Over time (${recent.stepSeconds} s steps)`)] : null,
+        el('th', { scope: 'col' }, 'Kept'), el('th', { scope: 'col' }, 'Dropped'))),
+    el('tbody', {}, body.rules.map((rule, i) => ruleRow(rule, i, recent))));
+  const parts = [
+    el('div', { class: 'rules-header' }, el('h2', {}, 'Rules in force'), refresh),
+    el('p', {}, 'Rules are tried in order; the first that matches decides. Traces no rule matches are ',
+      el('strong', {}, body.default === 'keep' ? 'kept' : 'dropped'), ` (default). Source: ${body.source}.`),
+    recent ? null : message('info', 'This server does not collect recent counts; the counts are since start.'),
+    table,
+  ];
+  parts.push(body.file ? fileStatus(body.file)
+    : el('p', { class: 'hint', id: 'file-status' }, 'The rules are fixed at start (not read from a watched file): nothing reloads them.'));
+  container.replaceChildren(...parts.filter(Boolean));
+}
+
+function windowText(recent) {
+  const seconds = Math.round((Date.parse(recent.to) - Date.parse(recent.from)) / 1000);
+  if (seconds <= 0) return 'moments (counting just started)';
+  if (seconds < 120) return `${seconds} s`;
+  return `${Math.round(seconds / 60)} min`;
+}
+
+function ruleRow(rule, i, recent) {
+  const order = rule.active && rule.name !== 'default' ? String(i + 1) : '';
+  const name = el('td', {}, el('span', { class: 'rule-name' }, rule.name),
+    rule.active ? null : el('span', { class: 'badge' }, 'no longer in the file'));
+  return el('tr', { class: rule.active ? 'rule' : 'rule inactive', dataset: { rule: rule.name } },
+    el('td', { class: 'number' }, order), name,
+    recent ? [
+      el('td', { class: 'number recent-kept' }, String(rule.recent.kept)),
+      el('td', { class: 'number recent-dropped' }, String(rule.recent.dropped)),
+      el('td', {}, sparkline(rule.recent.keptSteps, rule.recent.droppedSteps)),
+    ] : null,
+    el('td', { class: 'number kept' }, String(rule.kept)),
+    el('td', { class: 'number dropped' }, String(rule.dropped)));
+}
+
+/** Kept (up) and dropped (down) per step, oldest on the left. */
+function sparkline(kept, dropped) {
+  const width = 180;
+  const height = 32;
+  const steps = Math.max(kept.length, 1);
+  const highest = Math.max(1, ...kept, ...dropped);
+  const barWidth = width / steps;
+  const chart = svg('svg', { class: 'sparkline', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
+    'aria-label': `kept ${kept.reduce((a, b) => a + b, 0)}, dropped ${dropped.reduce((a, b) => a + b, 0)}` },
+    svg('line', { x1: 0, y1: height / 2, x2: width, y2: height / 2, class: 'baseline' }));
+  kept.forEach((count, i) => {
+    if (count > 0) {
+      const h = (count / highest) * (height / 2);
+      chart.append(svg('rect', { x: i * barWidth, y: height / 2 - h, width: Math.max(1, barWidth - 0.5), height: h, class: 'kept-bar' }));
+    }
+    const d = dropped[i] ?? 0;
+    if (d > 0) {
+      chart.append(svg('rect', { x: i * barWidth, y: height / 2, width: Math.max(1, barWidth - 0.5), height: (d / highest) * (height / 2), class: 'dropped-bar' }));
+    }
+  });
+  return chart;
+}
+
+function fileStatus(file) {
+  const loaded = Date.parse(file.loadedAt);
+  const parts = [
+    el('h2', {}, 'Rules file'),
+    keyValueTable([
+      ['Path', file.path],
+      ['SHA-256', file.sha256],
+      ['Loaded', `${formatTime(loaded)} (${formatAge(loaded)})`],
+      ['Reloads', String(file.reloads)],
+      ['Reload errors', String(file.reloadErrors)],
+    ], 'kv file-status'),
+  ];
+  if (file.invalidOnDisk) {
+    parts.push(message('error', 'The file on disk is invalid; the rules above are the last good version.'));
+  }
+  if (file.lastError) {
+    const at = Date.parse(file.lastError.at);
+    parts.push(el('div', { class: 'reload-error', id: 'reload-error' },
+      el('h3', {}, `Last reload error, ${formatTime(at)} (${formatAge(at)})`),
+      el('pre', {}, file.lastError.errors.join('\n'))));
+  }
+  return el('section', { class: 'file-status', id: 'file-status' }, parts);
+}
+
+function whyBox() {
+  const input = el('input', { id: 'why-input', name: 'traceId', placeholder: 'Trace ID', autocomplete: 'off', spellcheck: 'false' });
+  const answer = el('div', { id: 'why-answer', 'aria-live': 'polite' });
+  async function ask(text) {
+    input.value = text;
+    const problem = traceIdProblem(text.trim());
+    if (problem !== null) {
+      answer.replaceChildren(message('error', problem));
+      return;
+    }
+    answer.replaceChildren(el('p', { class: 'loading' }, 'Asking…'));
+    try {
+      answer.replaceChildren(decision(await api.why(text.trim())));
+    } catch (e) {
+      answer.replaceChildren(message('error', e.message));
+    }
+  }
+  const form = el('form', { class: 'why-form', id: 'why-form', onsubmit: (event) => {
+    event.preventDefault();
+    history.replaceState(null, '', `/sampling?why=${encodeURIComponent(input.value.trim())}`);
+    ask(input.value);
+  } }, input, el('button', { type: 'submit' }, 'Why?'));
+  const element = el('section', { class: 'why' }, el('h2', {}, 'Why was a trace kept or dropped?'),
+    el('p', { class: 'hint' }, 'The sampler remembers recent decisions only.'), form, answer);
+  return { element, ask };
+}
+
+function decision(d) {
+  const verdict = d.decision === 'kept' ? 'Kept' : 'Dropped';
+  return el('div', { class: `decision ${d.decision}` },
+    el('p', { class: 'verdict' }, el('strong', {}, verdict), ' by rule ', el('strong', { class: 'rule-name' }, d.rule)),
+    keyValueTable([
+      ['Trace ID', d.traceId],
+      ['Probability', formatProbability(d.probability)],
+      ['Counts for', d.decision === 'kept' ? `${Number(d.adjustedCount.toPrecision(4))} traces` : '0 (dropped)'],
+      ['Rate limited', d.rateLimited ? 'yes' : 'no'],
+      ['Decided because', d.reason.replaceAll('_', ' ')],
+      ['Decided at', formatTime(Date.parse(d.decidedAt))],
+      ['Spans at decision', String(d.spansDecided)],
+      ['Late spans', String(d.lateSpans)],
+    ], 'kv decision-facts'),
+    d.decision === 'kept' ? el('p', {}, el('a', { href: `/trace/${d.traceId}` }, 'Open the trace')) : null);
+}

@@ -1,0 +1,146 @@
+package io.tailkeep.ui.sampling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tailkeep.sampler.buffer.DecisionRecord;
+import io.tailkeep.sampler.reload.RulesStatus;
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.store.TraceId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RecentRuleCountsTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+  private final MutableClock clock = new MutableClock(T0);
+  private final Counters counters = new Counters();
+  private final RecentRuleCounts recent =
+      new RecentRuleCounts(counters, clock, Duration.ofSeconds(10), 3);
+
+  @Test
+  void beforeTwoSamplesNothingIsCounted() {
+    assertThat(recent.window().byRule()).isEmpty();
+    counters.kept = Map.of("keep-errors", 5L);
+    recent.sample();
+    RecentRuleCounts.Window window = recent.window();
+    assertThat(window.byRule()).isEmpty();
+    assertThat(window.from()).isEqualTo(T0);
+    assertThat(window.to()).isEqualTo(T0);
+  }
+
+  @Test
+  void eachStepCountsWhatWasAddedSinceTheSampleBefore() {
+    counters.kept = Map.of("keep-errors", 5L);
+    recent.sample();
+    tick(Map.of("keep-errors", 7L), Map.of("default", 4L));
+    tick(Map.of("keep-errors", 7L, "keep-slow", 1L), Map.of("default", 10L));
+
+    RecentRuleCounts.Window window = recent.window();
+    assertThat(window.from()).isEqualTo(T0);
+    assertThat(window.to()).isEqualTo(T0.plusSeconds(20));
+    assertThat(window.byRule().get("keep-errors").kept()).containsExactly(2L, 0L);
+    assertThat(window.byRule().get("keep-errors").keptTotal()).isEqualTo(2);
+    assertThat(window.byRule().get("keep-slow").kept()).containsExactly(0L, 1L);
+    assertThat(window.byRule().get("default").dropped()).containsExactly(4L, 6L);
+    assertThat(window.byRule().get("default").droppedTotal()).isEqualTo(10);
+  }
+
+  @Test
+  void onlyTheLastStepsAreKept() {
+    counters.kept = Map.of("r", 0L);
+    recent.sample();
+    for (long total = 1; total <= 5; total++) {
+      tick(Map.of("r", total * 10), Map.of());
+    }
+    RecentRuleCounts.Window window = recent.window();
+    assertThat(window.byRule().get("r").kept()).containsExactly(10L, 10L, 10L);
+    assertThat(window.from()).isEqualTo(T0.plusSeconds(20));
+    assertThat(window.to()).isEqualTo(T0.plusSeconds(50));
+  }
+
+  @Test
+  void aCounterThatWentDownRestartedAndCountsFromZero() {
+    counters.kept = Map.of("r", 100L);
+    recent.sample();
+    tick(Map.of("r", 3L), Map.of());
+    assertThat(recent.window().byRule().get("r").kept()).containsExactly(3L);
+  }
+
+  @Test
+  void badSettingsAreRefusedNamingThem() {
+    assertThatThrownBy(() -> new RecentRuleCounts(counters, clock, Duration.ZERO, 3))
+        .hasMessage("step must be at least 1 ms, got PT0S");
+    assertThatThrownBy(() -> new RecentRuleCounts(counters, clock, Duration.ofSeconds(1), 0))
+        .hasMessage("steps must be between 1 and 10000, got 0");
+  }
+
+  private void tick(Map<String, Long> kept, Map<String, Long> dropped) {
+    clock.now = clock.now.plusSeconds(10);
+    counters.kept = kept;
+    counters.dropped = dropped;
+    recent.sample();
+  }
+
+  private static final class MutableClock extends Clock {
+    Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneId.of("UTC");
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  private static final class Counters implements SamplingView {
+    final RuleSet rules = RulesFile.loadDefault();
+    Map<String, Long> kept = Map.of();
+    Map<String, Long> dropped = Map.of();
+
+    @Override
+    public RuleSet rules() {
+      return rules;
+    }
+
+    @Override
+    public Optional<RulesStatus> rulesStatus() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<DecisionRecord> why(TraceId traceId) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Map<String, Long> keptByRule() {
+      return kept;
+    }
+
+    @Override
+    public Map<String, Long> droppedByRule() {
+      return dropped;
+    }
+  }
+
+}
