@@ -10,8 +10,10 @@ import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.ui.jaeger.JaegerApi;
+import io.tailkeep.ui.sampling.RecentRuleCounts;
 import io.tailkeep.ui.sampling.SamplingApi;
 import io.tailkeep.ui.sampling.SamplingView;
+import io.tailkeep.ui.web.WebUi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -23,8 +25,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Everything served on port 16686: the native query API, the Jaeger-compatible API, the sampling
- * admin API, {@code /metrics} and the health checks, on one router.
+ * Everything served on port 16686: the web UI, the native query API, the Jaeger-compatible API,
+ * the sampling admin API (with counts over the last 15 minutes), {@code /metrics} and the health
+ * checks, on one router.
  */
 final class ApiRoutes {
 
@@ -38,7 +41,9 @@ final class ApiRoutes {
     Router router = Router.router(vertx);
     QueryApi.mount(router, reader, QueryApiOptions.defaults());
     JaegerApi.mount(router, reader);
-    SamplingApi.mount(router, view(sampler));
+    SamplingView samplingView = view(sampler);
+    SamplingApi.mount(router, samplingView, RecentRuleCounts.start(vertx, samplingView));
+    WebUi.mount(router);
     router.get("/metrics").handler(ctx -> metrics(ctx, registry));
     router.get("/health/live").handler(ctx -> send(ctx, 200, status("UP", null)));
     router.get("/health/ready").handler(ctx -> ready(ctx, reader));

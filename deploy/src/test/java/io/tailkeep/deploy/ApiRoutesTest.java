@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,8 +38,18 @@ class ApiRoutesTest {
     assertThat(json(get("/health/ready"), 200).getString("status")).isEqualTo("UP");
     assertThat(json(get("/api/v1/services"), 200).containsKey("services")).isTrue();
     assertThat(json(get("/api/services"), 200).containsKey("data")).isTrue();
-    assertThat(json(get("/api/v1/sampling/rules"), 200).getJsonArray("rules").size())
+    JsonObject sampling = json(get("/api/v1/sampling/rules"), 200);
+    assertThat(sampling.getJsonArray("rules").size())
         .isEqualTo(server.sampler().rules().ruleNames().size() + 1);
+    assertThat(sampling.getJsonObject("recent")).as("counts over recent minutes are collected").isNotNull();
+
+    // The web UI on the same port: its pages are plain paths, its assets load.
+    for (String page : List.of("/search?service=checkout", "/trace/0af7651916cd43dd8448eb211c80319c", "/sampling")) {
+      HttpResponse<String> html = get(page);
+      assertThat(html.statusCode()).as(page).isEqualTo(200);
+      assertThat(html.headers().firstValue("Content-Type").orElseThrow()).as(page).startsWith("text/html");
+    }
+    assertThat(get("/static/app.js").statusCode()).isEqualTo(200);
     assertThat(json(get("/api/v1/sampling/why/0af7651916cd43dd8448eb211c80319c"), 404)
             .getJsonObject("error")
             .getString("parameter"))
