@@ -1,5 +1,6 @@
 package io.tailkeep.deploy.config;
 
+import io.tailkeep.sampler.rules.Spelling;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -382,32 +383,13 @@ final class Settings {
     String best = null;
     int bestDistance = 4;
     for (String known : knownKeys) {
-      int distance = editDistance(key, known);
+      int distance = Spelling.editDistance(key, known);
       if (distance < bestDistance) {
         best = known;
         bestDistance = distance;
       }
     }
     return best == null ? "" : " (did you mean '" + best + "'?)";
-  }
-
-  private static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 
   private String locate(String key) {

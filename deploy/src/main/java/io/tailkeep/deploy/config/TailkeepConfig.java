@@ -1,5 +1,6 @@
 package io.tailkeep.deploy.config;
 
+import io.tailkeep.store.cassandra.CassandraStorage;
 import io.tailkeep.store.cassandra.CassandraTls;
 import io.tailkeep.store.cassandra.Replication;
 import java.net.InetSocketAddress;
@@ -21,21 +22,6 @@ public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra
   static final List<String> CONSISTENCY_LEVELS =
       List.of(
           "ANY", "ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM");
-  static final List<String> DEFAULT_INDEXED_TAGS =
-      List.of(
-          "http.route",
-          "http.request.method",
-          "http.response.status_code",
-          "url.path",
-          "rpc.service",
-          "rpc.method",
-          "db.system",
-          "messaging.system",
-          "error.type",
-          "exception.type",
-          "enduser.id",
-          "enduser.role",
-          "deployment.environment");
 
   private static final Duration MAX_TTL = Duration.ofDays(20 * 365); // Cassandra's own limit
   private static final long MAX_BYTES = 1L << 40;
@@ -201,7 +187,8 @@ public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra
         tls(s),
         spanTtl,
         indexTtl,
-        Set.copyOf(s.list("cassandra.indexed_tags").orElse(DEFAULT_INDEXED_TAGS)),
+        s.list("cassandra.indexed_tags").<Set<String>>map(Set::copyOf)
+            .orElse(CassandraStorage.DEFAULT_INDEXED_TAG_KEYS),
         s.integer("cassandra.max_tag_value_length", 256, 1, 4096));
   }
 

@@ -890,7 +890,7 @@ final class RulesParser {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
-      int distance = editDistance(given, candidate);
+      int distance = Spelling.editDistance(given, candidate);
       boolean extends_ =
           Math.min(given.length(), candidate.length()) >= 3
               && (given.startsWith(candidate) || candidate.startsWith(given));
@@ -901,24 +901,5 @@ final class RulesParser {
       }
     }
     return best == null ? "" : separator + "did you mean '" + best + "'?";
-  }
-
-  private static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }

@@ -18,7 +18,7 @@ public final class CassandraStorage {
   static final int DEFAULT_MAX_TAG_VALUE_LENGTH = 256;
   static final int DEFAULT_MAX_IN_FLIGHT = 256;
   /** Tag keys indexed unless configured otherwise: the ones people search traces by. */
-  static final Set<String> DEFAULT_INDEXED_TAG_KEYS =
+  public static final Set<String> DEFAULT_INDEXED_TAG_KEYS =
       Set.of(
           "http.route",
           "http.request.method",
