@@ -2,7 +2,9 @@ package io.tailkeep.collector;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One receiver's counters, names in one place. Spans are counted once parsed: received = accepted
@@ -19,6 +21,8 @@ final class IngestMetrics {
   private final Counter refusedInvalidId;
   private final Counter refusedFull;
   private final Counter refusedSinkError;
+  /** By status; refused requests are rare, so registered on first use. */
+  private final Map<String, Counter> refusedRequests = new ConcurrentHashMap<>();
 
   /** @param transport the metric tag: {@code grpc} or {@code http} */
   IngestMetrics(MeterRegistry registry, String transport) {
@@ -56,10 +60,14 @@ final class IngestMetrics {
 
   /** A request refused whole before its spans were read; {@code status} as the exporter saw it. */
   void requestRefused(String status) {
-    Counter.builder("tailkeep.collector.requests.refused")
-        .description("Export requests refused before their spans were read")
-        .tags("transport", transport, "status", status)
-        .register(registry)
+    refusedRequests
+        .computeIfAbsent(
+            status,
+            s ->
+                Counter.builder("tailkeep.collector.requests.refused")
+                    .description("Export requests refused before their spans were read")
+                    .tags("transport", transport, "status", s)
+                    .register(registry))
         .increment();
   }
 

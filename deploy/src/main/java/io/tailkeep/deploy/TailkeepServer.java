@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TailkeepServer implements AutoCloseable {
 
-  static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
-  static final int DEFAULT_API_PORT = 16686;
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  public static final int DEFAULT_API_PORT = 16686;
 
   private static final Logger LOG = LoggerFactory.getLogger(TailkeepServer.class);
 

@@ -68,12 +68,11 @@ public final class TailSampler implements AutoCloseable {
     builder.storeQueueSettings.accept(queue);
     this.storeQueue = queue.build();
     // The reloader loads the file before the buffer exists; it applies later versions to the buffer.
-    TraceBuffer[] target = new TraceBuffer[1];
     RuleSet rules;
     if (builder.rulesFile != null) {
       this.reloader =
           RulesReloader.load(
-              builder.rulesFile, newRules -> target[0].replaceRules(newRules), builder.clock, ticker);
+              builder.rulesFile, this::applyRules, builder.clock, ticker);
       rules = reloader.current();
     } else {
       this.reloader = null;
@@ -91,9 +90,13 @@ public final class TailSampler implements AutoCloseable {
             .clock(builder.clock)
             .decisionListener(metrics)
             .build();
-    target[0] = buffer;
     this.lastRulesCheck = ticker.read();
     metrics.bind(this);
+  }
+
+  /** Called by the reloader (only after construction) with each valid new version of the file. */
+  private void applyRules(RuleSet rules) {
+    buffer.replaceRules(rules);
   }
 
   public static Builder builder() {

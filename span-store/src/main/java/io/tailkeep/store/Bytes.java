@@ -19,9 +19,11 @@ final class Bytes {
     }
   }
 
+  /** ASCII hex digits only: Character.digit also takes Unicode digits, which HexFormat refuses. */
   static boolean isHex(String s) {
     for (int i = 0; i < s.length(); i++) {
-      if (Character.digit(s.charAt(i), 16) < 0) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
         return false;
       }
     }

@@ -2,7 +2,6 @@ package io.tailkeep.store;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Spans of one trace written together: a whole kept trace, or late spans that followed it.
@@ -31,9 +30,5 @@ public record SpanBatch(TraceId traceId, List<OtlpSpan> spans, Sampling sampling
       throw new IllegalArgumentException("spans must not be empty");
     }
     return new SpanBatch(spans.get(0).traceId(), spans, sampling);
-  }
-
-  public Optional<Sampling> samplingDecision() {
-    return Optional.ofNullable(sampling);
   }
 }

@@ -33,6 +33,23 @@ public record TraceId(long high, long low) implements Comparable<TraceId> {
     return fromBytes(HexFormat.of().parseHex(hex));
   }
 
+  /**
+   * Whether {@code hex} is a trace ID as people paste them: 1 to 32 hex digits (Jaeger and Zipkin
+   * print 64-bit IDs as 16).
+   */
+  public static boolean isShortHex(String hex) {
+    return hex != null && !hex.isEmpty() && hex.length() <= 32 && Bytes.isHex(hex);
+  }
+
+  /** Parses 1 to 32 hex digits, left-padded with zeros; see {@link #isShortHex}. */
+  public static TraceId fromShortHex(String hex) {
+    if (!isShortHex(hex)) {
+      throw new IllegalArgumentException(
+          "traceId must be 1 to 32 hex characters, got '" + Bytes.abbreviate(hex) + "'");
+    }
+    return fromHex("0".repeat(32 - hex.length()) + hex);
+  }
+
   public byte[] toBytes() {
     byte[] bytes = new byte[16];
     Bytes.writeLong(bytes, 0, high);

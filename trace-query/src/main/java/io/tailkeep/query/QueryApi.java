@@ -222,15 +222,14 @@ public final class QueryApi {
    */
   static TraceId parseTraceId(String raw) {
     String hex = raw == null ? "" : raw.strip();
-    boolean valid = !hex.isEmpty() && hex.length() <= 32 && hex.chars().allMatch(c -> Character.digit(c, 16) >= 0);
-    if (!valid) {
+    if (!TraceId.isShortHex(hex)) {
       throw new InvalidParameterException(
           TRACE_ID, raw, TRACE_ID + " must be 1 to 32 hex digits, got '" + InvalidParameterException.abbreviate(raw) + "'");
     }
     if (hex.chars().allMatch(c -> c == '0')) {
       throw new InvalidParameterException(TRACE_ID, raw, TRACE_ID + " must not be all zeros");
     }
-    return TraceId.fromHex("0".repeat(32 - hex.length()) + hex);
+    return TraceId.fromShortHex(hex);
   }
 
   private static Map<String, List<String>> queryParams(MultiMap params) {

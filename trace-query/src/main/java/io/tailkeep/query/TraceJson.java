@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -31,19 +32,20 @@ final class TraceJson {
   private TraceJson() {}
 
   static JsonObject trace(TraceTree tree) {
+    // The header is the same summary search answers with, computed from the spans themselves.
     JsonObject summary =
-        new JsonObject()
-            .put("traceId", tree.traceId().toHex())
-            .put("rootService", tree.rootService())
-            .put("rootOperation", tree.rootOperation())
-            .put("rootSeen", tree.rootSeen());
-    putTime(summary, "start", tree.startEpochNanos());
-    summary
-        .put("durationNanos", tree.durationNanos())
-        .put("spanCount", tree.spanCount())
-        .put("errorCount", tree.errorCount())
-        .put("services", new JsonArray(List.copyOf(tree.services())))
-        .put("sampling", tree.sampling().map(TraceJson::sampling).orElse(null));
+        summary(
+            new TraceSummary(
+                tree.traceId(),
+                tree.rootService(),
+                tree.rootOperation(),
+                tree.rootSeen(),
+                tree.startEpochNanos(),
+                tree.durationNanos(),
+                tree.spanCount(),
+                tree.errorCount(),
+                Set.copyOf(tree.services()),
+                tree.sampling().orElse(null)));
     JsonArray roots = new JsonArray();
     // Breadth-first with a queue, not recursion: a deep tree must not exhaust the stack.
     ArrayDeque<Object[]> pending = new ArrayDeque<>();

@@ -56,6 +56,8 @@ class QueryApiErrorsTest {
         "/api/v1/traces/xyz | traceId | xyz | traceId must be 1 to 32 hex digits, got 'xyz'",
         "/api/v1/traces/4bf92f3577b34da6a3ce929d0e0e47360 | traceId | 4bf92f3577b34da6a3ce929d0e0e47360 | traceId must be 1 to 32 hex digits",
         "/api/v1/traces/0000 | traceId | 0000 | traceId must not be all zeros",
+        // An Arabic-Indic digit: Character.digit takes it as hex, HexFormat does not (was a 500).
+        "/api/v1/traces/%D9%A3 | traceId | ٣ | traceId must be 1 to 32 hex digits",
         "/api/v1/traces?minDuration=fast | minDuration | fast | minDuration must be a duration like 250ms, 1.5s or 2m, got 'fast'",
         "/api/v1/traces?maxDuration=10 | maxDuration | 10 | maxDuration must be a duration like 250ms, 1.5s or 2m, got '10'",
         "/api/v1/traces?start=yesterday | start | yesterday | start must be an RFC 3339 time",

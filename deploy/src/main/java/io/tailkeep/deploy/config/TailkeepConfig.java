@@ -1,7 +1,13 @@
 package io.tailkeep.deploy.config;
 
+import io.tailkeep.collector.GrpcReceiver;
+import io.tailkeep.collector.HttpReceiver;
+import io.tailkeep.deploy.TailkeepServer;
+import io.tailkeep.sampler.buffer.TraceBuffer;
+import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.store.cassandra.CassandraStorage;
 import io.tailkeep.store.cassandra.CassandraTls;
+import io.tailkeep.store.cassandra.node.EmbeddedCassandra;
 import io.tailkeep.store.cassandra.Replication;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -101,11 +107,15 @@ public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra
   private static Server server(Settings s) {
     return new Server(
         s.text("server.host", "0.0.0.0"),
-        s.port("server.grpc_port", 4317),
-        s.port("server.http_port", 4318),
-        s.port("server.api_port", 16686),
-        (int) s.bytes("server.max_message_size", 4L << 20, 1024, Integer.MAX_VALUE),
-        s.duration("server.shutdown_timeout", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)));
+        s.port("server.grpc_port", GrpcReceiver.DEFAULT_PORT),
+        s.port("server.http_port", HttpReceiver.DEFAULT_PORT),
+        s.port("server.api_port", TailkeepServer.DEFAULT_API_PORT),
+        (int) s.bytes("server.max_message_size", GrpcReceiver.DEFAULT_MAX_MESSAGE_BYTES, 1024, Integer.MAX_VALUE),
+        s.duration(
+            "server.shutdown_timeout",
+            TailkeepServer.DEFAULT_SHUTDOWN_TIMEOUT,
+            Duration.ZERO,
+            Duration.ofHours(1)));
   }
 
   private static Sampler sampler(Settings s) {
@@ -119,14 +129,19 @@ public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra
     Sampler sampler =
         new Sampler(
             rulesFile,
-            s.bytes("sampler.buffer_size", 256L << 20, 1L << 20, MAX_BYTES),
-            s.integer("sampler.max_spans_per_trace", 10_000, 1, 1_000_000),
-            s.duration("sampler.grace_period", Duration.ofSeconds(2), millisecond, day),
-            s.duration("sampler.idle_timeout", Duration.ofSeconds(10), millisecond, day),
-            s.duration("sampler.max_wait", Duration.ofSeconds(30), millisecond, day),
-            s.integer("sampler.decision_cache_size", 100_000, 1, 100_000_000),
-            s.duration("sampler.decision_cache_expiry", Duration.ofMinutes(5), second, day),
-            s.bytes("sampler.store_queue_size", 128L << 20, 1L << 20, MAX_BYTES));
+            s.bytes("sampler.buffer_size", TraceBuffer.DEFAULT_MAXIMUM_WEIGHT_BYTES, 1L << 20, MAX_BYTES),
+            s.integer("sampler.max_spans_per_trace", TraceBuffer.DEFAULT_MAX_SPANS_PER_TRACE, 1, 1_000_000),
+            s.duration("sampler.grace_period", TraceBuffer.DEFAULT_GRACE_PERIOD, millisecond, day),
+            s.duration("sampler.idle_timeout", TraceBuffer.DEFAULT_IDLE_TIMEOUT, millisecond, day),
+            s.duration("sampler.max_wait", TraceBuffer.DEFAULT_MAX_WAIT, millisecond, day),
+            s.integer(
+                "sampler.decision_cache_size",
+                (int) TraceBuffer.DEFAULT_DECISION_CACHE_SIZE,
+                1,
+                100_000_000),
+            s.duration(
+                "sampler.decision_cache_expiry", TraceBuffer.DEFAULT_DECISION_CACHE_EXPIRY, second, day),
+            s.bytes("sampler.store_queue_size", StoreQueue.DEFAULT_MAX_QUEUED_BYTES, 1L << 20, MAX_BYTES));
     if (sampler.maxWait().compareTo(sampler.gracePeriod()) < 0) {
       s.problem(
           "sampler.max_wait",
@@ -150,7 +165,7 @@ public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra
     Embedded embedded =
         new Embedded(
             s.path("cassandra.embedded.data_directory").orElse(Path.of("data").toAbsolutePath()),
-            s.text("cassandra.embedded.max_heap", "1G"));
+            s.text("cassandra.embedded.max_heap", EmbeddedCassandra.DEFAULT_MAX_HEAP));
     if (!embedded.maxHeap().matches("\\d+[mMgG]")) {
       s.problem("cassandra.embedded.max_heap", "must be a JVM heap size such as 512M or 2G, got '"
           + embedded.maxHeap() + "'");
@@ -166,7 +181,8 @@ public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra
       s.problem(username.isPresent() ? "cassandra.password" : "cassandra.username",
           "cassandra.username and cassandra.password go together");
     }
-    Duration spanTtl = s.duration("cassandra.span_ttl", Duration.ofDays(7), Duration.ofMinutes(1), MAX_TTL);
+    Duration spanTtl = s.duration(
+            "cassandra.span_ttl", CassandraStorage.DEFAULT_SPAN_TTL, Duration.ofMinutes(1), MAX_TTL);
     Optional<Duration> indexTtl =
         s.optionalText("cassandra.index_ttl").isPresent()
             ? Optional.of(s.duration("cassandra.index_ttl", spanTtl, Duration.ofMinutes(1), MAX_TTL))
@@ -189,7 +205,8 @@ public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra
         indexTtl,
         s.list("cassandra.indexed_tags").<Set<String>>map(Set::copyOf)
             .orElse(CassandraStorage.DEFAULT_INDEXED_TAG_KEYS),
-        s.integer("cassandra.max_tag_value_length", 256, 1, 4096));
+        s.integer(
+            "cassandra.max_tag_value_length", CassandraStorage.DEFAULT_MAX_TAG_VALUE_LENGTH, 1, 4096));
   }
 
   private static Replication replication(Settings s) {

@@ -17,13 +17,11 @@ final class BufferedTrace {
   private final TraceId traceId;
   private final List<OtlpSpan> spans = new ArrayList<>();
   private final long firstSpanNanos;
-  private final int overheadBytes;
 
   private RuleSet factsRules;
   private TraceFacts facts;
   private long lastSpanNanos;
   private boolean rootArrived;
-  private long rootArrivedNanos;
   private boolean decided;
   /** Set when Caffeine evicted the trace: decided in the eviction, handed over by the removal listener. */
   private DecidedTrace evictedDecision;
@@ -36,7 +34,6 @@ final class BufferedTrace {
     this.facts = rules.newTraceFacts();
     this.firstSpanNanos = nowNanos;
     this.lastSpanNanos = nowNanos;
-    this.overheadBytes = overheadBytes;
     this.bytes = overheadBytes;
   }
 
@@ -50,9 +47,8 @@ final class BufferedTrace {
     spans.add(span);
     facts.add(span);
     lastSpanNanos = nowNanos;
-    if (span.isRoot() && !rootArrived) {
+    if (span.isRoot()) {
       rootArrived = true;
-      rootArrivedNanos = nowNanos;
     }
     long spanBytes = sizeOf(span);
     bytes += spanBytes;
@@ -136,19 +132,6 @@ final class BufferedTrace {
     return firstSpanNanos;
   }
 
-  long lastSpanNanos() {
-    return lastSpanNanos;
-  }
-
-  /** The ticker time the first root span arrived; meaningful only if {@link #rootArrived()}. */
-  long rootArrivedNanos() {
-    return rootArrivedNanos;
-  }
-
-  boolean rootArrived() {
-    return rootArrived;
-  }
-
   /** Buffered bytes: the spans' OTLP sizes plus the fixed per-trace overhead. */
   long bytes() {
     return bytes;
@@ -157,10 +140,6 @@ final class BufferedTrace {
   /** Caffeine weighs in ints; a trace past 2 GiB (far past any sane cap) weighs the most it can. */
   int weight() {
     return (int) Math.min(Integer.MAX_VALUE, bytes);
-  }
-
-  int overheadBytes() {
-    return overheadBytes;
   }
 
   /**

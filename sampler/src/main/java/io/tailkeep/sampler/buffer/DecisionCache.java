@@ -42,8 +42,4 @@ final class DecisionCache {
   Optional<DecisionRecord> why(TraceId traceId) {
     return Optional.ofNullable(find(traceId)).map(RememberedDecision::toRecord);
   }
-
-  long estimatedSize() {
-    return decisions.estimatedSize();
-  }
 }

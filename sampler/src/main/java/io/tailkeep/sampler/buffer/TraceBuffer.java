@@ -38,14 +38,14 @@ import java.util.function.Function;
  */
 public final class TraceBuffer {
 
-  static final long DEFAULT_MAXIMUM_WEIGHT_BYTES = 256L * 1024 * 1024;
+  public static final long DEFAULT_MAXIMUM_WEIGHT_BYTES = 256L * 1024 * 1024;
   static final int DEFAULT_TRACE_OVERHEAD_BYTES = 512;
-  static final int DEFAULT_MAX_SPANS_PER_TRACE = 10_000;
-  static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(2);
-  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
-  static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(30);
-  static final long DEFAULT_DECISION_CACHE_SIZE = 100_000;
-  static final Duration DEFAULT_DECISION_CACHE_EXPIRY = Duration.ofMinutes(5);
+  public static final int DEFAULT_MAX_SPANS_PER_TRACE = 10_000;
+  public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(30);
+  public static final long DEFAULT_DECISION_CACHE_SIZE = 100_000;
+  public static final Duration DEFAULT_DECISION_CACHE_EXPIRY = Duration.ofMinutes(5);
 
   private final Cache<TraceId, BufferedTrace> traces;
   private final DecisionCache decisions;

@@ -41,8 +41,4 @@ final class TokenBucket {
     }
     return false;
   }
-
-  double perSecond() {
-    return perSecond;
-  }
 }

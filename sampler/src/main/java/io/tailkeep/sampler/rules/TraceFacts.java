@@ -2,6 +2,7 @@ package io.tailkeep.sampler.rules;
 
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.tailkeep.store.OtlpSpan;
 import java.util.ArrayList;
@@ -41,6 +42,11 @@ public final class TraceFacts {
   private SpanKindName rootKind;
   private CollectedAttributes rootAttributes;
 
+  /** The resource of the previous span and its service name (value sets ignore repeats). */
+  private Resource lastResource;
+
+  private String lastServiceName;
+
   TraceFacts(TrackedKeys trackedKeys) {
     this.trackedKeys = trackedKeys;
   }
@@ -58,19 +64,28 @@ public final class TraceFacts {
     Span span = otlpSpan.span();
     long duration = otlpSpan.durationNanos();
     SpanKindName kind = SpanKindName.of(span.getKind());
-    String service = otlpSpan.serviceName();
+    // Spans of one export share their Resource object: read it once per export, not per span.
+    Resource resource = otlpSpan.resource();
+    boolean newResource = resource != lastResource;
+    if (newResource) {
+      lastResource = resource;
+      lastServiceName = otlpSpan.serviceName();
+      serviceNames.add(lastServiceName);
+    }
+    String service = lastServiceName;
 
     spanCount++;
     minDurationNanos = Math.min(minDurationNanos, duration);
     maxDurationNanos = Math.max(maxDurationNanos, duration);
     spanKindBits |= kind.bit();
-    serviceNames.add(service);
     spanNames.add(span.getName());
     if (otlpSpan.isError() || (kind == SpanKindName.SERVER && isHttpServerError(span))) {
       errorSeen = true;
     }
     if (!trackedKeys.isEmpty()) {
-      attributes.collect(otlpSpan.resource().getAttributesList(), trackedKeys);
+      if (newResource) {
+        attributes.collect(resource.getAttributesList(), trackedKeys);
+      }
       attributes.collect(span.getAttributesList(), trackedKeys);
     }
     // A trace should have one root; if a broken client sends several, the first one counts.

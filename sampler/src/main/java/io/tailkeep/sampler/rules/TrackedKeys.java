@@ -6,8 +6,6 @@ import java.util.Set;
 /** The attribute keys and key prefixes a trace summary records values for. */
 record TrackedKeys(Set<String> keys, List<String> prefixes) {
 
-  static final TrackedKeys NONE = new TrackedKeys(Set.of(), List.of());
-
   TrackedKeys {
     keys = Set.copyOf(keys);
     prefixes = List.copyOf(prefixes);

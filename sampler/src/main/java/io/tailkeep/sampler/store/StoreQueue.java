@@ -47,7 +47,7 @@ public final class StoreQueue implements KeptTraceSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreQueue.class);
 
-  static final long DEFAULT_MAX_QUEUED_BYTES = 128L * 1024 * 1024;
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 128L * 1024 * 1024;
   static final int DEFAULT_MAX_IN_FLIGHT = 64;
   static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
   static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);

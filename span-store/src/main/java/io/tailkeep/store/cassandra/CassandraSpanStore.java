@@ -116,15 +116,6 @@ public final class CassandraSpanStore implements SpanStore {
     return reader;
   }
 
-  /** CQL requests in flight now, and waiting for a slot: for metrics and tests. */
-  public int requestsInFlight() {
-    return limiter.inFlight();
-  }
-
-  public int requestsWaiting() {
-    return limiter.waiting();
-  }
-
   @Override
   public void close() {
     searchExecutor.shutdownNow();

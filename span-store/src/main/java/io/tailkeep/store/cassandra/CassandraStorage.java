@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  */
 public final class CassandraStorage {
 
-  static final Duration DEFAULT_SPAN_TTL = Duration.ofDays(7);
+  public static final Duration DEFAULT_SPAN_TTL = Duration.ofDays(7);
   static final Duration DEFAULT_BUCKET = Duration.ofHours(1);
-  static final int DEFAULT_MAX_TAG_VALUE_LENGTH = 256;
+  public static final int DEFAULT_MAX_TAG_VALUE_LENGTH = 256;
   static final int DEFAULT_MAX_IN_FLIGHT = 256;
   /** Tag keys indexed unless configured otherwise: the ones people search traces by. */
   public static final Set<String> DEFAULT_INDEXED_TAG_KEYS =
@@ -82,10 +82,6 @@ public final class CassandraStorage {
 
   public String keyspace() {
     return keyspace;
-  }
-
-  public Set<String> indexedTagKeys() {
-    return indexedTagKeys;
   }
 
   public static final class Builder {

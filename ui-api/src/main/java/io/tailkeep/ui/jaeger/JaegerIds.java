@@ -15,16 +15,13 @@ final class JaegerIds {
    * @throws IllegalArgumentException naming the parameter and the value
    */
   static TraceId traceId(String parameter, String value) {
-    if (value == null || value.isEmpty() || value.length() > 32 || !isHex(value)) {
+    if (!TraceId.isShortHex(value)) {
       throw invalid(parameter, value, "is not a trace ID: expected 1 to 32 hex digits");
     }
-    String padded = "0".repeat(32 - value.length()) + value;
-    long high = Long.parseUnsignedLong(padded, 0, 16, 16);
-    long low = Long.parseUnsignedLong(padded, 16, 32, 16);
-    if (high == 0 && low == 0) {
+    if (value.chars().allMatch(c -> c == '0')) {
       throw invalid(parameter, value, "is not a trace ID: it is all zeros");
     }
-    return new TraceId(high, low);
+    return TraceId.fromShortHex(value);
   }
 
   /** An error naming the parameter and (shortened) value; rendered as 400. */
@@ -39,15 +36,5 @@ final class JaegerIds {
       return "";
     }
     return value.length() <= 100 ? value : value.substring(0, 100) + "...";
-  }
-
-  private static boolean isHex(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
-        return false;
-      }
-    }
-    return true;
   }
 }

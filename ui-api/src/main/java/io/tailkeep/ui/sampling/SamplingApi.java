@@ -2,6 +2,7 @@ package io.tailkeep.ui.sampling;
 
 import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.reload.RulesStatus;
+import io.tailkeep.sampler.rules.Decision;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.store.TraceId;
 import io.vertx.core.http.HttpHeaders;
@@ -60,7 +61,7 @@ public final class SamplingApi {
     RecentRuleCounts.Window window = recent == null ? null : recent.window();
     // Rules in file order, then names that decided under an earlier version of the file.
     Set<String> names = new LinkedHashSet<>(rules.ruleNames());
-    names.add("default");
+    names.add(Decision.DEFAULT_RULE);
     names.addAll(kept.keySet());
     names.addAll(dropped.keySet());
     if (window != null) {
@@ -71,7 +72,7 @@ public final class SamplingApi {
       JsonObject rule =
           new JsonObject()
               .put("name", name)
-              .put("active", name.equals("default") || rules.ruleNames().contains(name))
+              .put("active", name.equals(Decision.DEFAULT_RULE) || rules.ruleNames().contains(name))
               .put("kept", kept.getOrDefault(name, 0L))
               .put("dropped", dropped.getOrDefault(name, 0L));
       if (window != null) {

@@ -24,7 +24,7 @@ public final class EmbeddedCassandra {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCassandra.class);
 
   static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
-  static final String DEFAULT_MAX_HEAP = "1g";
+  public static final String DEFAULT_MAX_HEAP = "1g";
   static final String DEFAULT_CLUSTER_NAME = "tailkeep";
   static final int ANY_FREE_PORT = 0;
 
