@@ -2,7 +2,7 @@ package io.tailkeep.bench;
 
 import io.tailkeep.query.QueryApi;
 import io.tailkeep.query.QueryApiOptions;
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.SpanStore;
@@ -404,7 +404,7 @@ public final class QueryBenchmark {
     for (SpanBatch batch : batches) {
       long first = Long.MAX_VALUE;
       long last = Long.MIN_VALUE;
-      for (OtlpSpan span : batch.spans()) {
+      for (WireSpan span : batch.spans()) {
         first = Math.min(first, span.startEpochNanos());
         last = Math.max(last, span.endEpochNanos());
       }

@@ -1,7 +1,8 @@
 package io.tailkeep.collector;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.tailkeep.store.wire.ExportRequestScanner;
+import io.tailkeep.store.wire.ExportRequestScanner.ScannedRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.HttpException;
 import java.io.ByteArrayInputStream;
@@ -38,14 +39,17 @@ final class ExportRequestReader {
     }
   }
 
-  ExportTraceServiceRequest read(String contentType, String contentEncoding, Buffer body) {
+  /** Reads the body's spans at the wire level (see {@link ExportRequestScanner}). */
+  ScannedRequest read(String contentType, String contentEncoding, Buffer body) {
     checkHeaders(contentType, contentEncoding);
     OtlpMediaType mediaType = OtlpMediaType.fromContentType(contentType);
     Buffer plain = isGzip(contentEncoding) ? gunzip(body) : body;
     try {
-      return mediaType == OtlpMediaType.PROTOBUF
-          ? ExportTraceServiceRequest.parseFrom(plain.getBytes())
-          : OtlpJson.parseTraceRequest(plain);
+      byte[] protobuf =
+          mediaType == OtlpMediaType.PROTOBUF
+              ? plain.getBytes()
+              : OtlpJson.parseTraceRequest(plain).toByteArray();
+      return ExportRequestScanner.scan(protobuf);
     } catch (InvalidProtocolBufferException e) {
       String encoding = mediaType == OtlpMediaType.PROTOBUF ? "protobuf" : "OTLP/JSON";
       throw new HttpException(

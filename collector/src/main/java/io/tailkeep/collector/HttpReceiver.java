@@ -2,9 +2,9 @@ package io.tailkeep.collector;
 
 import com.google.rpc.Code;
 import com.google.rpc.Status;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.tailkeep.store.wire.ExportRequestScanner.ScannedRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -112,7 +112,7 @@ public final class HttpReceiver extends VerticleBase {
   private void export(RoutingContext ctx) {
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     Buffer body = ctx.body().buffer();
-    ExportTraceServiceRequest request =
+    ScannedRequest request =
         reader.read(
             contentType,
             ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING),

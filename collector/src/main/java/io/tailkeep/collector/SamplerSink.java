@@ -1,7 +1,7 @@
 package io.tailkeep.collector;
 
 import io.tailkeep.sampler.TailSampler;
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -19,7 +19,7 @@ public final class SamplerSink implements SpanSink {
   }
 
   @Override
-  public Admission offer(List<OtlpSpan> spans) {
+  public Admission offer(List<WireSpan> spans) {
     return switch (sampler.offer(spans)) {
       case ACCEPTED -> Admission.accept();
       case STORE_QUEUE_FULL -> Admission.full(

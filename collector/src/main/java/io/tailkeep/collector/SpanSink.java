@@ -1,6 +1,6 @@
 package io.tailkeep.collector;
 
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
 import java.util.List;
 
 /**
@@ -14,5 +14,5 @@ import java.util.List;
 public interface SpanSink {
 
   /** Takes all of {@code spans} or none of them. */
-  Admission offer(List<OtlpSpan> spans);
+  Admission offer(List<WireSpan> spans);
 }

@@ -1,8 +1,8 @@
 package io.tailkeep.collector;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.tailkeep.store.wire.ExportRequestScanner.ScannedRequest;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -29,8 +29,8 @@ final class TraceIngest {
     this.metrics = new IngestMetrics(registry, tag);
   }
 
-  Outcome export(ExportTraceServiceRequest request) {
-    ValidatedSpans spans = OtlpRequests.toSpans(request);
+  Outcome export(ScannedRequest request) {
+    ValidatedSpans spans = ValidatedSpans.of(request);
     int offered = spans.accepted().size();
     metrics.received(offered + spans.rejected());
     if (spans.rejected() > 0) {

@@ -2,6 +2,7 @@ package io.tailkeep.collector;
 
 import static io.tailkeep.collector.TestRequests.bytes;
 import static io.tailkeep.collector.TestRequests.request;
+import static io.tailkeep.collector.TestRequests.scanned;
 import static io.tailkeep.collector.TestRequests.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +20,7 @@ class IngestMetricsTest {
 
   @Test
   void acceptedAndBadIdSpansAreCountedApart() {
-    grpc.export(request(span("a"), span("b"), span("zero span").setSpanId(bytes(8, 0))));
+    grpc.export(scanned(request(span("a"), span("b"), span("zero span").setSpanId(bytes(8, 0)))));
 
     assertThat(count("tailkeep.collector.spans.received", "transport", "grpc")).isEqualTo(3);
     assertThat(count("tailkeep.collector.spans.accepted", "transport", "grpc")).isEqualTo(2);
@@ -29,9 +30,9 @@ class IngestMetricsTest {
   @Test
   void aFullSinkAndAFailingSinkAreRefusals() {
     sink.answerWith(Admission.full("full", Duration.ofSeconds(1)));
-    http.export(request(span("a"), span("b")));
+    http.export(scanned(request(span("a"), span("b"))));
     sink.failWith(new IllegalStateException("boom"));
-    http.export(request(span("c")));
+    http.export(scanned(request(span("c"))));
 
     assertThat(count("tailkeep.collector.spans.received", "transport", "http")).isEqualTo(3);
     assertThat(refused("http", "full")).isEqualTo(2);

@@ -1,10 +1,11 @@
 package io.tailkeep.collector;
 
 import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A sink that keeps what it takes, and can be told to refuse or to fail. */
+/** A sink that keeps what it takes, decoded, and can be told to refuse or to fail. */
 final class RecordingSink implements SpanSink {
 
   private final List<OtlpSpan> spans = new CopyOnWriteArrayList<>();
@@ -12,12 +13,12 @@ final class RecordingSink implements SpanSink {
   private volatile RuntimeException failure;
 
   @Override
-  public Admission offer(List<OtlpSpan> batch) {
+  public Admission offer(List<WireSpan> batch) {
     if (failure != null) {
       throw failure;
     }
     if (answer.accepted()) {
-      spans.addAll(batch);
+      spans.addAll(batch.stream().map(WireSpan::toOtlpSpan).toList());
     }
     return answer;
   }

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tailkeep.sampler.TailSampler;
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.wire.ExportRequestScanner;
 import io.tailkeep.store.SpanBatch;
 import java.time.Duration;
 import java.util.List;
@@ -30,11 +31,11 @@ class SamplerSinkTest {
   @Test
   void takesSpansUntilKeptTracesWaitForTheStore() throws Exception {
     SamplerSink sink = new SamplerSink(sampler);
-    List<OtlpSpan> spans = OtlpRequests.toSpans(request(span("a"))).accepted();
+    List<WireSpan> spans = ExportRequestScanner.scan(request(span("a")).toByteArray()).accepted();
 
     assertThat(sink.offer(spans).accepted()).isTrue();
     // A kept batch the store never finishes keeps the queue over its 1-byte bound.
-    sampler.storeQueue().accept(SpanBatch.of(spans, null));
+    sampler.storeQueue().accept(SpanBatch.summarizing(spans, null));
 
     Admission full = sink.offer(spans);
     assertThat(full.accepted()).isFalse();
@@ -47,7 +48,7 @@ class SamplerSinkTest {
     SamplerSink sink = new SamplerSink(sampler);
     sampler.shutdown(Duration.ZERO);
 
-    Admission refused = sink.offer(OtlpRequests.toSpans(request(span("a"))).accepted());
+    Admission refused = sink.offer(ExportRequestScanner.scan(request(span("a")).toByteArray()).accepted());
     assertThat(refused.accepted()).isFalse();
     assertThat(refused.reason()).isEqualTo("Tailkeep is shutting down; retry later");
   }

@@ -1,6 +1,7 @@
 package io.tailkeep.collector;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -9,6 +10,8 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.tailkeep.store.wire.ExportRequestScanner;
+import io.tailkeep.store.wire.ExportRequestScanner.ScannedRequest;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -20,6 +23,15 @@ final class TestRequests {
   static final String PARENT_ID_HEX = "eee19b7ec3c1b173";
 
   private TestRequests() {}
+
+  /** A request as the receivers read it, at the wire level. */
+  static ScannedRequest scanned(ExportTraceServiceRequest request) {
+    try {
+      return ExportRequestScanner.scan(request.toByteArray());
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError("a built request always reads", e);
+    }
+  }
 
   static ByteString hex(String hex) {
     return ByteString.copyFrom(HexFormat.of().parseHex(hex));

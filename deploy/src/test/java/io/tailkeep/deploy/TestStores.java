@@ -31,6 +31,7 @@ final class TestStores {
           MalformedInputTest.KEYSPACE,
           MetricsTest.KEYSPACE,
           ApiRoutesTest.KEYSPACE,
+          SpanBytesEndToEndTest.KEYSPACE,
           io.tailkeep.deploy.demo.DemoCommandTest.KEYSPACE);
 
   private static final Map<String, CompletableFuture<Void>> SCHEMAS = new ConcurrentHashMap<>();

@@ -11,9 +11,9 @@ import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.sampler.rules.RulesFileException;
 import io.tailkeep.sampler.store.StoreQueue;
-import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.SpanWriter;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.store.WireSpan;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,7 +104,7 @@ public final class TailSampler implements AutoCloseable {
   }
 
   /** Takes all of {@code spans} into the buffer, or none of them (see {@link OfferResult}). */
-  public OfferResult offer(List<OtlpSpan> spans) {
+  public OfferResult offer(List<WireSpan> spans) {
     if (!accepting) {
       return OfferResult.SHUTTING_DOWN;
     }

@@ -2,7 +2,8 @@ package io.tailkeep.sampler.buffer;
 
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.TraceFacts;
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.SpanOrigin;
+import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.TraceId;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.List;
 final class BufferedTrace {
 
   private final TraceId traceId;
-  private final List<OtlpSpan> spans = new ArrayList<>();
+  private final List<WireSpan> spans = new ArrayList<>();
   private final long firstSpanNanos;
 
   private RuleSet factsRules;
@@ -25,6 +26,8 @@ final class BufferedTrace {
   private boolean decided;
   /** Set when Caffeine evicted the trace: decided in the eviction, handed over by the removal listener. */
   private DecidedTrace evictedDecision;
+  /** The origin of the previous span, weighed once per run of spans that share it. */
+  private SpanOrigin lastOrigin;
   /** Read by the weigher; written under the monitor. */
   private volatile long bytes;
 
@@ -42,7 +45,7 @@ final class BufferedTrace {
   }
 
   /** Adds a span and returns the bytes it added to the trace's weight. */
-  long add(OtlpSpan span, RuleSet rules, long nowNanos) {
+  long add(WireSpan span, RuleSet rules, long nowNanos) {
     useRules(rules);
     spans.add(span);
     facts.add(span);
@@ -50,7 +53,13 @@ final class BufferedTrace {
     if (span.isRoot()) {
       rootArrived = true;
     }
-    long spanBytes = sizeOf(span);
+    long spanBytes = span.retainedBytes();
+    // An origin is shared by the spans of one export: weighed with the first span of each trace
+    // that holds it, which counts it more than once when one export carries several traces.
+    if (span.origin() != lastOrigin) {
+      lastOrigin = span.origin();
+      spanBytes += lastOrigin.retainedBytes();
+    }
     bytes += spanBytes;
     return spanBytes;
   }
@@ -64,7 +73,7 @@ final class BufferedTrace {
       return;
     }
     TraceFacts rebuilt = rules.newTraceFacts();
-    for (OtlpSpan span : spans) {
+    for (WireSpan span : spans) {
       rebuilt.add(span);
     }
     facts = rebuilt;
@@ -79,7 +88,7 @@ final class BufferedTrace {
     return spans.size();
   }
 
-  List<OtlpSpan> spans() {
+  List<WireSpan> spans() {
     return List.copyOf(spans);
   }
 
@@ -140,17 +149,5 @@ final class BufferedTrace {
   /** Caffeine weighs in ints; a trace past 2 GiB (far past any sane cap) weighs the most it can. */
   int weight() {
     return (int) Math.min(Integer.MAX_VALUE, bytes);
-  }
-
-  /**
-   * A span's share of the buffer: its OTLP bytes with its resource and scope. Spans of one export
-   * share those objects on the heap, so this overstates a little, on the safe side.
-   */
-  static long sizeOf(OtlpSpan span) {
-    return (long) span.span().getSerializedSize()
-        + span.resource().getSerializedSize()
-        + span.scope().getSerializedSize()
-        + span.resourceSchemaUrl().length()
-        + span.scopeSchemaUrl().length();
   }
 }

@@ -1,6 +1,7 @@
 package io.tailkeep.sampler.buffer;
 
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.BatchSummary;
+import io.tailkeep.store.WireSpan;
 import java.util.List;
 
 /**
@@ -8,5 +9,6 @@ import java.util.List;
  * is held.
  *
  * @param spans the trace's spans if it was kept; empty for a drop (nothing to hand over)
+ * @param summary what the kept spans add to the trace's stored summary; null for a drop
  */
-record DecidedTrace(RememberedDecision decision, List<OtlpSpan> spans) {}
+record DecidedTrace(RememberedDecision decision, List<WireSpan> spans, BatchSummary summary) {}

@@ -24,6 +24,10 @@ final class RememberedDecision {
     this.spansDecided = spansDecided;
   }
 
+  TraceId traceId() {
+    return traceId;
+  }
+
   Decision decision() {
     return decision;
   }

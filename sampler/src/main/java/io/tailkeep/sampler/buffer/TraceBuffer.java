@@ -6,9 +6,9 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tailkeep.sampler.rules.Decision;
 import io.tailkeep.sampler.rules.RuleSet;
-import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.store.WireSpan;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,13 +101,13 @@ public final class TraceBuffer {
    * Adds spans, of any traces, to the buffer. Spans of a trace decided recently follow that
    * decision at once; a trace reaching the span cap is decided at once.
    */
-  public void offer(List<OtlpSpan> spans) {
+  public void offer(List<WireSpan> spans) {
     Objects.requireNonNull(spans, "spans");
     if (spans.isEmpty()) {
       return;
     }
-    Map<TraceId, List<OtlpSpan>> byTrace = new LinkedHashMap<>();
-    for (OtlpSpan span : spans) {
+    Map<TraceId, List<WireSpan>> byTrace = new LinkedHashMap<>();
+    for (WireSpan span : spans) {
       byTrace.computeIfAbsent(span.traceId(), id -> new ArrayList<>()).add(span);
     }
     byTrace.forEach(this::offerTrace);
@@ -290,7 +290,7 @@ public final class TraceBuffer {
     return traces.policy().eviction().orElseThrow().weightedSize().orElseThrow();
   }
 
-  private void offerTrace(TraceId traceId, List<OtlpSpan> spans) {
+  private void offerTrace(TraceId traceId, List<WireSpan> spans) {
     RememberedDecision earlier = decisions.find(traceId);
     if (earlier != null) {
       followDecision(earlier, spans);
@@ -308,7 +308,7 @@ public final class TraceBuffer {
 
   /** Runs inside the map's compute for the trace; returns the entry to keep, or null to remove. */
   private BufferedTrace add(
-      TraceId traceId, BufferedTrace trace, List<OtlpSpan> spans, OfferOutcome outcome) {
+      TraceId traceId, BufferedTrace trace, List<WireSpan> spans, OfferOutcome outcome) {
     long now = ticker.read();
     if (trace == null) {
       // Decided since offerTrace looked: deciders remember the decision before the entry leaves.
@@ -385,7 +385,9 @@ public final class TraceBuffer {
         reason,
         trace.spanCount(),
         Duration.ofNanos(Math.max(0, ticker.read() - trace.firstSpanNanos())));
-    return new DecidedTrace(remembered, decision.keep() ? trace.spans() : List.of());
+    return decision.keep()
+        ? new DecidedTrace(remembered, trace.spans(), trace.facts().summary())
+        : new DecidedTrace(remembered, List.of(), null);
   }
 
   /** Caffeine's eviction listener: runs inside the atomic removal, so decide (cheap) but not hand over. */
@@ -422,15 +424,20 @@ public final class TraceBuffer {
   private void handOver(DecidedTrace decided) {
     Decision decision = decided.decision().decision();
     if (decision.keep()) {
-      accept(SpanBatch.of(decided.spans(), decision.sampling().orElseThrow()));
+      accept(
+          new SpanBatch(
+              decided.decision().traceId(),
+              decided.spans(),
+              decided.summary(),
+              decision.sampling().orElseThrow()));
     }
   }
 
-  private void followDecision(RememberedDecision decision, List<OtlpSpan> lateSpans) {
+  private void followDecision(RememberedDecision decision, List<WireSpan> lateSpans) {
     decision.addLateSpans(lateSpans.size());
     if (decision.keep()) {
       counters.lateSpansKept.add(lateSpans.size());
-      accept(SpanBatch.of(lateSpans, null));
+      accept(SpanBatch.summarizing(lateSpans, null));
     } else {
       counters.lateSpansDropped.add(lateSpans.size());
     }
@@ -449,9 +456,9 @@ public final class TraceBuffer {
   private static final class OfferOutcome {
     DecidedTrace decided;
     RememberedDecision lateDecision;
-    List<OtlpSpan> lateSpans;
+    List<WireSpan> lateSpans;
 
-    void follow(RememberedDecision decision, List<OtlpSpan> spans) {
+    void follow(RememberedDecision decision, List<WireSpan> spans) {
       lateDecision = decision;
       lateSpans = spans;
     }

@@ -1,70 +1,69 @@
 package io.tailkeep.sampler.rules;
 
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
+import io.tailkeep.store.wire.AttributeVisitor;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The values of the tracked attribute keys seen on some spans (span and resource attributes alike).
- * A key that was seen has an entry even when its value is empty, so {@code exists} can answer.
+ * The values of the tracked attribute keys seen on some spans (span and resource attributes alike),
+ * by the number {@link io.tailkeep.store.wire.AttributeKeys} gives each key and prefix. A key that
+ * was seen has an entry even when its value is empty, so {@code exists} can answer.
  *
  * <p>Values are kept as {@code String}, {@code Long}, {@code Double} or {@code Boolean}; the
  * elements of an array attribute are recorded one by one; bytes as base64 (as OTLP JSON writes
  * them); a key-value list only counts as present.
  */
-final class CollectedAttributes {
+final class CollectedAttributes implements AttributeVisitor {
 
-  private final Map<String, DistinctValues<Object>> byKey = new HashMap<>(4);
-  private final Map<String, DistinctValues<Object>> byPrefix = new HashMap<>(2);
+  private final TrackedKeys tracked;
+  private DistinctValues<Object>[] byNumber;
 
-  void collect(List<KeyValue> attributes, TrackedKeys tracked) {
-    for (KeyValue attribute : attributes) {
-      String key = attribute.getKey();
-      if (tracked.keys().contains(key)) {
-        addValue(byKey.computeIfAbsent(key, k -> new DistinctValues<>()), attribute.getValue());
-      }
-      for (String prefix : tracked.prefixes()) {
-        if (key.startsWith(prefix)) {
-          addValue(
-              byPrefix.computeIfAbsent(prefix, p -> new DistinctValues<>()), attribute.getValue());
-        }
-      }
+  CollectedAttributes(TrackedKeys tracked) {
+    this.tracked = tracked;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void attribute(int key, Object value, boolean inArray) {
+    if (byNumber == null) {
+      byNumber = new DistinctValues[tracked.attributeKeys().size()];
+    }
+    DistinctValues<Object> values = byNumber[key];
+    if (values == null) {
+      values = new DistinctValues<>();
+      byNumber[key] = values;
+    }
+    if (value instanceof byte[] bytes) {
+      values.add(Base64.getEncoder().encodeToString(bytes));
+    } else if (value != null) {
+      values.add(value);
     }
   }
 
   /** The values recorded for this key or prefix, or null when no span had it. */
   DistinctValues<Object> values(AttributeSelector selector) {
-    return selector.isPrefix() ? byPrefix.get(selector.text()) : byKey.get(selector.text());
+    int number = tracked.numberOf(selector);
+    return number < 0 || byNumber == null ? null : byNumber[number];
   }
 
   Set<String> keysHeld() {
-    return Set.copyOf(byKey.keySet());
+    return held(false);
   }
 
   Set<String> prefixesHeld() {
-    return Set.copyOf(byPrefix.keySet());
+    return held(true);
   }
 
-  private static void addValue(DistinctValues<Object> into, AnyValue value) {
-    switch (value.getValueCase()) {
-      case STRING_VALUE -> into.add(value.getStringValue());
-      case INT_VALUE -> into.add(value.getIntValue());
-      case DOUBLE_VALUE -> into.add(value.getDoubleValue());
-      case BOOL_VALUE -> into.add(value.getBoolValue());
-      case BYTES_VALUE ->
-          into.add(Base64.getEncoder().encodeToString(value.getBytesValue().toByteArray()));
-      case ARRAY_VALUE -> {
-        for (AnyValue element : value.getArrayValue().getValuesList()) {
-          addValue(into, element);
+  private Set<String> held(boolean prefixes) {
+    Set<String> held = new HashSet<>();
+    if (byNumber != null) {
+      for (int i = 0; i < byNumber.length; i++) {
+        if (byNumber[i] != null && tracked.attributeKeys().isPrefix(i) == prefixes) {
+          held.add(tracked.attributeKeys().text(i));
         }
       }
-      default -> {
-        // A key-value list or an empty value: present, with nothing to compare.
-      }
     }
+    return Set.copyOf(held);
   }
 }

@@ -20,13 +20,16 @@ enum SpanKindName {
     return 1 << ordinal();
   }
 
-  /** OTLP's unspecified kind counts as internal, as the OpenTelemetry specification says. */
-  static SpanKindName of(Span.SpanKind kind) {
+  /**
+   * The kind OTLP numbers so; its unspecified kind (and any unknown number) counts as internal, as
+   * the OpenTelemetry specification says.
+   */
+  static SpanKindName ofNumber(int kind) {
     return switch (kind) {
-      case SPAN_KIND_SERVER -> SERVER;
-      case SPAN_KIND_CLIENT -> CLIENT;
-      case SPAN_KIND_PRODUCER -> PRODUCER;
-      case SPAN_KIND_CONSUMER -> CONSUMER;
+      case Span.SpanKind.SPAN_KIND_SERVER_VALUE -> SERVER;
+      case Span.SpanKind.SPAN_KIND_CLIENT_VALUE -> CLIENT;
+      case Span.SpanKind.SPAN_KIND_PRODUCER_VALUE -> PRODUCER;
+      case Span.SpanKind.SPAN_KIND_CONSUMER_VALUE -> CONSUMER;
       default -> INTERNAL;
     };
   }

@@ -1,12 +1,11 @@
 package io.tailkeep.sampler.rules;
 
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.Span;
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.BatchSummary;
+import io.tailkeep.store.SpanOrigin;
+import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.wire.AttributeVisitor;
+import io.tailkeep.store.wire.SpanFields;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,20 +19,16 @@ import java.util.Set;
  */
 public final class TraceFacts {
 
-  /** HTTP status attributes, current and older semantic conventions, read for the error fact. */
-  private static final List<String> HTTP_STATUS_KEYS =
-      List.of("http.response.status_code", "http.status_code");
-
   private final TrackedKeys trackedKeys;
+  /** What the trace's spans add to its stored summary: the same summary the store writes. */
+  private final BatchSummary summary = new BatchSummary();
 
-  private int spanCount;
-  private boolean errorSeen;
   private long minDurationNanos = Long.MAX_VALUE;
   private long maxDurationNanos;
   private int spanKindBits;
   private final DistinctValues<String> serviceNames = new DistinctValues<>();
   private final DistinctValues<String> spanNames = new DistinctValues<>();
-  private final CollectedAttributes attributes = new CollectedAttributes();
+  private final CollectedAttributes attributes;
 
   private boolean rootSeen;
   private long rootDurationNanos;
@@ -41,14 +36,20 @@ public final class TraceFacts {
   private String rootServiceName;
   private SpanKindName rootKind;
   private CollectedAttributes rootAttributes;
+  /** Reports the root span's attributes to both collections. */
+  private final AttributeVisitor rootVisitor;
 
-  /** The resource of the previous span and its service name (value sets ignore repeats). */
-  private Resource lastResource;
-
-  private String lastServiceName;
+  /** The origin of the previous span (spans of one export share it; value sets ignore repeats). */
+  private SpanOrigin lastOrigin;
 
   TraceFacts(TrackedKeys trackedKeys) {
     this.trackedKeys = trackedKeys;
+    this.attributes = new CollectedAttributes(trackedKeys);
+    this.rootVisitor =
+        (key, value, inArray) -> {
+          attributes.attribute(key, value, inArray);
+          rootAttributes.attribute(key, value, inArray);
+        };
   }
 
   /**
@@ -59,57 +60,56 @@ public final class TraceFacts {
     return new TraceFacts(new TrackedKeys(keys, new ArrayList<>(keyPrefixes)));
   }
 
-  /** Adds one span of the trace to the summary. */
-  public void add(OtlpSpan otlpSpan) {
-    Span span = otlpSpan.span();
-    long duration = otlpSpan.durationNanos();
-    SpanKindName kind = SpanKindName.of(span.getKind());
-    // Spans of one export share their Resource object: read it once per export, not per span.
-    Resource resource = otlpSpan.resource();
-    boolean newResource = resource != lastResource;
-    if (newResource) {
-      lastResource = resource;
-      lastServiceName = otlpSpan.serviceName();
-      serviceNames.add(lastServiceName);
+  /** Adds one span of the trace, reading from its bytes only what the summary and the rules need. */
+  public void add(WireSpan span) {
+    boolean tracking = !trackedKeys.isEmpty();
+    boolean firstRoot = span.isRoot() && !rootSeen;
+    if (firstRoot) {
+      // A trace should have one root; if a broken client sends several, the first one counts.
+      rootSeen = true;
+      rootAttributes = new CollectedAttributes(trackedKeys);
     }
-    String service = lastServiceName;
-
-    spanCount++;
+    AttributeVisitor visitor = !tracking ? null : firstRoot ? rootVisitor : attributes;
+    SpanFields fields = trackedKeys.reader().read(span, visitor);
+    long duration = span.endEpochNanos() - span.startEpochNanos();
+    SpanKindName kind = SpanKindName.ofNumber(fields.kind());
+    SpanOrigin origin = span.origin();
+    String service = origin.serviceName();
+    if (origin != lastOrigin) {
+      lastOrigin = origin;
+      serviceNames.add(service);
+      if (tracking) {
+        trackedKeys.reader().readResourceAttributes(origin.resource(), attributes);
+      }
+    }
+    summary.add(span, fields);
     minDurationNanos = Math.min(minDurationNanos, duration);
     maxDurationNanos = Math.max(maxDurationNanos, duration);
     spanKindBits |= kind.bit();
-    spanNames.add(span.getName());
-    if (otlpSpan.isError() || (kind == SpanKindName.SERVER && isHttpServerError(span))) {
-      errorSeen = true;
-    }
-    if (!trackedKeys.isEmpty()) {
-      if (newResource) {
-        attributes.collect(resource.getAttributesList(), trackedKeys);
-      }
-      attributes.collect(span.getAttributesList(), trackedKeys);
-    }
-    // A trace should have one root; if a broken client sends several, the first one counts.
-    if (otlpSpan.isRoot() && !rootSeen) {
-      rootSeen = true;
+    spanNames.add(fields.name());
+    if (firstRoot) {
       rootDurationNanos = duration;
-      rootName = span.getName();
+      rootName = fields.name();
       rootServiceName = service;
       rootKind = kind;
-      rootAttributes = new CollectedAttributes();
-      if (!trackedKeys.isEmpty()) {
-        rootAttributes.collect(otlpSpan.resource().getAttributesList(), trackedKeys);
-        rootAttributes.collect(span.getAttributesList(), trackedKeys);
+      if (tracking) {
+        trackedKeys.reader().readResourceAttributes(origin.resource(), rootAttributes);
       }
     }
   }
 
+  /** What the spans added so far contribute to the trace's stored summary. */
+  public BatchSummary summary() {
+    return summary;
+  }
+
   public int spanCount() {
-    return spanCount;
+    return summary.spanCount();
   }
 
   /** Whether a span had error status, or an HTTP server span answered with a 5xx status. */
   public boolean errorSeen() {
-    return errorSeen;
+    return summary.errorCount() > 0;
   }
 
   public boolean rootSeen() {
@@ -127,7 +127,7 @@ public final class TraceFacts {
   }
 
   long minDurationNanos() {
-    return spanCount == 0 ? 0 : minDurationNanos;
+    return summary.spanCount() == 0 ? 0 : minDurationNanos;
   }
 
   String rootName() {
@@ -169,32 +169,5 @@ public final class TraceFacts {
 
   Set<String> attributeKeyPrefixesHeld() {
     return attributes.prefixesHeld();
-  }
-
-  private static boolean isHttpServerError(Span span) {
-    for (KeyValue attribute : span.getAttributesList()) {
-      if (HTTP_STATUS_KEYS.contains(attribute.getKey())
-          && httpStatus(attribute.getValue()) >= 500) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static long httpStatus(AnyValue value) {
-    return switch (value.getValueCase()) {
-      case INT_VALUE -> value.getIntValue();
-      case DOUBLE_VALUE -> (long) value.getDoubleValue();
-      case STRING_VALUE -> parseStatus(value.getStringValue());
-      default -> 0;
-    };
-  }
-
-  private static long parseStatus(String text) {
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException notANumber) {
-      return 0;
-    }
   }
 }

@@ -2,7 +2,8 @@ package io.tailkeep.sampler.store;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tailkeep.sampler.buffer.KeptTraceSink;
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.SpanOrigin;
+import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanWriter;
 import java.time.Duration;
@@ -370,16 +371,16 @@ public final class StoreQueue implements KeptTraceSink {
     }
   }
 
-  /** A batch's size: its spans' OTLP bytes with resource and scope, as in the buffer. */
+  /** The heap a batch holds: its spans, their origins once each, its summary. */
   static long sizeOf(SpanBatch batch) {
-    long bytes = 0;
-    for (OtlpSpan span : batch.spans()) {
-      bytes +=
-          (long) span.span().getSerializedSize()
-              + span.resource().getSerializedSize()
-              + span.scope().getSerializedSize()
-              + span.resourceSchemaUrl().length()
-              + span.scopeSchemaUrl().length();
+    long bytes = batch.summary().retainedBytes();
+    SpanOrigin last = null;
+    for (WireSpan span : batch.spans()) {
+      bytes += span.retainedBytes();
+      if (span.origin() != last) {
+        last = span.origin();
+        bytes += last.retainedBytes();
+      }
     }
     return bytes;
   }

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.sampler.testing.FakeTicker;
 import io.tailkeep.sampler.rules.RulesFile;
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
@@ -190,7 +190,7 @@ class DecisionTimingTest {
     assertThat(buffer.spansDropped()).isEqualTo(1);
   }
 
-  private static List<OtlpSpan> spans(TraceId trace, int count) {
+  private static List<WireSpan> spans(TraceId trace, int count) {
     return java.util.stream.IntStream.range(0, count).mapToObj(i -> child(trace).build()).toList();
   }
 }

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.sampler.testing.FakeTicker;
 import io.tailkeep.sampler.rules.RulesFile;
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.TraceId;
 import java.util.List;
@@ -33,24 +33,23 @@ class EvictionTest {
   }
 
   @Test
-  void theWeightIsTheSpansOtlpBytesPlusTheTraceOverheadAndGrowsWithEachSpan() {
+  void theWeightIsTheHeapTheSpansHoldPlusTheTraceOverheadAndGrowsWithEachSpan() {
     TraceBuffer buffer = buffer(1_000_000);
     TraceId trace = traceId(1);
-    OtlpSpan first = root(trace).build();
-    OtlpSpan second = child(trace).attribute("note", "x".repeat(300)).build();
+    WireSpan first = root(trace).build();
+    WireSpan second = child(trace).attribute("note", "x".repeat(300)).build();
 
     buffer.offer(List.of(first));
-    long firstBytes = BufferedTrace.sizeOf(first);
+    long firstBytes = weightOf(first);
+    // The span's bytes, its object, and its origin (resource and scope bytes, stored prefix).
     assertThat(firstBytes)
-        .isEqualTo(
-            first.span().getSerializedSize()
-                + first.resource().getSerializedSize()
-                + first.scope().getSerializedSize());
+        .isGreaterThan(first.bytes().length + first.origin().resource().length)
+        .isEqualTo(first.retainedBytes() + first.origin().retainedBytes());
     assertThat(buffer.bufferedBytes()).isEqualTo(OVERHEAD + firstBytes);
     assertThat(buffer.cacheWeightedSize()).isEqualTo(buffer.bufferedBytes());
 
     buffer.offer(List.of(second));
-    assertThat(buffer.bufferedBytes()).isEqualTo(OVERHEAD + firstBytes + BufferedTrace.sizeOf(second));
+    assertThat(buffer.bufferedBytes()).isEqualTo(OVERHEAD + firstBytes + weightOf(second));
     assertThat(buffer.cacheWeightedSize()).isEqualTo(buffer.bufferedBytes());
   }
 
@@ -59,7 +58,7 @@ class EvictionTest {
     TraceBuffer buffer = buffer(2_000);
     TraceId trace = traceId(2);
     // Heavier than the whole buffer: Caffeine evicts it as soon as it is in.
-    OtlpSpan big = root(trace).error().attribute("payload", "x".repeat(3_000)).build();
+    WireSpan big = root(trace).error().attribute("payload", "x".repeat(3_000)).build();
 
     buffer.offer(List.of(big, child(trace).build()));
 
@@ -79,8 +78,8 @@ class EvictionTest {
 
   @Test
   void aSmallBufferEvictsByDecidingAndEverySpanEndsSomewhere() {
-    OtlpSpan sample = root(traceId(0)).error().build();
-    long perTrace = OVERHEAD + BufferedTrace.sizeOf(sample);
+    WireSpan sample = root(traceId(0)).error().build();
+    long perTrace = OVERHEAD + weightOf(sample);
     TraceBuffer buffer = buffer(10 * perTrace);
     int traces = 100;
 
@@ -108,8 +107,8 @@ class EvictionTest {
 
   @Test
   void evictedTracesThatNoRuleKeepsAreCountedAsDropped() {
-    OtlpSpan sample = root(traceId(0)).healthCheck().build();
-    TraceBuffer buffer = buffer(3 * (OVERHEAD + BufferedTrace.sizeOf(sample)));
+    WireSpan sample = root(traceId(0)).healthCheck().build();
+    TraceBuffer buffer = buffer(3 * (OVERHEAD + weightOf(sample)));
 
     for (int i = 1; i <= 20; i++) {
       buffer.offer(List.of(root(traceId(i)).healthCheck().build()));
@@ -119,5 +118,10 @@ class EvictionTest {
     assertThat(buffer.tracesDropped("drop-health-checks")).isEqualTo(buffer.evictions());
     assertThat(buffer.spansDropped() + buffer.bufferedSpans()).isEqualTo(20);
     assertThat(sink.batches).isEmpty();
+  }
+
+  /** A span's weight in a trace of its own: it and the origin it brings. */
+  private static long weightOf(WireSpan span) {
+    return span.retainedBytes() + span.origin().retainedBytes();
   }
 }

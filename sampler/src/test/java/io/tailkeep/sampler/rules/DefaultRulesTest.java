@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.sampler.testing.TestSpans;
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.TraceId;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -16,13 +16,13 @@ class DefaultRulesTest {
 
   private final RuleSet rules = RulesFile.loadDefault(Ticker.systemTicker());
 
-  private Decision decide(OtlpSpan... spans) {
+  private Decision decide(WireSpan... spans) {
     return decide(TestSpans.TRACE_ID, spans);
   }
 
-  private Decision decide(TraceId traceId, OtlpSpan... spans) {
+  private Decision decide(TraceId traceId, WireSpan... spans) {
     TraceFacts facts = rules.newTraceFacts();
-    for (OtlpSpan span : spans) {
+    for (WireSpan span : spans) {
       facts.add(span);
     }
     return rules.decide(traceId, facts);
@@ -105,7 +105,7 @@ class DefaultRulesTest {
   }
 
   private void assertShare(String rule, double p, TestSpans.Builder rootSpan) {
-    OtlpSpan span = rootSpan.build();
+    WireSpan span = rootSpan.build();
     Random random = new Random(rule.hashCode());
     int traces = 40_000;
     int kept = 0;

@@ -6,7 +6,7 @@ import static io.tailkeep.sampler.testing.TestSpans.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.Sampling;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class RuleSetTest {
 
   /** Whether a rule with this one condition matches a trace of these spans. */
-  private static boolean matches(String condition, OtlpSpan... spans) throws Exception {
+  private static boolean matches(String condition, WireSpan... spans) throws Exception {
     RuleSet rules =
         RulesFile.parse(
             "test.yaml",
@@ -29,9 +29,9 @@ class RuleSetTest {
     return decide(rules, spans).keep();
   }
 
-  private static Decision decide(RuleSet rules, OtlpSpan... spans) {
+  private static Decision decide(RuleSet rules, WireSpan... spans) {
     TraceFacts facts = rules.newTraceFacts();
-    for (OtlpSpan span : spans) {
+    for (WireSpan span : spans) {
       facts.add(span);
     }
     return rules.decide(TRACE_ID, facts);
@@ -58,7 +58,7 @@ class RuleSetTest {
 
     @Test
     void httpClientStatus500IsNotAnErrorByItself() throws Exception {
-      OtlpSpan client =
+      WireSpan client =
           span("a", "GET").kind(SpanKind.SPAN_KIND_CLIENT).attribute("http.response.status_code", 500L).build();
       assertThat(matches("error: true", client)).isFalse();
     }
@@ -74,7 +74,7 @@ class RuleSetTest {
   class DurationConditions {
     @Test
     void rootDurationComparisons() throws Exception {
-      OtlpSpan root500 = root("a", "GET").millis(500).build();
+      WireSpan root500 = root("a", "GET").millis(500).build();
       assertThat(matches("duration: {of: root, gte: 500ms}", root500)).isTrue();
       assertThat(matches("duration: {of: root, gt: 500ms}", root500)).isFalse();
       assertThat(matches("duration: {of: root, gt: 0.4s}", root500)).isTrue();
@@ -85,8 +85,8 @@ class RuleSetTest {
 
     @Test
     void rootScopeLooksOnlyAtTheRoot() throws Exception {
-      OtlpSpan quickRoot = root("a", "GET").millis(10).build();
-      OtlpSpan slowChild = span("a", "batch").millis(2_000).build();
+      WireSpan quickRoot = root("a", "GET").millis(10).build();
+      WireSpan slowChild = span("a", "batch").millis(2_000).build();
       assertThat(matches("duration: {of: root, gte: 1s}", quickRoot, slowChild)).isFalse();
       assertThat(matches("duration: {of: any, gte: 1s}", quickRoot, slowChild)).isTrue();
     }
@@ -98,8 +98,8 @@ class RuleSetTest {
 
     @Test
     void anySpanShorterThanIsAnsweredByTheShortestSpan() throws Exception {
-      OtlpSpan longRoot = root("a", "GET").millis(900).build();
-      OtlpSpan quickChild = span("a", "cache").millis(2).build();
+      WireSpan longRoot = root("a", "GET").millis(900).build();
+      WireSpan quickChild = span("a", "cache").millis(2).build();
       assertThat(matches("duration: {lt: 5ms}", longRoot, quickChild)).isTrue();
       assertThat(matches("duration: {lt: 5ms}", longRoot)).isFalse();
     }
@@ -113,7 +113,7 @@ class RuleSetTest {
 
   @Nested
   class AttributeConditions {
-    private final OtlpSpan checkout =
+    private final WireSpan checkout =
         root("shop", "POST /checkout")
             .server()
             .attribute("http.route", "/checkout")
@@ -196,15 +196,15 @@ class RuleSetTest {
 
     @Test
     void resourceAttributesCountToo() throws Exception {
-      OtlpSpan span = root("shop", "GET").resourceAttribute("deployment.environment", "prod").build();
+      WireSpan span = root("shop", "GET").resourceAttribute("deployment.environment", "prod").build();
       assertThat(matches("attribute: {key: deployment.environment, equals: prod}", span)).isTrue();
       assertThat(matches("attribute: {key: service.name, equals: shop}", span)).isTrue();
     }
 
     @Test
     void rootScopeAndAnyScope() throws Exception {
-      OtlpSpan rootSpan = root("web", "GET /").attribute("http.route", "/").build();
-      OtlpSpan child = span("admin", "GET /admin").attribute("http.route", "/admin/users").build();
+      WireSpan rootSpan = root("web", "GET /").attribute("http.route", "/").build();
+      WireSpan child = span("admin", "GET /admin").attribute("http.route", "/admin/users").build();
       assertThat(matches("attribute: {key: http.route, prefix: /admin}", rootSpan, child)).isTrue();
       assertThat(matches("attribute: {key: http.route, of: root, prefix: /admin}", rootSpan, child))
           .isFalse();
@@ -214,8 +214,8 @@ class RuleSetTest {
 
     @Test
     void keyPrefixReadsEveryKeyUnderIt() throws Exception {
-      OtlpSpan payment = span("shop", "charge").attribute("payment.amount", 12.5).build();
-      OtlpSpan other = span("shop", "charge").attribute("paymentless", "x").build();
+      WireSpan payment = span("shop", "charge").attribute("payment.amount", 12.5).build();
+      WireSpan other = span("shop", "charge").attribute("paymentless", "x").build();
       assertThat(matches("attribute: {key_prefix: payment., exists: true}", payment)).isTrue();
       assertThat(matches("attribute: {key_prefix: payment., exists: true}", other)).isFalse();
       assertThat(matches("attribute: {key_prefix: payment., gt: 10}", payment)).isTrue();
@@ -224,7 +224,7 @@ class RuleSetTest {
 
   @Nested
   class ServiceAndSpanName {
-    private final OtlpSpan[] trace = {
+    private final WireSpan[] trace = {
       root("frontend", "GET /upload").server().build(),
       span("upload-service", "store blob").build(),
       span("postgres", "INSERT uploads").kind(SpanKind.SPAN_KIND_CLIENT).build()
@@ -268,7 +268,7 @@ class RuleSetTest {
 
   @Nested
   class KindAndCount {
-    private final OtlpSpan[] trace = {
+    private final WireSpan[] trace = {
       root("web", "GET").server().build(),
       span("web", "publish").kind(SpanKind.SPAN_KIND_PRODUCER).build(),
       span("web", "work").kind(SpanKind.SPAN_KIND_UNSPECIFIED).build()

@@ -3,7 +3,7 @@ package io.tailkeep.sampler.store;
 import static io.tailkeep.sampler.testing.TestSpans.child;
 import static io.tailkeep.sampler.testing.TestSpans.traceId;
 
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
@@ -17,7 +17,7 @@ final class Batches {
 
   /** A whole kept trace, trace ID {@code traceId(n)}, with {@code spans} spans. */
   static SpanBatch kept(long n, int spans) {
-    return SpanBatch.of(spans(traceId(n), spans), new Sampling("keep-errors", 1));
+    return SpanBatch.summarizing(spans(traceId(n), spans), new Sampling("keep-errors", 1));
   }
 
   static SpanBatch kept(long n) {
@@ -26,15 +26,15 @@ final class Batches {
 
   /** Late spans of a kept trace: no sampling decision. */
   static SpanBatch late(long n, int spans) {
-    return SpanBatch.of(spans(traceId(n), spans), null);
+    return SpanBatch.summarizing(spans(traceId(n), spans), null);
   }
 
   static TraceId id(long n) {
     return traceId(n);
   }
 
-  private static List<OtlpSpan> spans(TraceId traceId, int count) {
-    List<OtlpSpan> spans = new ArrayList<>();
+  private static List<WireSpan> spans(TraceId traceId, int count) {
+    List<WireSpan> spans = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       spans.add(child(traceId).build());
     }

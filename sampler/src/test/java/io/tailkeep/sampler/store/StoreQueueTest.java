@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tailkeep.sampler.testing.FakeTicker;
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.SpanBatch;
 import org.junit.jupiter.api.Test;
 
@@ -64,14 +64,12 @@ class StoreQueueTest {
   }
 
   @Test
-  void aBatchWeighsItsSpansOtlpBytesWithResourceAndScope() {
+  void aBatchWeighsTheHeapItHoldsSpansOriginsAndSummary() {
     SpanBatch batch = kept(1, 3);
-    long expected = 0;
-    for (OtlpSpan span : batch.spans()) {
-      expected +=
-          span.span().getSerializedSize()
-              + span.resource().getSerializedSize()
-              + span.scope().getSerializedSize();
+    long expected = batch.summary().retainedBytes();
+    for (WireSpan span : batch.spans()) {
+      // Each test span has an origin of its own.
+      expected += span.retainedBytes() + span.origin().retainedBytes();
     }
     assertThat(StoreQueue.sizeOf(batch)).isEqualTo(expected).isPositive();
 

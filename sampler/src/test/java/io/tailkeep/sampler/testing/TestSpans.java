@@ -9,6 +9,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.TraceId;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
@@ -131,9 +132,10 @@ public final class TestSpans {
       return this;
     }
 
-    public OtlpSpan build() {
-      return OtlpSpan.of(
-          resource.build(), InstrumentationScope.getDefaultInstance(), span.build());
+    /** The span encoded, as the receivers hand it on. */
+    public WireSpan build() {
+      return WireSpan.of(
+          OtlpSpan.of(resource.build(), InstrumentationScope.getDefaultInstance(), span.build()));
     }
   }
 

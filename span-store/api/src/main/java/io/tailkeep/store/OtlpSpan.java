@@ -6,7 +6,6 @@ import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.opentelemetry.proto.trace.v1.Status;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -54,11 +53,19 @@ public record OtlpSpan(
   }
 
   private static String idProblem(ByteString id, int length, String field) {
-    if (id.size() != length) {
-      return field + " must be " + length + " bytes, got " + id.size();
+    return idProblem(id.toByteArray(), 0, id.size(), length, field);
+  }
+
+  /**
+   * What is wrong with an ID field of {@code length} bytes at {@code at} (expected: {@code
+   * expected} bytes, not all zeros), naming the field; null when it is valid.
+   */
+  public static String idProblem(byte[] buf, int at, int length, int expected, String field) {
+    if (length != expected) {
+      return field + " must be " + expected + " bytes, got " + length;
     }
     for (int i = 0; i < length; i++) {
-      if (id.byteAt(i) != 0) {
+      if (buf[at + i] != 0) {
         return null;
       }
     }
@@ -123,8 +130,29 @@ public record OtlpSpan(
     return endEpochNanos() - startEpochNanos();
   }
 
+  /** The one definition of an error span ({@link ErrorSpans}). */
   public boolean isError() {
-    return span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
+    return ErrorSpans.isError(span.getKindValue(), span.getStatus().getCodeValue(), httpStatus());
+  }
+
+  /** The span's HTTP response status attribute; 0 when it has none. */
+  private long httpStatus() {
+    long status = 0;
+    for (KeyValue kv : span.getAttributesList()) {
+      String key = kv.getKey();
+      if (key.equals(ErrorSpans.HTTP_RESPONSE_STATUS) || key.equals(ErrorSpans.HTTP_STATUS_OLD)) {
+        AnyValue value = kv.getValue();
+        long parsed =
+            switch (value.getValueCase()) {
+              case INT_VALUE -> value.getIntValue();
+              case DOUBLE_VALUE -> (long) value.getDoubleValue();
+              case STRING_VALUE -> ErrorSpans.parseStatus(value.getStringValue());
+              default -> 0;
+            };
+        status = Math.max(status, parsed);
+      }
+    }
+    return status;
   }
 
   /** A span attribute, or else a resource attribute, with this key. */

@@ -23,7 +23,7 @@ final class InsertSpan {
         statement
             .bind(
                 traceId,
-                ByteBuffer.wrap(span.span().spanId().toBytes()),
+                ByteBuffer.wrap(span.spanId().toBytes()),
                 span.digest(),
                 ByteBuffer.wrap(span.bytes()),
                 ttlSeconds)

@@ -3,6 +3,7 @@ package io.tailkeep.store.cassandra;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.StoredEnvelope;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -21,6 +22,6 @@ final class SelectSpans {
   CompletionStage<List<OtlpSpan>> execute(ByteBuffer traceId) {
     return Cql.readAll(
         session.executeAsync(statement.bind(traceId).setPageSize(5_000)),
-        row -> SpanCodec.decode(row.getByteBuffer(0)));
+        row -> StoredEnvelope.decode(row.getByteBuffer(0)));
   }
 }

@@ -1,17 +1,20 @@
 package io.tailkeep.store.cassandra;
 
-import io.opentelemetry.proto.common.v1.AnyValue;
-import java.util.Optional;
+import io.tailkeep.store.wire.AttributeKeys;
+import io.tailkeep.store.wire.SpanFieldReader;
+import java.util.List;
 import java.util.Set;
 
 /** Which attribute values go into the tag index: allow-listed keys, scalar values, short ones. */
 final class TagPolicy {
   private final Set<String> keys;
   private final int maxValueLength;
+  private final SpanFieldReader reader;
 
   TagPolicy(Set<String> keys, int maxValueLength) {
     this.keys = keys;
     this.maxValueLength = maxValueLength;
+    this.reader = new SpanFieldReader(new AttributeKeys(List.copyOf(keys), List.of()));
   }
 
   boolean indexes(String key) {
@@ -26,19 +29,20 @@ final class TagPolicy {
     return maxValueLength;
   }
 
-  /** The value as search text, or empty when it is not indexed. */
-  Optional<String> indexedValue(String key, AnyValue value) {
-    if (!keys.contains(key)) {
-      return Optional.empty();
-    }
+  /** Reads the allow-listed keys' values from span bytes. */
+  SpanFieldReader reader() {
+    return reader;
+  }
+
+  /**
+   * A value {@link SpanFieldReader} read, as search text; null when it is not indexed (arrays,
+   * maps and bytes are stored, not indexed; nor are values longer than the limit).
+   */
+  String indexedText(Object value) {
     String text =
-        switch (value.getValueCase()) {
-          case STRING_VALUE -> value.getStringValue();
-          case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
-          case INT_VALUE -> Long.toString(value.getIntValue());
-          case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
-          default -> null; // arrays, maps and bytes are stored, not indexed
-        };
-    return text == null || text.length() > maxValueLength ? Optional.empty() : Optional.of(text);
+        value instanceof String s ? s
+        : value instanceof Boolean || value instanceof Long || value instanceof Double ? value.toString()
+        : null;
+    return text == null || text.length() > maxValueLength ? null : text;
   }
 }

@@ -1,9 +1,14 @@
 package io.tailkeep.store.cassandra;
 
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
-import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.BatchSummary;
 import io.tailkeep.store.SpanBatch;
+import io.tailkeep.store.SpanId;
+import io.tailkeep.store.SpanOrigin;
+import io.tailkeep.store.StoredEnvelope;
+import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.wire.AttributeVisitor;
+import io.tailkeep.store.wire.SpanFieldReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,12 +18,14 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * What one written batch contributes to its trace's summary and indexes. Computed from the batch
- * alone, so a write never reads first; the reader merges the chunks of a trace.
+ * What one written batch contributes to its trace's summary and indexes: the batch's own summary
+ * (grown by the sampler as spans arrived), the spans' stored bytes, and the indexed tags, read
+ * here from the kept spans only. Computed from the batch alone, so a write never reads first; the
+ * reader merges the chunks of a trace.
  */
 final class TraceChunk {
 
-  record EncodedSpan(OtlpSpan span, byte[] bytes, long digest) {}
+  record EncodedSpan(SpanId spanId, byte[] bytes, long digest) {}
 
   record ServiceOperation(String service, String operation, SpanKind kind) {}
 
@@ -29,70 +36,79 @@ final class TraceChunk {
   final long endNanos;
   final int spanCount;
   final int errorCount;
-  final OtlpSpan first;
-  final OtlpSpan root;
+  final String firstService;
+  final String firstOperation;
+  /** Null when the batch has no root span. */
+  final String rootService;
+
+  final String rootOperation;
   final List<EncodedSpan> spans;
-  final Set<String> services = new LinkedHashSet<>();
+  final Set<String> services;
   final Set<ServiceOperation> operations = new LinkedHashSet<>();
   final Set<ServiceTag> tags = new LinkedHashSet<>();
 
   TraceChunk(SpanBatch batch, TagPolicy tagPolicy) {
+    BatchSummary summary = batch.summary();
     List<EncodedSpan> encoded = new ArrayList<>(batch.spans().size());
-    long start = Long.MAX_VALUE;
-    long end = Long.MIN_VALUE;
-    int errors = 0;
-    OtlpSpan earliest = null;
-    OtlpSpan rootSpan = null;
-    for (OtlpSpan span : batch.spans()) {
-      byte[] bytes = SpanCodec.encode(span);
-      encoded.add(new EncodedSpan(span, bytes, SpanCodec.digest(bytes)));
-      start = Math.min(start, span.startEpochNanos());
-      end = Math.max(end, span.endEpochNanos());
-      if (span.isError()) {
-        errors++;
-      }
-      if (earliest == null || span.startEpochNanos() < earliest.startEpochNanos()) {
-        earliest = span;
-      }
-      if (span.isRoot() && (rootSpan == null || span.startEpochNanos() < rootSpan.startEpochNanos())) {
-        rootSpan = span;
-      }
-      String service = span.serviceName();
-      services.add(service);
-      operations.add(new ServiceOperation(service, span.name(), span.span().getKind()));
-      addTags(service, span.span().getAttributesList(), tagPolicy);
-      addTags(service, span.resource().getAttributesList(), tagPolicy);
+    for (WireSpan span : batch.spans()) {
+      byte[] bytes = StoredEnvelope.encode(span);
+      encoded.add(new EncodedSpan(span.spanId(), bytes, SpanCodec.digest(bytes)));
     }
     this.spans = List.copyOf(encoded);
-    this.startNanos = start;
-    this.endNanos = end;
-    this.spanCount = encoded.size();
-    this.errorCount = errors;
-    this.first = earliest;
-    this.root = rootSpan;
-    this.id = idOf(encoded);
+    this.startNanos = summary.startNanos();
+    this.endNanos = summary.endNanos();
+    this.spanCount = summary.spanCount();
+    this.errorCount = summary.errorCount();
+    this.firstService = summary.firstService();
+    this.firstOperation = summary.firstName();
+    this.rootService = summary.rootService();
+    this.rootOperation = summary.rootName();
+    this.services = summary.services();
+    for (BatchSummary.ServiceOperation op : summary.operations()) {
+      operations.add(new ServiceOperation(op.service(), op.name(), op.kind()));
+    }
+    addTags(batch, tagPolicy);
+    this.id = idOf(batch, encoded);
   }
 
   long durationNanos() {
     return endNanos - startNanos;
   }
 
-  private void addTags(String service, List<KeyValue> attributes, TagPolicy tagPolicy) {
-    for (KeyValue kv : attributes) {
-      tagPolicy
-          .indexedValue(kv.getKey(), kv.getValue())
-          .ifPresent(value -> tags.add(new ServiceTag(service, kv.getKey(), value)));
+  /** Reads the allow-listed attributes of the spans and of each of their resources once. */
+  private void addTags(SpanBatch batch, TagPolicy tagPolicy) {
+    SpanFieldReader reader = tagPolicy.reader();
+    if (reader.keys().isEmpty()) {
+      return;
+    }
+    Set<SpanOrigin> origins = new LinkedHashSet<>();
+    for (WireSpan span : batch.spans()) {
+      String service = span.origin().serviceName();
+      reader.read(span, tagsOf(service, reader, tagPolicy));
+      origins.add(span.origin());
+    }
+    for (SpanOrigin origin : origins) {
+      reader.readResourceAttributes(origin.resource(), tagsOf(origin.serviceName(), reader, tagPolicy));
     }
   }
 
+  private AttributeVisitor tagsOf(String service, SpanFieldReader reader, TagPolicy tagPolicy) {
+    return (key, value, inArray) -> {
+      String text = inArray ? null : tagPolicy.indexedText(value);
+      if (text != null) {
+        tags.add(new ServiceTag(service, reader.keys().text(key), text));
+      }
+    };
+  }
+
   /** Derived from the spans' identities, so writing the same batch twice adds one chunk. */
-  private static UUID idOf(List<EncodedSpan> spans) {
+  private static UUID idOf(SpanBatch batch, List<EncodedSpan> spans) {
     ByteBuffer key = ByteBuffer.allocate(spans.size() * 16);
     spans.stream()
-        .map(s -> new long[] {s.span().spanId().value(), s.digest()})
+        .map(s -> new long[] {s.spanId().value(), s.digest()})
         .sorted((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]))
         .forEach(pair -> key.putLong(pair[0]).putLong(pair[1]));
-    byte[] traceId = spans.get(0).span().traceId().toHex().getBytes(StandardCharsets.US_ASCII);
+    byte[] traceId = batch.traceId().toHex().getBytes(StandardCharsets.US_ASCII);
     byte[] all = new byte[traceId.length + key.capacity()];
     System.arraycopy(traceId, 0, all, 0, traceId.length);
     System.arraycopy(key.array(), 0, all, traceId.length, key.capacity());

@@ -48,10 +48,10 @@ final class UpdateTraceSummary {
             .setLong("end_ns", chunk.endNanos)
             .setInt("span_count", chunk.spanCount)
             .setInt("error_count", chunk.errorCount)
-            .setString("first_service", chunk.first.serviceName())
-            .setString("first_operation", chunk.first.name())
-            .setString("root_service", chunk.root == null ? null : chunk.root.serviceName())
-            .setString("root_operation", chunk.root == null ? null : chunk.root.name());
+            .setString("first_service", chunk.firstService)
+            .setString("first_operation", chunk.firstOperation)
+            .setString("root_service", chunk.rootService)
+            .setString("root_operation", chunk.rootOperation);
     Set<TupleValue> operations = new LinkedHashSet<>();
     chunk.operations.forEach(op -> operations.add(pairType.newValue(op.service(), op.operation())));
     Set<TupleValue> tags = new LinkedHashSet<>();

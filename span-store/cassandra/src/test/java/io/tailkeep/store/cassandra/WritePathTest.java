@@ -41,7 +41,7 @@ class WritePathTest {
     assertThat(chunk.spanCount).isEqualTo(3);
     assertThat(chunk.startNanos).isEqualTo(1_000);
     assertThat(chunk.durationNanos()).isEqualTo(500);
-    assertThat(chunk.root.name()).isEqualTo("GET /");
+    assertThat(chunk.rootOperation).isEqualTo("GET /");
     assertThat(chunk.services).containsExactlyInAnyOrder("web", "web-dep");
     assertThat(chunk.tags).containsExactly(new TraceChunk.ServiceTag("web", "http.route", "/"));
   }

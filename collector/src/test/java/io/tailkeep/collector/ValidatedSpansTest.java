@@ -11,23 +11,29 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.wire.ExportRequestScanner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class OtlpRequestsTest {
+/** The wire-level reading of export requests, as the receivers see it. */
+class ValidatedSpansTest {
+
+  private static ValidatedSpans read(ExportTraceServiceRequest request) throws Exception {
+    return ValidatedSpans.of(ExportRequestScanner.scan(request.toByteArray()));
+  }
 
   @Test
-  void validSpansCarryTheirResourceScopeAndSchemaUrls() {
+  void validSpansCarryTheirResourceScopeAndSchemaUrls() throws Exception {
     ExportTraceServiceRequest request = request(span("GET /cart"), span("SELECT").clearParentSpanId());
 
-    ValidatedSpans spans = OtlpRequests.toSpans(request);
+    ValidatedSpans spans = read(request);
 
     assertThat(spans.rejected()).isZero();
     assertThat(spans.errorMessage()).isEmpty();
     assertThat(spans.response()).isEqualTo(ExportTraceServiceResponse.getDefaultInstance());
     assertThat(spans.accepted()).hasSize(2);
-    OtlpSpan first = spans.accepted().get(0);
+    OtlpSpan first = spans.accepted().get(0).toOtlpSpan();
     assertThat(first.serviceName()).isEqualTo("checkout");
     assertThat(first.scope().getName()).isEqualTo("test-scope");
     assertThat(first.resourceSchemaUrl()).isEqualTo("https://opentelemetry.io/schemas/1.25.0");
@@ -37,8 +43,8 @@ class OtlpRequestsTest {
   }
 
   @Test
-  void emptyRequestIsFine() {
-    ValidatedSpans spans = OtlpRequests.toSpans(ExportTraceServiceRequest.getDefaultInstance());
+  void emptyRequestIsFine() throws Exception {
+    ValidatedSpans spans = read(ExportTraceServiceRequest.getDefaultInstance());
 
     assertThat(spans.accepted()).isEmpty();
     assertThat(spans.rejected()).isZero();
@@ -57,7 +63,7 @@ class OtlpRequestsTest {
         "zero parent id  | parent | 8  | 0 | span.parent_span_id must not be all zeros",
       })
   void badIdIsRejectedWithItsProblemNamed(
-      String caseName, String field, int length, int fill, String problem) {
+      String caseName, String field, int length, int fill, String problem) throws Exception {
     ByteString id = bytes(length, fill);
     var bad = span("bad");
     switch (field) {
@@ -66,16 +72,16 @@ class OtlpRequestsTest {
       default -> bad.setParentSpanId(id);
     }
 
-    ValidatedSpans spans = OtlpRequests.toSpans(request(span("good"), bad));
+    ValidatedSpans spans = read(request(span("good"), bad));
 
-    assertThat(spans.accepted()).extracting(OtlpSpan::name).containsExactly("good");
+    assertThat(spans.accepted()).extracting(span -> span.toOtlpSpan().name()).containsExactly("good");
     assertThat(spans.rejected()).isOne();
     assertThat(spans.errorMessage())
         .isEqualTo("1 span rejected: " + problem + " (first: resource 0, scope 0, span 1)");
   }
 
   @Test
-  void manyRejectionsAreCountedAndTheFirstIsLocated() {
+  void manyRejectionsAreCountedAndTheFirstIsLocated() throws Exception {
     ExportTraceServiceRequest single = request(span("ok"));
     ResourceSpans second =
         ResourceSpans.newBuilder()
@@ -89,7 +95,7 @@ class OtlpRequestsTest {
             .build();
     ExportTraceServiceRequest request = single.toBuilder().addResourceSpans(second).build();
 
-    ValidatedSpans spans = OtlpRequests.toSpans(request);
+    ValidatedSpans spans = read(request);
 
     assertThat(spans.accepted()).hasSize(4);
     assertThat(spans.rejected()).isEqualTo(2);
@@ -103,14 +109,14 @@ class OtlpRequestsTest {
   }
 
   @Test
-  void spansWithoutResourceOrScopeGetEmptyOnes() {
+  void spansWithoutResourceOrScopeGetEmptyOnes() throws Exception {
     ExportTraceServiceRequest request =
         ExportTraceServiceRequest.newBuilder()
             .addResourceSpans(
                 ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(span("x"))))
             .build();
 
-    OtlpSpan only = OtlpRequests.toSpans(request).accepted().get(0);
+    OtlpSpan only = read(request).accepted().get(0).toOtlpSpan();
 
     assertThat(only.serviceName()).isEqualTo(OtlpSpan.UNKNOWN_SERVICE);
     assertThat(only.scope().getName()).isEmpty();

@@ -1,0 +1,135 @@
+package io.tailkeep.store;
+
+import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import io.tailkeep.store.wire.SpanFields;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * What the spans of one batch contribute to their trace's summary: start, end, span and error
+ * counts, the first and the root span's service and name, services, and (service, name, kind)
+ * operations. Grown span by span as spans arrive (the sampler's trace summary holds one), so the
+ * store writes it without reading the spans again; the store merges a trace's batches.
+ *
+ * <p>Not thread-safe: grown under its owner's lock, read once it is handed to a {@link SpanBatch}.
+ */
+public final class BatchSummary {
+
+  /** A span name of a service, with the kind of span that carried it. */
+  public record ServiceOperation(String service, String name, SpanKind kind) {}
+
+  private long startNanos = Long.MAX_VALUE;
+  private long endNanos = Long.MIN_VALUE;
+  private int spanCount;
+  private int errorCount;
+  private long firstStart = Long.MAX_VALUE;
+  private String firstService;
+  private String firstName;
+  private long rootStart = Long.MAX_VALUE;
+  private String rootService;
+  private String rootName;
+  private final Set<String> services = new LinkedHashSet<>(4);
+  private final Set<ServiceOperation> operations = new LinkedHashSet<>(8);
+  /** The previous span's service and name, so runs of alike spans skip the set lookups. */
+  private ServiceOperation lastOperation;
+
+  /** Adds one span, with its fields read from its bytes. */
+  public void add(WireSpan span, SpanFields fields) {
+    String service = span.origin().serviceName();
+    long start = span.startEpochNanos();
+    spanCount++;
+    startNanos = Math.min(startNanos, start);
+    endNanos = Math.max(endNanos, span.endEpochNanos());
+    if (fields.isError()) {
+      errorCount++;
+    }
+    if (start < firstStart || firstService == null) {
+      firstStart = start;
+      firstService = service;
+      firstName = fields.name();
+    }
+    if (span.isRoot() && (start < rootStart || rootService == null)) {
+      rootStart = start;
+      rootService = service;
+      rootName = fields.name();
+    }
+    ServiceOperation last = lastOperation;
+    if (last == null
+        || !last.service().equals(service)
+        || !last.name().equals(fields.name())
+        || last.kind().getNumber() != fields.kind()) {
+      ServiceOperation operation = new ServiceOperation(service, fields.name(), kindOf(fields.kind()));
+      services.add(service);
+      operations.add(operation);
+      lastOperation = operation;
+    }
+  }
+
+  private static SpanKind kindOf(int number) {
+    SpanKind kind = SpanKind.forNumber(number);
+    return kind == null ? SpanKind.SPAN_KIND_UNSPECIFIED : kind;
+  }
+
+  public int spanCount() {
+    return spanCount;
+  }
+
+  public int errorCount() {
+    return errorCount;
+  }
+
+  public long startNanos() {
+    return spanCount == 0 ? 0 : startNanos;
+  }
+
+  public long endNanos() {
+    return spanCount == 0 ? 0 : endNanos;
+  }
+
+  public long durationNanos() {
+    return endNanos() - startNanos();
+  }
+
+  /** Service of the earliest span. */
+  public String firstService() {
+    return firstService;
+  }
+
+  public String firstName() {
+    return firstName;
+  }
+
+  /** Service of the earliest root span; null when the batch has none. */
+  public String rootService() {
+    return rootService;
+  }
+
+  public String rootName() {
+    return rootName;
+  }
+
+  public boolean rootSeen() {
+    return rootService != null;
+  }
+
+  public Set<String> services() {
+    return Collections.unmodifiableSet(services);
+  }
+
+  public Set<ServiceOperation> operations() {
+    return Collections.unmodifiableSet(operations);
+  }
+
+  /** Heap held, roughly, for weighing a buffer: the sets' entries and their strings. */
+  public long retainedBytes() {
+    long bytes = 160;
+    for (ServiceOperation op : operations) {
+      bytes += 80 + 40 + op.name().length();
+    }
+    for (String service : services) {
+      bytes += 40 + 40 + service.length();
+    }
+    return bytes;
+  }
+}

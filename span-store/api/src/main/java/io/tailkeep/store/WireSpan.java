@@ -1,0 +1,138 @@
+package io.tailkeep.store;
+
+import io.tailkeep.store.wire.SpanFieldReader;
+import io.tailkeep.store.wire.SpanFields;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One span as it travels from the receiver to the span store: the {@code Span} message's bytes as
+ * the exporter encoded them, its shared {@link SpanOrigin}, and the few fields read on the way in
+ * (IDs and times). Everything else is read from the bytes when needed, by {@link #fields}.
+ *
+ * <p>Made by the wire-level request reader, which has checked the bytes parse and the IDs are
+ * valid; {@link #of(OtlpSpan)} encodes a decoded span (tests, benchmarks, tools).
+ */
+public final class WireSpan {
+
+  /** Object header and fields of this class, with its reference from a list: for weighing. */
+  public static final int OBJECT_BYTES = 80;
+
+  private final SpanOrigin origin;
+  private final byte[] bytes;
+  private final long traceIdHigh;
+  private final long traceIdLow;
+  private final long spanId;
+  /** Zero for a root span: an all-zero parent ID is refused at the door. */
+  private final long parentSpanId;
+  private final long startNanos;
+  private final long endNanos;
+
+  public WireSpan(
+      SpanOrigin origin,
+      byte[] bytes,
+      long traceIdHigh,
+      long traceIdLow,
+      long spanId,
+      long parentSpanId,
+      long startNanos,
+      long endNanos) {
+    this.origin = Objects.requireNonNull(origin, "origin");
+    this.bytes = Objects.requireNonNull(bytes, "bytes");
+    if (traceIdHigh == 0 && traceIdLow == 0) {
+      throw new IllegalArgumentException("span.trace_id must not be all zeros");
+    }
+    if (spanId == 0) {
+      throw new IllegalArgumentException("span.span_id must not be all zeros");
+    }
+    this.traceIdHigh = traceIdHigh;
+    this.traceIdLow = traceIdLow;
+    this.spanId = spanId;
+    this.parentSpanId = parentSpanId;
+    this.startNanos = startNanos;
+    this.endNanos = endNanos;
+  }
+
+  /** Encodes a decoded span: its messages are serialized once here. */
+  public static WireSpan of(OtlpSpan span) {
+    SpanOrigin origin =
+        new SpanOrigin(
+            span.resource().toByteArray(),
+            span.resourceSchemaUrl(),
+            span.scope().toByteArray(),
+            span.scopeSchemaUrl());
+    return of(origin, span);
+  }
+
+  /** Encodes a decoded span under an origin shared with other spans. */
+  public static WireSpan of(SpanOrigin origin, OtlpSpan span) {
+    TraceId traceId = span.traceId();
+    return new WireSpan(
+        origin,
+        span.span().toByteArray(),
+        traceId.high(),
+        traceId.low(),
+        span.spanId().value(),
+        span.parentSpanId().map(SpanId::value).orElse(0L),
+        span.span().getStartTimeUnixNano(),
+        span.span().getEndTimeUnixNano());
+  }
+
+  public SpanOrigin origin() {
+    return origin;
+  }
+
+  /** The {@code Span} message as the exporter sent it. Not copied: do not modify. */
+  public byte[] bytes() {
+    return bytes;
+  }
+
+  public TraceId traceId() {
+    return new TraceId(traceIdHigh, traceIdLow);
+  }
+
+  public boolean hasTraceId(TraceId traceId) {
+    return traceId.high() == traceIdHigh && traceId.low() == traceIdLow;
+  }
+
+  public SpanId spanId() {
+    return new SpanId(spanId);
+  }
+
+  public Optional<SpanId> parentSpanId() {
+    return isRoot() ? Optional.empty() : Optional.of(new SpanId(parentSpanId));
+  }
+
+  public boolean isRoot() {
+    return parentSpanId == 0;
+  }
+
+  public long startEpochNanos() {
+    return startNanos;
+  }
+
+  /** The end, or the start when the end is missing or before it. */
+  public long endEpochNanos() {
+    return Math.max(startNanos, endNanos);
+  }
+
+  /** Reads the name, kind, status and the attributes {@code keys} asks for from the bytes. */
+  public SpanFields fields(SpanFieldReader reader) {
+    return reader.read(this);
+  }
+
+  /** Heap this span holds on its own (its origin is shared and weighed apart). */
+  public long retainedBytes() {
+    return OBJECT_BYTES + 16L + bytes.length;
+  }
+
+  /** The decoded messages, every field as the exporter sent it. */
+  public OtlpSpan toOtlpSpan() {
+    return StoredEnvelope.decode(java.nio.ByteBuffer.wrap(StoredEnvelope.encode(this)));
+  }
+
+  @Override
+  public String toString() {
+    return "WireSpan{trace " + traceId() + ", span " + spanId() + ", " + bytes.length + " B}";
+  }
+}

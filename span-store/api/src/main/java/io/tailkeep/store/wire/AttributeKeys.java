@@ -1,0 +1,96 @@
+package io.tailkeep.store.wire;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The attribute keys, and key prefixes, whose values a reader collects, matched against the UTF-8
+ * bytes of each attribute's key in place, so keys nobody asked for cost no string. Keys are
+ * numbered from 0, then prefixes after them: a match reports that number.
+ */
+public final class AttributeKeys {
+
+  public static final AttributeKeys NONE = new AttributeKeys(List.of(), List.of());
+
+  private final List<String> keys;
+  private final List<String> prefixes;
+  private final byte[][] keyBytes;
+  private final byte[][] prefixBytes;
+  private final int minKeyLength;
+
+  public AttributeKeys(List<String> keys, List<String> prefixes) {
+    this.keys = List.copyOf(keys);
+    this.prefixes = List.copyOf(prefixes);
+    this.keyBytes = this.keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    this.prefixBytes =
+        this.prefixes.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    int min = Integer.MAX_VALUE;
+    for (byte[] k : keyBytes) {
+      min = Math.min(min, k.length);
+    }
+    for (byte[] p : prefixBytes) {
+      min = Math.min(min, p.length);
+    }
+    this.minKeyLength = min;
+  }
+
+  public boolean isEmpty() {
+    return keyBytes.length == 0 && prefixBytes.length == 0;
+  }
+
+  /** How many numbers a match can report: keys, then prefixes. */
+  public int size() {
+    return keyBytes.length + prefixBytes.length;
+  }
+
+  public List<String> keys() {
+    return keys;
+  }
+
+  public List<String> prefixes() {
+    return prefixes;
+  }
+
+  /** The key, or prefix, a match number stands for. */
+  public String text(int number) {
+    return number < keys.size() ? keys.get(number) : prefixes.get(number - keys.size());
+  }
+
+  public boolean isPrefix(int number) {
+    return number >= keys.size();
+  }
+
+  /**
+   * Writes into {@code matches} the numbers of the keys and prefixes the key in {@code buf[offset,
+   * offset + length)} matches, and returns how many; at most {@link #size()}.
+   */
+  int match(byte[] buf, int offset, int length, int[] matches) {
+    if (length < minKeyLength) {
+      return 0;
+    }
+    int found = 0;
+    for (int i = 0; i < keyBytes.length; i++) {
+      byte[] key = keyBytes[i];
+      if (key.length == length && startsWith(buf, offset, key)) {
+        matches[found++] = i;
+        break; // keys are distinct
+      }
+    }
+    for (int i = 0; i < prefixBytes.length; i++) {
+      byte[] prefix = prefixBytes[i];
+      if (prefix.length <= length && startsWith(buf, offset, prefix)) {
+        matches[found++] = keyBytes.length + i;
+      }
+    }
+    return found;
+  }
+
+  private static boolean startsWith(byte[] buf, int offset, byte[] prefix) {
+    for (int i = prefix.length - 1; i >= 0; i--) {
+      if (buf[offset + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,239 @@
+package io.tailkeep.store.wire;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.tailkeep.store.ErrorSpans;
+import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.WireSpan;
+import java.util.List;
+
+/**
+ * Reads from a span's bytes what a trace summary needs (name, kind, status, the HTTP status for the
+ * error definition) and the values of the attributes {@link AttributeKeys} asks for, skipping
+ * everything else. The bytes were checked when they came in, so a failure here is a bug.
+ */
+public final class SpanFieldReader {
+
+  // Field numbers of opentelemetry/proto/trace/v1/trace.proto and common.proto.
+  private static final int SPAN_NAME = 5;
+  private static final int SPAN_KIND = 6;
+  private static final int SPAN_ATTRIBUTES = 9;
+  private static final int SPAN_STATUS = 15;
+  private static final int STATUS_CODE = 3;
+  private static final int RESOURCE_ATTRIBUTES = 1;
+  private static final int KEY_VALUE_KEY = 1;
+  private static final int KEY_VALUE_VALUE = 2;
+  private static final int ANY_STRING = 1;
+  private static final int ANY_BOOL = 2;
+  private static final int ANY_INT = 3;
+  private static final int ANY_DOUBLE = 4;
+  private static final int ANY_ARRAY = 5;
+  private static final int ANY_KVLIST = 6;
+  private static final int ANY_BYTES = 7;
+  private static final int ARRAY_VALUES = 1;
+
+  private static final AttributeKeys HTTP_STATUS =
+      new AttributeKeys(List.of(ErrorSpans.HTTP_RESPONSE_STATUS, ErrorSpans.HTTP_STATUS_OLD), List.of());
+  private static final AttributeKeys SERVICE_NAME = new AttributeKeys(List.of("service.name"), List.of());
+
+  private final AttributeKeys keys;
+
+  /** Thread-safe: each read keeps its own state. */
+  public SpanFieldReader(AttributeKeys keys) {
+    this.keys = keys;
+  }
+
+  public AttributeKeys keys() {
+    return keys;
+  }
+
+  /** The span's fields; {@code visitor} gets the asked-for attribute values (null if none asked). */
+  public SpanFields read(WireSpan span, AttributeVisitor visitor) {
+    try {
+      return new Read(visitor).span(span.bytes());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("span bytes were checked on the way in: " + e.getMessage(), e);
+    }
+  }
+
+  public SpanFields read(WireSpan span) {
+    return read(span, null);
+  }
+
+  /** Reports the asked-for attributes of an encoded {@code Resource}. */
+  public void readResourceAttributes(byte[] resource, AttributeVisitor visitor) {
+    if (keys.isEmpty() || visitor == null) {
+      return;
+    }
+    try {
+      Read read = new Read(visitor);
+      ProtoCursor in = new ProtoCursor(resource);
+      while (in.hasMore()) {
+        int tag = in.readTag();
+        if (tag == (RESOURCE_ATTRIBUTES << 3 | ProtoCursor.LEN)) {
+          read.keyValue(in, false);
+        } else {
+          in.skipField(tag);
+        }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("resource bytes were checked on the way in: " + e.getMessage(), e);
+    }
+  }
+
+  /** The {@code service.name} of an encoded resource, or {@value OtlpSpan#UNKNOWN_SERVICE}. */
+  public static String serviceName(byte[] resource) {
+    String[] found = new String[1];
+    new SpanFieldReader(SERVICE_NAME)
+        .readResourceAttributes(
+            resource,
+            (key, value, inArray) -> {
+              if (!inArray && value instanceof String name && !name.isEmpty()) {
+                found[0] = name;
+              }
+            });
+    return found[0] != null ? found[0] : OtlpSpan.UNKNOWN_SERVICE;
+  }
+
+  /** One read's state. */
+  private final class Read {
+    private final AttributeVisitor visitor;
+    private final int[] matches;
+    private final int[] httpMatches = new int[2];
+    private long httpStatus;
+
+    Read(AttributeVisitor visitor) {
+      this.visitor = keys.isEmpty() ? null : visitor;
+      this.matches = new int[keys.size()];
+    }
+
+    SpanFields span(byte[] bytes) throws InvalidProtocolBufferException {
+      ProtoCursor in = new ProtoCursor(bytes);
+      String name = "";
+      int kind = 0;
+      int statusCode = 0;
+      while (in.hasMore()) {
+        int tag = in.readTag();
+        switch (tag) {
+          case SPAN_NAME << 3 | ProtoCursor.LEN -> name = in.readString();
+          case SPAN_KIND << 3 | ProtoCursor.VARINT -> kind = (int) in.readVarint();
+          case SPAN_ATTRIBUTES << 3 | ProtoCursor.LEN -> keyValue(in, true);
+          case SPAN_STATUS << 3 | ProtoCursor.LEN -> statusCode = statusCode(in, statusCode);
+          default -> in.skipField(tag);
+        }
+      }
+      return new SpanFields(name, kind, statusCode, httpStatus);
+    }
+
+    private int statusCode(ProtoCursor in, int current) throws InvalidProtocolBufferException {
+      int outer = in.pushLimit(in.readLength());
+      int code = current; // a repeated status field merges: its last code wins
+      while (in.hasMore()) {
+        int tag = in.readTag();
+        if (tag == (STATUS_CODE << 3 | ProtoCursor.VARINT)) {
+          code = (int) in.readVarint();
+        } else {
+          in.skipField(tag);
+        }
+      }
+      in.popLimit(outer);
+      return code;
+    }
+
+    /** One KeyValue: matches its key in place, and reads its value only when asked for. */
+    void keyValue(ProtoCursor in, boolean spanAttribute) throws InvalidProtocolBufferException {
+      int outer = in.pushLimit(in.readLength());
+      int found = 0;
+      boolean http = false;
+      while (in.hasMore()) {
+        int tag = in.readTag();
+        if (tag == (KEY_VALUE_KEY << 3 | ProtoCursor.LEN)) {
+          int keyLength = in.readLength();
+          found = visitor == null ? 0 : keys.match(in.buffer(), in.position(), keyLength, matches);
+          http = spanAttribute && HTTP_STATUS.match(in.buffer(), in.position(), keyLength, httpMatches) > 0;
+          in.skipBytes(keyLength);
+        } else if (tag == (KEY_VALUE_VALUE << 3 | ProtoCursor.LEN) && (found > 0 || http)) {
+          // Encoders write the key first; a value before its key is skipped as not asked for.
+          int valueOuter = in.pushLimit(in.readLength());
+          anyValue(in, found, http, false);
+          in.popLimit(valueOuter);
+        } else {
+          in.skipField(tag);
+        }
+      }
+      in.popLimit(outer);
+    }
+
+    /** Reads an AnyValue up to the limit, reporting it to the first {@code found} matches. */
+    private void anyValue(ProtoCursor in, int found, boolean http, boolean inArray)
+        throws InvalidProtocolBufferException {
+      Object value = null;
+      boolean array = false;
+      while (in.hasMore()) {
+        int tag = in.readTag();
+        switch (tag) {
+          case ANY_STRING << 3 | ProtoCursor.LEN -> value = in.readString();
+          case ANY_BOOL << 3 | ProtoCursor.VARINT -> value = in.readVarint() != 0;
+          case ANY_INT << 3 | ProtoCursor.VARINT -> value = in.readVarint();
+          case ANY_DOUBLE << 3 | ProtoCursor.FIXED64 -> value = Double.longBitsToDouble(in.readFixed64());
+          case ANY_BYTES << 3 | ProtoCursor.LEN -> value = in.readBytes();
+          case ANY_ARRAY << 3 | ProtoCursor.LEN -> {
+            if (found == 0) {
+              in.skipField(tag);
+            } else {
+              array = true;
+              array(in, found);
+            }
+            value = null;
+          }
+          default -> {
+            in.skipField(tag); // a key-value list: present, nothing to compare
+            value = null;
+          }
+        }
+      }
+      if (http && !inArray && !array) {
+        httpStatus = Math.max(httpStatus, httpStatus(value));
+      }
+      if (!array) {
+        for (int i = 0; i < found; i++) {
+          visitor.attribute(matches[i], value, inArray);
+        }
+      }
+    }
+
+    private void array(ProtoCursor in, int found) throws InvalidProtocolBufferException {
+      int outer = in.pushLimit(in.readLength());
+      boolean any = false;
+      while (in.hasMore()) {
+        int tag = in.readTag();
+        if (tag == (ARRAY_VALUES << 3 | ProtoCursor.LEN)) {
+          int elementOuter = in.pushLimit(in.readLength());
+          anyValue(in, found, false, true);
+          in.popLimit(elementOuter);
+          any = true;
+        } else {
+          in.skipField(tag);
+        }
+      }
+      in.popLimit(outer);
+      if (!any) {
+        for (int i = 0; i < found; i++) {
+          visitor.attribute(matches[i], null, true);
+        }
+      }
+    }
+  }
+
+  private static long httpStatus(Object value) {
+    if (value instanceof Long l) {
+      return l;
+    }
+    if (value instanceof Double d) {
+      return d.longValue();
+    }
+    if (value instanceof String s) {
+      return ErrorSpans.parseStatus(s);
+    }
+    return 0;
+  }
+}
