@@ -70,6 +70,7 @@ public final class InMemorySpanStore implements SpanStore {
     if (closed) {
       return closedStore();
     }
+    // The one place a batch's summary is derived: swap for the batch's own once it carries one.
     BatchSummary contribution = BatchSummary.of(batch, tagPolicy);
     traces.computeIfAbsent(batch.traceId(), StoredTrace::new).add(batch, contribution);
     services.addAll(contribution.services());

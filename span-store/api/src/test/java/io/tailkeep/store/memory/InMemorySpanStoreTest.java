@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.tailkeep.store.IndexedTags;
 import io.tailkeep.store.OtlpSpan;
@@ -18,7 +19,10 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Comparator;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The contract in memory, plus the builder, the per-batch summary and closing. */
@@ -87,7 +91,7 @@ class InMemorySpanStoreTest extends SpanStoreContract {
         .setValue(AnyValue.newBuilder().setIntValue(503)).build();
     KeyValue array = KeyValue.newBuilder().setKey("rpc.method")
         .setValue(AnyValue.newBuilder().setArrayValue(
-            io.opentelemetry.proto.common.v1.ArrayValue.newBuilder().addValues(
+            ArrayValue.newBuilder().addValues(
                 AnyValue.newBuilder().setStringValue("x")))).build();
     List<OtlpSpan> trace = spans.trace(traceId, "web", "GET /", 1_000, 500, 3,
         attr("http.route", "/"), attr("secret", "x"), attr("url.path", "y".repeat(300)), status, array);
@@ -116,7 +120,7 @@ class InMemorySpanStoreTest extends SpanStoreContract {
         BatchSummary.of(SpanBatch.of(trace.subList(1, 4), null), new TagPolicy(Set.of(), 10));
 
     OtlpSpan earliest = trace.subList(1, 4).stream()
-        .min(java.util.Comparator.comparingLong(OtlpSpan::startEpochNanos)).orElseThrow();
+        .min(Comparator.comparingLong(OtlpSpan::startEpochNanos)).orElseThrow();
     assertThat(late.root()).isNull();
     assertThat(late.first()).isEqualTo(new BatchSummary.SpanName("web-dep", earliest.name()));
     assertThat(late.spanCount()).isEqualTo(3);
@@ -131,7 +135,7 @@ class InMemorySpanStoreTest extends SpanStoreContract {
 
     closing.close();
 
-    for (var call : List.<java.util.function.Supplier<java.util.concurrent.CompletionStage<?>>>of(
+    for (Supplier<CompletionStage<?>> call : List.<Supplier<CompletionStage<?>>>of(
         () -> closing.writer().write(SpanBatch.of(trace, null)),
         () -> closing.reader().getTrace(traceId),
         () -> closing.reader().findTraces(lastHours(4).build()),
