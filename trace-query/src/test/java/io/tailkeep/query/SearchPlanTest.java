@@ -2,10 +2,14 @@ package io.tailkeep.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceQuery;
 import io.tailkeep.store.TraceQuery.Order;
 import io.tailkeep.store.TraceSummary;
+import io.tailkeep.store.memory.InMemorySpanStore;
+import io.tailkeep.store.testing.TestSpans;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,25 +18,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Keyset pagination against a store that keeps the SPI's contract, without Cassandra. */
+/** Keyset pagination against the in-memory store, which keeps the SPI's contract, without Cassandra. */
 class SearchPlanTest {
   static final Instant END = Instant.parse("2025-03-01T12:00:00Z");
   static final Instant START = END.minus(Duration.ofHours(1));
   static final long T0 = TimeFormat.epochNanos(START);
 
-  private final InMemorySpanReader store = new InMemorySpanReader();
+  private final InMemorySpanStore store = InMemorySpanStore.builder().build();
+  private final TestSpans spans = new TestSpans(7);
   private final Random random = new Random(7);
+  private final List<TraceSummary> written = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
+  /** How many searches the store was asked. */
+  private int searches;
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
 
   private TraceSummary trace(long startOffsetNanos, long durationNanos) {
-    TraceId id = new TraceId(random.nextLong() | 1, random.nextLong());
-    TraceSummary summary =
-        new TraceSummary(id, "svc", "op", true, T0 + startOffsetNanos, durationNanos, 1, 0, Set.of("svc"), null);
-    store.summaries.add(summary);
+    return trace(spans.newTraceId(), startOffsetNanos, durationNanos);
+  }
+
+  /** Writes a one-span trace; returns the summary the store must give it. */
+  private TraceSummary trace(TraceId id, long startOffsetNanos, long durationNanos) {
+    long start = T0 + startOffsetNanos;
+    OtlpSpan span = spans.span(id, spans.newSpanId(), null, "svc", "op", start, durationNanos);
+    store.writer().write(SpanBatch.of(List.of(span), null)).toCompletableFuture().join();
+    TraceSummary summary = new TraceSummary(id, "svc", "op", true, start, durationNanos, 1, 0, Set.of("svc"), null);
+    written.add(summary);
     return summary;
   }
 
@@ -44,8 +64,7 @@ class SearchPlanTest {
   private SearchPlan.Page page(SearchPlan plan) {
     int fetch = plan.firstFetch();
     while (true) {
-      List<TraceSummary> fetched =
-          plan.emptyRange() ? List.of() : store.findTraces(plan.query(fetch)).toCompletableFuture().join();
+      List<TraceSummary> fetched = plan.emptyRange() ? List.of() : search(plan.query(fetch));
       SearchPlan.Step step = plan.next(fetched, fetch);
       if (step instanceof SearchPlan.Page page) {
         return page;
@@ -59,6 +78,11 @@ class SearchPlanTest {
         fetch = plan.firstFetch();
       }
     }
+  }
+
+  private List<TraceSummary> search(TraceQuery query) {
+    searches++;
+    return store.reader().findTraces(query).toCompletableFuture().join();
   }
 
   private List<List<TraceSummary>> allPages(SearchFilters filters, int limit) {
@@ -80,7 +104,7 @@ class SearchPlanTest {
         order == Order.SLOWEST_FIRST
             ? Comparator.comparingLong(TraceSummary::durationNanos).reversed()
             : Comparator.comparingLong(TraceSummary::startEpochNanos).reversed();
-    return store.summaries.stream().sorted(key.thenComparing(TraceSummary::traceId)).toList();
+    return written.stream().sorted(key.thenComparing(TraceSummary::traceId)).toList();
   }
 
   @ParameterizedTest
@@ -139,17 +163,17 @@ class SearchPlanTest {
     }
     SearchPlan.Page first = page(new SearchPlan(new SearchParams(filters(Order.NEWEST_FIRST), 3, null)));
     TraceId last = first.traces().get(2).traceId();
-    // Two traces with the same start arrive: one sorts before the cursor, one after.
-    TraceSummary before = trace(1_000, 1_000);
-    while (before.traceId().compareTo(last) >= 0) {
-      store.summaries.remove(before);
-      before = trace(1_000, 1_000);
+    // A trace with the same start arrives that sorts before the cursor, among the ties served.
+    TraceId beforeId = spans.newTraceId();
+    while (beforeId.compareTo(last) >= 0) {
+      beforeId = spans.newTraceId();
     }
-    int queries = store.queries.size();
+    TraceSummary before = trace(beforeId, 1_000, 1_000);
+    int searchesBefore = searches;
     SearchPlan.Page second =
         page(new SearchPlan(new SearchParams(first.next().filters(), 3, first.next().after())));
     assertThat(second.traces()).hasSize(3).doesNotContainAnyElementsOf(first.traces()).doesNotContain(before);
-    assertThat(store.queries.size() - queries).isEqualTo(2); // the first fetch came one short
+    assertThat(searches - searchesBefore).isEqualTo(2); // the first fetch came one short
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.tailkeep.store.cassandra;
 
+import io.tailkeep.store.IndexedTags;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -15,24 +16,11 @@ public final class CassandraStorage {
 
   public static final Duration DEFAULT_SPAN_TTL = Duration.ofDays(7);
   static final Duration DEFAULT_BUCKET = Duration.ofHours(1);
-  public static final int DEFAULT_MAX_TAG_VALUE_LENGTH = 256;
+  /** The api's default, {@link IndexedTags#DEFAULT_MAX_VALUE_LENGTH}; named here for configs. */
+  public static final int DEFAULT_MAX_TAG_VALUE_LENGTH = IndexedTags.DEFAULT_MAX_VALUE_LENGTH;
   static final int DEFAULT_MAX_IN_FLIGHT = 256;
-  /** Tag keys indexed unless configured otherwise: the ones people search traces by. */
-  public static final Set<String> DEFAULT_INDEXED_TAG_KEYS =
-      Set.of(
-          "http.route",
-          "http.request.method",
-          "http.response.status_code",
-          "url.path",
-          "rpc.service",
-          "rpc.method",
-          "db.system",
-          "messaging.system",
-          "error.type",
-          "exception.type",
-          "enduser.id",
-          "enduser.role",
-          "deployment.environment");
+  /** The api's default, {@link IndexedTags#DEFAULT_KEYS}; named here for configs. */
+  public static final Set<String> DEFAULT_INDEXED_TAG_KEYS = IndexedTags.DEFAULT_KEYS;
 
   private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
   private static final Duration MAX_TTL = Duration.ofDays(20 * 365); // Cassandra's own limit
@@ -202,7 +190,10 @@ public final class CassandraStorage {
       for (String key : indexedTagKeys) {
         require(key != null && !key.isBlank(), "indexedTagKeys", indexedTagKeys);
       }
-      require(maxTagValueLength >= 1 && maxTagValueLength <= 4096, "maxTagValueLength", maxTagValueLength);
+      require(
+          maxTagValueLength >= 1 && maxTagValueLength <= IndexedTags.MAX_VALUE_LENGTH_LIMIT,
+          "maxTagValueLength",
+          maxTagValueLength);
       require(maxInFlight >= 1 && maxInFlight <= 65_536, "maxInFlight", maxInFlight);
       return new CassandraStorage(this);
     }

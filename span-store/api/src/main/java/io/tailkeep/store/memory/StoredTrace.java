@@ -1,0 +1,95 @@
+package io.tailkeep.store.memory;
+
+import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.Sampling;
+import io.tailkeep.store.SpanBatch;
+import io.tailkeep.store.TraceId;
+import io.tailkeep.store.TraceSummary;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One trace: its distinct spans, what each distinct batch contributed to its summary, and the
+ * decision that kept it. Writes lock the trace; searches read its summary without locking.
+ */
+final class StoredTrace {
+  private final TraceId traceId;
+  private final Set<OtlpSpan> spans = new LinkedHashSet<>();
+  /** Keyed by the batch's spans (a multiset, order aside): a retried batch lands on its entry. */
+  private final Map<Map<OtlpSpan, Integer>, BatchSummary> batches = new LinkedHashMap<>();
+  private Sampling sampling;
+  /** Null until the first batch is added. */
+  private volatile SearchableSummary summary;
+
+  StoredTrace(TraceId traceId) {
+    this.traceId = traceId;
+  }
+
+  synchronized void add(SpanBatch batch, BatchSummary contribution) {
+    spans.addAll(batch.spans());
+    batches.putIfAbsent(contentKey(batch.spans()), contribution);
+    // Late spans carry no decision and keep the one already stored.
+    if (batch.sampling() != null) {
+      sampling = batch.sampling();
+    }
+    summary = merge();
+  }
+
+  synchronized List<OtlpSpan> spans() {
+    return List.copyOf(spans);
+  }
+
+  SearchableSummary summary() {
+    return summary;
+  }
+
+  private static Map<OtlpSpan, Integer> contentKey(List<OtlpSpan> spans) {
+    Map<OtlpSpan, Integer> counts = new HashMap<>();
+    for (OtlpSpan span : spans) {
+      counts.merge(span, 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  /**
+   * The trace's summary from its batches': the first span and root of the earliest batch that has
+   * one (ties: the batch written first), counts summed, sets joined.
+   */
+  private SearchableSummary merge() {
+    List<BatchSummary> byStart =
+        batches.values().stream().sorted(Comparator.comparingLong(BatchSummary::startNanos)).toList();
+    BatchSummary.SpanName first = byStart.get(0).first();
+    BatchSummary.SpanName root =
+        byStart.stream().map(BatchSummary::root).filter(Objects::nonNull).findFirst().orElse(null);
+    long start = byStart.get(0).startNanos();
+    long end = byStart.stream().mapToLong(BatchSummary::endNanos).max().orElseThrow();
+    Set<String> services = new HashSet<>();
+    Set<Map.Entry<String, String>> operations = new HashSet<>();
+    Set<Map.Entry<String, String>> tags = new HashSet<>();
+    for (BatchSummary batch : byStart) {
+      services.addAll(batch.services());
+      batch.operations().forEach(op -> operations.add(Map.entry(op.service(), op.name())));
+      batch.tags().forEach(tag -> tags.add(Map.entry(tag.key(), tag.value())));
+    }
+    TraceSummary merged =
+        new TraceSummary(
+            traceId,
+            root != null ? root.service() : first.service(),
+            root != null ? root.name() : first.name(),
+            root != null,
+            start,
+            end - start,
+            byStart.stream().mapToInt(BatchSummary::spanCount).sum(),
+            byStart.stream().mapToInt(BatchSummary::errorCount).sum(),
+            services,
+            sampling);
+    return new SearchableSummary(merged, operations, tags);
+  }
+}
