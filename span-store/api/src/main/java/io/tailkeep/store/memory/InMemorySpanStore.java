@@ -1,5 +1,6 @@
 package io.tailkeep.store.memory;
 
+import io.tailkeep.store.BatchSummary;
 import io.tailkeep.store.IndexedTags;
 import io.tailkeep.store.Operation;
 import io.tailkeep.store.OtlpSpan;
@@ -32,7 +33,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * returns. After {@link #close()} the data is gone and calls complete exceptionally.
  */
 public final class InMemorySpanStore implements SpanStore {
-  private final TagPolicy tagPolicy;
+  private final IndexedTags indexedTags;
   private final ConcurrentMap<TraceId, StoredTrace> traces = new ConcurrentHashMap<>();
   private final Set<String> services = new ConcurrentSkipListSet<>();
   private final ConcurrentMap<String, Set<Operation>> operations = new ConcurrentHashMap<>();
@@ -40,7 +41,7 @@ public final class InMemorySpanStore implements SpanStore {
   private volatile boolean closed;
 
   private InMemorySpanStore(Builder builder) {
-    this.tagPolicy = new TagPolicy(builder.indexedTagKeys, builder.maxTagValueLength);
+    this.indexedTags = new IndexedTags(builder.indexedTagKeys, builder.maxTagValueLength);
   }
 
   public static Builder builder() {
@@ -70,8 +71,7 @@ public final class InMemorySpanStore implements SpanStore {
     if (closed) {
       return closedStore();
     }
-    // The one place a batch's summary is derived: swap for the batch's own once it carries one.
-    BatchSummary contribution = BatchSummary.of(batch, tagPolicy);
+    BatchContribution contribution = BatchContribution.of(batch, indexedTags);
     traces.computeIfAbsent(batch.traceId(), StoredTrace::new).add(batch, contribution);
     services.addAll(contribution.services());
     for (BatchSummary.ServiceOperation op : contribution.operations()) {
@@ -111,7 +111,7 @@ public final class InMemorySpanStore implements SpanStore {
     @Override
     public CompletionStage<List<TraceSummary>> findTraces(TraceQuery query) {
       Objects.requireNonNull(query, "query");
-      tagPolicy.checkSearchable(query.tags());
+      indexedTags.checkSearchable(query.tags());
       if (closed) {
         return closedStore();
       }

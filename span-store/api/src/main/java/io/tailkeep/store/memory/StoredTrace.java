@@ -5,6 +5,7 @@ import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceSummary;
+import io.tailkeep.store.WireSpan;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,7 +24,7 @@ final class StoredTrace {
   private final TraceId traceId;
   private final Set<OtlpSpan> spans = new LinkedHashSet<>();
   /** Keyed by the batch's spans (a multiset, order aside): a retried batch lands on its entry. */
-  private final Map<Map<OtlpSpan, Integer>, BatchSummary> batches = new LinkedHashMap<>();
+  private final Map<Map<OtlpSpan, Integer>, BatchContribution> batches = new LinkedHashMap<>();
   private Sampling sampling;
   /** Null until the first batch is added. */
   private volatile SearchableSummary summary;
@@ -32,9 +33,11 @@ final class StoredTrace {
     this.traceId = traceId;
   }
 
-  synchronized void add(SpanBatch batch, BatchSummary contribution) {
-    spans.addAll(batch.spans());
-    batches.putIfAbsent(contentKey(batch.spans()), contribution);
+  synchronized void add(SpanBatch batch, BatchContribution contribution) {
+    // Decoded once here, as Cassandra's reader decodes what it stored.
+    List<OtlpSpan> decoded = batch.spans().stream().map(WireSpan::toOtlpSpan).toList();
+    spans.addAll(decoded);
+    batches.putIfAbsent(contentKey(decoded), contribution);
     // Late spans carry no decision and keep the one already stored.
     if (batch.sampling() != null) {
       sampling = batch.sampling();
@@ -63,17 +66,17 @@ final class StoredTrace {
    * one (ties: the batch written first), counts summed, sets joined.
    */
   private SearchableSummary merge() {
-    List<BatchSummary> byStart =
-        batches.values().stream().sorted(Comparator.comparingLong(BatchSummary::startNanos)).toList();
-    BatchSummary.SpanName first = byStart.get(0).first();
-    BatchSummary.SpanName root =
-        byStart.stream().map(BatchSummary::root).filter(Objects::nonNull).findFirst().orElse(null);
+    List<BatchContribution> byStart =
+        batches.values().stream().sorted(Comparator.comparingLong(BatchContribution::startNanos)).toList();
+    BatchContribution.SpanName first = byStart.get(0).first();
+    BatchContribution.SpanName root =
+        byStart.stream().map(BatchContribution::root).filter(Objects::nonNull).findFirst().orElse(null);
     long start = byStart.get(0).startNanos();
-    long end = byStart.stream().mapToLong(BatchSummary::endNanos).max().orElseThrow();
+    long end = byStart.stream().mapToLong(BatchContribution::endNanos).max().orElseThrow();
     Set<String> services = new HashSet<>();
     Set<Map.Entry<String, String>> operations = new HashSet<>();
     Set<Map.Entry<String, String>> tags = new HashSet<>();
-    for (BatchSummary batch : byStart) {
+    for (BatchContribution batch : byStart) {
       services.addAll(batch.services());
       batch.operations().forEach(op -> operations.add(Map.entry(op.service(), op.name())));
       batch.tags().forEach(tag -> tags.add(Map.entry(tag.key(), tag.value())));
@@ -86,8 +89,8 @@ final class StoredTrace {
             root != null,
             start,
             end - start,
-            byStart.stream().mapToInt(BatchSummary::spanCount).sum(),
-            byStart.stream().mapToInt(BatchSummary::errorCount).sum(),
+            byStart.stream().mapToInt(BatchContribution::spanCount).sum(),
+            byStart.stream().mapToInt(BatchContribution::errorCount).sum(),
             services,
             sampling);
     return new SearchableSummary(merged, operations, tags);

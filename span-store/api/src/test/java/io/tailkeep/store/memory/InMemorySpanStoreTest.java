@@ -96,19 +96,20 @@ class InMemorySpanStoreTest extends SpanStoreContract {
     List<OtlpSpan> trace = spans.trace(traceId, "web", "GET /", 1_000, 500, 3,
         attr("http.route", "/"), attr("secret", "x"), attr("url.path", "y".repeat(300)), status, array);
 
-    BatchSummary summary =
-        BatchSummary.of(SpanBatch.of(trace, null), new TagPolicy(IndexedTags.DEFAULT_KEYS, 256));
+    BatchContribution summary =
+        BatchContribution.of(SpanBatch.of(trace, null), new IndexedTags(IndexedTags.DEFAULT_KEYS, 256));
 
     assertThat(summary.spanCount()).isEqualTo(3);
-    assertThat(summary.errorCount()).isZero();
+    // The root is a server span that answered 503: an error by the one definition (ErrorSpans).
+    assertThat(summary.errorCount()).isEqualTo(1);
     assertThat(summary.startNanos()).isEqualTo(1_000);
     assertThat(summary.endNanos()).isEqualTo(1_500);
-    assertThat(summary.root()).isEqualTo(new BatchSummary.SpanName("web", "GET /"));
-    assertThat(summary.first()).isEqualTo(new BatchSummary.SpanName("web", "GET /"));
+    assertThat(summary.root()).isEqualTo(new BatchContribution.SpanName("web", "GET /"));
+    assertThat(summary.first()).isEqualTo(new BatchContribution.SpanName("web", "GET /"));
     assertThat(summary.services()).containsExactlyInAnyOrder("web", "web-dep");
     assertThat(summary.tags()).containsExactlyInAnyOrder(
-        new BatchSummary.ServiceTag("web", "http.route", "/"),
-        new BatchSummary.ServiceTag("web", "http.response.status_code", "503"));
+        new IndexedTags.ServiceTag("web", "http.route", "/"),
+        new IndexedTags.ServiceTag("web", "http.response.status_code", "503"));
   }
 
   @Test
@@ -116,13 +117,13 @@ class InMemorySpanStoreTest extends SpanStoreContract {
     TraceId traceId = spans.newTraceId();
     List<OtlpSpan> trace = spans.trace(traceId, "web", "GET /", 1_000, 500, 4);
 
-    BatchSummary late =
-        BatchSummary.of(SpanBatch.of(trace.subList(1, 4), null), new TagPolicy(Set.of(), 10));
+    BatchContribution late =
+        BatchContribution.of(SpanBatch.of(trace.subList(1, 4), null), new IndexedTags(Set.of(), 10));
 
     OtlpSpan earliest = trace.subList(1, 4).stream()
         .min(Comparator.comparingLong(OtlpSpan::startEpochNanos)).orElseThrow();
     assertThat(late.root()).isNull();
-    assertThat(late.first()).isEqualTo(new BatchSummary.SpanName("web-dep", earliest.name()));
+    assertThat(late.first()).isEqualTo(new BatchContribution.SpanName("web-dep", earliest.name()));
     assertThat(late.spanCount()).isEqualTo(3);
   }
 

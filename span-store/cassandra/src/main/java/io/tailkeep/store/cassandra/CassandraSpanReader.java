@@ -1,5 +1,6 @@
 package io.tailkeep.store.cassandra;
 
+import io.tailkeep.store.IndexedTags;
 import io.tailkeep.store.Operation;
 import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.Trace;
@@ -23,7 +24,7 @@ import java.util.concurrent.Executor;
 final class CassandraSpanReader implements SpanReader {
   private final Statements statements;
   private final TraceSearch search;
-  private final TagPolicy tagPolicy;
+  private final IndexedTags indexedTags;
   private final Executor searchExecutor;
   /** Spans from hosts whose clocks run ahead are still found; nothing later can exist. */
   private static final Duration FUTURE_SKEW = Duration.ofDays(1);
@@ -34,13 +35,13 @@ final class CassandraSpanReader implements SpanReader {
   CassandraSpanReader(
       Statements statements,
       TraceSearch search,
-      TagPolicy tagPolicy,
+      IndexedTags indexedTags,
       Executor searchExecutor,
       Clock clock,
       Duration indexTtl) {
     this.statements = statements;
     this.search = search;
-    this.tagPolicy = tagPolicy;
+    this.indexedTags = indexedTags;
     this.searchExecutor = searchExecutor;
     this.clock = clock;
     this.indexTtl = indexTtl;
@@ -58,18 +59,7 @@ final class CassandraSpanReader implements SpanReader {
   @Override
   public CompletionStage<List<TraceSummary>> findTraces(TraceQuery query) {
     Objects.requireNonNull(query, "query");
-    for (Map.Entry<String, String> tag : query.tags().entrySet()) {
-      if (!tagPolicy.indexes(tag.getKey())) {
-        throw new IllegalArgumentException(
-            "tags: key '" + tag.getKey() + "' is not indexed; indexed keys are "
-                + tagPolicy.keys().stream().sorted().toList());
-      }
-      if (tag.getValue().length() > tagPolicy.maxValueLength()) {
-        throw new IllegalArgumentException(
-            "tags: value of '" + tag.getKey() + "' is longer than "
-                + tagPolicy.maxValueLength() + " characters, the longest indexed");
-      }
-    }
+    indexedTags.checkSearchable(query.tags());
     // Index rows older than the index TTL are gone, and no span starts a day past now (clock skew
     // allowed): no need to read buckets outside that.
     Instant now = clock.instant();

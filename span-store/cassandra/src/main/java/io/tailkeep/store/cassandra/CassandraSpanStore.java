@@ -1,5 +1,6 @@
 package io.tailkeep.store.cassandra;
 
+import io.tailkeep.store.IndexedTags;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
@@ -25,7 +26,7 @@ public final class CassandraSpanStore implements SpanStore {
   private CassandraSpanStore(CqlSession session, CassandraStorage storage) {
     this.session = session;
     Statements statements = new Statements(session, storage.keyspace);
-    TagPolicy tagPolicy = new TagPolicy(storage.indexedTagKeys, storage.maxTagValueLength);
+    IndexedTags tagPolicy = new IndexedTags(storage.indexedTagKeys, storage.maxTagValueLength);
     TimeBuckets buckets = new TimeBuckets(storage.bucketSize);
     this.limiter = new InFlightLimiter(storage.maxInFlight);
     // Names are rewritten well before their TTL runs out.

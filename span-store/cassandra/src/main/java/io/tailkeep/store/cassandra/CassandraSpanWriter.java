@@ -1,5 +1,6 @@
 package io.tailkeep.store.cassandra;
 
+import io.tailkeep.store.IndexedTags;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanWriter;
 import java.nio.ByteBuffer;
@@ -28,7 +29,7 @@ final class CassandraSpanWriter implements SpanWriter {
   private final InsertOperationName insertOperationName;
   private final InFlightLimiter limiter;
   private final NameCache names;
-  private final TagPolicy tagPolicy;
+  private final IndexedTags tagPolicy;
   private final TimeBuckets buckets;
   private final int spanTtl;
   private final int indexTtl;
@@ -37,7 +38,7 @@ final class CassandraSpanWriter implements SpanWriter {
       Statements statements,
       InFlightLimiter limiter,
       NameCache names,
-      TagPolicy tagPolicy,
+      IndexedTags tagPolicy,
       TimeBuckets buckets,
       int spanTtlSeconds,
       int indexTtlSeconds) {
@@ -86,7 +87,7 @@ final class CassandraSpanWriter implements SpanWriter {
         writes.add(forgetOnFailure(op, limited(() -> insertOperationName.execute(op, indexTtl))));
       }
     }
-    for (TraceChunk.ServiceTag tag : chunk.tags) {
+    for (IndexedTags.ServiceTag tag : chunk.tags) {
       writes.add(limited(() -> insertByTag.execute(tag, bucket, start, traceId, indexTtl)));
     }
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));

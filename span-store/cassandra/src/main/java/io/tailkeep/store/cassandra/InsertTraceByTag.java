@@ -1,5 +1,6 @@
 package io.tailkeep.store.cassandra;
 
+import io.tailkeep.store.IndexedTags;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -20,7 +21,7 @@ final class InsertTraceByTag {
   }
 
   CompletionStage<AsyncResultSet> execute(
-      TraceChunk.ServiceTag tag, long bucket, long startNanos, ByteBuffer traceId, int ttl) {
+      IndexedTags.ServiceTag tag, long bucket, long startNanos, ByteBuffer traceId, int ttl) {
     return session.executeAsync(
         statement
             .bind(tag.service(), tag.key(), tag.value(), bucket, startNanos, traceId, ttl)

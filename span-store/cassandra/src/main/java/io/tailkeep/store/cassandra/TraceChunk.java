@@ -2,13 +2,12 @@ package io.tailkeep.store.cassandra;
 
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.tailkeep.store.BatchSummary;
+import io.tailkeep.store.IndexedTags;
+import io.tailkeep.store.IndexedTags.ServiceTag;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanId;
-import io.tailkeep.store.SpanOrigin;
 import io.tailkeep.store.StoredEnvelope;
 import io.tailkeep.store.WireSpan;
-import io.tailkeep.store.wire.AttributeVisitor;
-import io.tailkeep.store.wire.SpanFieldReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,8 +28,6 @@ final class TraceChunk {
 
   record ServiceOperation(String service, String operation, SpanKind kind) {}
 
-  record ServiceTag(String service, String key, String value) {}
-
   final UUID id;
   final long startNanos;
   final long endNanos;
@@ -45,9 +42,9 @@ final class TraceChunk {
   final List<EncodedSpan> spans;
   final Set<String> services;
   final Set<ServiceOperation> operations = new LinkedHashSet<>();
-  final Set<ServiceTag> tags = new LinkedHashSet<>();
+  final Set<ServiceTag> tags;
 
-  TraceChunk(SpanBatch batch, TagPolicy tagPolicy) {
+  TraceChunk(SpanBatch batch, IndexedTags tagPolicy) {
     BatchSummary summary = batch.summary();
     List<EncodedSpan> encoded = new ArrayList<>(batch.spans().size());
     for (WireSpan span : batch.spans()) {
@@ -67,38 +64,12 @@ final class TraceChunk {
     for (BatchSummary.ServiceOperation op : summary.operations()) {
       operations.add(new ServiceOperation(op.service(), op.name(), op.kind()));
     }
-    addTags(batch, tagPolicy);
+    this.tags = tagPolicy.tagsOf(batch);
     this.id = idOf(batch, encoded);
   }
 
   long durationNanos() {
     return endNanos - startNanos;
-  }
-
-  /** Reads the allow-listed attributes of the spans and of each of their resources once. */
-  private void addTags(SpanBatch batch, TagPolicy tagPolicy) {
-    SpanFieldReader reader = tagPolicy.reader();
-    if (reader.keys().isEmpty()) {
-      return;
-    }
-    Set<SpanOrigin> origins = new LinkedHashSet<>();
-    for (WireSpan span : batch.spans()) {
-      String service = span.origin().serviceName();
-      reader.read(span, tagsOf(service, reader, tagPolicy));
-      origins.add(span.origin());
-    }
-    for (SpanOrigin origin : origins) {
-      reader.readResourceAttributes(origin.resource(), tagsOf(origin.serviceName(), reader, tagPolicy));
-    }
-  }
-
-  private AttributeVisitor tagsOf(String service, SpanFieldReader reader, TagPolicy tagPolicy) {
-    return (key, value, inArray) -> {
-      String text = inArray ? null : tagPolicy.indexedText(value);
-      if (text != null) {
-        tags.add(new ServiceTag(service, reader.keys().text(key), text));
-      }
-    };
   }
 
   /** Derived from the spans' identities, so writing the same batch twice adds one chunk. */

@@ -3,6 +3,7 @@ package io.tailkeep.store.cassandra;
 import static io.tailkeep.store.testing.TestSpans.attr;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailkeep.store.IndexedTags;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
@@ -36,14 +37,14 @@ class WritePathTest {
     List<OtlpSpan> trace =
         spans.trace(traceId, "web", "GET /", 1_000, 500, 3,
             attr("http.route", "/"), attr("secret", "x"), attr("url.path", "y".repeat(300)));
-    TraceChunk chunk = new TraceChunk(SpanBatch.of(trace, null), new TagPolicy(Set.of("http.route", "url.path"), 256));
+    TraceChunk chunk = new TraceChunk(SpanBatch.of(trace, null), new IndexedTags(Set.of("http.route", "url.path"), 256));
 
     assertThat(chunk.spanCount).isEqualTo(3);
     assertThat(chunk.startNanos).isEqualTo(1_000);
     assertThat(chunk.durationNanos()).isEqualTo(500);
     assertThat(chunk.rootOperation).isEqualTo("GET /");
     assertThat(chunk.services).containsExactlyInAnyOrder("web", "web-dep");
-    assertThat(chunk.tags).containsExactly(new TraceChunk.ServiceTag("web", "http.route", "/"));
+    assertThat(chunk.tags).containsExactly(new IndexedTags.ServiceTag("web", "http.route", "/"));
   }
 
   @Test
@@ -52,7 +53,7 @@ class WritePathTest {
     List<OtlpSpan> trace = spans.trace(traceId, "web", "GET /", 1_000, 500, 4);
     List<OtlpSpan> reversed = new ArrayList<>(trace);
     java.util.Collections.reverse(reversed);
-    TagPolicy tags = new TagPolicy(Set.of(), 10);
+    IndexedTags tags = new IndexedTags(Set.of(), 10);
 
     assertThat(new TraceChunk(SpanBatch.of(reversed, null), tags).id)
         .isEqualTo(new TraceChunk(SpanBatch.of(trace, null), tags).id)
