@@ -2,7 +2,6 @@ package io.tailkeep.sampler.buffer;
 
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.TraceFacts;
-import io.tailkeep.store.SpanOrigin;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.TraceId;
 import java.util.ArrayList;
@@ -26,8 +25,6 @@ final class BufferedTrace {
   private boolean decided;
   /** Set when Caffeine evicted the trace: decided in the eviction, handed over by the removal listener. */
   private DecidedTrace evictedDecision;
-  /** The origin of the previous span, weighed once per run of spans that share it. */
-  private SpanOrigin lastOrigin;
   /** Read by the weigher; written under the monitor. */
   private volatile long bytes;
 
@@ -48,18 +45,13 @@ final class BufferedTrace {
   long add(WireSpan span, RuleSet rules, long nowNanos) {
     useRules(rules);
     spans.add(span);
-    facts.add(span);
     lastSpanNanos = nowNanos;
     if (span.isRoot()) {
       rootArrived = true;
     }
-    long spanBytes = span.retainedBytes();
-    // An origin is shared by the spans of one export: weighed with the first span of each trace
-    // that holds it, which counts it more than once when one export carries several traces.
-    if (span.origin() != lastOrigin) {
-      lastOrigin = span.origin();
-      spanBytes += lastOrigin.retainedBytes();
-    }
+    long summaryBefore = facts.summary().retainedBytes();
+    facts.add(span);
+    long spanBytes = span.retainedBytes() + facts.summary().retainedBytes() - summaryBefore;
     bytes += spanBytes;
     return spanBytes;
   }

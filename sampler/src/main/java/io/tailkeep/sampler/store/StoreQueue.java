@@ -2,7 +2,6 @@ package io.tailkeep.sampler.store;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tailkeep.sampler.buffer.KeptTraceSink;
-import io.tailkeep.store.SpanOrigin;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanWriter;
@@ -371,16 +370,11 @@ public final class StoreQueue implements KeptTraceSink {
     }
   }
 
-  /** The heap a batch holds: its spans, their origins once each, its summary. */
+  /** The heap a batch holds: its spans (with their share of their origins) and its summary. */
   static long sizeOf(SpanBatch batch) {
     long bytes = batch.summary().retainedBytes();
-    SpanOrigin last = null;
     for (WireSpan span : batch.spans()) {
       bytes += span.retainedBytes();
-      if (span.origin() != last) {
-        last = span.origin();
-        bytes += last.retainedBytes();
-      }
     }
     return bytes;
   }

@@ -68,8 +68,7 @@ class StoreQueueTest {
     SpanBatch batch = kept(1, 3);
     long expected = batch.summary().retainedBytes();
     for (WireSpan span : batch.spans()) {
-      // Each test span has an origin of its own.
-      expected += span.retainedBytes() + span.origin().retainedBytes();
+      expected += span.retainedBytes();
     }
     assertThat(StoreQueue.sizeOf(batch)).isEqualTo(expected).isPositive();
 

@@ -19,6 +19,9 @@ public final class BatchSummary {
   /** A span name of a service, with the kind of span that carried it. */
   public record ServiceOperation(String service, String name, SpanKind kind) {}
 
+  /** A linked hash set's entry with its share of the table. */
+  private static final int SET_ENTRY_BYTES = 48;
+
   private long startNanos = Long.MAX_VALUE;
   private long endNanos = Long.MIN_VALUE;
   private int spanCount;
@@ -33,6 +36,8 @@ public final class BatchSummary {
   private final Set<ServiceOperation> operations = new LinkedHashSet<>(8);
   /** The previous span's service and name, so runs of alike spans skip the set lookups. */
   private ServiceOperation lastOperation;
+  /** Heap held by the sets' entries, kept as they grow. */
+  private long setBytes;
 
   /** Adds one span, with its fields read from its bytes. */
   public void add(WireSpan span, SpanFields fields) {
@@ -60,8 +65,13 @@ public final class BatchSummary {
         || !last.name().equals(fields.name())
         || last.kind().getNumber() != fields.kind()) {
       ServiceOperation operation = new ServiceOperation(service, fields.name(), kindOf(fields.kind()));
-      services.add(service);
-      operations.add(operation);
+      if (services.add(service)) {
+        setBytes += SET_ENTRY_BYTES;
+      }
+      if (operations.add(operation)) {
+        // The record, its set entry and its name (shared with the rules' span names).
+        setBytes += SET_ENTRY_BYTES + 24 + 40 + 2L * fields.name().length();
+      }
       lastOperation = operation;
     }
   }
@@ -121,15 +131,11 @@ public final class BatchSummary {
     return Collections.unmodifiableSet(operations);
   }
 
-  /** Heap held, roughly, for weighing a buffer: the sets' entries and their strings. */
+  /**
+   * Heap held by the summary's services and operations, for weighing a buffer; the summary's own
+   * fixed part belongs to the owner's per-trace overhead.
+   */
   public long retainedBytes() {
-    long bytes = 160;
-    for (ServiceOperation op : operations) {
-      bytes += 80 + 40 + op.name().length();
-    }
-    for (String service : services) {
-      bytes += 40 + 40 + service.length();
-    }
-    return bytes;
+    return setBytes;
   }
 }

@@ -16,13 +16,20 @@ public final class SpanOrigin {
   private final byte[] scope;
   private final String scopeSchemaUrl;
   private final byte[] envelopePrefix;
+  private final int spanCount;
   private volatile String serviceName;
 
   /**
    * @param resource the encoded {@code Resource} message (empty when the request had none)
    * @param scope the encoded {@code InstrumentationScope} message (empty when none)
+   * @param spanCount how many spans share this origin, to split its heap among them when weighing
    */
-  public SpanOrigin(byte[] resource, String resourceSchemaUrl, byte[] scope, String scopeSchemaUrl) {
+  public SpanOrigin(
+      byte[] resource, String resourceSchemaUrl, byte[] scope, String scopeSchemaUrl, int spanCount) {
+    if (spanCount < 1) {
+      throw new IllegalArgumentException("spanCount must be positive, got " + spanCount);
+    }
+    this.spanCount = spanCount;
     this.resource = Objects.requireNonNull(resource, "resource");
     this.resourceSchemaUrl = Objects.requireNonNull(resourceSchemaUrl, "resourceSchemaUrl");
     this.scope = Objects.requireNonNull(scope, "scope");
@@ -61,10 +68,18 @@ public final class SpanOrigin {
     return name;
   }
 
-  /** Heap this origin holds, for weighing a buffer. */
+  /** Heap this origin holds: its object, arrays and strings. */
   public long retainedBytes() {
-    return 96L + resource.length + scope.length + envelopePrefix.length
+    return 96L + 3 * 16 + resource.length + scope.length + envelopePrefix.length
         + 2L * (resourceSchemaUrl.length() + scopeSchemaUrl.length());
+  }
+
+  /**
+   * One span's share of {@link #retainedBytes()}: the origin lives as long as any of its spans, so
+   * each span weighs an equal part of it, and a buffer holding all of them weighs it whole.
+   */
+  long shareBytes() {
+    return (retainedBytes() + spanCount - 1) / spanCount;
   }
 
   @Override

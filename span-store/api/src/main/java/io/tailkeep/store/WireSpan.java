@@ -60,7 +60,8 @@ public final class WireSpan {
             span.resource().toByteArray(),
             span.resourceSchemaUrl(),
             span.scope().toByteArray(),
-            span.scopeSchemaUrl());
+            span.scopeSchemaUrl(),
+            1);
     return of(origin, span);
   }
 
@@ -121,9 +122,9 @@ public final class WireSpan {
     return reader.read(this);
   }
 
-  /** Heap this span holds on its own (its origin is shared and weighed apart). */
+  /** Heap this span holds: its object, its bytes, and its share of its origin. */
   public long retainedBytes() {
-    return OBJECT_BYTES + 16L + bytes.length;
+    return OBJECT_BYTES + 16L + bytes.length + origin.shareBytes();
   }
 
   /** The decoded messages, every field as the exporter sent it. */

@@ -133,7 +133,7 @@ public final class ExportRequestScanner {
     if (spanCount == 0) {
       return;
     }
-    SpanOrigin origin = new SpanOrigin(resource, resourceSchemaUrl, scope, schemaUrl);
+    SpanOrigin origin = new SpanOrigin(resource, resourceSchemaUrl, scope, schemaUrl, spanCount);
     for (int i = 0; i < spanCount; i++) {
       span(new ProtoCursor(in.buffer(), spans[i * 2], spans[i * 2 + 1]), origin, r, s, i);
     }
