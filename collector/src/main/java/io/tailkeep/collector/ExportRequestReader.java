@@ -13,7 +13,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads an OTLP/HTTP request body into an export request: decompresses gzip within the size limit and
- * parses protobuf or OTLP/JSON. Every failure is an {@link HttpException} whose message names it.
+ * parses protobuf, or turns OTLP/JSON into protobuf first. Every failure is an {@link HttpException}
+ * whose message names it.
  */
 final class ExportRequestReader {
 
@@ -39,22 +40,40 @@ final class ExportRequestReader {
   }
 
   ExportTraceServiceRequest read(String contentType, String contentEncoding, Buffer body) {
-    checkHeaders(contentType, contentEncoding);
-    OtlpMediaType mediaType = OtlpMediaType.fromContentType(contentType);
-    Buffer plain = isGzip(contentEncoding) ? gunzip(body) : body;
+    byte[] request = readBytes(contentType, contentEncoding, body);
     try {
-      return mediaType == OtlpMediaType.PROTOBUF
-          ? ExportTraceServiceRequest.parseFrom(plain.getBytes())
-          : OtlpJson.parseTraceRequest(plain);
+      return ExportTraceServiceRequest.parseFrom(request);
     } catch (InvalidProtocolBufferException e) {
-      String encoding = mediaType == OtlpMediaType.PROTOBUF ? "protobuf" : "OTLP/JSON";
-      throw new HttpException(
-          400, "body is not a valid " + encoding + " ExportTraceServiceRequest: " + e.getMessage());
+      throw invalid(OtlpMediaType.fromContentType(contentType), e);
     }
   }
 
+  /**
+   * The request as protobuf bytes, whichever encoding it came in: a protobuf body as it is (after
+   * gzip), an OTLP/JSON body written as protobuf while it is read.
+   */
+  byte[] readBytes(String contentType, String contentEncoding, Buffer body) {
+    checkHeaders(contentType, contentEncoding);
+    OtlpMediaType mediaType = OtlpMediaType.fromContentType(contentType);
+    byte[] plain = isGzip(contentEncoding) ? gunzip(body) : body.getBytes();
+    if (mediaType == OtlpMediaType.PROTOBUF) {
+      return plain;
+    }
+    try {
+      return OtlpJsonReader.toProtobuf(plain, 0, plain.length);
+    } catch (InvalidProtocolBufferException e) {
+      throw invalid(mediaType, e);
+    }
+  }
+
+  private static HttpException invalid(OtlpMediaType mediaType, InvalidProtocolBufferException e) {
+    String encoding = mediaType == OtlpMediaType.PROTOBUF ? "protobuf" : "OTLP/JSON";
+    return new HttpException(
+        400, "body is not a valid " + encoding + " ExportTraceServiceRequest: " + e.getMessage());
+  }
+
   /** Stops at the limit, so a small gzip bomb cannot fill the heap. */
-  private Buffer gunzip(Buffer compressed) {
+  private byte[] gunzip(Buffer compressed) {
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed.getBytes()))) {
       int expected = (int) Math.min(maxBodyBytes, 4L * compressed.length());
       ByteArrayOutputStream out = new ByteArrayOutputStream(expected);
@@ -67,7 +86,7 @@ final class ExportRequestReader {
         }
         out.write(chunk, 0, n);
       }
-      return Buffer.buffer(out.toByteArray());
+      return out.toByteArray();
     } catch (IOException e) {
       throw new HttpException(400, "body is not valid gzip: " + e.getMessage());
     }
