@@ -602,7 +602,7 @@ final class OtlpJsonReader {
     String name = enumName(key, token, "a SpanKind");
     int value =
         name == null
-            ? enumNumber(token)
+            ? enumNumber()
             : switch (name) {
               case "SPAN_KIND_UNSPECIFIED" -> 0;
               case "SPAN_KIND_INTERNAL" -> 1;
@@ -621,7 +621,7 @@ final class OtlpJsonReader {
     String name = enumName(key, token, "a StatusCode");
     int value =
         name == null
-            ? enumNumber(token)
+            ? enumNumber()
             : switch (name) {
               case "STATUS_CODE_UNSET" -> 0;
               case "STATUS_CODE_OK" -> 1;
@@ -645,7 +645,7 @@ final class OtlpJsonReader {
    * A JSON integer as an enum number. Like JsonFormat with unknown fields ignored, any int32 is
    * kept (proto3 enums are open) and anything else leaves the field unset (0 is never written).
    */
-  private int enumNumber(JsonToken token) throws IOException {
+  private int enumNumber() throws IOException {
     return json.getNumberType() == JsonParser.NumberType.INT ? json.getIntValue() : 0;
   }
 
