@@ -14,7 +14,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads an OTLP/HTTP request body into an export request: decompresses gzip within the size limit and
- * parses protobuf or OTLP/JSON. Every failure is an {@link HttpException} whose message names it.
+ * parses protobuf, or turns OTLP/JSON into protobuf first. Every failure is an {@link HttpException}
+ * whose message names it.
  */
 final class ExportRequestReader {
 
@@ -41,24 +42,40 @@ final class ExportRequestReader {
 
   /** Reads the body's spans at the wire level (see {@link ExportRequestScanner}). */
   ScannedRequest read(String contentType, String contentEncoding, Buffer body) {
-    checkHeaders(contentType, contentEncoding);
-    OtlpMediaType mediaType = OtlpMediaType.fromContentType(contentType);
-    Buffer plain = isGzip(contentEncoding) ? gunzip(body) : body;
+    byte[] request = readBytes(contentType, contentEncoding, body);
     try {
-      byte[] protobuf =
-          mediaType == OtlpMediaType.PROTOBUF
-              ? plain.getBytes()
-              : OtlpJson.parseTraceRequest(plain).toByteArray();
-      return ExportRequestScanner.scan(protobuf);
+      return ExportRequestScanner.scan(request);
     } catch (InvalidProtocolBufferException e) {
-      String encoding = mediaType == OtlpMediaType.PROTOBUF ? "protobuf" : "OTLP/JSON";
-      throw new HttpException(
-          400, "body is not a valid " + encoding + " ExportTraceServiceRequest: " + e.getMessage());
+      throw invalid(OtlpMediaType.fromContentType(contentType), e);
     }
   }
 
+  /**
+   * The request as protobuf bytes, whichever encoding it came in: a protobuf body as it is (after
+   * gzip), an OTLP/JSON body written as protobuf while it is read.
+   */
+  byte[] readBytes(String contentType, String contentEncoding, Buffer body) {
+    checkHeaders(contentType, contentEncoding);
+    OtlpMediaType mediaType = OtlpMediaType.fromContentType(contentType);
+    byte[] plain = isGzip(contentEncoding) ? gunzip(body) : body.getBytes();
+    if (mediaType == OtlpMediaType.PROTOBUF) {
+      return plain;
+    }
+    try {
+      return OtlpJsonReader.toProtobuf(plain, 0, plain.length);
+    } catch (InvalidProtocolBufferException e) {
+      throw invalid(mediaType, e);
+    }
+  }
+
+  private static HttpException invalid(OtlpMediaType mediaType, InvalidProtocolBufferException e) {
+    String encoding = mediaType == OtlpMediaType.PROTOBUF ? "protobuf" : "OTLP/JSON";
+    return new HttpException(
+        400, "body is not a valid " + encoding + " ExportTraceServiceRequest: " + e.getMessage());
+  }
+
   /** Stops at the limit, so a small gzip bomb cannot fill the heap. */
-  private Buffer gunzip(Buffer compressed) {
+  private byte[] gunzip(Buffer compressed) {
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed.getBytes()))) {
       int expected = (int) Math.min(maxBodyBytes, 4L * compressed.length());
       ByteArrayOutputStream out = new ByteArrayOutputStream(expected);
@@ -71,7 +88,7 @@ final class ExportRequestReader {
         }
         out.write(chunk, 0, n);
       }
-      return Buffer.buffer(out.toByteArray());
+      return out.toByteArray();
     } catch (IOException e) {
       throw new HttpException(400, "body is not valid gzip: " + e.getMessage());
     }
