@@ -4,7 +4,11 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import java.util.Optional;
 import java.util.Set;
 
-/** Which attribute values go into the tag index: allow-listed keys, scalar values, short ones. */
+/**
+ * Which attribute values go into the tag index: allow-listed keys, scalar values, short ones (at
+ * most {@code maxValueLength} characters and {@link IndexKeys#MAX_UTF8_BYTES} of UTF-8). A longer
+ * value is stored with its span but not indexed, rather than cut: a cut value would match others.
+ */
 final class TagPolicy {
   private final Set<String> keys;
   private final int maxValueLength;
@@ -26,6 +30,11 @@ final class TagPolicy {
     return maxValueLength;
   }
 
+  /** Whether a value of an indexed key this long is indexed, and so can be searched for. */
+  boolean indexesValue(String text) {
+    return text.length() <= maxValueLength && IndexKeys.fits(text);
+  }
+
   /** The value as search text, or empty when it is not indexed. */
   Optional<String> indexedValue(String key, AnyValue value) {
     if (!keys.contains(key)) {
@@ -39,6 +48,6 @@ final class TagPolicy {
           case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
           default -> null; // arrays, maps and bytes are stored, not indexed
         };
-    return text == null || text.length() > maxValueLength ? Optional.empty() : Optional.of(text);
+    return text == null || !indexesValue(text) ? Optional.empty() : Optional.of(text);
   }
 }

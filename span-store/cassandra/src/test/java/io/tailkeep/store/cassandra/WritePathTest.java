@@ -3,6 +3,7 @@ package io.tailkeep.store.cassandra;
 import static io.tailkeep.store.testing.TestSpans.attr;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.proto.common.v1.AnyValue;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
@@ -10,10 +11,12 @@ import io.tailkeep.store.testing.TestSpans;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The parts of the write path that need no Cassandra. */
@@ -36,12 +39,12 @@ class WritePathTest {
     List<OtlpSpan> trace =
         spans.trace(traceId, "web", "GET /", 1_000, 500, 3,
             attr("http.route", "/"), attr("secret", "x"), attr("url.path", "y".repeat(300)));
-    TraceChunk chunk = new TraceChunk(SpanBatch.of(trace, null), new TagPolicy(Set.of("http.route", "url.path"), 256));
+    TraceChunk chunk = TraceChunk.of(SpanBatch.of(trace, null), new TagPolicy(Set.of("http.route", "url.path"), 256));
 
     assertThat(chunk.spanCount).isEqualTo(3);
     assertThat(chunk.startNanos).isEqualTo(1_000);
     assertThat(chunk.durationNanos()).isEqualTo(500);
-    assertThat(chunk.root.name()).isEqualTo("GET /");
+    assertThat(chunk.root.operation()).isEqualTo("GET /");
     assertThat(chunk.services).containsExactlyInAnyOrder("web", "web-dep");
     assertThat(chunk.tags).containsExactly(new TraceChunk.ServiceTag("web", "http.route", "/"));
   }
@@ -54,9 +57,72 @@ class WritePathTest {
     java.util.Collections.reverse(reversed);
     TagPolicy tags = new TagPolicy(Set.of(), 10);
 
-    assertThat(new TraceChunk(SpanBatch.of(reversed, null), tags).id)
-        .isEqualTo(new TraceChunk(SpanBatch.of(trace, null), tags).id)
-        .isNotEqualTo(new TraceChunk(SpanBatch.of(trace.subList(0, 3), null), tags).id);
+    assertThat(TraceChunk.of(SpanBatch.of(reversed, null), tags).id)
+        .isEqualTo(TraceChunk.of(SpanBatch.of(trace, null), tags).id)
+        .isNotEqualTo(TraceChunk.of(SpanBatch.of(trace.subList(0, 3), null), tags).id);
+  }
+
+  @Test
+  void chunkCutsLongNamesInItsKeysButTheStoredSpanKeepsThemWhole() {
+    TraceId traceId = spans.newTraceId();
+    String service = "s".repeat(10 * 1024);
+    String name = "SELECT " + "x".repeat(64 * 1024);
+    List<OtlpSpan> trace = spans.trace(traceId, service, name, 1_000, 500, 2, attr("http.route", "/"));
+    TraceChunk chunk = TraceChunk.of(SpanBatch.of(trace, null), new TagPolicy(Set.of("http.route"), 256));
+
+    String cutService = service.substring(0, 1024);
+    String cutName = name.substring(0, 1024);
+    assertThat(chunk.first.service()).isEqualTo(cutService);
+    assertThat(chunk.first.operation()).isEqualTo(cutName);
+    assertThat(chunk.root.service()).isEqualTo(cutService);
+    assertThat(chunk.root.operation()).isEqualTo(cutName);
+    // The children's service, the same name plus "-dep", has the same first KiB: one key for both.
+    assertThat(chunk.services).containsExactly(cutService);
+    assertThat(chunk.operations).extracting(TraceChunk.ServiceOperation::operation).contains(cutName);
+    assertThat(chunk.tags).containsExactly(new TraceChunk.ServiceTag(cutService, "http.route", "/"));
+
+    OtlpSpan stored = SpanCodec.decode(java.nio.ByteBuffer.wrap(chunk.spans.get(0).bytes()));
+    assertThat(stored.name()).isEqualTo(name);
+    assertThat(stored.serviceName()).isEqualTo(service);
+    assertThat(chunk.spans.get(0).spanId()).isEqualTo(trace.get(0).spanId());
+  }
+
+  @Test
+  void tagValuesLongerThanTheKeyLimitAreNotIndexedEvenUnderMaxTagValueLength() {
+    TagPolicy tags = new TagPolicy(Set.of("http.route"), 4096);
+    AnyValue fits = AnyValue.newBuilder().setStringValue("é".repeat(512)).build(); // 1 024 bytes
+    AnyValue tooLong = AnyValue.newBuilder().setStringValue("é".repeat(513)).build(); // 513 characters
+
+    assertThat(tags.indexedValue("http.route", fits)).contains("é".repeat(512));
+    assertThat(tags.indexedValue("http.route", tooLong)).isEmpty();
+    assertThat(new TagPolicy(Set.of("http.route"), 256).indexedValue("http.route", fits)).isEmpty();
+  }
+
+  @Test
+  void splitKeepsTheOrderAndStartsABatchOnlyWhenTheNextItemWouldPassTheLimit() {
+    Random random = new Random(3);
+    List<Integer> sizes =
+        IntStream.range(0, 2_000)
+            .map(i -> random.nextInt(20) == 0 ? 6_000 + random.nextInt(60_000) : 50 + random.nextInt(900))
+            .boxed()
+            .toList();
+    List<List<Integer>> batches = UnloggedBatch.split(sizes, Integer::intValue, 5_120);
+
+    assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(sizes);
+    for (int i = 0; i < batches.size(); i++) {
+      List<Integer> batch = batches.get(i);
+      int bytes = batch.stream().mapToInt(Integer::intValue).sum();
+      if (batch.size() > 1) {
+        assertThat(bytes).isLessThanOrEqualTo(5_120);
+      }
+      if (i + 1 < batches.size()) {
+        assertThat(bytes + batches.get(i + 1).get(0)).isGreaterThan(5_120); // it could not have joined
+      }
+    }
+    assertThat(batches).anyMatch(b -> b.size() > 5); // small items do share batches
+    assertThat(UnloggedBatch.split(List.of(9_000), Integer::intValue, 5_120)).containsExactly(List.of(9_000));
+    assertThat(UnloggedBatch.split(List.of(1, 2, 3), Integer::intValue, 1))
+        .containsExactly(List.of(1), List.of(2), List.of(3));
   }
 
   @Test
