@@ -5,7 +5,7 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import java.nio.ByteBuffer;
 
-/** One span row; sent in a trace's {@link UnloggedBatch}es, never on its own. */
+/** One span row; sent through {@link UnloggedBatch} with the rest of its trace's partition. */
 final class InsertSpan {
   private final PreparedStatement statement;
 
