@@ -63,22 +63,35 @@ public final class StoreBenchmark {
                 .build()
                 .open()) {
       LOG.info("Cassandra answers and the schema is ready after {} ms", millis(System.nanoTime() - started));
-      new StoreBenchmark().run(store);
+      new StoreBenchmark().run(store, node.pid());
     }
     // Both are closed here: the store first, then the node (try-with-resources closes in reverse).
   }
 
-  private void run(SpanStore store) throws Exception {
+  private void run(SpanStore store, long cassandraPid) throws Exception {
     LOG.info("Warm-up: writing {} spans", WARMUP_SPANS);
     write(store, mixedTraces(WARMUP_SPANS));
 
     List<SpanBatch> mix = mixedTraces(SPANS);
     int spans = mix.stream().mapToInt(b -> b.spans().size()).sum();
     LOG.info("Writing {} spans in {} traces, {} traces in flight", spans, mix.size(), IN_FLIGHT);
+    long selfPid = ProcessHandle.current().pid();
+    String loadBefore = ProcessCpu.loadAverage();
+    long cassandraCpuBefore = ProcessCpu.nanos(cassandraPid);
+    long selfCpuBefore = ProcessCpu.nanos(selfPid);
     long nanos = write(store, mix);
+    double cassandraCpu = (ProcessCpu.nanos(cassandraPid) - cassandraCpuBefore) / 1e9;
+    double selfCpu = (ProcessCpu.nanos(selfPid) - selfCpuBefore) / 1e9;
     double seconds = nanos / 1e9;
     report.add(String.format("write   %,d spans in %,d traces in %.1f s: %,.0f spans/s, %,.0f traces/s",
         spans, mix.size(), seconds, spans / seconds, mix.size() / seconds));
+    // CPU time, unlike the rates, hardly depends on what else the machine runs: compare these.
+    report.add(String.format("        Cassandra CPU %.1f s: %.2f Cassandra CPU-s per 100 000 stored spans",
+        cassandraCpu, cassandraCpu * 100_000 / spans));
+    report.add(String.format("        benchmark JVM CPU %.1f s (store, driver, GC, JIT): %.2f CPU-s per 100 000 spans",
+        selfCpu, selfCpu * 100_000 / spans));
+    report.add(String.format("        load average (1, 5, 15 min) before / after the write: %s / %s",
+        loadBefore, ProcessCpu.loadAverage()));
 
     report.add("");
     report.add(String.format("%-40s %6s %9s %9s %9s", "read", "runs", "p50 ms", "p99 ms", "max ms"));

@@ -60,13 +60,21 @@ final class CassandraSpanReader implements SpanReader {
   public CompletionStage<List<TraceSummary>> findTraces(TraceQuery query) {
     Objects.requireNonNull(query, "query");
     indexedTags.checkSearchable(query.tags());
+    for (Map.Entry<String, String> tag : query.tags().entrySet()) {
+      if (!IndexKeys.fits(tag.getValue())) {
+        throw new IllegalArgumentException(
+            "tags: value of '" + tag.getKey() + "' is longer than the longest indexed ("
+                + IndexKeys.MAX_UTF8_BYTES + " bytes of UTF-8)");
+      }
+    }
+    TraceQuery bounded = withBoundedNames(query);
     // Index rows older than the index TTL are gone, and no span starts a day past now (clock skew
     // allowed): no need to read buckets outside that.
     Instant now = clock.instant();
     long earliest = epochNanos(now.minus(indexTtl));
     long latest = epochNanos(now.plus(FUTURE_SKEW));
     return CompletableFuture.supplyAsync(
-        () -> search.run(query, earliest, latest), searchExecutor);
+        () -> search.run(bounded, earliest, latest), searchExecutor);
   }
 
   @Override
@@ -89,12 +97,31 @@ final class CassandraSpanReader implements SpanReader {
     }
     return statements
         .selectOperationNames
-        .execute(service)
+        .execute(IndexKeys.bounded(service))
         .thenApply(
             ops ->
                 ops.stream()
                     .sorted(Comparator.comparing(Operation::name).thenComparing(Operation::kind))
                     .toList());
+  }
+
+  /** The query with its service and operation cut as the writer cut them in the index keys. */
+  private static TraceQuery withBoundedNames(TraceQuery query) {
+    String service = IndexKeys.bounded(query.service());
+    String operation = IndexKeys.bounded(query.operation());
+    if (Objects.equals(service, query.service()) && Objects.equals(operation, query.operation())) {
+      return query; // the common case: both fit as they are
+    }
+    return new TraceQuery(
+        service,
+        operation,
+        query.tags(),
+        query.minDuration(),
+        query.maxDuration(),
+        query.start(),
+        query.end(),
+        query.limit(),
+        query.order());
   }
 
   private static long epochNanos(Instant instant) {

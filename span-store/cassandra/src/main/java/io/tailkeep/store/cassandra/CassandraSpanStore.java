@@ -39,7 +39,8 @@ public final class CassandraSpanStore implements SpanStore {
             tagPolicy,
             buckets,
             (int) storage.spanTtl.toSeconds(),
-            (int) storage.indexTtl.toSeconds());
+            (int) storage.indexTtl.toSeconds(),
+            storage.maxBatchBytes);
     this.searchExecutor = Executors.newFixedThreadPool(4, daemonThreads("tailkeep-search-"));
     this.reader =
         new CassandraSpanReader(

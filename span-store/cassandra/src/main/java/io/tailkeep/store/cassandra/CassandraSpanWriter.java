@@ -1,6 +1,8 @@
 package io.tailkeep.store.cassandra;
 
 import io.tailkeep.store.IndexedTags;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanWriter;
 import java.nio.ByteBuffer;
@@ -13,13 +15,16 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * Writes a batch as independent idempotent inserts: the spans, one summary chunk, and the index
- * entries of the chunk, each bounded by the in-flight limiter.
+ * Writes a batch as idempotent requests, each bounded by the in-flight limiter: the spans and the
+ * summary chunk (all in the trace's partition) as unlogged batches of at most {@code maxBatchBytes}
+ * of bound values each, then the index entries of the chunk, one insert each (each its own
+ * partition).
  */
 final class CassandraSpanWriter implements SpanWriter {
   /** The operation under which a trace is indexed for searches that name only the service. */
   static final String ANY_OPERATION = "";
 
+  private final UnloggedBatch unloggedBatch;
   private final InsertSpan insertSpan;
   private final UpdateTraceSummary updateSummary;
   private final InsertTraceByStart insertByStart;
@@ -33,6 +38,7 @@ final class CassandraSpanWriter implements SpanWriter {
   private final TimeBuckets buckets;
   private final int spanTtl;
   private final int indexTtl;
+  private final int maxBatchBytes;
 
   CassandraSpanWriter(
       Statements statements,
@@ -41,7 +47,9 @@ final class CassandraSpanWriter implements SpanWriter {
       IndexedTags tagPolicy,
       TimeBuckets buckets,
       int spanTtlSeconds,
-      int indexTtlSeconds) {
+      int indexTtlSeconds,
+      int maxBatchBytes) {
+    this.unloggedBatch = statements.unloggedBatch;
     this.insertSpan = statements.insertSpan;
     this.updateSummary = statements.updateSummary;
     this.insertByStart = statements.insertByStart;
@@ -55,18 +63,30 @@ final class CassandraSpanWriter implements SpanWriter {
     this.buckets = buckets;
     this.spanTtl = spanTtlSeconds;
     this.indexTtl = indexTtlSeconds;
+    this.maxBatchBytes = maxBatchBytes;
   }
 
   @Override
   public CompletionStage<Void> write(SpanBatch batch) {
-    TraceChunk chunk = new TraceChunk(batch, tagPolicy);
-    ByteBuffer traceId = ByteBuffer.wrap(batch.traceId().toBytes());
+    return write(TraceChunk.of(batch, tagPolicy), batch.sampling());
+  }
+
+  /** Writes an encoded chunk; {@code sampling} is null for spans that carry no decision. */
+  CompletionStage<Void> write(TraceChunk chunk, Sampling sampling) {
+    ByteBuffer traceId = ByteBuffer.wrap(chunk.traceId.toBytes());
     List<CompletableFuture<?>> writes = new ArrayList<>();
 
+    // The summary row has the spans' partition key, so it rides in the first batch: one mutation
+    // of two tables, one request less per trace (span-store/README.md).
+    List<BoundStatement> partition = new ArrayList<>(chunk.spans.size() + 1);
+    partition.add(updateSummary.bind(traceId, chunk, sampling, spanTtl));
     for (TraceChunk.EncodedSpan span : chunk.spans) {
-      writes.add(limited(() -> insertSpan.execute(traceId, span, spanTtl)));
+      partition.add(insertSpan.bind(traceId, span, spanTtl));
     }
-    writes.add(limited(() -> updateSummary.execute(traceId, chunk, batch.sampling(), spanTtl)));
+    for (List<BoundStatement> statements :
+        UnloggedBatch.split(partition, UnloggedBatch::valueBytes, maxBatchBytes)) {
+      writes.add(limited(() -> unloggedBatch.execute(statements)));
+    }
 
     long bucket = buckets.bucketOf(chunk.startNanos);
     long start = chunk.startNanos;

@@ -19,6 +19,10 @@ public final class CassandraStorage {
   /** The api's default, {@link IndexedTags#DEFAULT_MAX_VALUE_LENGTH}; named here for configs. */
   public static final int DEFAULT_MAX_TAG_VALUE_LENGTH = IndexedTags.DEFAULT_MAX_VALUE_LENGTH;
   static final int DEFAULT_MAX_IN_FLIGHT = 256;
+  /** Cassandra's default batch_size_warn_threshold (5 KiB). */
+  static final int DEFAULT_MAX_BATCH_BYTES = 5 * 1024;
+  /** A bigger batch only delays the requests behind it on the connection. */
+  private static final int MAX_BATCH_BYTES = 1024 * 1024;
   /** The api's default, {@link IndexedTags#DEFAULT_KEYS}; named here for configs. */
   public static final Set<String> DEFAULT_INDEXED_TAG_KEYS = IndexedTags.DEFAULT_KEYS;
 
@@ -39,6 +43,7 @@ public final class CassandraStorage {
   final Set<String> indexedTagKeys;
   final int maxTagValueLength;
   final int maxInFlight;
+  final int maxBatchBytes;
   final boolean createSchema;
 
   private CassandraStorage(Builder b) {
@@ -56,6 +61,7 @@ public final class CassandraStorage {
     this.indexedTagKeys = Set.copyOf(b.indexedTagKeys);
     this.maxTagValueLength = b.maxTagValueLength;
     this.maxInFlight = b.maxInFlight;
+    this.maxBatchBytes = b.maxBatchBytes;
     this.createSchema = b.createSchema;
   }
 
@@ -87,6 +93,7 @@ public final class CassandraStorage {
     private Set<String> indexedTagKeys = DEFAULT_INDEXED_TAG_KEYS;
     private int maxTagValueLength = DEFAULT_MAX_TAG_VALUE_LENGTH;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
     private boolean createSchema = true;
 
     private Builder() {}
@@ -162,6 +169,15 @@ public final class CassandraStorage {
       return this;
     }
 
+    /**
+     * Most bytes of bound values in one unlogged batch of a trace's spans; a span bigger than this
+     * is written alone. 1 writes every span alone.
+     */
+    public Builder maxBatchBytes(int maxBatchBytes) {
+      this.maxBatchBytes = maxBatchBytes;
+      return this;
+    }
+
     public Builder createSchema(boolean createSchema) {
       this.createSchema = createSchema;
       return this;
@@ -189,12 +205,21 @@ public final class CassandraStorage {
           bucketSize);
       for (String key : indexedTagKeys) {
         require(key != null && !key.isBlank(), "indexedTagKeys", indexedTagKeys);
+        if (!IndexKeys.fits(key)) {
+          throw new IllegalArgumentException(
+              "invalid indexedTagKeys: a key is longer than " + IndexKeys.MAX_UTF8_BYTES
+                  + " bytes of UTF-8: " + key.substring(0, 40) + "...");
+        }
       }
       require(
           maxTagValueLength >= 1 && maxTagValueLength <= IndexedTags.MAX_VALUE_LENGTH_LIMIT,
           "maxTagValueLength",
           maxTagValueLength);
       require(maxInFlight >= 1 && maxInFlight <= 65_536, "maxInFlight", maxInFlight);
+      require(
+          maxBatchBytes >= 1 && maxBatchBytes <= MAX_BATCH_BYTES,
+          "maxBatchBytes (1 to " + MAX_BATCH_BYTES + ")",
+          maxBatchBytes);
       return new CassandraStorage(this);
     }
 

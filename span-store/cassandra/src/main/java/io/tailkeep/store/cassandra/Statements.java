@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 
 /** Every prepared statement of the store, prepared once at open. */
 final class Statements {
+  final UnloggedBatch unloggedBatch;
   final InsertSpan insertSpan;
   final UpdateTraceSummary updateSummary;
   final InsertTraceByStart insertByStart;
@@ -20,6 +21,7 @@ final class Statements {
   final SelectOperationNames selectOperationNames;
 
   Statements(CqlSession session, String keyspace) {
+    unloggedBatch = new UnloggedBatch(session);
     insertSpan = new InsertSpan(session, keyspace);
     updateSummary = new UpdateTraceSummary(session, keyspace);
     insertByStart = new InsertTraceByStart(session, keyspace);

@@ -1,7 +1,7 @@
 package io.tailkeep.store.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.data.TupleValue;
@@ -16,17 +16,17 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 
-/** Adds a chunk to a trace's summary; sets and maps only grow, so no read comes first. */
+/**
+ * Adds a chunk to a trace's summary; sets and maps only grow, so no read comes first. Sent in the
+ * first of the trace's {@link UnloggedBatch}es: the row has the spans' partition key.
+ */
 final class UpdateTraceSummary {
-  private final CqlSession session;
   private final PreparedStatement statement;
   private final UserDefinedType chunkType;
   private final TupleType pairType;
 
   UpdateTraceSummary(CqlSession session, String keyspace) {
-    this.session = session;
     this.statement =
         session.prepare(
             "UPDATE " + keyspace + "." + Tables.TRACE_SUMMARIES + " USING TTL :ttl"
@@ -39,8 +39,7 @@ final class UpdateTraceSummary {
     this.pairType = (TupleType) ((SetType) variables.get("operations").getType()).getElementType();
   }
 
-  CompletionStage<AsyncResultSet> execute(
-      ByteBuffer traceId, TraceChunk chunk, Sampling sampling, int ttlSeconds) {
+  BoundStatement bind(ByteBuffer traceId, TraceChunk chunk, Sampling sampling, int ttlSeconds) {
     UdtValue chunkValue =
         chunkType
             .newValue()
@@ -48,10 +47,10 @@ final class UpdateTraceSummary {
             .setLong("end_ns", chunk.endNanos)
             .setInt("span_count", chunk.spanCount)
             .setInt("error_count", chunk.errorCount)
-            .setString("first_service", chunk.firstService)
-            .setString("first_operation", chunk.firstOperation)
-            .setString("root_service", chunk.rootService)
-            .setString("root_operation", chunk.rootOperation);
+            .setString("first_service", chunk.first.service())
+            .setString("first_operation", chunk.first.operation())
+            .setString("root_service", chunk.root == null ? null : chunk.root.service())
+            .setString("root_operation", chunk.root == null ? null : chunk.root.operation());
     Set<TupleValue> operations = new LinkedHashSet<>();
     chunk.operations.forEach(op -> operations.add(pairType.newValue(op.service(), op.operation())));
     Set<TupleValue> tags = new LinkedHashSet<>();
@@ -71,6 +70,6 @@ final class UpdateTraceSummary {
       bound.setString("sampling_rule", sampling.rule());
       bound.setDouble("sampling_probability", sampling.probability());
     }
-    return session.executeAsync(bound.build().setIdempotent(true));
+    return bound.build().setIdempotent(true);
   }
 }

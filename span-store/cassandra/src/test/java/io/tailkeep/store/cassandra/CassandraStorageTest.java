@@ -23,6 +23,7 @@ class CassandraStorageTest {
     assertThat(storage.bucketSize).isEqualTo(Duration.ofHours(1));
     assertThat(storage.consistency).isEqualTo("LOCAL_QUORUM");
     assertThat(storage.indexedTagKeys).contains("http.route", "enduser.role");
+    assertThat(storage.maxBatchBytes).isEqualTo(5 * 1024); // Cassandra's batch_size_warn_threshold
     assertThat(storage.replication.toCql())
         .isEqualTo("{'class': 'SimpleStrategy', 'replication_factor': 1}");
   }
@@ -54,6 +55,16 @@ class CassandraStorageTest {
         .hasMessageContaining("bucketSize");
     assertThatThrownBy(() -> valid().maxInFlight(0).build()).hasMessageContaining("maxInFlight");
     assertThatThrownBy(() -> valid().maxTagValueLength(0).build()).hasMessageContaining("maxTagValueLength");
+    assertThatThrownBy(() -> valid().maxBatchBytes(0).build())
+        .hasMessageContaining("maxBatchBytes")
+        .hasMessageEndingWith(": 0");
+    assertThatThrownBy(() -> valid().maxBatchBytes(2 * 1024 * 1024).build())
+        .hasMessageContaining("maxBatchBytes")
+        .hasMessageContaining("2097152");
+    assertThat(valid().maxBatchBytes(1).build().maxBatchBytes).isEqualTo(1);
+    assertThatThrownBy(() -> valid().indexedTagKeys(java.util.Set.of("k".repeat(1025))).build())
+        .hasMessageContaining("indexedTagKeys")
+        .hasMessageContaining("1024 bytes");
   }
 
   @Test

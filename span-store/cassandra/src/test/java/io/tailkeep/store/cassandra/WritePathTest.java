@@ -5,16 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.store.IndexedTags;
 import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.StoredEnvelope;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.testing.TestSpans;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The parts of the write path that need no Cassandra. */
@@ -37,12 +40,12 @@ class WritePathTest {
     List<OtlpSpan> trace =
         spans.trace(traceId, "web", "GET /", 1_000, 500, 3,
             attr("http.route", "/"), attr("secret", "x"), attr("url.path", "y".repeat(300)));
-    TraceChunk chunk = new TraceChunk(SpanBatch.of(trace, null), new IndexedTags(Set.of("http.route", "url.path"), 256));
+    TraceChunk chunk = TraceChunk.of(SpanBatch.of(trace, null), new IndexedTags(Set.of("http.route", "url.path"), 256));
 
     assertThat(chunk.spanCount).isEqualTo(3);
     assertThat(chunk.startNanos).isEqualTo(1_000);
     assertThat(chunk.durationNanos()).isEqualTo(500);
-    assertThat(chunk.rootOperation).isEqualTo("GET /");
+    assertThat(chunk.root.operation()).isEqualTo("GET /");
     assertThat(chunk.services).containsExactlyInAnyOrder("web", "web-dep");
     assertThat(chunk.tags).containsExactly(new IndexedTags.ServiceTag("web", "http.route", "/"));
   }
@@ -55,9 +58,79 @@ class WritePathTest {
     java.util.Collections.reverse(reversed);
     IndexedTags tags = new IndexedTags(Set.of(), 10);
 
-    assertThat(new TraceChunk(SpanBatch.of(reversed, null), tags).id)
-        .isEqualTo(new TraceChunk(SpanBatch.of(trace, null), tags).id)
-        .isNotEqualTo(new TraceChunk(SpanBatch.of(trace.subList(0, 3), null), tags).id);
+    assertThat(TraceChunk.of(SpanBatch.of(reversed, null), tags).id)
+        .isEqualTo(TraceChunk.of(SpanBatch.of(trace, null), tags).id)
+        .isNotEqualTo(TraceChunk.of(SpanBatch.of(trace.subList(0, 3), null), tags).id);
+  }
+
+  @Test
+  void chunkCutsLongNamesInItsKeysButTheStoredSpanKeepsThemWhole() {
+    TraceId traceId = spans.newTraceId();
+    String service = "s".repeat(10 * 1024);
+    String name = "SELECT " + "x".repeat(64 * 1024);
+    List<OtlpSpan> trace = spans.trace(traceId, service, name, 1_000, 500, 2, attr("http.route", "/"));
+    TraceChunk chunk = TraceChunk.of(SpanBatch.of(trace, null), new IndexedTags(Set.of("http.route"), 256));
+
+    String cutService = service.substring(0, 1024);
+    String cutName = name.substring(0, 1024);
+    assertThat(chunk.first.service()).isEqualTo(cutService);
+    assertThat(chunk.first.operation()).isEqualTo(cutName);
+    assertThat(chunk.root.service()).isEqualTo(cutService);
+    assertThat(chunk.root.operation()).isEqualTo(cutName);
+    // The children's service, the same name plus "-dep", has the same first KiB: one key for both.
+    assertThat(chunk.services).containsExactly(cutService);
+    assertThat(chunk.operations).extracting(TraceChunk.ServiceOperation::operation).contains(cutName);
+    assertThat(chunk.tags).containsExactly(new IndexedTags.ServiceTag(cutService, "http.route", "/"));
+
+    OtlpSpan stored = StoredEnvelope.decode(java.nio.ByteBuffer.wrap(chunk.spans.get(0).bytes()));
+    assertThat(stored.name()).isEqualTo(name);
+    assertThat(stored.serviceName()).isEqualTo(service);
+    assertThat(chunk.spans.get(0).spanId()).isEqualTo(trace.get(0).spanId());
+  }
+
+  @Test
+  void tagValuesLongerThanTheKeyLimitAreNotIndexedEvenUnderMaxTagValueLength() {
+    String fits = "é".repeat(512); // 1 024 bytes
+    String tooLong = "é".repeat(513); // 513 characters, 1 026 bytes
+
+    assertThat(tagsOf(fits, 4096)).containsExactly(fits);
+    assertThat(tagsOf(tooLong, 4096)).isEmpty();
+    assertThat(tagsOf(fits, 256)).isEmpty();
+  }
+
+  private List<String> tagsOf(String route, int maxTagValueLength) {
+    List<OtlpSpan> trace =
+        spans.trace(spans.newTraceId(), "web", "GET /", 1_000, 500, 1, attr("http.route", route));
+    TraceChunk chunk =
+        TraceChunk.of(SpanBatch.of(trace, null), new IndexedTags(Set.of("http.route"), maxTagValueLength));
+    return chunk.tags.stream().map(IndexedTags.ServiceTag::value).toList();
+  }
+
+  @Test
+  void splitKeepsTheOrderAndStartsABatchOnlyWhenTheNextItemWouldPassTheLimit() {
+    Random random = new Random(3);
+    List<Integer> sizes =
+        IntStream.range(0, 2_000)
+            .map(i -> random.nextInt(20) == 0 ? 6_000 + random.nextInt(60_000) : 50 + random.nextInt(900))
+            .boxed()
+            .toList();
+    List<List<Integer>> batches = UnloggedBatch.split(sizes, Integer::intValue, 5_120);
+
+    assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(sizes);
+    for (int i = 0; i < batches.size(); i++) {
+      List<Integer> batch = batches.get(i);
+      int bytes = batch.stream().mapToInt(Integer::intValue).sum();
+      if (batch.size() > 1) {
+        assertThat(bytes).isLessThanOrEqualTo(5_120);
+      }
+      if (i + 1 < batches.size()) {
+        assertThat(bytes + batches.get(i + 1).get(0)).isGreaterThan(5_120); // it could not have joined
+      }
+    }
+    assertThat(batches).anyMatch(b -> b.size() > 5); // small items do share batches
+    assertThat(UnloggedBatch.split(List.of(9_000), Integer::intValue, 5_120)).containsExactly(List.of(9_000));
+    assertThat(UnloggedBatch.split(List.of(1, 2, 3), Integer::intValue, 1))
+        .containsExactly(List.of(1), List.of(2), List.of(3));
   }
 
   @Test

@@ -85,6 +85,11 @@ public final class CassandraNode implements AutoCloseable {
     return layout.logs();
   }
 
+  /** The child JVM's process ID, e.g. for reading its CPU time from {@code /proc/<pid>/stat}. */
+  public long pid() {
+    return process.pid();
+  }
+
   public boolean isRunning() {
     return process.isAlive();
   }
