@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.tailkeep.store.wire.ExportRequestScanner.ScannedRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,8 +34,8 @@ public final class OtlpJsonPaths {
     return OtlpJsonReader.toProtobuf(json, 0, json.length);
   }
 
-  /** What the HTTP receiver does with a JSON body now: the streaming reader, then parseFrom. */
-  public static ExportTraceServiceRequest receiverRead(byte[] json) {
+  /** What the HTTP receiver does with a JSON body now: the streaming reader, then the wire-level one. */
+  public static ScannedRequest receiverRead(byte[] json) {
     return new ExportRequestReader(NO_LIMIT).read("application/json", null, Buffer.buffer(json));
   }
 
