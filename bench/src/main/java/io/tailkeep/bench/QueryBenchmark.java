@@ -2,7 +2,6 @@ package io.tailkeep.bench;
 
 import io.tailkeep.query.QueryApi;
 import io.tailkeep.query.QueryApiOptions;
-import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.SpanStore;
@@ -402,12 +401,8 @@ public final class QueryBenchmark {
   private void write(SpanStore store, List<SpanBatch> batches, String what) throws InterruptedException {
     int spans = 0;
     for (SpanBatch batch : batches) {
-      long first = Long.MAX_VALUE;
-      long last = Long.MIN_VALUE;
-      for (WireSpan span : batch.spans()) {
-        first = Math.min(first, span.startEpochNanos());
-        last = Math.max(last, span.endEpochNanos());
-      }
+      long first = batch.summary().startNanos();
+      long last = batch.summary().endNanos();
       String id = batch.traceId().toHex();
       written.put(id, new Written(id, batch.spans().size(), first, last - first));
       spans += batch.spans().size();

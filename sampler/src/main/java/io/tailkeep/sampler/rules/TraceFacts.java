@@ -71,7 +71,7 @@ public final class TraceFacts {
     }
     AttributeVisitor visitor = !tracking ? null : firstRoot ? rootVisitor : attributes;
     SpanFields fields = trackedKeys.reader().read(span, visitor);
-    long duration = span.endEpochNanos() - span.startEpochNanos();
+    long duration = fields.durationNanos();
     SpanKindName kind = SpanKindName.ofNumber(fields.kind());
     SpanOrigin origin = span.origin();
     String service = origin.serviceName();

@@ -2,9 +2,7 @@ package io.tailkeep.store;
 
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.tailkeep.store.wire.SpanFields;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.List;
 
 /**
  * What the spans of one batch contribute to their trace's summary: start, end, span and error
@@ -19,8 +17,8 @@ public final class BatchSummary {
   /** A span name of a service, with the kind of span that carried it. */
   public record ServiceOperation(String service, String name, SpanKind kind) {}
 
-  /** A linked hash set's entry with its share of the table. */
-  private static final int SET_ENTRY_BYTES = 48;
+  /** A list slot, with its share of the list's spare room. */
+  private static final int SLOT_BYTES = 8;
 
   private long startNanos = Long.MAX_VALUE;
   private long endNanos = Long.MIN_VALUE;
@@ -32,20 +30,20 @@ public final class BatchSummary {
   private long rootStart = Long.MAX_VALUE;
   private String rootService;
   private String rootName;
-  private final Set<String> services = new LinkedHashSet<>(4);
-  private final Set<ServiceOperation> operations = new LinkedHashSet<>(8);
+  private final DistinctList<String> services = new DistinctList<>();
+  private final DistinctList<ServiceOperation> operations = new DistinctList<>();
   /** The previous span's service and name, so runs of alike spans skip the set lookups. */
   private ServiceOperation lastOperation;
   /** Heap held by the sets' entries, kept as they grow. */
-  private long setBytes;
+  private long listBytes;
 
   /** Adds one span, with its fields read from its bytes. */
   public void add(WireSpan span, SpanFields fields) {
     String service = span.origin().serviceName();
-    long start = span.startEpochNanos();
+    long start = fields.startNanos();
     spanCount++;
     startNanos = Math.min(startNanos, start);
-    endNanos = Math.max(endNanos, span.endEpochNanos());
+    endNanos = Math.max(endNanos, fields.endNanos());
     if (fields.isError()) {
       errorCount++;
     }
@@ -66,11 +64,11 @@ public final class BatchSummary {
         || last.kind().getNumber() != fields.kind()) {
       ServiceOperation operation = new ServiceOperation(service, fields.name(), kindOf(fields.kind()));
       if (services.add(service)) {
-        setBytes += SET_ENTRY_BYTES;
+        listBytes += SLOT_BYTES;
       }
       if (operations.add(operation)) {
         // The record, its set entry and its name (shared with the rules' span names).
-        setBytes += SET_ENTRY_BYTES + 24 + 40 + 2L * fields.name().length();
+        listBytes += SLOT_BYTES + 24 + 40 + fields.name().length();
       }
       lastOperation = operation;
     }
@@ -123,12 +121,14 @@ public final class BatchSummary {
     return rootService != null;
   }
 
-  public Set<String> services() {
-    return Collections.unmodifiableSet(services);
+  /** Distinct service names, in the order they came. */
+  public List<String> services() {
+    return services.view();
   }
 
-  public Set<ServiceOperation> operations() {
-    return Collections.unmodifiableSet(operations);
+  /** Distinct (service, name, kind) operations, in the order they came. */
+  public List<ServiceOperation> operations() {
+    return operations.view();
   }
 
   /**
@@ -136,6 +136,6 @@ public final class BatchSummary {
    * fixed part belongs to the owner's per-trace overhead.
    */
   public long retainedBytes() {
-    return setBytes;
+    return listBytes;
   }
 }

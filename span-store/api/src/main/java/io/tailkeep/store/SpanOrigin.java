@@ -17,6 +17,9 @@ public final class SpanOrigin {
   private final String scopeSchemaUrl;
   private final byte[] envelopePrefix;
   private final int spanCount;
+  private final int hash;
+  /** Set when {@link OriginCache} shares this origin among requests: then no span pays for it. */
+  private volatile boolean shared;
   private volatile String serviceName;
 
   /**
@@ -35,6 +38,10 @@ public final class SpanOrigin {
     this.scope = Objects.requireNonNull(scope, "scope");
     this.scopeSchemaUrl = Objects.requireNonNull(scopeSchemaUrl, "scopeSchemaUrl");
     this.envelopePrefix = StoredEnvelope.prefix(resource, resourceSchemaUrl, scope, scopeSchemaUrl);
+    this.hash =
+        (Arrays.hashCode(resource) * 31 + Arrays.hashCode(scope)) * 31
+            + resourceSchemaUrl.hashCode() * 17
+            + scopeSchemaUrl.hashCode();
   }
 
   public byte[] resource() {
@@ -79,7 +86,11 @@ public final class SpanOrigin {
    * each span weighs an equal part of it, and a buffer holding all of them weighs it whole.
    */
   long shareBytes() {
-    return (retainedBytes() + spanCount - 1) / spanCount;
+    return shared ? 0 : (retainedBytes() + spanCount - 1) / spanCount;
+  }
+
+  void markShared() {
+    shared = true;
   }
 
   @Override
@@ -93,7 +104,7 @@ public final class SpanOrigin {
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(resource) * 31 + Arrays.hashCode(scope);
+    return hash;
   }
 
   @Override

@@ -1,14 +1,13 @@
 package io.tailkeep.store;
 
 import io.tailkeep.store.wire.SpanFieldReader;
-import io.tailkeep.store.wire.SpanFields;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * One span as it travels from the receiver to the span store: the {@code Span} message's bytes as
- * the exporter encoded them, its shared {@link SpanOrigin}, and the few fields read on the way in
- * (IDs and times). Everything else is read from the bytes when needed, by {@link #fields}.
+ * the exporter encoded them, its shared {@link SpanOrigin}, and its IDs. Everything else (times,
+ * name, status, attributes) is read from the bytes when needed, by a {@link SpanFieldReader}.
  *
  * <p>Made by the wire-level request reader, which has checked the bytes parse and the IDs are
  * valid; {@link #of(OtlpSpan)} encodes a decoded span (tests, benchmarks, tools).
@@ -16,7 +15,7 @@ import java.util.Optional;
 public final class WireSpan {
 
   /** Object header and fields of this class, with its reference from a list: for weighing. */
-  public static final int OBJECT_BYTES = 80;
+  public static final int OBJECT_BYTES = 64;
 
   private final SpanOrigin origin;
   private final byte[] bytes;
@@ -25,8 +24,6 @@ public final class WireSpan {
   private final long spanId;
   /** Zero for a root span: an all-zero parent ID is refused at the door. */
   private final long parentSpanId;
-  private final long startNanos;
-  private final long endNanos;
 
   public WireSpan(
       SpanOrigin origin,
@@ -34,9 +31,7 @@ public final class WireSpan {
       long traceIdHigh,
       long traceIdLow,
       long spanId,
-      long parentSpanId,
-      long startNanos,
-      long endNanos) {
+      long parentSpanId) {
     this.origin = Objects.requireNonNull(origin, "origin");
     this.bytes = Objects.requireNonNull(bytes, "bytes");
     if (traceIdHigh == 0 && traceIdLow == 0) {
@@ -49,8 +44,6 @@ public final class WireSpan {
     this.traceIdLow = traceIdLow;
     this.spanId = spanId;
     this.parentSpanId = parentSpanId;
-    this.startNanos = startNanos;
-    this.endNanos = endNanos;
   }
 
   /** Encodes a decoded span: its messages are serialized once here. */
@@ -74,9 +67,7 @@ public final class WireSpan {
         traceId.high(),
         traceId.low(),
         span.spanId().value(),
-        span.parentSpanId().map(SpanId::value).orElse(0L),
-        span.span().getStartTimeUnixNano(),
-        span.span().getEndTimeUnixNano());
+        span.parentSpanId().map(SpanId::value).orElse(0L));
   }
 
   public SpanOrigin origin() {
@@ -106,20 +97,6 @@ public final class WireSpan {
 
   public boolean isRoot() {
     return parentSpanId == 0;
-  }
-
-  public long startEpochNanos() {
-    return startNanos;
-  }
-
-  /** The end, or the start when the end is missing or before it. */
-  public long endEpochNanos() {
-    return Math.max(startNanos, endNanos);
-  }
-
-  /** Reads the name, kind, status and the attributes {@code keys} asks for from the bytes. */
-  public SpanFields fields(SpanFieldReader reader) {
-    return reader.read(this);
   }
 
   /** Heap this span holds: its object, its bytes, and its share of its origin. */

@@ -43,8 +43,8 @@ record BatchContribution(
         summary.errorCount(),
         new SpanName(summary.firstService(), summary.firstName()),
         summary.rootSeen() ? new SpanName(summary.rootService(), summary.rootName()) : null,
-        summary.services(),
-        summary.operations(),
+        Set.copyOf(summary.services()),
+        Set.copyOf(summary.operations()),
         indexedTags.tagsOf(batch));
   }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.tailkeep.store.OriginCache;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.SpanOrigin;
 import io.tailkeep.store.WireSpan;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * Reads an encoded {@code ExportTraceServiceRequest} at the wire level: for each span its byte
- * range (copied into its own array), its IDs and times; each {@code ResourceSpans}' resource and
+ * range (copied into its own array) and its IDs; each {@code ResourceSpans}' resource and
  * each {@code ScopeSpans}' scope once, shared by their spans. Checks what protobuf's parser
  * checks (structure, UTF-8 in every string), so a request that passes decodes later; a span with
  * an invalid ID is refused alone (OTLP's partial success), naming the first problem and where.
@@ -29,13 +30,13 @@ public final class ExportRequestScanner {
   private static final int TRACE_ID = 1 << 3 | ProtoCursor.LEN;
   private static final int SPAN_ID = 2 << 3 | ProtoCursor.LEN;
   private static final int PARENT_SPAN_ID = 4 << 3 | ProtoCursor.LEN;
-  private static final int START = 7 << 3 | ProtoCursor.FIXED64;
-  private static final int END = 8 << 3 | ProtoCursor.FIXED64;
 
   private static final MessageShape RESOURCE_SHAPE = MessageShape.of(Resource.getDescriptor());
   private static final MessageShape SCOPE_SHAPE = MessageShape.of(InstrumentationScope.getDescriptor());
   private static final MessageShape SPAN_SHAPE = MessageShape.of(Span.getDescriptor());
   private static final byte[] EMPTY = new byte[0];
+  /** Shared by every request this process reads. */
+  private static final OriginCache ORIGINS = new OriginCache();
 
   /**
    * The spans of a request that passed, and how many did not.
@@ -133,7 +134,8 @@ public final class ExportRequestScanner {
     if (spanCount == 0) {
       return;
     }
-    SpanOrigin origin = new SpanOrigin(resource, resourceSchemaUrl, scope, schemaUrl, spanCount);
+    SpanOrigin origin =
+        ORIGINS.intern(new SpanOrigin(resource, resourceSchemaUrl, scope, schemaUrl, spanCount));
     for (int i = 0; i < spanCount; i++) {
       span(new ProtoCursor(in.buffer(), spans[i * 2], spans[i * 2 + 1]), origin, r, s, i);
     }
@@ -149,8 +151,6 @@ public final class ExportRequestScanner {
     int spanIdLength = 0;
     int parentAt = -1;
     int parentLength = 0;
-    long startNanos = 0;
-    long endNanos = 0;
     // Singular fields sent twice: protobuf keeps the last, and so does this.
     while (in.hasMore()) {
       int tag = in.readTag();
@@ -170,8 +170,6 @@ public final class ExportRequestScanner {
           parentAt = in.position();
           in.skipBytes(parentLength);
         }
-        case START -> startNanos = in.readFixed64();
-        case END -> endNanos = in.readFixed64();
         default -> SPAN_SHAPE.checkField(in, tag);
       }
     }
@@ -195,9 +193,7 @@ public final class ExportRequestScanner {
             in.longAt(traceIdAt),
             in.longAt(traceIdAt + 8),
             in.longAt(spanIdAt),
-            parentLength == 0 ? 0 : in.longAt(parentAt),
-            startNanos,
-            endNanos));
+            parentLength == 0 ? 0 : in.longAt(parentAt)));
   }
 
   private static byte[] checkedMessage(ProtoCursor in, MessageShape shape)

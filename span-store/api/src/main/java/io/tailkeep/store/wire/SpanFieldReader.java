@@ -16,6 +16,8 @@ public final class SpanFieldReader {
   // Field numbers of opentelemetry/proto/trace/v1/trace.proto and common.proto.
   private static final int SPAN_NAME = 5;
   private static final int SPAN_KIND = 6;
+  private static final int SPAN_START = 7;
+  private static final int SPAN_END = 8;
   private static final int SPAN_ATTRIBUTES = 9;
   private static final int SPAN_STATUS = 15;
   private static final int STATUS_CODE = 3;
@@ -111,17 +113,21 @@ public final class SpanFieldReader {
       String name = "";
       int kind = 0;
       int statusCode = 0;
+      long start = 0;
+      long end = 0;
       while (in.hasMore()) {
         int tag = in.readTag();
         switch (tag) {
           case SPAN_NAME << 3 | ProtoCursor.LEN -> name = in.readString();
           case SPAN_KIND << 3 | ProtoCursor.VARINT -> kind = (int) in.readVarint();
+          case SPAN_START << 3 | ProtoCursor.FIXED64 -> start = in.readFixed64();
+          case SPAN_END << 3 | ProtoCursor.FIXED64 -> end = in.readFixed64();
           case SPAN_ATTRIBUTES << 3 | ProtoCursor.LEN -> keyValue(in, true);
           case SPAN_STATUS << 3 | ProtoCursor.LEN -> statusCode = statusCode(in, statusCode);
           default -> in.skipField(tag);
         }
       }
-      return new SpanFields(name, kind, statusCode, httpStatus);
+      return new SpanFields(name, kind, statusCode, httpStatus, start, end);
     }
 
     private int statusCode(ProtoCursor in, int current) throws InvalidProtocolBufferException {

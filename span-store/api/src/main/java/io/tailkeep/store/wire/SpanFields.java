@@ -8,8 +8,20 @@ import io.tailkeep.store.ErrorSpans;
  * @param kind the span kind as OTLP numbers it (0 unspecified .. 5 consumer)
  * @param statusCode the status code as OTLP numbers it (0 unset, 1 ok, 2 error)
  * @param httpStatus the HTTP response status attribute, 0 when the span has none
+ * @param rawEndNanos the end as sent ({@link #endNanos()} mends an end before the start)
  */
-public record SpanFields(String name, int kind, int statusCode, long httpStatus) {
+public record SpanFields(
+    String name, int kind, int statusCode, long httpStatus, long startNanos, long rawEndNanos) {
+
+  /** The end, or the start when the end is missing or before it. */
+  public long endNanos() {
+    return Math.max(startNanos, rawEndNanos);
+  }
+
+  /** End minus start; zero when the end is missing or before the start. */
+  public long durationNanos() {
+    return endNanos() - startNanos;
+  }
 
   /** The one definition of an error span ({@link ErrorSpans}). */
   public boolean isError() {

@@ -65,8 +65,10 @@ class ExportRequestScannerTest {
     assertThat(first.traceId()).isEqualTo(sent.get(0).traceId());
     assertThat(first.spanId()).isEqualTo(sent.get(0).spanId());
     assertThat(first.isRoot()).isEqualTo(sent.get(0).isRoot());
-    assertThat(first.startEpochNanos()).isEqualTo(sent.get(0).startEpochNanos());
-    assertThat(first.endEpochNanos()).isEqualTo(sent.get(0).endEpochNanos());
+    SpanFields fields = new SpanFieldReader(AttributeKeys.NONE).read(first);
+    assertThat(fields.startNanos()).isEqualTo(sent.get(0).startEpochNanos());
+    assertThat(fields.endNanos()).isEqualTo(sent.get(0).endEpochNanos());
+    assertThat(fields.name()).isEqualTo(sent.get(0).name());
   }
 
   @Test
@@ -111,6 +113,17 @@ class ExportRequestScannerTest {
 
     assertThat(read.get(0).origin()).isSameAs(read.get(1).origin());
     assertThat(read.get(0).origin().serviceName()).isEqualTo("web");
+  }
+
+  @Test
+  void requestsWithTheSameResourceShareOneOriginThatNoSpanPaysFor() throws Exception {
+    byte[] request = requestOf(sample().subList(0, 1)).toByteArray();
+
+    WireSpan first = ExportRequestScanner.scan(request).accepted().get(0);
+    WireSpan again = ExportRequestScanner.scan(request).accepted().get(0);
+
+    assertThat(again.origin()).isSameAs(first.origin());
+    assertThat(first.retainedBytes()).isEqualTo(WireSpan.OBJECT_BYTES + 16L + first.bytes().length);
   }
 
   @Test
