@@ -16,7 +16,7 @@ class TraceBufferBuilderTest {
   @Test
   void defaults() {
     assertThat(TraceBuffer.DEFAULT_MAXIMUM_WEIGHT_BYTES).isEqualTo(256L * 1024 * 1024);
-    assertThat(TraceBuffer.DEFAULT_TRACE_OVERHEAD_BYTES).isEqualTo(512);
+    assertThat(TraceBuffer.DEFAULT_TRACE_OVERHEAD_BYTES).isEqualTo(1_280);
     assertThat(TraceBuffer.DEFAULT_MAX_SPANS_PER_TRACE).isEqualTo(10_000);
     assertThat(TraceBuffer.DEFAULT_GRACE_PERIOD).isEqualTo(Duration.ofSeconds(2));
     assertThat(TraceBuffer.DEFAULT_IDLE_TIMEOUT).isEqualTo(Duration.ofSeconds(10));
