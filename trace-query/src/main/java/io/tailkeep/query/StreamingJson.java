@@ -2,6 +2,7 @@ package io.tailkeep.query;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,14 +15,18 @@ import java.util.Map;
  * JSON written with Jackson's streaming generator straight into a response {@link Buffer}: no
  * {@link JsonObject} tree per span, so a large trace costs one pass over its spans. The output is
  * what Vert.x's own encoder writes for the same values (Vert.x encodes through the same generator).
- * Public for ui-api.
  */
-public final class StreamingJson {
-  private static final JsonFactory FACTORY = new JsonFactory();
+final class StreamingJson {
+  /**
+   * Characters outside the Basic Multilingual Plane (emoji, say) as UTF-8, as {@code encode()}
+   * writes them, rather than the escaped surrogate pairs Jackson's byte output writes by default.
+   */
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
   /** Writes one JSON document. */
   @FunctionalInterface
-  public interface Body {
+  interface Body {
     void writeTo(JsonGenerator json) throws IOException;
   }
 
@@ -33,7 +38,7 @@ public final class StreamingJson {
    * @param expectedBytes a guess of the size, to spare the buffer's regrowth
    * @param pretty indented as Vert.x's {@code encodePrettily} indents
    */
-  public static Buffer write(int expectedBytes, boolean pretty, Body body) {
+  static Buffer write(int expectedBytes, boolean pretty, Body body) {
     Buffer buffer = Buffer.buffer(Math.max(64, expectedBytes));
     try (JsonGenerator json = FACTORY.createGenerator(new BufferOutput(buffer))) {
       if (pretty) {
@@ -51,7 +56,7 @@ public final class StreamingJson {
    * Writes a small Vert.x JSON value (object, array, string, number, boolean or null) as Vert.x
    * would encode it: for headers and other parts that are not per span.
    */
-  public static void writeValue(JsonGenerator json, Object value) throws IOException {
+  static void writeValue(JsonGenerator json, Object value) throws IOException {
     if (value == null) {
       json.writeNull();
     } else if (value instanceof String s) {
