@@ -168,6 +168,19 @@ class TraceTreeTest {
   }
 
   @Test
+  void identicalCopiesAreFoundByContentAsTheStoreDecodesEachCopyApart() {
+    TraceTree tree =
+        tree(List.of(
+            span(1, null, "root", 0, 100),
+            span(2, 1L, "a", 10, 10),
+            span(2, 1L, "a", 10, 10),
+            span(1, null, "root", 0, 100)));
+    assertThat(tree.spanCount()).isEqualTo(2);
+    assertThat(names(tree.roots().get(0).children())).containsExactly("a");
+    assertThat(tree.warnings()).containsExactly("2 identical copies of spans left out");
+  }
+
+  @Test
   void selfTimeIsDurationMinusTheUnionOfChildrenClippedToTheSpan() {
     TraceTree tree =
         tree(List.of(
