@@ -21,6 +21,9 @@ final class StreamingJson {
    * Characters outside the Basic Multilingual Plane (emoji, say) as UTF-8, as {@code encode()}
    * writes them, rather than the escaped surrogate pairs Jackson's byte output writes by default.
    */
+  /** A huge trace's buffer grows as it is written rather than being reserved whole up front. */
+  private static final int MAX_FIRST_BUFFER = 16 << 20;
+
   private static final JsonFactory FACTORY =
       JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
@@ -35,11 +38,11 @@ final class StreamingJson {
   /**
    * The document {@code body} writes, as a buffer.
    *
-   * @param expectedBytes a guess of the size, to spare the buffer's regrowth
+   * @param expectedBytes a guess of the size, to spare the buffer's regrowth (up to 16 MiB)
    * @param pretty indented as Vert.x's {@code encodePrettily} indents
    */
-  static Buffer write(int expectedBytes, boolean pretty, Body body) {
-    Buffer buffer = Buffer.buffer(Math.max(64, expectedBytes));
+  static Buffer write(long expectedBytes, boolean pretty, Body body) {
+    Buffer buffer = Buffer.buffer((int) Math.max(64, Math.min(expectedBytes, MAX_FIRST_BUFFER)));
     try (JsonGenerator json = FACTORY.createGenerator(new BufferOutput(buffer))) {
       if (pretty) {
         json.useDefaultPrettyPrinter();

@@ -33,7 +33,7 @@ final class TraceJson {
   /** Deeper attribute values are cut: well within what JSON parsers accept. */
   static final int MAX_VALUE_DEPTH = 32;
   /** A guess for the answer's first buffer: typical spans take 300 to 800 bytes. */
-  private static final int EXPECTED_BYTES_PER_SPAN = 512;
+  private static final int EXPECTED_BYTES_PER_SPAN = 700;
 
   private TraceJson() {}
 
@@ -43,7 +43,7 @@ final class TraceJson {
    */
   static Buffer trace(TraceTree tree) {
     return StreamingJson.write(
-        EXPECTED_BYTES_PER_SPAN * tree.shownSpanCount() + 1024, false, json -> writeTrace(json, tree));
+        (long) EXPECTED_BYTES_PER_SPAN * tree.shownSpanCount() + 1024, false, json -> writeTrace(json, tree));
   }
 
   private static void writeTrace(JsonGenerator json, TraceTree tree) throws IOException {

@@ -159,7 +159,7 @@ public final class JaegerApi {
    * does. Written span by span, the envelope as {@link #envelope} has it.
    */
   private static Buffer tracesAnswer(TracesFound traces, boolean pretty) {
-    int spans = traces.traces().stream().mapToInt(trace -> trace.spans().size()).sum();
+    long spans = traces.traces().stream().mapToLong(trace -> trace.spans().size()).sum();
     return JsonOutput.write(
         JaegerTraceJson.EXPECTED_BYTES_PER_SPAN * spans + 256,
         pretty,

@@ -71,7 +71,7 @@ final class JaegerTraceJson {
   /** One trace as a document of its own: {@code traceID}, {@code spans}, {@code processes}, {@code warnings}. */
   static Buffer trace(Trace trace) {
     return JsonOutput.write(
-        EXPECTED_BYTES_PER_SPAN * trace.spans().size() + 256, false, json -> write(json, trace));
+        (long) EXPECTED_BYTES_PER_SPAN * trace.spans().size() + 256, false, json -> write(json, trace));
   }
 
   /** Writes the trace as Jaeger's {@code Trace} object, where {@code json} expects a value. */

@@ -49,7 +49,7 @@ final class OtlpTraceJson {
   /** The trace as OTLP/JSON. */
   static Buffer json(Trace trace) {
     return JsonOutput.write(
-        EXPECTED_BYTES_PER_SPAN * trace.spans().size() + 256, false, json -> write(json, trace));
+        (long) EXPECTED_BYTES_PER_SPAN * trace.spans().size() + 256, false, json -> write(json, trace));
   }
 
   private static void write(JsonGenerator json, Trace trace) throws IOException {
