@@ -103,9 +103,8 @@ public final class QueryApi {
                   .executeBlocking(
                       () ->
                           TraceJson.trace(
-                                  TraceTree.assemble(
-                                      found.get(), summary, options.maxTraceSpans(), options.maxTreeDepth()))
-                              .toBuffer(),
+                              TraceTree.assemble(
+                                  found.get(), summary, options.maxTraceSpans(), options.maxTreeDepth())),
                       false);
             })
         .onSuccess(body -> send(ctx, 200, body))

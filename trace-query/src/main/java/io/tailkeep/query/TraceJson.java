@@ -1,5 +1,6 @@
 package io.tailkeep.query;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -9,10 +10,13 @@ import io.tailkeep.store.Operation;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.TraceSummary;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -28,10 +32,21 @@ import java.util.TreeSet;
 final class TraceJson {
   /** Deeper attribute values are cut: well within what JSON parsers accept. */
   static final int MAX_VALUE_DEPTH = 32;
+  /** A guess for the answer's first buffer: typical spans take 300 to 800 bytes. */
+  private static final int EXPECTED_BYTES_PER_SPAN = 700;
 
   private TraceJson() {}
 
-  static JsonObject trace(TraceTree tree) {
+  /**
+   * The trace tree (see the module README), written span by span with no intermediate tree: the
+   * header, the resource and scope tables, then the nodes depth-first, each with its children.
+   */
+  static Buffer trace(TraceTree tree) {
+    return StreamingJson.write(
+        (long) EXPECTED_BYTES_PER_SPAN * tree.shownSpanCount() + 1024, false, json -> writeTrace(json, tree));
+  }
+
+  private static void writeTrace(JsonGenerator json, TraceTree tree) throws IOException {
     // The header is the same summary search answers with, computed from the spans themselves.
     JsonObject summary =
         summary(
@@ -46,91 +61,131 @@ final class TraceJson {
                 tree.errorCount(),
                 Set.copyOf(tree.services()),
                 tree.sampling().orElse(null)));
-    JsonArray roots = new JsonArray();
-    // Breadth-first with a queue, not recursion: a deep tree must not exhaust the stack.
-    ArrayDeque<Object[]> pending = new ArrayDeque<>();
-    for (TraceTree.Node root : tree.roots()) {
-      pending.add(new Object[] {root, roots});
+    json.writeStartObject();
+    json.writeStringField("traceId", tree.traceId().toHex());
+    json.writeFieldName("summary");
+    StreamingJson.writeValue(json, summary);
+    json.writeNumberField("shownSpanCount", tree.shownSpanCount());
+    writeStrings(json, "warnings", tree.warnings());
+    json.writeArrayFieldStart("resources");
+    for (TraceTree.ResourceEntry entry : tree.resources()) {
+      json.writeStartObject();
+      json.writeStringField("service", entry.serviceName());
+      json.writeFieldName("attributes");
+      attributes(json, entry.resource().getAttributesList(), 0);
+      json.writeNumberField("droppedAttributesCount", entry.resource().getDroppedAttributesCount());
+      json.writeStringField("schemaUrl", entry.schemaUrl());
+      json.writeEndObject();
     }
-    while (!pending.isEmpty()) {
-      Object[] next = pending.poll();
-      TraceTree.Node node = (TraceTree.Node) next[0];
-      JsonArray children = new JsonArray();
-      ((JsonArray) next[1]).add(span(node, children));
-      for (TraceTree.Node child : node.children()) {
-        pending.add(new Object[] {child, children});
+    json.writeEndArray();
+    json.writeArrayFieldStart("scopes");
+    for (TraceTree.ScopeEntry entry : tree.scopes()) {
+      InstrumentationScope scope = entry.scope();
+      json.writeStartObject();
+      json.writeStringField("name", scope.getName());
+      json.writeStringField("version", scope.getVersion());
+      json.writeFieldName("attributes");
+      attributes(json, scope.getAttributesList(), 0);
+      json.writeNumberField("droppedAttributesCount", scope.getDroppedAttributesCount());
+      json.writeStringField("schemaUrl", entry.schemaUrl());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("roots");
+    // Depth-first with a stack of open nodes, not recursion: a deep tree must not exhaust the stack.
+    List<TraceTree.Node> open = new ArrayList<>();
+    List<Integer> nextChild = new ArrayList<>();
+    char[] time = new char[TimeFormat.FORMATTED_LENGTH];
+    for (TraceTree.Node root : tree.roots()) {
+      openSpan(json, tree, root, time);
+      open.add(root);
+      nextChild.add(0);
+      while (!open.isEmpty()) {
+        int top = open.size() - 1;
+        List<TraceTree.Node> children = open.get(top).children();
+        int next = nextChild.get(top);
+        if (next < children.size()) {
+          nextChild.set(top, next + 1);
+          TraceTree.Node child = children.get(next);
+          openSpan(json, tree, child, time);
+          open.add(child);
+          nextChild.add(0);
+        } else {
+          json.writeEndArray(); // children
+          json.writeEndObject();
+          open.remove(top);
+          nextChild.remove(top);
+        }
       }
     }
-    return new JsonObject()
-        .put("traceId", tree.traceId().toHex())
-        .put("summary", summary)
-        .put("shownSpanCount", tree.shownSpanCount())
-        .put("warnings", new JsonArray(List.copyOf(tree.warnings())))
-        .put("roots", roots);
+    json.writeEndArray();
+    json.writeEndObject();
   }
 
-  private static JsonObject span(TraceTree.Node node, JsonArray children) {
+  /** Writes a node's fields up to and including the opening of its {@code children} array. */
+  private static void openSpan(JsonGenerator json, TraceTree tree, TraceTree.Node node, char[] time)
+      throws IOException {
     OtlpSpan otlp = node.span();
     Span span = otlp.span();
-    JsonObject json =
-        new JsonObject()
-            .put("spanId", otlp.spanId().toHex())
-            .put("parentSpanId", otlp.parentSpanId().map(id -> id.toHex()).orElse(null))
-            .put("service", otlp.serviceName())
-            .put("name", span.getName())
-            .put("kind", kind(span.getKind()));
-    putTime(json, "start", otlp.startEpochNanos());
-    putTime(json, "end", otlp.endEpochNanos());
-    json.put("durationNanos", otlp.durationNanos())
-        .put("selfTimeNanos", node.selfTimeNanos())
-        .put("status", status(span.getStatus()))
-        .put("traceState", span.getTraceState())
-        .put("flags", span.getFlags())
-        .put("attributes", attributes(span.getAttributesList()))
-        .put("droppedAttributesCount", span.getDroppedAttributesCount());
-    JsonArray events = new JsonArray();
+    json.writeStartObject();
+    json.writeStringField("spanId", otlp.spanId().toHex());
+    if (otlp.parentSpanId().isPresent()) {
+      json.writeStringField("parentSpanId", otlp.parentSpanId().get().toHex());
+    } else {
+      json.writeNullField("parentSpanId");
+    }
+    json.writeStringField("service", tree.resources().get(node.resourceIndex()).serviceName());
+    json.writeStringField("name", span.getName());
+    json.writeStringField("kind", kind(span.getKind()));
+    writeTime(json, "start", "startUnixNano", otlp.startEpochNanos(), time);
+    writeTime(json, "end", "endUnixNano", otlp.endEpochNanos(), time);
+    json.writeNumberField("durationNanos", otlp.durationNanos());
+    json.writeNumberField("selfTimeNanos", node.selfTimeNanos());
+    json.writeObjectFieldStart("status");
+    json.writeStringField("code", statusCode(span.getStatus()));
+    json.writeStringField("message", span.getStatus().getMessage());
+    json.writeEndObject();
+    json.writeBooleanField("error", node.isError());
+    json.writeStringField("traceState", span.getTraceState());
+    json.writeNumberField("flags", span.getFlags());
+    json.writeFieldName("attributes");
+    attributes(json, span.getAttributesList(), 0);
+    json.writeNumberField("droppedAttributesCount", span.getDroppedAttributesCount());
+    json.writeArrayFieldStart("events");
     for (Span.Event event : span.getEventsList()) {
-      JsonObject e = new JsonObject().put("name", event.getName());
-      putTime(e, "time", event.getTimeUnixNano());
-      events.add(
-          e.put("attributes", attributes(event.getAttributesList()))
-              .put("droppedAttributesCount", event.getDroppedAttributesCount()));
+      json.writeStartObject();
+      json.writeStringField("name", event.getName());
+      writeTime(json, "time", "timeUnixNano", event.getTimeUnixNano(), time);
+      json.writeFieldName("attributes");
+      attributes(json, event.getAttributesList(), 0);
+      json.writeNumberField("droppedAttributesCount", event.getDroppedAttributesCount());
+      json.writeEndObject();
     }
-    json.put("events", events).put("droppedEventsCount", span.getDroppedEventsCount());
-    JsonArray links = new JsonArray();
+    json.writeEndArray();
+    json.writeNumberField("droppedEventsCount", span.getDroppedEventsCount());
+    json.writeArrayFieldStart("links");
     for (Span.Link link : span.getLinksList()) {
-      links.add(
-          new JsonObject()
-              .put("traceId", hex(link.getTraceId().toByteArray()))
-              .put("spanId", hex(link.getSpanId().toByteArray()))
-              .put("traceState", link.getTraceState())
-              .put("flags", link.getFlags())
-              .put("attributes", attributes(link.getAttributesList()))
-              .put("droppedAttributesCount", link.getDroppedAttributesCount()));
+      json.writeStartObject();
+      json.writeStringField("traceId", hex(link.getTraceId().toByteArray()));
+      json.writeStringField("spanId", hex(link.getSpanId().toByteArray()));
+      json.writeStringField("traceState", link.getTraceState());
+      json.writeNumberField("flags", link.getFlags());
+      json.writeFieldName("attributes");
+      attributes(json, link.getAttributesList(), 0);
+      json.writeNumberField("droppedAttributesCount", link.getDroppedAttributesCount());
+      json.writeEndObject();
     }
-    json.put("links", links).put("droppedLinksCount", span.getDroppedLinksCount());
-    json.put(
-        "resource",
-        new JsonObject()
-            .put("attributes", attributes(otlp.resource().getAttributesList()))
-            .put("droppedAttributesCount", otlp.resource().getDroppedAttributesCount())
-            .put("schemaUrl", otlp.resourceSchemaUrl()));
-    InstrumentationScope scope = otlp.scope();
-    json.put(
-        "scope",
-        new JsonObject()
-            .put("name", scope.getName())
-            .put("version", scope.getVersion())
-            .put("attributes", attributes(scope.getAttributesList()))
-            .put("droppedAttributesCount", scope.getDroppedAttributesCount())
-            .put("schemaUrl", otlp.scopeSchemaUrl()));
+    json.writeEndArray();
+    json.writeNumberField("droppedLinksCount", span.getDroppedLinksCount());
+    json.writeNumberField("resource", node.resourceIndex());
+    json.writeNumberField("scope", node.scopeIndex());
     if (!node.warnings().isEmpty()) {
-      json.put("warnings", new JsonArray(List.copyOf(node.warnings())));
+      writeStrings(json, "warnings", node.warnings());
     }
     if (node.hiddenChildCount() > 0) {
-      json.put("hiddenChildCount", node.hiddenChildCount());
+      json.writeNumberField("hiddenChildCount", node.hiddenChildCount());
     }
-    return json.put("children", children);
+    json.writeArrayFieldStart("children");
   }
 
   static JsonObject summary(TraceSummary summary) {
@@ -199,70 +254,109 @@ final class TraceJson {
     return new JsonObject().put("error", error.put("message", message));
   }
 
+  private static void writeTime(JsonGenerator json, String name, String unixNanoName, long epochNanos, char[] text)
+      throws IOException {
+    TimeFormat.format(epochNanos, text);
+    json.writeFieldName(name);
+    json.writeString(text, 0, text.length);
+    json.writeStringField(unixNanoName, Long.toString(epochNanos));
+  }
+
   private static void putTime(JsonObject json, String name, long epochNanos) {
     json.put(name, TimeFormat.format(epochNanos)).put(name + "UnixNano", Long.toString(epochNanos));
   }
 
+  private static void writeStrings(JsonGenerator json, String name, List<String> values) throws IOException {
+    json.writeArrayFieldStart(name);
+    for (String value : values) {
+      json.writeString(value);
+    }
+    json.writeEndArray();
+  }
+
   /** {@code SPAN_KIND_SERVER} as {@code SERVER}; an unknown number as {@code UNSPECIFIED}. */
   static String kind(Span.SpanKind kind) {
-    if (kind == Span.SpanKind.UNRECOGNIZED) {
-      return "UNSPECIFIED";
+    return switch (kind) {
+      case SPAN_KIND_INTERNAL -> "INTERNAL";
+      case SPAN_KIND_SERVER -> "SERVER";
+      case SPAN_KIND_CLIENT -> "CLIENT";
+      case SPAN_KIND_PRODUCER -> "PRODUCER";
+      case SPAN_KIND_CONSUMER -> "CONSUMER";
+      default -> "UNSPECIFIED";
+    };
+  }
+
+  private static String statusCode(Status status) {
+    return switch (status.getCode()) {
+      case STATUS_CODE_OK -> "OK";
+      case STATUS_CODE_ERROR -> "ERROR";
+      default -> "UNSET";
+    };
+  }
+
+  /**
+   * Attributes as an object; a repeated key keeps its first value, as OTLP readers do. {@code
+   * depth} is the nesting depth of the values.
+   */
+  private static void attributes(JsonGenerator json, List<KeyValue> attributes, int depth) throws IOException {
+    json.writeStartObject();
+    int size = attributes.size();
+    Set<String> seen = size > 8 ? new HashSet<>(size * 2) : null;
+    for (int i = 0; i < size; i++) {
+      KeyValue kv = attributes.get(i);
+      String key = kv.getKey();
+      if (seen != null ? !seen.add(key) : seenBefore(attributes, i, key)) {
+        continue;
+      }
+      json.writeFieldName(key);
+      value(json, kv.getValue(), depth);
     }
-    return kind.name().substring("SPAN_KIND_".length());
+    json.writeEndObject();
   }
 
-  private static JsonObject status(Status status) {
-    String code =
-        status.getCode() == Status.StatusCode.UNRECOGNIZED
-            ? "UNSET"
-            : status.getCode().name().substring("STATUS_CODE_".length());
-    return new JsonObject().put("code", code).put("message", status.getMessage());
-  }
-
-  /** Attributes as an object; a repeated key keeps its first value, as OTLP readers do. */
-  private static JsonObject attributes(List<KeyValue> attributes) {
-    JsonObject json = new JsonObject();
-    for (KeyValue kv : attributes) {
-      if (!json.containsKey(kv.getKey())) {
-        json.put(kv.getKey(), value(kv.getValue(), 0));
+  /** A short list's repeated key, without a set. */
+  private static boolean seenBefore(List<KeyValue> attributes, int index, String key) {
+    for (int i = 0; i < index; i++) {
+      if (attributes.get(i).getKey().equals(key)) {
+        return true;
       }
     }
-    return json;
+    return false;
   }
 
-  private static Object value(AnyValue value, int depth) {
+  private static void value(JsonGenerator json, AnyValue value, int depth) throws IOException {
     switch (value.getValueCase()) {
-      case STRING_VALUE:
-        return value.getStringValue();
-      case BOOL_VALUE:
-        return value.getBoolValue();
-      case INT_VALUE:
-        return value.getIntValue();
-      case DOUBLE_VALUE:
+      case STRING_VALUE -> json.writeString(value.getStringValue());
+      case BOOL_VALUE -> json.writeBoolean(value.getBoolValue());
+      case INT_VALUE -> json.writeNumber(value.getIntValue());
+      case DOUBLE_VALUE -> {
         double d = value.getDoubleValue();
-        return Double.isFinite(d) ? (Object) d : Double.toString(d); // NaN, Infinity: not JSON numbers
-      case BYTES_VALUE:
-        return Base64.getEncoder().encodeToString(value.getBytesValue().toByteArray());
-      case ARRAY_VALUE:
-        if (depth >= MAX_VALUE_DEPTH) {
-          return "[nested too deep]";
+        if (Double.isFinite(d)) {
+          json.writeNumber(d);
+        } else {
+          json.writeString(Double.toString(d)); // NaN, Infinity: not JSON numbers
         }
-        JsonArray array = new JsonArray();
-        value.getArrayValue().getValuesList().forEach(v -> array.add(value(v, depth + 1)));
-        return array;
-      case KVLIST_VALUE:
+      }
+      case BYTES_VALUE -> json.writeString(Base64.getEncoder().encodeToString(value.getBytesValue().toByteArray()));
+      case ARRAY_VALUE -> {
         if (depth >= MAX_VALUE_DEPTH) {
-          return "{nested too deep}";
-        }
-        JsonObject map = new JsonObject();
-        for (KeyValue kv : value.getKvlistValue().getValuesList()) {
-          if (!map.containsKey(kv.getKey())) {
-            map.put(kv.getKey(), value(kv.getValue(), depth + 1));
+          json.writeString("[nested too deep]");
+        } else {
+          json.writeStartArray();
+          for (AnyValue element : value.getArrayValue().getValuesList()) {
+            value(json, element, depth + 1);
           }
+          json.writeEndArray();
         }
-        return map;
-      default:
-        return null;
+      }
+      case KVLIST_VALUE -> {
+        if (depth >= MAX_VALUE_DEPTH) {
+          json.writeString("{nested too deep}");
+        } else {
+          attributes(json, value.getKvlistValue().getValuesList(), depth + 1);
+        }
+      }
+      default -> json.writeNull();
     }
   }
 

@@ -1,5 +1,7 @@
 package io.tailkeep.query;
 
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.resource.v1.Resource;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanId;
@@ -11,10 +13,11 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -34,7 +37,8 @@ import java.util.TreeSet;
  * </ul>
  *
  * <p>The header (start, duration, counts, services) describes every stored span, shown or not; the
- * sampling decision comes from the trace's summary. Pure and single-threaded.
+ * sampling decision comes from the trace's summary. The resources and scopes of the shown spans are
+ * kept once each, in two tables the nodes point into. Pure and single-threaded.
  */
 public final class TraceTree {
   private static final int MAX_IDS_IN_WARNING = 5;
@@ -52,6 +56,14 @@ public final class TraceTree {
   private final String rootOperation;
   private final boolean rootSeen;
   private final Sampling sampling;
+  private final List<ResourceEntry> resources;
+  private final List<ScopeEntry> scopes;
+
+  /** A resource as exported (with its schema URL), shared by the spans that name it. */
+  public record ResourceEntry(Resource resource, String schemaUrl, String serviceName) {}
+
+  /** An instrumentation scope as exported (with its schema URL), shared by the spans that name it. */
+  public record ScopeEntry(InstrumentationScope scope, String schemaUrl) {}
 
   /** One span in the tree. */
   public static final class Node {
@@ -61,6 +73,8 @@ public final class TraceTree {
     private final List<String> warnings;
     private final List<Node> children = new ArrayList<>();
     private int hiddenChildCount;
+    private int resourceIndex;
+    private int scopeIndex;
 
     private Node(OtlpSpan span, int position, long selfTimeNanos, List<String> warnings) {
       this.span = span;
@@ -101,12 +115,28 @@ public final class TraceTree {
     public List<String> warnings() {
       return warnings;
     }
+
+    /** Whether the span counts as an error: {@link OtlpSpan#isError()}, the one definition. */
+    public boolean isError() {
+      return span.isError();
+    }
+
+    /** The span's resource: an index into {@link TraceTree#resources()}. */
+    public int resourceIndex() {
+      return resourceIndex;
+    }
+
+    /** The span's scope: an index into {@link TraceTree#scopes()}. */
+    public int scopeIndex() {
+      return scopeIndex;
+    }
   }
 
   private TraceTree(
       TraceId traceId, List<Node> roots, List<String> warnings, long startEpochNanos, long durationNanos,
       int spanCount, int shownSpanCount, int errorCount, List<String> services, String rootService,
-      String rootOperation, boolean rootSeen, Sampling sampling) {
+      String rootOperation, boolean rootSeen, Sampling sampling, List<ResourceEntry> resources,
+      List<ScopeEntry> scopes) {
     this.traceId = traceId;
     this.roots = List.copyOf(roots);
     this.warnings = List.copyOf(warnings);
@@ -120,6 +150,8 @@ public final class TraceTree {
     this.rootOperation = rootOperation;
     this.rootSeen = rootSeen;
     this.sampling = sampling;
+    this.resources = List.copyOf(resources);
+    this.scopes = List.copyOf(scopes);
   }
 
   /**
@@ -195,6 +227,19 @@ public final class TraceTree {
     return Optional.ofNullable(sampling);
   }
 
+  /**
+   * The distinct resources of the shown spans (equal message and schema URL: one entry), in the
+   * order of the earliest span of each.
+   */
+  public List<ResourceEntry> resources() {
+    return resources;
+  }
+
+  /** The distinct scopes of the shown spans, as {@link #resources()}. */
+  public List<ScopeEntry> scopes() {
+    return scopes;
+  }
+
   private static final class Builder {
     private final TraceId traceId;
     private final TraceSummary summary;
@@ -211,13 +256,17 @@ public final class TraceTree {
     private final List<String> warnings = new ArrayList<>();
     private int[] childStart;
     private int[] children;
+    /** Nodes by span position; null for spans the cap leaves out. */
+    private Node[] nodes;
+    private final List<ResourceEntry> resources = new ArrayList<>();
+    private final List<ScopeEntry> scopes = new ArrayList<>();
 
     Builder(Trace trace, TraceSummary summary, int maxSpans, int maxDepth) {
       this.traceId = trace.traceId();
       this.summary = summary;
       this.maxSpans = maxSpans;
       this.maxDepth = maxDepth;
-      List<OtlpSpan> distinct = new ArrayList<>(new LinkedHashSet<>(trace.spans()));
+      List<OtlpSpan> distinct = withoutIdenticalCopies(trace.spans());
       this.identicalCopies = trace.spans().size() - distinct.size();
       int n = distinct.size();
       // Earliest first; ties by span ID, then as stored: every later step keeps this order.
@@ -245,6 +294,32 @@ public final class TraceTree {
         ids[i] = spans[i].spanId().value();
       }
       parent = new int[n];
+    }
+
+    /**
+     * The spans without identical copies, each first copy kept in place. Identical spans share a
+     * span ID, so only spans whose ID repeats are compared: a trace without repeats is not hashed
+     * span by span (every string of a freshly decoded span would be).
+     */
+    private static List<OtlpSpan> withoutIdenticalCopies(List<OtlpSpan> spans) {
+      Set<Long> ids = new HashSet<>(spans.size() * 2);
+      boolean repeats = false;
+      for (OtlpSpan span : spans) {
+        repeats |= !ids.add(span.spanId().value());
+      }
+      if (!repeats) {
+        return spans;
+      }
+      List<OtlpSpan> distinct = new ArrayList<>(spans.size());
+      Map<Long, List<OtlpSpan>> keptById = new HashMap<>();
+      for (OtlpSpan span : spans) {
+        List<OtlpSpan> kept = keptById.computeIfAbsent(span.spanId().value(), id -> new ArrayList<>(1));
+        if (!kept.contains(span)) {
+          kept.add(span);
+          distinct.add(span);
+        }
+      }
+      return distinct;
     }
 
     TraceTree build() {
@@ -284,6 +359,7 @@ public final class TraceTree {
       }
 
       List<Node> top = layOut();
+      indexResourcesAndScopes();
 
       String rootService;
       String rootOperation;
@@ -301,8 +377,37 @@ public final class TraceTree {
       return new TraceTree(
           traceId, top, warnings, n > 0 ? first : 0, n > 0 ? last - first : 0, n, shown, errorCount,
           new ArrayList<>(services), rootService, rootOperation, root >= 0,
-          summary == null ? null : summary.sampling());
+          summary == null ? null : summary.sampling(), resources, scopes);
     }
+
+    /** Points each shown node at its entry in the resource and scope tables, adding entries as met. */
+    private void indexResourcesAndScopes() {
+      Map<TableKey, Integer> resourceIndex = new HashMap<>();
+      Map<TableKey, Integer> scopeIndex = new HashMap<>();
+      for (Node node : nodes) { // by position: start order
+        if (node == null) {
+          continue;
+        }
+        OtlpSpan span = node.span;
+        node.resourceIndex =
+            resourceIndex.computeIfAbsent(
+                new TableKey(span.resource(), span.resourceSchemaUrl()),
+                key -> {
+                  resources.add(new ResourceEntry(span.resource(), span.resourceSchemaUrl(), span.serviceName()));
+                  return resources.size() - 1;
+                });
+        node.scopeIndex =
+            scopeIndex.computeIfAbsent(
+                new TableKey(span.scope(), span.scopeSchemaUrl()),
+                key -> {
+                  scopes.add(new ScopeEntry(span.scope(), span.scopeSchemaUrl()));
+                  return scopes.size() - 1;
+                });
+      }
+    }
+
+    /** A protobuf message (equal by content) and its schema URL. */
+    private record TableKey(Object message, String schemaUrl) {}
 
     /** Each span's parent position, or -1 for a top-level span (root, orphan, own parent). */
     private void linkParents() {
@@ -451,7 +556,7 @@ public final class TraceTree {
     /** Breadth-first from the top, so a cut keeps the upper levels of every branch. */
     private List<Node> layOut() {
       int n = spans.length;
-      Node[] nodes = new Node[n];
+      nodes = new Node[n];
       int[] queue = new int[n];
       int[] depth = new int[n];
       boolean[] movedUp = new boolean[n];

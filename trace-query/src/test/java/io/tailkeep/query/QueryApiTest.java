@@ -151,14 +151,20 @@ class QueryApiTest {
     assertThat(rootJson.getString("spanId")).isEqualTo(root.toHex());
     assertThat(rootJson.getString("kind")).isEqualTo("SERVER");
     assertThat(rootJson.getJsonObject("attributes").getString("http.route")).isEqualTo("/checkout");
-    assertThat(rootJson.getJsonObject("resource").getJsonObject("attributes").getString("service.name"))
-        .isEqualTo(service("api"));
+    JsonObject resource = json.getJsonArray("resources").getJsonObject(rootJson.getInteger("resource"));
+    assertThat(resource.getString("service")).isEqualTo(service("api"));
+    assertThat(resource.getJsonObject("attributes").getString("service.name")).isEqualTo(service("api"));
+    // four spans, three services, one scope: each written once
+    assertThat(json.getJsonArray("resources")).hasSize(3);
+    assertThat(json.getJsonArray("scopes")).hasSize(1);
     // children [10,50] and [60,80]: 60 ms covered of 100
     assertThat(rootJson.getLong("selfTimeNanos")).isEqualTo(40 * MS);
     JsonArray children = rootJson.getJsonArray("children");
     assertThat(children.stream().map(c -> ((JsonObject) c).getString("name"))).containsExactly("INSERT order", "load cart");
     JsonObject insert = children.getJsonObject(0);
     assertThat(insert.getJsonObject("status").getString("code")).isEqualTo("ERROR");
+    assertThat(insert.getBoolean("error")).isTrue();
+    assertThat(rootJson.getBoolean("error")).isFalse();
     assertThat(insert.getString("parentSpanId")).isEqualTo(root.toHex());
     // child commit [45,55] clipped to [10,50]: 5 ms covered of 40
     assertThat(insert.getLong("selfTimeNanos")).isEqualTo(35 * MS);

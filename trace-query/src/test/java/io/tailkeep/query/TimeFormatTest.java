@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -51,6 +57,21 @@ class TimeFormatTest {
     assertThat(TimeFormat.format(1_740_830_400_000_000_001L)).isEqualTo("2025-03-01T12:00:00.000000001Z");
     assertThat(TimeFormat.format(0)).isEqualTo("1970-01-01T00:00:00.000000000Z");
     assertThat(TimeFormat.format(-1)).isEqualTo("1969-12-31T23:59:59.999999999Z");
+  }
+
+  @Test
+  void formatsEveryInstantAsJavaTimesFormatterDoes() {
+    DateTimeFormatter reference =
+        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    Random random = new Random(17);
+    List<Long> cases = new ArrayList<>(List.of(Long.MIN_VALUE, Long.MAX_VALUE, -1L, 0L, 1L,
+        951_782_400_000_000_000L /* 2000-02-29 */, 4_107_542_400_000_000_000L /* 2100-03-01 */));
+    for (int i = 0; i < 20_000; i++) {
+      cases.add(random.nextLong());
+    }
+    for (long nanos : cases) {
+      assertThat(TimeFormat.format(nanos)).as("%d", nanos).isEqualTo(reference.format(TimeFormat.instant(nanos)));
+    }
   }
 
   @Test

@@ -1,7 +1,12 @@
 package io.tailkeep.query;
 
+import static io.tailkeep.store.testing.TestSpans.attr;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.common.v1.KeyValueList;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.tailkeep.store.Operation;
 import io.tailkeep.store.OtlpSpan;
@@ -34,9 +39,7 @@ class TraceJsonTest {
             new Sampling("keep-errors", 1.0));
 
     JsonObject json =
-        TraceJson.trace(TraceTree.assemble(new Trace(traceId, List.of(every, root)), summary, 100, 100));
-    // through text, as a client sees it
-    json = new JsonObject(json.encode());
+        new JsonObject(TraceJson.trace(TraceTree.assemble(new Trace(traceId, List.of(every, root)), summary, 100, 100)));
 
     assertThat(json.getString("traceId")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     JsonObject header = json.getJsonObject("summary");
@@ -57,6 +60,12 @@ class TraceJsonTest {
     assertThat(r.getString("kind")).isEqualTo("SERVER");
     assertThat(r.getLong("selfTimeNanos")).isEqualTo(2_000_000); // its child starts after it ends
     assertThat(r.containsKey("warnings")).isFalse();
+    assertThat(r.getBoolean("error")).isFalse();
+    assertThat(r.fieldNames())
+        .containsExactly("spanId", "parentSpanId", "service", "name", "kind", "start", "startUnixNano", "end",
+            "endUnixNano", "durationNanos", "selfTimeNanos", "status", "error", "traceState", "flags", "attributes",
+            "droppedAttributesCount", "events", "droppedEventsCount", "links", "droppedLinksCount", "resource",
+            "scope", "children");
 
     JsonObject s = r.getJsonArray("children").getJsonObject(0);
     assertThat(s.getString("spanId")).isEqualTo("1122334455667788");
@@ -70,6 +79,7 @@ class TraceJsonTest {
     assertThat(s.getLong("durationNanos")).isEqualTo(1_234_567);
     assertThat(s.getLong("selfTimeNanos")).isEqualTo(1_234_567);
     assertThat(s.getJsonObject("status")).isEqualTo(new JsonObject().put("code", "ERROR").put("message", "it failed"));
+    assertThat(s.getBoolean("error")).isTrue();
     assertThat(s.getString("traceState")).isEqualTo("vendor=value,other=1");
     assertThat(s.getInteger("flags")).isEqualTo(0x301);
     JsonObject attributes = s.getJsonObject("attributes");
@@ -98,17 +108,72 @@ class TraceJsonTest {
     assertThat(link.getJsonObject("attributes")).isEqualTo(new JsonObject().put("link.kind", "batch"));
     assertThat(link.getInteger("flags")).isEqualTo(0x100);
     assertThat(s.getInteger("droppedLinksCount")).isEqualTo(5);
-    JsonObject resource = s.getJsonObject("resource");
+    // Resources and scopes are tables of the trace; spans name them by index, earliest span first.
+    assertThat(json.getJsonArray("resources")).hasSize(2);
+    assertThat(json.getJsonArray("scopes")).hasSize(2);
+    assertThat(r.getInteger("resource")).isZero();
+    assertThat(r.getInteger("scope")).isZero();
+    assertThat(json.getJsonArray("resources").getJsonObject(0))
+        .isEqualTo(new JsonObject().put("service", "checkout")
+            .put("attributes", new JsonObject().put("service.name", "checkout"))
+            .put("droppedAttributesCount", 0).put("schemaUrl", ""));
+    assertThat(json.getJsonArray("scopes").getJsonObject(0))
+        .isEqualTo(new JsonObject().put("name", "io.tailkeep.test").put("version", "1.0")
+            .put("attributes", new JsonObject()).put("droppedAttributesCount", 0).put("schemaUrl", ""));
+    JsonObject resource = json.getJsonArray("resources").getJsonObject(s.getInteger("resource"));
+    assertThat(resource.getString("service")).isEqualTo("everything-service");
     assertThat(resource.getJsonObject("attributes").getString("service.name")).isEqualTo("everything-service");
     assertThat(resource.getJsonObject("attributes").getInteger("host.cores")).isEqualTo(2);
     assertThat(resource.getInteger("droppedAttributesCount")).isEqualTo(6);
     assertThat(resource.getString("schemaUrl")).isEqualTo("https://opentelemetry.io/schemas/1.26.0");
-    JsonObject scope = s.getJsonObject("scope");
+    JsonObject scope = json.getJsonArray("scopes").getJsonObject(s.getInteger("scope"));
     assertThat(scope.getString("name")).isEqualTo("io.tailkeep.everything");
     assertThat(scope.getString("version")).isEqualTo("9.9.9");
     assertThat(scope.getJsonObject("attributes").getString("scope.attr")).isEqualTo("x");
     assertThat(scope.getString("schemaUrl")).isEqualTo("https://opentelemetry.io/schemas/1.25.0");
     assertThat(s.getJsonArray("children")).isEmpty();
+  }
+
+  @Test
+  void attributeValuesKeepTheirTypeTheFirstOfARepeatedKeyAndAreCutWhenNestedTooDeep() {
+    AnyValue deep = AnyValue.newBuilder().setStringValue("bottom").build();
+    for (int i = 0; i < 40; i++) {
+      deep = AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(deep)).build();
+    }
+    List<KeyValue> many = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      many.add(attr("key" + i, "value" + i));
+    }
+    many.add(attr("key3", "repeated"));
+    OtlpSpan span =
+        spans.span(traceId, new SpanId(1), null, "svc", "op", T0, 10,
+            attr("k", "first"),
+            attr("k", "second"),
+            KeyValue.newBuilder().setKey("nan").setValue(AnyValue.newBuilder().setDoubleValue(Double.NaN)).build(),
+            KeyValue.newBuilder().setKey("inf")
+                .setValue(AnyValue.newBuilder().setDoubleValue(Double.NEGATIVE_INFINITY)).build(),
+            KeyValue.newBuilder().setKey("deep").setValue(deep).build(),
+            KeyValue.newBuilder().setKey("map").setValue(AnyValue.newBuilder().setKvlistValue(
+                KeyValueList.newBuilder().addAllValues(many))).build());
+
+    JsonObject json = new JsonObject(TraceJson.trace(TraceTree.assemble(new Trace(traceId, List.of(span)), null, 10, 10)));
+    JsonObject attributes = json.getJsonArray("roots").getJsonObject(0).getJsonObject("attributes");
+
+    assertThat(attributes.fieldNames()).containsExactly("k", "nan", "inf", "deep", "map");
+    assertThat(attributes.getString("k")).isEqualTo("first");
+    assertThat(attributes.getString("nan")).isEqualTo("NaN");
+    assertThat(attributes.getString("inf")).isEqualTo("-Infinity");
+    Object level = attributes.getValue("deep");
+    int depth = 0;
+    while (level instanceof JsonArray array) {
+      level = array.getValue(0);
+      depth++;
+    }
+    assertThat(depth).isEqualTo(TraceJson.MAX_VALUE_DEPTH);
+    assertThat(level).isEqualTo("[nested too deep]");
+    JsonObject map = attributes.getJsonObject("map");
+    assertThat(map.size()).isEqualTo(12);
+    assertThat(map.getString("key3")).isEqualTo("value3");
   }
 
   @Test
@@ -124,7 +189,7 @@ class TraceJsonTest {
         TraceTree.assemble(
             new Trace(traceId, chain), null, QueryApiOptions.DEFAULT_MAX_TRACE_SPANS, QueryApiOptions.MAX_TREE_DEPTH);
     // Jackson's default nesting limit (1000) applies to both writing and reading.
-    JsonObject json = new JsonObject(TraceJson.trace(tree).encode());
+    JsonObject json = new JsonObject(TraceJson.trace(tree));
     assertThat(json.getJsonArray("roots")).hasSize(5_000 / QueryApiOptions.MAX_TREE_DEPTH);
     assertThat(json.getInteger("shownSpanCount")).isEqualTo(5_000);
   }

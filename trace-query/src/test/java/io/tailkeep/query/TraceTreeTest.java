@@ -2,6 +2,11 @@ package io.tailkeep.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanId;
@@ -163,6 +168,19 @@ class TraceTreeTest {
   }
 
   @Test
+  void identicalCopiesAreFoundByContentAsTheStoreDecodesEachCopyApart() {
+    TraceTree tree =
+        tree(List.of(
+            span(1, null, "root", 0, 100),
+            span(2, 1L, "a", 10, 10),
+            span(2, 1L, "a", 10, 10),
+            span(1, null, "root", 0, 100)));
+    assertThat(tree.spanCount()).isEqualTo(2);
+    assertThat(names(tree.roots().get(0).children())).containsExactly("a");
+    assertThat(tree.warnings()).containsExactly("2 identical copies of spans left out");
+  }
+
+  @Test
   void selfTimeIsDurationMinusTheUnionOfChildrenClippedToTheSpan() {
     TraceTree tree =
         tree(List.of(
@@ -253,5 +271,70 @@ class TraceTreeTest {
     TraceTree tree = tree(List.of(ok, failed));
     assertThat(tree.errorCount()).isEqualTo(1);
     assertThat(tree.services()).containsExactly("everything-service", "svc-r");
+  }
+
+  @Test
+  void errorsAreCountedAndFlaggedThroughTheSpansOwnDefinition() {
+    OtlpSpan root = span(1, null, "root", 0, 100);
+    OtlpSpan failed = withStatus(span(2, 1L, "failed", 10, 10), Status.StatusCode.STATUS_CODE_ERROR);
+    OtlpSpan ok = withStatus(span(3, 1L, "ok", 20, 10), Status.StatusCode.STATUS_CODE_OK);
+    // An HTTP server span answering 500 with no status set: whether it is an error is OtlpSpan's
+    // call; the tree must agree with it, in the count and on the node.
+    OtlpSpan http500 =
+        new OtlpSpan(root.resource(), "", root.scope(), "",
+            span(4, 1L, "http", 30, 10).span().toBuilder()
+                .setKind(Span.SpanKind.SPAN_KIND_SERVER)
+                .addAttributes(KeyValue.newBuilder().setKey("http.response.status_code")
+                    .setValue(AnyValue.newBuilder().setIntValue(503)))
+                .build());
+    List<OtlpSpan> list = List.of(root, failed, ok, http500);
+    TraceTree tree = tree(list);
+
+    assertThat(tree.errorCount()).isEqualTo((int) list.stream().filter(OtlpSpan::isError).count());
+    assertThat(child(tree.roots().get(0), "failed").isError()).isTrue();
+    assertThat(child(tree.roots().get(0), "ok").isError()).isFalse();
+    assertThat(child(tree.roots().get(0), "http").isError()).isEqualTo(http500.isError());
+    assertThat(tree.roots().get(0).isError()).isFalse();
+  }
+
+  @Test
+  void equalResourcesAndScopesAreOneTableEntryEach() {
+    InstrumentationScope otherScope = InstrumentationScope.newBuilder().setName("other").build();
+    // Equal messages built separately (as the store decodes each span's own copy) share an entry;
+    // the same resource under another schema URL does not.
+    List<OtlpSpan> list =
+        List.of(
+            span(1, null, "root", 0, 100),
+            span(2, 1L, "a-first", 10, 10),
+            span(3, 1L, "a-second", 20, 10),
+            OtlpSpan.of(TestSpans.resource("svc-a"), otherScope, span(4, 1L, "a-other-scope", 30, 10).span()),
+            new OtlpSpan(TestSpans.resource("svc-a"), "https://opentelemetry.io/schemas/1.26.0", TestSpans.scope(), "",
+                span(5, 1L, "a-schema", 40, 10).span()));
+    TraceTree tree = tree(list);
+
+    assertThat(tree.resources())
+        .extracting(r -> r.serviceName() + "|" + r.schemaUrl())
+        .containsExactly("svc-r|", "svc-a|", "svc-a|https://opentelemetry.io/schemas/1.26.0");
+    assertThat(tree.resources().get(1).resource()).isEqualTo(TestSpans.resource("svc-a"));
+    assertThat(tree.scopes()).extracting(TraceTree.ScopeEntry::scope).containsExactly(TestSpans.scope(), otherScope);
+    TraceTree.Node root = tree.roots().get(0);
+    assertThat(root.resourceIndex()).isZero();
+    assertThat(root.children()).extracting(TraceTree.Node::resourceIndex).containsExactly(1, 1, 1, 2);
+    assertThat(root.children()).extracting(TraceTree.Node::scopeIndex).containsExactly(0, 0, 1, 0);
+  }
+
+  @Test
+  void theTablesHoldOnlyWhatTheShownSpansUse() {
+    List<OtlpSpan> list = new ArrayList<>();
+    list.add(span(1, null, "root", 0, 100));
+    list.add(span(2, 1L, "child", 10, 10));
+    list.add(span(3, 2L, "grandchild", 20, 10)); // cut by a cap of 2
+    TraceTree tree = TraceTree.assemble(new Trace(traceId, list), null, 2, DEPTH);
+    assertThat(tree.resources()).extracting(TraceTree.ResourceEntry::serviceName).containsExactly("svc-r", "svc-c");
+  }
+
+  private static OtlpSpan withStatus(OtlpSpan span, Status.StatusCode code) {
+    return new OtlpSpan(span.resource(), "", span.scope(), "",
+        span.span().toBuilder().setStatus(Status.newBuilder().setCode(code)).build());
   }
 }

@@ -149,29 +149,44 @@ public final class JaegerApi {
               .map(traces -> new TracesFound(traces.traces(), List.of()));
     }
     found
-        .compose(
-            traces ->
-                ctx.vertx().executeBlocking(() -> encode(searchAnswer(traces), pretty), false))
+        .compose(traces -> ctx.vertx().executeBlocking(() -> tracesAnswer(traces, pretty), false))
         .onSuccess(body -> send(ctx, body))
         .onFailure(ctx::fail);
   }
 
   /**
    * Found traces as {@code data}; traces asked for by ID and not found as {@code errors}, as Jaeger
-   * does.
+   * does. Written span by span, the envelope as {@link #envelope} has it.
    */
-  private static JsonObject searchAnswer(TracesFound traces) {
-    JsonArray data = new JsonArray();
-    traces.traces().forEach(trace -> data.add(JaegerTraceJson.trace(trace)));
-    JsonObject answer = envelope(data, 0);
-    if (!traces.missing().isEmpty()) {
-      JsonArray errors = new JsonArray();
-      for (TraceId missing : traces.missing()) {
-        errors.add(new JsonObject().put("msg", "trace not found").put("traceID", missing.toHex()));
-      }
-      answer.put("errors", errors);
-    }
-    return answer;
+  private static Buffer tracesAnswer(TracesFound traces, boolean pretty) {
+    long spans = traces.traces().stream().mapToLong(trace -> trace.spans().size()).sum();
+    return JsonOutput.write(
+        JaegerTraceJson.EXPECTED_BYTES_PER_SPAN * spans + 256,
+        pretty,
+        json -> {
+          json.writeStartObject();
+          json.writeArrayFieldStart("data");
+          for (Trace trace : traces.traces()) {
+            JaegerTraceJson.write(json, trace);
+          }
+          json.writeEndArray();
+          json.writeNumberField("total", 0);
+          json.writeNumberField("limit", 0);
+          json.writeNumberField("offset", 0);
+          if (traces.missing().isEmpty()) {
+            json.writeNullField("errors");
+          } else {
+            json.writeArrayFieldStart("errors");
+            for (TraceId missing : traces.missing()) {
+              json.writeStartObject();
+              json.writeStringField("msg", "trace not found");
+              json.writeStringField("traceID", missing.toHex());
+              json.writeEndObject();
+            }
+            json.writeEndArray();
+          }
+          json.writeEndObject();
+        });
   }
 
   private void trace(RoutingContext ctx) {
@@ -182,11 +197,7 @@ public final class JaegerApi {
             trace ->
                 ctx.vertx()
                     .executeBlocking(
-                        () ->
-                            encode(
-                                envelope(new JsonArray().add(JaegerTraceJson.trace(trace)), 0),
-                                pretty),
-                        false))
+                        () -> tracesAnswer(new TracesFound(List.of(trace), List.of()), pretty), false))
         .onSuccess(body -> send(ctx, body))
         .onFailure(ctx::fail);
   }
@@ -196,7 +207,7 @@ public final class JaegerApi {
     oneTrace(ctx, traceId)
         .compose(
             trace ->
-                ctx.vertx().executeBlocking(() -> Buffer.buffer(OtlpTraceJson.json(trace)), false))
+                ctx.vertx().executeBlocking(() -> OtlpTraceJson.json(trace), false))
         .onSuccess(body -> send(ctx, body))
         .onFailure(ctx::fail);
   }

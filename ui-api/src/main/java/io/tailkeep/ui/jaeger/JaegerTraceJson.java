@@ -1,16 +1,16 @@
 package io.tailkeep.ui.jaeger;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.opentelemetry.proto.trace.v1.Status;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Trace;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -38,6 +38,8 @@ import java.util.Map;
  *   <li>resources as processes {@code p1}, {@code p2}... in order of first use: {@code
  *       service.name} is the service name, other resource attributes are the process tags.
  * </ul>
+ *
+ * <p>Written with Jackson's streaming generator, span by span, into the answer's buffer.
  */
 final class JaegerTraceJson {
 
@@ -45,157 +47,201 @@ final class JaegerTraceJson {
   static final long JS_MAX_SAFE_INTEGER = (1L << 53) - 1;
 
   private static final HexFormat HEX = HexFormat.of();
+  private static final Base64.Encoder BASE64 = Base64.getEncoder();
   private static final Comparator<OtlpSpan> BY_START =
       Comparator.comparingLong(OtlpSpan::startEpochNanos)
           .thenComparing((a, b) -> Long.compareUnsigned(a.spanId().value(), b.spanId().value()));
-  private static final Comparator<JsonObject> BY_KEY =
-      Comparator.comparing(kv -> kv.getString("key"));
+  private static final Comparator<Tag> BY_KEY = Comparator.comparing(Tag::key);
+  private static final Comparator<Tag> EVENT_FIRST_THEN_BY_KEY =
+      Comparator.comparing((Tag tag) -> !tag.key().equals("event")).thenComparing(BY_KEY);
+  private static final AnyValue TRUE = AnyValue.newBuilder().setBoolValue(true).build();
+  private static final AnyValue OK = text("OK");
+  private static final AnyValue ERROR = text("ERROR");
+  /** A guess for the answer's first buffer: a span takes 400 to 1 000 bytes. */
+  static final int EXPECTED_BYTES_PER_SPAN = 700;
+
+  /** A tag (or log field, or process tag) before it is written: its key and OTLP value. */
+  private record Tag(String key, AnyValue value) {}
+
+  /** A process: what Jaeger shows of a resource. */
+  private record Process(String serviceName, List<Tag> tags) {}
 
   private JaegerTraceJson() {}
 
-  /**
-   * The trace as Jaeger's {@code Trace}: {@code traceID}, {@code spans}, {@code processes}, {@code
-   * warnings}.
-   */
-  static JsonObject trace(Trace trace) {
-    List<OtlpSpan> spans = new ArrayList<>(trace.spans());
-    spans.sort(BY_START);
-    Map<Resource, JsonObject> processOfResource = new HashMap<>();
-    // Resources that differ only where Jaeger cannot show it share one process, as in Jaeger.
-    Map<JsonObject, String> processIds = new LinkedHashMap<>();
-    JsonArray jsonSpans = new JsonArray();
-    for (OtlpSpan span : spans) {
-      JsonObject process = processOfResource.computeIfAbsent(span.resource(), r -> process(span));
-      String processId = processIds.get(process);
-      if (processId == null) {
-        processId = "p" + (processIds.size() + 1);
-        processIds.put(process, processId);
-      }
-      jsonSpans.add(span(span, processId));
-    }
-    JsonObject processes = new JsonObject();
-    processIds.forEach((process, id) -> processes.put(id, process));
-    return new JsonObject()
-        .put("traceID", trace.traceId().toHex())
-        .put("spans", jsonSpans)
-        .put("processes", processes)
-        .putNull("warnings");
+  /** One trace as a document of its own: {@code traceID}, {@code spans}, {@code processes}, {@code warnings}. */
+  static Buffer trace(Trace trace) {
+    return JsonOutput.write(
+        (long) EXPECTED_BYTES_PER_SPAN * trace.spans().size() + 256, false, json -> write(json, trace));
   }
 
-  private static JsonObject process(OtlpSpan span) {
+  /** Writes the trace as Jaeger's {@code Trace} object, where {@code json} expects a value. */
+  static void write(JsonGenerator json, Trace trace) throws IOException {
+    List<OtlpSpan> spans = new ArrayList<>(trace.spans());
+    spans.sort(BY_START);
+    // Resources that differ only where Jaeger cannot show it share one process, as in Jaeger: the
+    // processes are told apart by their JSON.
+    Map<Resource, String> processOfResource = new HashMap<>();
+    Map<String, String> processIdOfJson = new HashMap<>();
+    List<Process> processes = new ArrayList<>();
+    json.writeStartObject();
+    json.writeStringField("traceID", trace.traceId().toHex());
+    json.writeArrayFieldStart("spans");
+    for (OtlpSpan span : spans) {
+      String processId =
+          processOfResource.computeIfAbsent(
+              span.resource(),
+              resource -> {
+                Process process = process(span);
+                return processIdOfJson.computeIfAbsent(
+                    processJson(process),
+                    text -> {
+                      processes.add(process);
+                      return "p" + processes.size();
+                    });
+              });
+      span(json, span, processId);
+    }
+    json.writeEndArray();
+    json.writeObjectFieldStart("processes");
+    for (int i = 0; i < processes.size(); i++) {
+      json.writeFieldName("p" + (i + 1));
+      process(json, processes.get(i));
+    }
+    json.writeEndObject();
+    json.writeNullField("warnings");
+    json.writeEndObject();
+  }
+
+  private static Process process(OtlpSpan span) {
     String serviceName = span.serviceName();
-    List<JsonObject> tags = new ArrayList<>();
+    List<Tag> tags = new ArrayList<>();
     for (KeyValue attribute : span.resource().getAttributesList()) {
       boolean isTheServiceName =
           attribute.getKey().equals("service.name")
               && attribute.getValue().hasStringValue()
               && attribute.getValue().getStringValue().equals(serviceName);
       if (!isTheServiceName) {
-        tags.add(tag(attribute.getKey(), attribute.getValue()));
+        tags.add(new Tag(attribute.getKey(), attribute.getValue()));
       }
     }
     tags.sort(BY_KEY);
-    return new JsonObject().put("serviceName", serviceName).put("tags", new JsonArray(tags));
+    return new Process(serviceName, tags);
   }
 
-  private static JsonObject span(OtlpSpan otlp, String processId) {
+  private static String processJson(Process process) {
+    return JsonOutput.write(256, false, json -> process(json, process)).toString();
+  }
+
+  private static void process(JsonGenerator json, Process process) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("serviceName", process.serviceName());
+    json.writeFieldName("tags");
+    tags(json, process.tags());
+    json.writeEndObject();
+  }
+
+  private static void span(JsonGenerator json, OtlpSpan otlp, String processId) throws IOException {
     Span span = otlp.span();
     String traceId = otlp.traceId().toHex();
-    JsonObject json = new JsonObject().put("traceID", traceId).put("spanID", otlp.spanId().toHex());
+    json.writeStartObject();
+    json.writeStringField("traceID", traceId);
+    json.writeStringField("spanID", otlp.spanId().toHex());
     // OTLP keeps the W3C trace flags in the low byte; Jaeger's bit 1 (sampled) is the same bit.
     int flags = span.getFlags() & 0xFF;
     if (flags != 0) {
-      json.put("flags", flags);
+      json.writeNumberField("flags", flags);
     }
-    return json.put("operationName", span.getName())
-        .put("references", references(otlp, traceId))
-        .put("startTime", micros(otlp.startEpochNanos()))
-        .put("duration", micros(otlp.durationNanos()))
-        .put("tags", tags(otlp))
-        .put("logs", logs(span))
-        .put("processID", processId)
-        .putNull("warnings");
-  }
-
-  private static JsonArray references(OtlpSpan otlp, String traceId) {
-    JsonArray references = new JsonArray();
-    otlp.parentSpanId()
-        .ifPresent(parent -> references.add(reference("CHILD_OF", traceId, parent.toHex())));
-    for (Span.Link link : otlp.span().getLinksList()) {
-      references.add(reference("FOLLOWS_FROM", hex(link.getTraceId()), hex(link.getSpanId())));
+    json.writeStringField("operationName", span.getName());
+    json.writeArrayFieldStart("references");
+    if (otlp.parentSpanId().isPresent()) {
+      reference(json, "CHILD_OF", traceId, otlp.parentSpanId().get().toHex());
     }
-    return references;
+    for (Span.Link link : span.getLinksList()) {
+      reference(json, "FOLLOWS_FROM", hex(link.getTraceId()), hex(link.getSpanId()));
+    }
+    json.writeEndArray();
+    json.writeNumberField("startTime", micros(otlp.startEpochNanos()));
+    json.writeNumberField("duration", micros(otlp.durationNanos()));
+    json.writeFieldName("tags");
+    tags(json, spanTags(otlp));
+    json.writeArrayFieldStart("logs");
+    for (Span.Event event : span.getEventsList()) {
+      json.writeStartObject();
+      json.writeNumberField("timestamp", micros(event.getTimeUnixNano()));
+      json.writeFieldName("fields");
+      tags(json, logFields(event));
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeStringField("processID", processId);
+    json.writeNullField("warnings");
+    json.writeEndObject();
   }
 
-  private static JsonObject reference(String type, String traceId, String spanId) {
-    return new JsonObject().put("refType", type).put("traceID", traceId).put("spanID", spanId);
+  private static void reference(JsonGenerator json, String type, String traceId, String spanId) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("refType", type);
+    json.writeStringField("traceID", traceId);
+    json.writeStringField("spanID", spanId);
+    json.writeEndObject();
   }
 
-  private static JsonArray tags(OtlpSpan otlp) {
+  private static List<Tag> spanTags(OtlpSpan otlp) {
     Span span = otlp.span();
     InstrumentationScope scope = otlp.scope();
-    boolean error = span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
-    List<JsonObject> tags = new ArrayList<>();
+    boolean error = otlp.isError();
+    List<Tag> tags = new ArrayList<>(span.getAttributesCount() + 6);
     if (!scope.getName().isEmpty()) {
-      tags.add(stringTag("otel.scope.name", scope.getName()));
+      tags.add(new Tag("otel.scope.name", text(scope.getName())));
     }
     if (!scope.getVersion().isEmpty()) {
-      tags.add(stringTag("otel.scope.version", scope.getVersion()));
+      tags.add(new Tag("otel.scope.version", text(scope.getVersion())));
     }
     for (KeyValue attribute : span.getAttributesList()) {
-      // An error status sets error=true, overriding an attribute of that name.
+      // An error sets error=true, overriding an attribute of that name.
       if (!(error && attribute.getKey().equals("error"))) {
-        tags.add(tag(attribute.getKey(), attribute.getValue()));
+        tags.add(new Tag(attribute.getKey(), attribute.getValue()));
       }
     }
     String kind = spanKind(span.getKind());
     if (!kind.isEmpty()) {
-      tags.add(stringTag("span.kind", kind));
+      tags.add(new Tag("span.kind", text(kind)));
     }
     switch (span.getStatus().getCode()) {
-      case STATUS_CODE_OK -> tags.add(stringTag("otel.status_code", "OK"));
-      case STATUS_CODE_ERROR -> {
-        tags.add(stringTag("otel.status_code", "ERROR"));
-        tags.add(new JsonObject().put("key", "error").put("type", "bool").put("value", true));
-      }
+      case STATUS_CODE_OK -> tags.add(new Tag("otel.status_code", OK));
+      case STATUS_CODE_ERROR -> tags.add(new Tag("otel.status_code", ERROR));
       default -> {}
     }
+    if (error) {
+      tags.add(new Tag("error", TRUE));
+    }
     if (!span.getStatus().getMessage().isEmpty()) {
-      tags.add(stringTag("otel.status_description", span.getStatus().getMessage()));
+      tags.add(new Tag("otel.status_description", text(span.getStatus().getMessage())));
     }
     if (!span.getTraceState().isEmpty()) {
-      tags.add(stringTag("w3c.tracestate", span.getTraceState()));
+      tags.add(new Tag("w3c.tracestate", text(span.getTraceState())));
     }
     addCount(tags, "otel.dropped_attributes_count", span.getDroppedAttributesCount());
     addCount(tags, "otel.dropped_events_count", span.getDroppedEventsCount());
     addCount(tags, "otel.dropped_links_count", span.getDroppedLinksCount());
     tags.sort(BY_KEY);
-    return new JsonArray(tags);
+    return tags;
   }
 
-  private static JsonArray logs(Span span) {
-    JsonArray logs = new JsonArray();
-    for (Span.Event event : span.getEventsList()) {
-      List<JsonObject> fields = new ArrayList<>();
-      boolean eventAttribute = false;
-      for (KeyValue attribute : event.getAttributesList()) {
-        fields.add(tag(attribute.getKey(), attribute.getValue()));
-        eventAttribute |= attribute.getKey().equals("event");
-      }
-      // An "event" attribute takes precedence over the event's name.
-      if (!event.getName().isEmpty() && !eventAttribute) {
-        fields.add(stringTag("event", event.getName()));
-      }
-      addCount(fields, "otel.dropped_attributes_count", event.getDroppedAttributesCount());
-      fields.sort(
-          Comparator.comparing((JsonObject kv) -> !kv.getString("key").equals("event"))
-              .thenComparing(BY_KEY));
-      logs.add(
-          new JsonObject()
-              .put("timestamp", micros(event.getTimeUnixNano()))
-              .put("fields", new JsonArray(fields)));
+  private static List<Tag> logFields(Span.Event event) {
+    List<Tag> fields = new ArrayList<>(event.getAttributesCount() + 2);
+    boolean eventAttribute = false;
+    for (KeyValue attribute : event.getAttributesList()) {
+      fields.add(new Tag(attribute.getKey(), attribute.getValue()));
+      eventAttribute |= attribute.getKey().equals("event");
     }
-    return logs;
+    // An "event" attribute takes precedence over the event's name.
+    if (!event.getName().isEmpty() && !eventAttribute) {
+      fields.add(new Tag("event", text(event.getName())));
+    }
+    addCount(fields, "otel.dropped_attributes_count", event.getDroppedAttributesCount());
+    fields.sort(EVENT_FIRST_THEN_BY_KEY);
+    return fields;
   }
 
   /** {@code span.kind} as OpenTracing names it; empty for an unspecified kind. */
@@ -210,70 +256,108 @@ final class JaegerTraceJson {
     };
   }
 
-  /** A typed Jaeger tag ({@code key}, {@code type}, {@code value}) for an OTLP attribute. */
-  static JsonObject tag(String key, AnyValue value) {
-    JsonObject tag = new JsonObject().put("key", key);
-    switch (value.getValueCase()) {
-      case STRING_VALUE -> tag.put("type", "string").put("value", value.getStringValue());
-      case BOOL_VALUE -> tag.put("type", "bool").put("value", value.getBoolValue());
-      case INT_VALUE -> {
-        long v = value.getIntValue();
-        tag.put("type", "int64");
-        if (v > JS_MAX_SAFE_INTEGER || v < -JS_MAX_SAFE_INTEGER) {
-          tag.put("value", Long.toString(v));
-        } else {
-          tag.put("value", v);
-        }
-      }
-      case DOUBLE_VALUE ->
-          tag.put("type", "float64").put("value", finiteOrText(value.getDoubleValue()));
-      case BYTES_VALUE -> tag.put("type", "binary").put("value", base64(value.getBytesValue()));
-      // Arrays and maps as JSON text, as the OpenTelemetry translator writes them.
-      case ARRAY_VALUE, KVLIST_VALUE ->
-          tag.put("type", "string").put("value", String.valueOf(raw(value)));
-      default -> tag.put("type", "string").put("value", "");
+  private static void tags(JsonGenerator json, List<Tag> tags) throws IOException {
+    json.writeStartArray();
+    for (Tag tag : tags) {
+      tag(json, tag.key(), tag.value());
     }
-    return tag;
+    json.writeEndArray();
   }
 
-  /** The value as plain JSON: what OpenTelemetry's {@code AsRaw} gives, encoded. */
-  private static Object raw(AnyValue value) {
-    return switch (value.getValueCase()) {
-      case STRING_VALUE -> value.getStringValue();
-      case BOOL_VALUE -> value.getBoolValue();
-      case INT_VALUE -> value.getIntValue();
-      case DOUBLE_VALUE -> finiteOrText(value.getDoubleValue());
-      case BYTES_VALUE -> base64(value.getBytesValue());
-      case ARRAY_VALUE -> {
-        JsonArray array = new JsonArray();
-        for (AnyValue element : value.getArrayValue().getValuesList()) {
-          array.add(raw(element));
+  /** A typed Jaeger tag ({@code key}, {@code type}, {@code value}) for an OTLP attribute. */
+  private static void tag(JsonGenerator json, String key, AnyValue value) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("key", key);
+    switch (value.getValueCase()) {
+      case STRING_VALUE -> {
+        json.writeStringField("type", "string");
+        json.writeStringField("value", value.getStringValue());
+      }
+      case BOOL_VALUE -> {
+        json.writeStringField("type", "bool");
+        json.writeBooleanField("value", value.getBoolValue());
+      }
+      case INT_VALUE -> {
+        long v = value.getIntValue();
+        json.writeStringField("type", "int64");
+        if (v > JS_MAX_SAFE_INTEGER || v < -JS_MAX_SAFE_INTEGER) {
+          json.writeStringField("value", Long.toString(v));
+        } else {
+          json.writeNumberField("value", v);
         }
-        yield array;
+      }
+      case DOUBLE_VALUE -> {
+        json.writeStringField("type", "float64");
+        json.writeFieldName("value");
+        finiteOrText(json, value.getDoubleValue());
+      }
+      case BYTES_VALUE -> {
+        json.writeStringField("type", "binary");
+        json.writeStringField("value", base64(value.getBytesValue()));
+      }
+      // Arrays and maps as JSON text, as the OpenTelemetry translator writes them.
+      case ARRAY_VALUE, KVLIST_VALUE -> {
+        json.writeStringField("type", "string");
+        json.writeStringField("value", JsonOutput.write(64, false, raw -> raw(raw, value)).toString());
+      }
+      default -> {
+        json.writeStringField("type", "string");
+        json.writeStringField("value", "");
+      }
+    }
+    json.writeEndObject();
+  }
+
+  /**
+   * The value as plain JSON, what OpenTelemetry's {@code AsRaw} gives; in a map, a repeated key
+   * keeps its first place and its last value.
+   */
+  private static void raw(JsonGenerator json, AnyValue value) throws IOException {
+    switch (value.getValueCase()) {
+      case STRING_VALUE -> json.writeString(value.getStringValue());
+      case BOOL_VALUE -> json.writeBoolean(value.getBoolValue());
+      case INT_VALUE -> json.writeNumber(value.getIntValue());
+      case DOUBLE_VALUE -> finiteOrText(json, value.getDoubleValue());
+      case BYTES_VALUE -> json.writeString(base64(value.getBytesValue()));
+      case ARRAY_VALUE -> {
+        json.writeStartArray();
+        for (AnyValue element : value.getArrayValue().getValuesList()) {
+          raw(json, element);
+        }
+        json.writeEndArray();
       }
       case KVLIST_VALUE -> {
-        JsonObject object = new JsonObject();
+        Map<String, AnyValue> entries = new LinkedHashMap<>();
         for (KeyValue entry : value.getKvlistValue().getValuesList()) {
-          object.put(entry.getKey(), raw(entry.getValue()));
+          entries.put(entry.getKey(), entry.getValue());
         }
-        yield object;
+        json.writeStartObject();
+        for (Map.Entry<String, AnyValue> entry : entries.entrySet()) {
+          json.writeFieldName(entry.getKey());
+          raw(json, entry.getValue());
+        }
+        json.writeEndObject();
       }
-      default -> null;
-    };
+      default -> json.writeNull();
+    }
   }
 
   /** JSON has no NaN or infinity; those go as text, as large integers do. */
-  private static Object finiteOrText(double value) {
-    return Double.isFinite(value) ? (Object) value : Double.toString(value);
+  private static void finiteOrText(JsonGenerator json, double value) throws IOException {
+    if (Double.isFinite(value)) {
+      json.writeNumber(value);
+    } else {
+      json.writeString(Double.toString(value));
+    }
   }
 
-  private static JsonObject stringTag(String key, String value) {
-    return new JsonObject().put("key", key).put("type", "string").put("value", value);
+  private static AnyValue text(String value) {
+    return AnyValue.newBuilder().setStringValue(value).build();
   }
 
-  private static void addCount(List<JsonObject> tags, String key, int count) {
+  private static void addCount(List<Tag> tags, String key, int count) {
     if (count > 0) {
-      tags.add(new JsonObject().put("key", key).put("type", "int64").put("value", (long) count));
+      tags.add(new Tag(key, AnyValue.newBuilder().setIntValue(count).build()));
     }
   }
 
@@ -286,6 +370,6 @@ final class JaegerTraceJson {
   }
 
   private static String base64(ByteString bytes) {
-    return Base64.getEncoder().encodeToString(bytes.toByteArray());
+    return BASE64.encodeToString(bytes.toByteArray());
   }
 }

@@ -455,6 +455,8 @@ class JaegerApiTest {
     assertThat(pretty.bodyAsString()).contains("\n  ");
     assertThat(plain.bodyAsString()).doesNotContain("\n");
     assertThat(pretty.bodyAsJsonObject()).isEqualTo(plain.bodyAsJsonObject());
+    // indented exactly as Vert.x indents
+    assertThat(pretty.bodyAsString()).isEqualTo(plain.bodyAsJsonObject().encodePrettily());
   }
 
   // --- search errors

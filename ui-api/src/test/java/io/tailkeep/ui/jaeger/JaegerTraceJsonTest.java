@@ -37,7 +37,7 @@ class JaegerTraceJsonTest {
   @Test
   void mapsEveryOtlpFieldAsJaegerDoes() {
     EveryFieldTrace every = new EveryFieldTrace(testSpans, START);
-    JsonObject json = JaegerTraceJson.trace(new Trace(every.traceId, every.spans()));
+    JsonObject json = json(new Trace(every.traceId, every.spans()));
 
     assertThat(json).isEqualTo(every.expectedJaegerTrace());
     // Jaeger's field order, which its own encoder writes and tools diff against.
@@ -65,7 +65,7 @@ class JaegerTraceJsonTest {
     TraceId small = new TraceId(0, 0xABCL);
     SpanId spanId = new SpanId(0xFL);
     OtlpSpan span = testSpans.span(small, spanId, null, "svc", "op", START, 1);
-    JsonObject json = JaegerTraceJson.trace(new Trace(small, List.of(span)));
+    JsonObject json = json(new Trace(small, List.of(span)));
     assertThat(json.getString("traceID")).isEqualTo("00000000000000000000000000000abc");
     assertThat(onlySpan(json).getString("spanID")).isEqualTo("000000000000000f");
   }
@@ -113,6 +113,32 @@ class JaegerTraceJsonTest {
         .containsExactly(
             new JsonObject().put("key", "error").put("type", "bool").put("value", true));
     assertThat(keys(span)).doesNotContain("otel.status_description");
+  }
+
+  @Test
+  void theErrorTagFollowsTheSpansOwnErrorDefinition() {
+    OtlpSpan base = testSpans.span(traceId, testSpans.newSpanId(), null, "svc", "GET /", START, 1_000);
+    List<Span> spans =
+        List.of(
+            base.span().toBuilder()
+                .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR)).build(),
+            base.span().toBuilder()
+                .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_OK)).build(),
+            // an HTTP server span answering 503, no status set: OtlpSpan decides whether it is an error
+            base.span().toBuilder()
+                .setKind(Span.SpanKind.SPAN_KIND_SERVER)
+                .addAttributes(intAttr("http.response.status_code", 503))
+                .addAttributes(attr("error", "upstream"))
+                .build());
+    for (Span span : spans) {
+      OtlpSpan otlp = OtlpSpan.of(base.resource(), base.scope(), span);
+      JsonObject json = onlySpan(json(new Trace(traceId, List.of(otlp))));
+      boolean flagged =
+          json.getJsonArray("tags").stream()
+              .map(JsonObject.class::cast)
+              .anyMatch(t -> t.getString("key").equals("error") && Boolean.TRUE.equals(t.getValue("value")));
+      assertThat(flagged).as(span.getStatus() + " " + span.getAttributesList()).isEqualTo(otlp.isError());
+    }
   }
 
   @Test
@@ -210,7 +236,7 @@ class JaegerTraceJsonTest {
             span(b, START + 3_000, "third"),
             span(a, START + 1_000, "first"),
             span(aWithDroppedCount, START + 2_000, "second"));
-    JsonObject json = JaegerTraceJson.trace(new Trace(traceId, spans));
+    JsonObject json = json(new Trace(traceId, spans));
 
     assertThat(
             json.getJsonArray("spans").stream()
@@ -236,7 +262,7 @@ class JaegerTraceJsonTest {
     Resource noName = Resource.newBuilder().addAttributes(attr("host.name", "h")).build();
     Resource intName = Resource.newBuilder().addAttributes(intAttr("service.name", 7)).build();
     JsonObject json =
-        JaegerTraceJson.trace(
+        json(
             new Trace(traceId, List.of(span(noName, START, "a"), span(intName, START + 1, "b"))));
     assertThat(json.getJsonObject("processes").getJsonObject("p1"))
         .isEqualTo(
@@ -265,7 +291,7 @@ class JaegerTraceJsonTest {
             TestSpans.resource("svc"),
             InstrumentationScope.getDefaultInstance(),
             testSpans.span(traceId, testSpans.newSpanId(), null, "svc", "op", START, 1).span());
-    JsonObject json = onlySpan(JaegerTraceJson.trace(new Trace(traceId, List.of(span))));
+    JsonObject json = onlySpan(json(new Trace(traceId, List.of(span))));
     assertThat(keys(json)).containsExactly("span.kind");
   }
 
@@ -276,7 +302,7 @@ class JaegerTraceJsonTest {
     OtlpSpan base = testSpans.span(traceId, testSpans.newSpanId(), null, "svc", "op", START, 1_000);
     OtlpSpan changed =
         OtlpSpan.of(base.resource(), base.scope(), change.apply(base.span().toBuilder()).build());
-    return onlySpan(JaegerTraceJson.trace(new Trace(traceId, List.of(changed))));
+    return onlySpan(json(new Trace(traceId, List.of(changed))));
   }
 
   private OtlpSpan span(Resource resource, long start, String name) {
@@ -318,5 +344,9 @@ class JaegerTraceJsonTest {
         .setKey(key)
         .setValue(AnyValue.newBuilder().setDoubleValue(value))
         .build();
+  }
+
+  private static JsonObject json(Trace trace) {
+    return new JsonObject(JaegerTraceJson.trace(trace));
   }
 }

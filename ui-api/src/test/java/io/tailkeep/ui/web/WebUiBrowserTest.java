@@ -335,6 +335,11 @@ class WebUiBrowserTest {
     assertThat(browser.findElement(By.id("span-detail")).getText())
         .contains("ERROR: card declined")
         .contains("service.name");
+    // resource and scope come from the trace's tables, by the span's indexes
+    assertThat(browser.findElement(By.cssSelector("#span-detail .detail-resource")).getText())
+        .contains(prefix + "-payments");
+    assertThat(browser.findElement(By.cssSelector("#span-detail .detail-scope")).getText())
+        .contains(TestSpans.scope().getName());
     Chromium.screenshot(browser, "trace");
   }
 

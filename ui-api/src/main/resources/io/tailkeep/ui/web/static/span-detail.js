@@ -3,7 +3,8 @@
 import { el, keyValueTable } from './dom.js';
 import { formatDuration } from './format.js';
 
-export function spanDetail(span, traceStart) {
+/** `resource` and `scope` are the entries of the trace's tables the span points at. */
+export function spanDetail(span, traceStart, resource, scope) {
   const offset = Number(BigInt(span.startUnixNano) - traceStart);
   const overview = [
     ['Service', span.service],
@@ -23,8 +24,8 @@ export function spanDetail(span, traceStart) {
     section('Attributes', keyValueTable(Object.entries(span.attributes), 'kv attributes'), span.droppedAttributesCount),
     section('Events', events(span.events, traceStart), span.droppedEventsCount),
     section('Links', links(span.links), span.droppedLinksCount),
-    section('Resource', keyValueTable(Object.entries(span.resource.attributes), 'kv resource'), span.resource.droppedAttributesCount),
-    section('Scope', keyValueTable([['name', span.scope.name], ['version', span.scope.version], ...Object.entries(span.scope.attributes)], 'kv scope'), 0),
+    section('Resource', keyValueTable(Object.entries(resource.attributes), 'kv resource'), resource.droppedAttributesCount),
+    section('Scope', keyValueTable([['name', scope.name], ['version', scope.version], ...Object.entries(scope.attributes)], 'kv scope'), 0),
   ];
   if (span.warnings?.length) parts.push(section('Warnings', el('ul', {}, span.warnings.map((w) => el('li', {}, w))), 0));
   return parts;

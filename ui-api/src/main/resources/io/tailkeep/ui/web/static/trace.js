@@ -43,7 +43,9 @@ export async function tracePage(main, rawId) {
 
   const base = BigInt(summary.startUnixNano);
   const began = performance.now();
-  const shown = renderWaterfall(waterfall, trace, (span) => detail.replaceChildren(...spanDetail(span, base)));
+  // Spans name their resource and scope by index into the trace's tables.
+  const shown = renderWaterfall(waterfall, trace, (span) =>
+    detail.replaceChildren(...spanDetail(span, base, trace.resources[span.resource], trace.scopes[span.scope])));
   const built = performance.now() - began;
   void waterfall.offsetHeight; // force style and layout, so the figure includes them
   const took = performance.now() - began;

@@ -148,7 +148,7 @@ function spanRow(row, index, traceEnd, colorClasses) {
   // The label follows the bar; near the right edge it goes before the bar, or inside a wide one.
   if (left + width > 85) bar.classList.add(left < 15 ? 'label-inside' : 'label-before');
   bar.firstChild.textContent = formatDuration(span.durationNanos);
-  if (span.status?.code === 'ERROR') {
+  if (span.error) { // the server's one definition of an error span
     element.classList.add('error');
     bar.classList.add('error');
     name.append(ERROR_MARK.cloneNode(true));
