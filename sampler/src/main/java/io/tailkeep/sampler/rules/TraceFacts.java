@@ -79,7 +79,7 @@ public final class TraceFacts {
       lastOrigin = origin;
       serviceNames.add(service);
       if (tracking) {
-        trackedKeys.reader().readResourceAttributes(origin.resource(), attributes);
+        trackedKeys.reader().readResourceAttributes(origin, attributes);
       }
     }
     summary.add(span, fields);
@@ -93,7 +93,7 @@ public final class TraceFacts {
       rootServiceName = service;
       rootKind = kind;
       if (tracking) {
-        trackedKeys.reader().readResourceAttributes(origin.resource(), rootAttributes);
+        trackedKeys.reader().readResourceAttributes(origin, rootAttributes);
       }
     }
   }

@@ -21,6 +21,8 @@ public final class SpanOrigin {
   /** Set when {@link OriginCache} shares this origin among requests: then no span pays for it. */
   private volatile boolean shared;
   private volatile String serviceName;
+  /** The resource's attributes some reader asked for, kept for the next reader with those keys. */
+  private volatile Object resourceAttributes;
 
   /**
    * @param resource the encoded {@code Resource} message (empty when the request had none)
@@ -74,6 +76,19 @@ public final class SpanOrigin {
     }
     return name;
   }
+
+  /** What a reader with {@code keys} found in the resource before; null if none has read it. */
+  public Object resourceAttributes(Object keys) {
+    Object memo = resourceAttributes;
+    return memo instanceof Memo m && m.keys() == keys ? m.found() : null;
+  }
+
+  /** Keeps what a reader with {@code keys} found; one reader's worth, the latest. */
+  public void rememberResourceAttributes(Object keys, Object found) {
+    resourceAttributes = new Memo(keys, found);
+  }
+
+  private record Memo(Object keys, Object found) {}
 
   /** Heap this origin holds: its object, arrays and strings. */
   public long retainedBytes() {

@@ -17,6 +17,8 @@ public final class AttributeKeys {
   private final byte[][] keyBytes;
   private final byte[][] prefixBytes;
   private final int minKeyLength;
+  /** The first bytes of every key and prefix: most attribute keys are ruled out by their first. */
+  private final long[] firstBytes = new long[4];
 
   public AttributeKeys(List<String> keys, List<String> prefixes) {
     this.keys = List.copyOf(keys);
@@ -32,6 +34,21 @@ public final class AttributeKeys {
       min = Math.min(min, p.length);
     }
     this.minKeyLength = min;
+    for (byte[] k : keyBytes) {
+      markFirst(k);
+    }
+    for (byte[] p : prefixBytes) {
+      markFirst(p);
+    }
+  }
+
+  private void markFirst(byte[] key) {
+    if (key.length > 0) {
+      int b = key[0] & 0xFF;
+      firstBytes[b >>> 6] |= 1L << b;
+    } else {
+      java.util.Arrays.fill(firstBytes, -1L); // an empty prefix matches every key
+    }
   }
 
   public boolean isEmpty() {
@@ -68,10 +85,17 @@ public final class AttributeKeys {
     if (length < minKeyLength) {
       return 0;
     }
+    if (length > 0) {
+      int first = buf[offset] & 0xFF;
+      if ((firstBytes[first >>> 6] & (1L << first)) == 0) {
+        return 0;
+      }
+    }
     int found = 0;
     for (int i = 0; i < keyBytes.length; i++) {
       byte[] key = keyBytes[i];
-      if (key.length == length && startsWith(buf, offset, key)) {
+      // From the end: keys that share a namespace ("http.") differ at their end.
+      if (key.length == length && endsEqual(buf, offset, key)) {
         matches[found++] = i;
         break; // keys are distinct
       }
@@ -85,8 +109,17 @@ public final class AttributeKeys {
     return found;
   }
 
+  private static boolean endsEqual(byte[] buf, int offset, byte[] key) {
+    for (int i = key.length - 1; i >= 0; i--) {
+      if (buf[offset + i] != key[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean startsWith(byte[] buf, int offset, byte[] prefix) {
-    for (int i = prefix.length - 1; i >= 0; i--) {
+    for (int i = 0; i < prefix.length; i++) {
       if (buf[offset + i] != prefix[i]) {
         return false;
       }

@@ -3,6 +3,7 @@ package io.tailkeep.store.wire;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.tailkeep.store.ErrorSpans;
 import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.SpanOrigin;
 import io.tailkeep.store.WireSpan;
 import java.util.List;
 
@@ -59,6 +60,40 @@ public final class SpanFieldReader {
 
   public SpanFields read(WireSpan span) {
     return read(span, null);
+  }
+
+  /**
+   * Reports the asked-for attributes of a span's resource. Spans of one resource share their
+   * origin, so what was found is kept on it and the resource is read once per reader, not per
+   * span.
+   */
+  public void readResourceAttributes(SpanOrigin origin, AttributeVisitor visitor) {
+    if (keys.isEmpty() || visitor == null) {
+      return;
+    }
+    Found found = (Found) origin.resourceAttributes(keys);
+    if (found == null) {
+      found = new Found();
+      readResourceAttributes(origin.resource(), found);
+      origin.rememberResourceAttributes(keys, found);
+    }
+    found.replay(visitor);
+  }
+
+  /** The attribute values one read found, to report again. */
+  private static final class Found implements AttributeVisitor {
+    private final java.util.List<Object[]> values = new java.util.ArrayList<>(2);
+
+    @Override
+    public void attribute(int key, Object value, boolean inArray) {
+      values.add(new Object[] {key, value, inArray});
+    }
+
+    void replay(AttributeVisitor visitor) {
+      for (Object[] v : values) {
+        visitor.attribute((Integer) v[0], v[1], (Boolean) v[2]);
+      }
+    }
   }
 
   /** Reports the asked-for attributes of an encoded {@code Resource}. */
