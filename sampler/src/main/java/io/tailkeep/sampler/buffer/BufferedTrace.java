@@ -2,8 +2,8 @@ package io.tailkeep.sampler.buffer;
 
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.TraceFacts;
-import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.store.WireSpan;
 import java.util.ArrayList;
 import java.util.List;
 
