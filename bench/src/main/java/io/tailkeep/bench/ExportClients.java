@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
@@ -99,6 +100,16 @@ final class ExportClients implements AutoCloseable {
    * limitNanos} has passed (calls under way then still finish).
    */
   Result send(List<ByteBuffer> requests, long limitNanos) throws InterruptedException {
+    return send(requests, limitNanos, 0);
+  }
+
+  /**
+   * As {@link #send(List, long)}, but request {@code i} goes no sooner than {@code i /
+   * requestsPerSecond} after the start (0: as fast as the callers go). A paced call's latency counts
+   * from when it was due, so time spent behind schedule counts too (no coordinated omission).
+   */
+  Result send(List<ByteBuffer> requests, long limitNanos, double requestsPerSecond)
+      throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger sent = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
@@ -107,7 +118,7 @@ final class ExportClients implements AutoCloseable {
     long[] callerCpu = new long[channels.size()];
     CountDownLatch go = new CountDownLatch(1);
     List<Thread> callers = new ArrayList<>();
-    long[] deadline = new long[1];
+    long[] deadline = new long[2]; // the end of sending, and its start
     for (int c = 0; c < channels.size(); c++) {
       int caller = c;
       ManagedChannel channel = channels.get(c);
@@ -123,6 +134,13 @@ final class ExportClients implements AutoCloseable {
                     i = next.getAndIncrement()) {
                   sent.incrementAndGet();
                   long start = System.nanoTime();
+                  if (requestsPerSecond > 0) {
+                    long due = deadline[1] + (long) (i * 1e9 / requestsPerSecond);
+                    for (long wait = due - start; wait > 0; wait = due - System.nanoTime()) {
+                      LockSupport.parkNanos(wait);
+                    }
+                    start = due;
+                  }
                   try {
                     ExportTraceServiceResponse response = call(channel, requests.get(i));
                     if (response.hasPartialSuccess() && response.getPartialSuccess().getRejectedSpans() > 0) {
@@ -145,6 +163,7 @@ final class ExportClients implements AutoCloseable {
     long eventLoopCpuStart = eventLoopCpuNanos();
     long start = System.nanoTime();
     deadline[0] = limitNanos == Long.MAX_VALUE ? start + Long.MAX_VALUE / 2 : start + limitNanos;
+    deadline[1] = start;
     go.countDown(); // the latch also publishes deadline[0] to the callers
     for (Thread caller : callers) {
       caller.join();

@@ -48,6 +48,9 @@ public final class IngestBenchmark {
   private static final int BUFFER_MIB = Integer.getInteger("bench.bufferMiB", 1024);
   private static final int HEAP_SPANS = Integer.getInteger("bench.heapSpans", 1_000_000);
   private static final boolean HEAP_HISTOGRAM = Boolean.getBoolean("bench.heapHistogram");
+  /** Seconds of sending at half the window's rate, for latency at a load the server keeps up with. */
+  private static final int PACED_SECONDS = Integer.getInteger("bench.pacedSeconds", 15);
+  private static final double TARGET_PACED_P99_MILLIS = 20;
   /** Which phases run: {@code throughput}, {@code heap}, or both (the default). */
   private static final String PHASES = System.getProperty("bench.phases", "throughput,heap");
 
@@ -70,6 +73,7 @@ public final class IngestBenchmark {
 
   private double spansPerServerCoreSecond;
   private double heapRatio;
+  private double pacedP99Millis = Double.NaN;
 
   public static void main(String[] args) throws Exception {
     new IngestBenchmark().run();
@@ -148,6 +152,8 @@ public final class IngestBenchmark {
     long gcCount;
     long gcMillis;
     Map<String, Long> serverCpuByThread;
+    ExportClients.Result paced = null;
+    double pacedRate = 0;
     try (GrpcReceiver receiver =
             GrpcReceiver.onPort(0, sink, GrpcReceiver.DEFAULT_MAX_MESSAGE_BYTES).start();
         ExportClients clients = new ExportClients(receiver.port(), CALLERS)) {
@@ -197,6 +203,24 @@ public final class IngestBenchmark {
       gcMillis = gcMillis() - gcMillisStart;
       sentSpans += (long) timed.requests() * ExportTraffic.SPANS_PER_REQUEST;
       check(timed, "timed window");
+
+      if (PACED_SECONDS > 0) {
+        // Half the sustained rate, fresh traces, paced evenly: the latency an exporter sees when
+        // the server is not at its limit.
+        pacedRate = (double) timed.requests() * ExportTraffic.SPANS_PER_REQUEST / (timed.wallNanos() / 1e9) / 2;
+        ExportTraffic.Requests pacedPool = generate(traffic, (long) (pacedRate * PACED_SECONDS * 1.1));
+        System.gc();
+        Thread.sleep(GRACE_PERIOD.toMillis() + 500);
+        LOG.info("Paced: {} spans/s for {} s", String.format("%,.0f", pacedRate), PACED_SECONDS);
+        paced =
+            clients.send(
+                pacedPool.encoded(),
+                TimeUnit.SECONDS.toNanos(PACED_SECONDS),
+                pacedRate / ExportTraffic.SPANS_PER_REQUEST);
+        sentSpans += (long) paced.requests() * ExportTraffic.SPANS_PER_REQUEST;
+        check(paced, "paced");
+        Thread.sleep(GRACE_PERIOD.toMillis() + 500);
+      }
     }
     scheduler.shutdown();
     scheduler.awaitTermination(10, TimeUnit.SECONDS);
@@ -244,6 +268,13 @@ public final class IngestBenchmark {
     report.add(String.format("  Export latency            p50 %.2f ms, p99 %.2f ms, max %.2f ms (%,d calls, %d in flight)",
         latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6,
         latency.getMaxValue() / 1e6, latency.getTotalCount(), CALLERS));
+    if (paced != null) {
+      Histogram pacedLatency = paced.latencyNanos();
+      pacedP99Millis = pacedLatency.getValueAtPercentile(99) / 1e6;
+      report.add(String.format("  paced at half that rate   %,.0f spans/s for %d s: Export p50 %.2f ms, p99 %.2f ms, max %.2f ms (%,d calls)",
+          pacedRate, PACED_SECONDS, pacedLatency.getValueAtPercentile(50) / 1e6, pacedP99Millis,
+          pacedLatency.getMaxValue() / 1e6, paced.requests()));
+    }
     report.add(String.format("  GC in the window          %,d collections, %,d ms", gcCount, gcMillis));
     report.add(String.format("  buffer peak               %,d spans, %,d MiB weighed; %,d evictions; decided by %s",
         peakSpans.get(), peakBytes.get() >> 20, buffer.evictions(), decidedBy(buffer)));
@@ -399,6 +430,8 @@ public final class IngestBenchmark {
     System.out.println("targets");
     System.out.printf("  >= %,.0f spans/s per core (server CPU)   %,10.0f   %s  (OpenTelemetry Collector: about 9,000 per CPU)%n",
         TARGET_SPANS_PER_CORE, spansPerServerCoreSecond, spansPerServerCoreSecond >= TARGET_SPANS_PER_CORE ? "hit" : "miss");
+    System.out.printf("  <= %.0f ms Export p99 at half the max rate     %9.2f    %s%n",
+        TARGET_PACED_P99_MILLIS, pacedP99Millis, pacedP99Millis <= TARGET_PACED_P99_MILLIS ? "hit" : "miss");
     System.out.printf("  <= %.1fx the OTLP size in heap per span      %9.2fx   %s%n",
         TARGET_HEAP_RATIO, heapRatio, heapRatio <= TARGET_HEAP_RATIO ? "hit" : "miss");
     System.out.println();
