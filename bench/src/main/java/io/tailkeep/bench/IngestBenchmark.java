@@ -71,8 +71,8 @@ public final class IngestBenchmark {
   private final List<String> problems = new CopyOnWriteArrayList<>();
   private final long seed = Long.getLong("bench.seed", new SecureRandom().nextLong());
 
-  private double spansPerServerCoreSecond;
-  private double heapRatio;
+  private double spansPerServerCoreSecond = Double.NaN;
+  private double heapRatio = Double.NaN;
   private double pacedP99Millis = Double.NaN;
 
   public static void main(String[] args) throws Exception {
@@ -429,12 +429,17 @@ public final class IngestBenchmark {
     System.out.println();
     System.out.println("targets");
     System.out.printf("  >= %,.0f spans/s per core (server CPU)   %,10.0f   %s  (OpenTelemetry Collector: about 9,000 per CPU)%n",
-        TARGET_SPANS_PER_CORE, spansPerServerCoreSecond, spansPerServerCoreSecond >= TARGET_SPANS_PER_CORE ? "hit" : "miss");
+        TARGET_SPANS_PER_CORE, spansPerServerCoreSecond, verdict(spansPerServerCoreSecond, spansPerServerCoreSecond >= TARGET_SPANS_PER_CORE));
     System.out.printf("  <= %.0f ms Export p99 at half the max rate     %9.2f    %s%n",
-        TARGET_PACED_P99_MILLIS, pacedP99Millis, pacedP99Millis <= TARGET_PACED_P99_MILLIS ? "hit" : "miss");
+        TARGET_PACED_P99_MILLIS, pacedP99Millis, verdict(pacedP99Millis, pacedP99Millis <= TARGET_PACED_P99_MILLIS));
     System.out.printf("  <= %.1fx the OTLP size in heap per span      %9.2fx   %s%n",
-        TARGET_HEAP_RATIO, heapRatio, heapRatio <= TARGET_HEAP_RATIO ? "hit" : "miss");
+        TARGET_HEAP_RATIO, heapRatio, verdict(heapRatio, heapRatio <= TARGET_HEAP_RATIO));
     System.out.println();
+  }
+
+  /** A figure of a phase that did not run is NaN: neither hit nor miss. */
+  private static String verdict(double figure, boolean hit) {
+    return Double.isNaN(figure) ? "not run" : hit ? "hit" : "miss";
   }
 
   private static long heapUsedAfterGc() throws InterruptedException {
