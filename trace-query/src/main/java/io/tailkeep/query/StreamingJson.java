@@ -17,13 +17,13 @@ import java.util.Map;
  * what Vert.x's own encoder writes for the same values (Vert.x encodes through the same generator).
  */
 final class StreamingJson {
+  /** A huge trace's buffer grows as it is written rather than being reserved whole up front. */
+  private static final int MAX_FIRST_BUFFER = 16 << 20;
+
   /**
    * Characters outside the Basic Multilingual Plane (emoji, say) as UTF-8, as {@code encode()}
    * writes them, rather than the escaped surrogate pairs Jackson's byte output writes by default.
    */
-  /** A huge trace's buffer grows as it is written rather than being reserved whole up front. */
-  private static final int MAX_FIRST_BUFFER = 16 << 20;
-
   private static final JsonFactory FACTORY =
       JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 

@@ -15,13 +15,13 @@ import java.io.UncheckedIOException;
  * what {@code encode()} (or, indented, {@code encodePrettily()}) writes for the same values.
  */
 final class JsonOutput {
+  /** A huge trace's buffer grows as it is written rather than being reserved whole up front. */
+  private static final int MAX_FIRST_BUFFER = 16 << 20;
+
   /**
    * Characters outside the Basic Multilingual Plane (emoji, say) as UTF-8, as {@code encode()}
    * writes them, rather than the escaped surrogate pairs Jackson's byte output writes by default.
    */
-  /** A huge trace's buffer grows as it is written rather than being reserved whole up front. */
-  private static final int MAX_FIRST_BUFFER = 16 << 20;
-
   private static final JsonFactory FACTORY =
       JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
