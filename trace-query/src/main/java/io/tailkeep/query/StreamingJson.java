@@ -16,7 +16,7 @@ import java.util.Map;
  * {@link JsonObject} tree per span, so a large trace costs one pass over its spans. The output is
  * what Vert.x's own encoder writes for the same values (Vert.x encodes through the same generator).
  */
-final class StreamingJson {
+public final class StreamingJson {
   /** A huge trace's buffer grows as it is written rather than being reserved whole up front. */
   private static final int MAX_FIRST_BUFFER = 16 << 20;
 
@@ -29,7 +29,7 @@ final class StreamingJson {
 
   /** Writes one JSON document. */
   @FunctionalInterface
-  interface Body {
+  public interface Body {
     void writeTo(JsonGenerator json) throws IOException;
   }
 
@@ -41,7 +41,7 @@ final class StreamingJson {
    * @param expectedBytes a guess of the size, to spare the buffer's regrowth (up to 16 MiB)
    * @param pretty indented as Vert.x's {@code encodePrettily} indents
    */
-  static Buffer write(long expectedBytes, boolean pretty, Body body) {
+  public static Buffer write(long expectedBytes, boolean pretty, Body body) {
     Buffer buffer = Buffer.buffer((int) Math.max(64, Math.min(expectedBytes, MAX_FIRST_BUFFER)));
     try (JsonGenerator json = FACTORY.createGenerator(new BufferOutput(buffer))) {
       if (pretty) {

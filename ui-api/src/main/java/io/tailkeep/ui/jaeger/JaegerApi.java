@@ -1,5 +1,6 @@
 package io.tailkeep.ui.jaeger;
 
+import io.tailkeep.query.StreamingJson;
 import io.tailkeep.store.Operation;
 import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.Trace;
@@ -160,7 +161,7 @@ public final class JaegerApi {
    */
   private static Buffer tracesAnswer(TracesFound traces, boolean pretty) {
     long spans = traces.traces().stream().mapToLong(trace -> trace.spans().size()).sum();
-    return JsonOutput.write(
+    return StreamingJson.write(
         JaegerTraceJson.EXPECTED_BYTES_PER_SPAN * spans + 256,
         pretty,
         json -> {

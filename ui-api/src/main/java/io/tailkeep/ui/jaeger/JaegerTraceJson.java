@@ -7,6 +7,7 @@ import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.tailkeep.query.StreamingJson;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Trace;
 import io.vertx.core.buffer.Buffer;
@@ -70,7 +71,7 @@ final class JaegerTraceJson {
 
   /** One trace as a document of its own: {@code traceID}, {@code spans}, {@code processes}, {@code warnings}. */
   static Buffer trace(Trace trace) {
-    return JsonOutput.write(
+    return StreamingJson.write(
         (long) EXPECTED_BYTES_PER_SPAN * trace.spans().size() + 256, false, json -> write(json, trace));
   }
 
@@ -129,7 +130,7 @@ final class JaegerTraceJson {
   }
 
   private static String processJson(Process process) {
-    return JsonOutput.write(256, false, json -> process(json, process)).toString();
+    return StreamingJson.write(256, false, json -> process(json, process)).toString();
   }
 
   private static void process(JsonGenerator json, Process process) throws IOException {
@@ -298,7 +299,7 @@ final class JaegerTraceJson {
       // Arrays and maps as JSON text, as the OpenTelemetry translator writes them.
       case ARRAY_VALUE, KVLIST_VALUE -> {
         json.writeStringField("type", "string");
-        json.writeStringField("value", JsonOutput.write(64, false, raw -> raw(raw, value)).toString());
+        json.writeStringField("value", StreamingJson.write(64, false, raw -> raw(raw, value)).toString());
       }
       default -> {
         json.writeStringField("type", "string");

@@ -9,6 +9,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.tailkeep.query.StreamingJson;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Trace;
 import io.vertx.core.buffer.Buffer;
@@ -48,7 +49,7 @@ final class OtlpTraceJson {
 
   /** The trace as OTLP/JSON. */
   static Buffer json(Trace trace) {
-    return JsonOutput.write(
+    return StreamingJson.write(
         (long) EXPECTED_BYTES_PER_SPAN * trace.spans().size() + 256, false, json -> write(json, trace));
   }
 

@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class EmbeddedCassandraBuilderTest {
 
-  private static final Path WORK = Path.of("/tmp/tailkeep-builder-test");
+  @TempDir static Path WORK;
 
   @Test
   void defaults() {
