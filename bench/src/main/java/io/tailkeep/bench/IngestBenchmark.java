@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -135,7 +136,7 @@ public final class IngestBenchmark {
     SpanSink sink =
         spans -> {
           buffer.offer(spans);
-          return Admission.accept();
+          return CompletableFuture.completedFuture(Admission.accept());
         };
 
     // Separate streams for warm-up and window: a trace cut off at the warm-up's end is decided by the
@@ -341,7 +342,7 @@ public final class IngestBenchmark {
     SpanSink sink =
         spans -> {
           buffer.offer(spans);
-          return Admission.accept();
+          return CompletableFuture.completedFuture(Admission.accept());
         };
     long baseline;
     long after;

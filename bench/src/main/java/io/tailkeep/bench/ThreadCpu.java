@@ -23,7 +23,7 @@ final class ThreadCpu {
     GROUPS.put("server event loops", List.of("grpc-default-wo", "grpc-nio-worker", "grpc-default-bo", "grpc-nio-boss"));
     GROUPS.put("decideDue", List.of("tailkeep-decide"));
     GROUPS.put("Caffeine maintenance", List.of("ForkJoinPool.co"));
-    GROUPS.put("GC", List.of("GC Thread", "G1 ", "VM Thread"));
+    GROUPS.put("GC", List.of("GC Thread", "G1 ", "VM Thread", "Shenandoah", "ZDriver", "ZDirector", "ZWorker", "ZStat"));
     GROUPS.put("JIT", List.of("C1 CompilerThre", "C2 CompilerThre"));
     GROUPS.put("clients", List.of("bench-client-"));
   }

@@ -5,8 +5,10 @@ import com.google.rpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.tailkeep.store.wire.ExportRequestScanner.ScannedRequest;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
@@ -117,7 +119,18 @@ public final class HttpReceiver extends VerticleBase {
             contentType,
             ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING),
             body == null ? Buffer.buffer() : body);
-    TraceIngest.Outcome outcome = ingest.export(request);
+    // The sink may complete on its own thread (Kafka's): answer on the request's event loop.
+    Context context = ctx.vertx().getOrCreateContext();
+    ingest.export(request).thenAccept(outcome -> {
+      if (Vertx.currentContext() == context) {
+        answer(ctx, contentType, outcome);
+      } else {
+        context.runOnContext(v -> answer(ctx, contentType, outcome));
+      }
+    });
+  }
+
+  private void answer(RoutingContext ctx, String contentType, TraceIngest.Outcome outcome) {
     if (outcome instanceof TraceIngest.Outcome.Accepted accepted) {
       OtlpMediaType mediaType = OtlpMediaType.fromContentType(contentType);
       ctx.response()

@@ -4,6 +4,8 @@ import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.store.WireSpan;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.Objects;
 
 /** The production {@link SpanSink}: the tail sampler, whose refusals become retry-later answers. */
@@ -19,7 +21,11 @@ public final class SamplerSink implements SpanSink {
   }
 
   @Override
-  public Admission offer(List<WireSpan> spans) {
+  public CompletionStage<Admission> offer(List<WireSpan> spans) {
+    return CompletableFuture.completedFuture(admission(spans));
+  }
+
+  private Admission admission(List<WireSpan> spans) {
     return switch (sampler.offer(spans)) {
       case ACCEPTED -> Admission.accept();
       case STORE_QUEUE_FULL -> Admission.full(

@@ -53,7 +53,11 @@ final class TraceExportService {
       response.onError(parsed.failure().asRuntimeException());
       return;
     }
-    TraceIngest.Outcome outcome = ingest.export(parsed.request());
+    ingest.export(parsed.request()).thenAccept(outcome -> answer(outcome, response));
+  }
+
+  private static void answer(
+      TraceIngest.Outcome outcome, StreamObserver<ExportTraceServiceResponse> response) {
     if (outcome instanceof TraceIngest.Outcome.Accepted accepted) {
       response.onNext(accepted.response());
       response.onCompleted();

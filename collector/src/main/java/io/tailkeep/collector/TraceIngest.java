@@ -6,6 +6,8 @@ import io.tailkeep.store.wire.ExportRequestScanner.ScannedRequest;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,8 @@ final class TraceIngest {
     this.metrics = new IngestMetrics(registry, tag);
   }
 
-  Outcome export(ScannedRequest request) {
+  /** Validates and offers; the stage completes with how it went, never exceptionally. */
+  CompletionStage<Outcome> export(ScannedRequest request) {
     ValidatedSpans spans = ValidatedSpans.of(request);
     int offered = spans.accepted().size();
     metrics.received(offered + spans.rejected());
@@ -38,34 +41,39 @@ final class TraceIngest {
       metrics.refusedInvalidId(spans.rejected());
     }
     if (spans.accepted().isEmpty()) {
-      return new Outcome.Accepted(spans.response());
+      return CompletableFuture.completedFuture(new Outcome.Accepted(spans.response()));
     }
-    Admission admission;
+    CompletionStage<Admission> admission;
     try {
-      admission = sink.offer(spans.accepted());
+      admission = Objects.requireNonNull(sink.offer(spans.accepted()), "the sink answered null");
     } catch (RuntimeException e) {
-      // A sink bug must not look like success (spans would vanish) nor like bad input (no retry).
-      LOG.warn("{} export: span sink failed on {} spans", transport, offered, e);
-      metrics.refusedSinkError(offered);
-      return new Outcome.SinkFailed();
+      return CompletableFuture.completedFuture(sinkFailed(offered, e));
     }
-    if (admission == null) {
-      LOG.warn("{} export: span sink answered null for {} spans", transport, offered);
-      metrics.refusedSinkError(offered);
-      return new Outcome.SinkFailed();
-    }
-    if (!admission.accepted()) {
-      LOG.debug(
-          "{} export: {} spans refused, retry after {}: {}",
-          transport,
-          spans.accepted().size(),
-          admission.retryAfter(),
-          admission.reason());
-      metrics.refusedFull(offered);
-      return new Outcome.Full(admission.reason(), admission.retryAfter());
-    }
-    metrics.accepted(offered);
-    return new Outcome.Accepted(spans.response());
+    return admission.handle(
+        (answer, failure) -> {
+          if (failure != null || answer == null) {
+            return sinkFailed(offered, failure == null ? new NullPointerException("the sink answered null") : failure);
+          }
+          if (!answer.accepted()) {
+            LOG.debug(
+                "{} export: {} spans refused, retry after {}: {}",
+                transport,
+                offered,
+                answer.retryAfter(),
+                answer.reason());
+            metrics.refusedFull(offered);
+            return new Outcome.Full(answer.reason(), answer.retryAfter());
+          }
+          metrics.accepted(offered);
+          return new Outcome.Accepted(spans.response());
+        });
+  }
+
+  /** A sink bug must not look like success (spans would vanish) nor like bad input (no retry). */
+  private Outcome sinkFailed(int offered, Throwable failure) {
+    LOG.warn("{} export: span sink failed on {} spans", transport, offered, failure);
+    metrics.refusedSinkError(offered);
+    return new Outcome.SinkFailed();
   }
 
   /** A request refused before its spans were read, counted under the status the exporter got. */

@@ -29,6 +29,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -185,6 +186,35 @@ class GrpcReceiverTest {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
               assertThat(e.getStatus().getDescription()).doesNotContain("boom");
             });
+  }
+
+  @Test
+  void anExportIsAnsweredOnlyWhenTheSinkSettlesIt() throws Exception {
+    startInProcess();
+    CompletableFuture<Admission> settle = sink.answerLater();
+
+    var answer = TraceServiceGrpc.newFutureStub(channel).export(request(span("a")));
+    Thread.sleep(200);
+    assertThat(answer.isDone()).isFalse();
+    CompletableFuture.runAsync(() -> settle.complete(Admission.accept()));
+
+    assertThat(answer.get(10, TimeUnit.SECONDS).hasPartialSuccess()).isFalse();
+    assertThat(sink.spans()).extracting(span -> span.name()).containsExactly("a");
+  }
+
+  @Test
+  void aSinkWhoseAnswerFailsIsUnavailable() throws IOException {
+    startInProcess();
+    sink.answerLater().completeExceptionally(new IllegalStateException("broker gone"));
+
+    assertThatThrownBy(() -> TraceServiceGrpc.newBlockingStub(channel).export(request(span("a"))))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription()).doesNotContain("broker gone");
+            });
+    assertThat(sink.spans()).isEmpty();
   }
 
   @Test

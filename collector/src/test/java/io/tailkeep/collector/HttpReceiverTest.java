@@ -28,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -277,6 +278,28 @@ class HttpReceiverTest {
     assertThat(response.headers().firstValue("retry-after")).hasValue("1");
     assertThat(new String(response.body(), StandardCharsets.UTF_8))
         .isEqualTo("{\"code\":14,\"message\":\"span sink failed; retry later\"}");
+  }
+
+  @Test
+  void anExportIsAnsweredWhenTheSinkSettlesItOnAnotherThread() throws Exception {
+    start(HttpReceiver.DEFAULT_MAX_BODY_BYTES);
+    CompletableFuture<Admission> settle = sink.answerLater();
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          settle.complete(Admission.full("Kafka is slow", Duration.ofSeconds(3)));
+        });
+
+    HttpResponse<byte[]> response = post(PROTOBUF, null, request(span("a")).toByteArray());
+
+    assertThat(response.statusCode()).isEqualTo(429);
+    assertThat(response.headers().firstValue("retry-after")).hasValue("3");
+    assertThat(Status.parseFrom(response.body()).getMessage()).isEqualTo("Kafka is slow");
+    assertThat(sink.spans()).isEmpty();
   }
 
   @Test

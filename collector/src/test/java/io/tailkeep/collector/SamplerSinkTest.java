@@ -33,11 +33,11 @@ class SamplerSinkTest {
     SamplerSink sink = new SamplerSink(sampler);
     List<WireSpan> spans = ExportRequestScanner.scan(request(span("a")).toByteArray()).accepted();
 
-    assertThat(sink.offer(spans).accepted()).isTrue();
+    assertThat(sink.offer(spans).toCompletableFuture().join().accepted()).isTrue();
     // A kept batch the store never finishes keeps the queue over its 1-byte bound.
     sampler.storeQueue().accept(SpanBatch.summarizing(spans, null));
 
-    Admission full = sink.offer(spans);
+    Admission full = sink.offer(spans).toCompletableFuture().join();
     assertThat(full.accepted()).isFalse();
     assertThat(full.reason()).contains("span store").contains("retry later");
     assertThat(full.retryAfter()).isEqualTo(SamplerSink.RETRY_AFTER);
@@ -48,7 +48,8 @@ class SamplerSinkTest {
     SamplerSink sink = new SamplerSink(sampler);
     sampler.shutdown(Duration.ZERO);
 
-    Admission refused = sink.offer(ExportRequestScanner.scan(request(span("a")).toByteArray()).accepted());
+    Admission refused =
+        sink.offer(ExportRequestScanner.scan(request(span("a")).toByteArray()).accepted()).toCompletableFuture().join();
     assertThat(refused.accepted()).isFalse();
     assertThat(refused.reason()).isEqualTo("Tailkeep is shutting down; retry later");
   }
