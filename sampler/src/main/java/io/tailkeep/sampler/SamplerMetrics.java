@@ -6,10 +6,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tailkeep.sampler.buffer.DecisionListener;
+import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.reload.RulesStatus;
-import io.tailkeep.sampler.rules.Decision;
 import io.tailkeep.sampler.store.StoreQueue;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -44,12 +44,12 @@ final class SamplerMetrics implements DecisionListener {
   }
 
   @Override
-  public void decided(Decision decision, DecisionReason reason, int spans, Duration waited) {
+  public void decided(DecisionRecord decision, Duration waited) {
     decided
         .computeIfAbsent(
-            new DecisionKey(decision.keep(), decision.rule(), reason), this::decidedCounter)
+            new DecisionKey(decision.keep(), decision.rule(), decision.reason()), this::decidedCounter)
         .increment();
-    waits.get(reason).record(waited);
+    waits.get(decision.reason()).record(waited);
   }
 
   private Counter decidedCounter(DecisionKey key) {

@@ -57,7 +57,6 @@ public final class TraceBuffer {
   private final KeptTraceSink sink;
   private final Ticker ticker;
   private final Clock clock;
-  private final long maximumWeightBytes;
   private final int traceOverheadBytes;
   private final int maxSpansPerTrace;
   private final Duration gracePeriod;
@@ -75,7 +74,6 @@ public final class TraceBuffer {
     this.listener = builder.listener;
     this.ticker = builder.ticker;
     this.clock = builder.clock;
-    this.maximumWeightBytes = builder.maximumWeightBytes;
     this.traceOverheadBytes = builder.traceOverheadBytes;
     this.maxSpansPerTrace = builder.maxSpansPerTrace;
     this.gracePeriod = builder.gracePeriod;
@@ -87,7 +85,7 @@ public final class TraceBuffer {
         new DecisionCache(decisionCacheSize, decisionCacheExpiry, ticker, builder.executor);
     Caffeine<TraceId, BufferedTrace> cache =
         Caffeine.newBuilder()
-            .maximumWeight(maximumWeightBytes)
+            .maximumWeight(builder.maximumWeightBytes)
             .weigher((TraceId id, BufferedTrace trace) -> trace.weight())
             .ticker(ticker)
             .evictionListener(this::decideEvicted)
@@ -137,6 +135,27 @@ public final class TraceBuffer {
       }
     }
     return decided;
+  }
+
+  /**
+   * Takes a decision made elsewhere (by another node, read from the decisions table) for a trace
+   * not buffered here: its spans from now on follow it, as late spans follow a decision made here.
+   */
+  public void follow(DecisionRecord earlier) {
+    Decision decision =
+        new Decision(earlier.keep(), earlier.rule(), earlier.probability(), earlier.rateLimited());
+    decisions.remember(
+        earlier.traceId(),
+        new RememberedDecision(
+            earlier.traceId(), decision, earlier.reason(), earlier.decidedAt(), earlier.spansDecided()));
+  }
+
+  /** Changes the bound on buffered bytes; over it, the oldest traces are decided early. */
+  public void resize(long maximumWeightBytes) {
+    if (maximumWeightBytes < 1) {
+      throw new IllegalArgumentException("maximumWeightBytes must be positive, got " + maximumWeightBytes);
+    }
+    traces.policy().eviction().orElseThrow().setMaximum(maximumWeightBytes);
   }
 
   /** Decides every buffered trace now, on what it has; for shutdown, after offers have stopped. */
@@ -258,7 +277,7 @@ public final class TraceBuffer {
   }
 
   long maximumWeightBytes() {
-    return maximumWeightBytes;
+    return traces.policy().eviction().orElseThrow().getMaximum();
   }
 
   int traceOverheadBytes() {
@@ -386,10 +405,7 @@ public final class TraceBuffer {
     decisions.remember(trace.traceId(), remembered);
     counters.traceDecided(decision, reason, trace.spanCount(), trace.bytes());
     listener.decided(
-        decision,
-        reason,
-        trace.spanCount(),
-        Duration.ofNanos(Math.max(0, ticker.read() - trace.firstSpanNanos())));
+        remembered.toRecord(), Duration.ofNanos(Math.max(0, ticker.read() - trace.firstSpanNanos())));
     return decision.keep()
         ? new DecidedTrace(remembered, trace.spans(), trace.facts().summary())
         : new DecidedTrace(remembered, List.of(), null);

@@ -108,15 +108,26 @@ public final class StoreQueue implements KeptTraceSink {
   /** Enqueues a kept trace, or late spans of one, and starts writes; never blocks or refuses. */
   @Override
   public void accept(SpanBatch batch) {
+    enqueue(batch);
+  }
+
+  /**
+   * {@link #accept}, with a stage that completes once the batch is done for good: durably written,
+   * or refused by the store as invalid (counted in {@link #failures()}). It never fails; a node
+   * that must not forget a batch before it is settled (a Kafka offset) waits on it.
+   */
+  public CompletionStage<Void> enqueue(SpanBatch batch) {
     Objects.requireNonNull(batch, "batch");
     long bytes = sizeOf(batch);
+    CompletableFuture<Void> settled = new CompletableFuture<>();
     synchronized (lock) {
-      QueuedBatch queued = new QueuedBatch(batch, bytes, nextSequence++);
+      QueuedBatch queued = new QueuedBatch(batch, bytes, nextSequence++, settled);
       waiting.addLast(queued);
       queuedBatches.incrementAndGet();
       queuedBytes.addAndGet(queued.bytes());
     }
     pump();
+    return settled;
   }
 
   /**
@@ -303,6 +314,7 @@ public final class StoreQueue implements KeptTraceSink {
           TimeUnit.NANOSECONDS.toMillis(outageNanos),
           stillQueued);
     }
+    queued.settled().complete(null);
   }
 
   /** A batch the store can never accept: retrying cannot help, so it is counted and dropped. */
@@ -317,6 +329,7 @@ public final class StoreQueue implements KeptTraceSink {
         queued.batch().traceId(),
         queued.batch().spans().size(),
         cause.toString());
+    queued.settled().complete(null);
   }
 
   private void failed(QueuedBatch queued, long startedInRound, Throwable cause) {
@@ -402,7 +415,7 @@ public final class StoreQueue implements KeptTraceSink {
     }
   }
 
-  private record QueuedBatch(SpanBatch batch, long bytes, long sequence) {}
+  private record QueuedBatch(SpanBatch batch, long bytes, long sequence, CompletableFuture<Void> settled) {}
 
   /**
    * Configures a {@link StoreQueue}. Settings are checked as they are set, with messages naming the

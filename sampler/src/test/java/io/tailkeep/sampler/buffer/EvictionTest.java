@@ -10,6 +10,7 @@ import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.TraceId;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,35 @@ class EvictionTest {
     buffer.offer(List.of(second));
     assertThat(buffer.bufferedBytes() - OVERHEAD - firstBytes).isGreaterThanOrEqualTo(second.retainedBytes());
     assertThat(buffer.cacheWeightedSize()).isEqualTo(buffer.bufferedBytes());
+  }
+
+  @Test
+  void shrinkingTheBoundDecidesTheOldestTracesAndTellsTheListener() {
+    List<DecisionRecord> told = new ArrayList<>();
+    TraceBuffer buffer =
+        TraceBuffer.builder()
+            .rules(RulesFile.loadDefault(ticker))
+            .sink(sink)
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .decisionListener((decision, waited) -> told.add(decision))
+            .traceOverheadBytes(OVERHEAD)
+            .build();
+    for (int n = 10; n < 20; n++) {
+      buffer.offer(List.of(root(traceId(n)).build()));
+    }
+    assertThat(buffer.bufferedTraces()).isEqualTo(10);
+
+    long half = buffer.bufferedBytes() / 2;
+    buffer.resize(half);
+
+    assertThat(buffer.maximumWeightBytes()).isEqualTo(half);
+    assertThat(buffer.bufferedBytes()).isLessThanOrEqualTo(half);
+    assertThat(buffer.bufferedTraces()).isBetween(1L, 5L);
+    assertThat(buffer.evictions()).isEqualTo(10 - buffer.bufferedTraces());
+    assertThat(told).hasSize((int) buffer.evictions())
+        .allSatisfy(decision -> assertThat(decision.reason()).isEqualTo(DecisionReason.EVICTED));
+    assertThat(told).extracting(DecisionRecord::traceId).doesNotHaveDuplicates();
   }
 
   @Test

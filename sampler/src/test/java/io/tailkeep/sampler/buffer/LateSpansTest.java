@@ -53,6 +53,25 @@ class LateSpansTest {
   }
 
   @Test
+  void spansOfATraceDecidedElsewhereFollowThatDecision() {
+    TraceId keptElsewhere = traceId(5);
+    TraceId droppedElsewhere = traceId(6);
+    Instant then = NOW.minusSeconds(30);
+    buffer.follow(new DecisionRecord(keptElsewhere, true, "keep-slow", 1.0, false, DecisionReason.ROOT_GRACE, then, 4, 0));
+    buffer.follow(new DecisionRecord(droppedElsewhere, false, "baseline", 0, false, DecisionReason.IDLE_TIMEOUT, then, 2, 0));
+
+    // An error span would be kept here; the decision taken elsewhere wins.
+    buffer.offer(List.of(child(droppedElsewhere).error().build()));
+    buffer.offer(List.of(child(keptElsewhere).build()));
+
+    assertThat(buffer.bufferedTraces()).isZero();
+    assertThat(sink.of(droppedElsewhere)).isEmpty();
+    assertThat(sink.of(keptElsewhere)).singleElement().satisfies(batch -> assertThat(batch.sampling()).isNull());
+    assertThat(buffer.why(keptElsewhere).orElseThrow().lateSpans()).isEqualTo(1);
+    assertThat(buffer.why(droppedElsewhere).orElseThrow().rule()).isEqualTo("baseline");
+  }
+
+  @Test
   void lateSpansOfADroppedTraceAreCountedNotStored() {
     TraceId trace = traceId(2);
     buffer.offer(List.of(root(trace).healthCheck().build()));

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tailkeep.sampler.testing.FakeTicker;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.SpanBatch;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** The queue while the store is up: writes in order, up to the in-flight limit; the full signal. */
@@ -49,6 +51,27 @@ class StoreQueueTest {
     assertThat(queue.queuedBytes()).isZero();
     assertThat(queue.inFlight()).isZero();
     assertThat(queue.retries()).isZero();
+  }
+
+  @Test
+  void enqueueSettlesOnlyWhenTheBatchIsDurableAfterRetriesOrRefusedForGood() {
+    StoreQueue queue = queue().maxInFlight(2).build();
+    CompletableFuture<Void> first = queue.enqueue(kept(1)).toCompletableFuture();
+    CompletableFuture<Void> second = queue.enqueue(kept(2)).toCompletableFuture();
+
+    writer.failPending(new RuntimeException("store away"));
+    assertThat(first).isNotDone();
+    assertThat(second).isNotDone();
+
+    ticker.advance(Duration.ofMinutes(1));
+    queue.pump();
+    writer.pending().get(0).result().complete(null);
+    writer.pending().get(0).result().completeExceptionally(new IllegalArgumentException("mutation too large"));
+
+    assertThat(first).isCompletedWithValue(null);
+    assertThat(second).isCompletedWithValue(null);
+    assertThat(queue.batchesWritten()).isEqualTo(1);
+    assertThat(queue.failures()).isEqualTo(1);
   }
 
   @Test
