@@ -1,9 +1,11 @@
 package io.tailkeep.store.memory;
 
 import io.tailkeep.store.BatchSummary;
+import io.tailkeep.store.DecisionLog;
 import io.tailkeep.store.IndexedTags;
 import io.tailkeep.store.Operation;
 import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.SamplingCounts;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.SpanStore;
@@ -29,8 +31,9 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * A span store in this process's memory, for tests and trying things out: it keeps every span
  * until closed, and answers searches by scanning every trace. It passes the same contract suite as
  * the Cassandra store (summaries, search semantics, tag policy, late spans, retries); see
- * span-store's README for where the two differ. Thread-safe; every call completes before it
- * returns. After {@link #close()} the data is gone and calls complete exceptionally.
+ * span-store's README for where the two differ. Its decision log and rule counts follow the same
+ * contract; nothing here expires (the store has no clock). Thread-safe; every call completes
+ * before it returns. After {@link #close()} the data is gone and calls complete exceptionally.
  */
 public final class InMemorySpanStore implements SpanStore {
   private final IndexedTags indexedTags;
@@ -38,6 +41,8 @@ public final class InMemorySpanStore implements SpanStore {
   private final Set<String> services = new ConcurrentSkipListSet<>();
   private final ConcurrentMap<String, Set<Operation>> operations = new ConcurrentHashMap<>();
   private final SpanReader reader = new Reader();
+  private final InMemoryDecisionLog decisions = new InMemoryDecisionLog();
+  private final InMemorySamplingCounts samplingCounts = new InMemorySamplingCounts();
   private volatile boolean closed;
 
   private InMemorySpanStore(Builder builder) {
@@ -59,8 +64,20 @@ public final class InMemorySpanStore implements SpanStore {
   }
 
   @Override
+  public DecisionLog decisions() {
+    return decisions;
+  }
+
+  @Override
+  public SamplingCounts samplingCounts() {
+    return samplingCounts;
+  }
+
+  @Override
   public void close() {
     closed = true;
+    decisions.close();
+    samplingCounts.close();
     traces.clear();
     services.clear();
     operations.clear();
@@ -82,7 +99,7 @@ public final class InMemorySpanStore implements SpanStore {
     return CompletableFuture.completedFuture(null);
   }
 
-  private static <T> CompletionStage<T> closedStore() {
+  static <T> CompletionStage<T> closedStore() {
     return CompletableFuture.failedFuture(new IllegalStateException("the in-memory span store is closed"));
   }
 

@@ -142,7 +142,11 @@ class InMemorySpanStoreTest extends SpanStoreContract {
         () -> closing.reader().findTraces(lastHours(4).build()),
         () -> closing.reader().getSummaries(List.of(traceId)),
         () -> closing.reader().getServices(),
-        () -> closing.reader().getOperations("svc"))) {
+        () -> closing.reader().getOperations("svc"),
+        () -> closing.decisions().write(List.of()),
+        () -> closing.decisions().read(List.of(traceId)),
+        () -> closing.samplingCounts().write("node-1", hourAgo3, List.of()),
+        () -> closing.samplingCounts().read(hourAgo3, hourAgo3.plusSeconds(60)))) {
       assertThatThrownBy(() -> call.get().toCompletableFuture().join())
           .isInstanceOf(CompletionException.class)
           .hasCauseInstanceOf(IllegalStateException.class)

@@ -41,12 +41,13 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * What every span store must do, as span-store's README defines it. A backend's test extends this
- * and says how to open the store. Each test uses its own service names, so tests share one store
- * without seeing each other.
+ * What every span store must do, as span-store's README defines it, with its decision log ({@link
+ * DecisionLogContract}) and rule counts ({@link SamplingCountsContract}). A backend's test extends
+ * this and says how to open the store. Each test uses its own service names, so tests share one
+ * store without seeing each other.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class SpanStoreContract {
+public abstract class SpanStoreContract implements DecisionLogContract, SamplingCountsContract {
   protected static final long MS = 1_000_000L;
 
   protected SpanStore store;
@@ -67,6 +68,11 @@ public abstract class SpanStoreContract {
   @BeforeAll
   void openStoreOnce() {
     store = openStore();
+  }
+
+  @Override
+  public SpanStore store() {
+    return store;
   }
 
   @AfterAll

@@ -6,6 +6,8 @@ import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
+import io.tailkeep.store.DecisionLog;
+import io.tailkeep.store.SamplingCounts;
 import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.SpanWriter;
@@ -20,6 +22,8 @@ public final class CassandraSpanStore implements SpanStore {
   private final CqlSession session;
   private final CassandraSpanWriter writer;
   private final CassandraSpanReader reader;
+  private final CassandraDecisionLog decisions;
+  private final CassandraSamplingCounts samplingCounts;
   private final ExecutorService searchExecutor;
   private final InFlightLimiter limiter;
 
@@ -50,6 +54,10 @@ public final class CassandraSpanStore implements SpanStore {
             searchExecutor,
             Clock.systemUTC(),
             storage.indexTtl);
+    this.decisions = new CassandraDecisionLog(statements, limiter, (int) storage.decisionTtl.toSeconds());
+    // Counts are kept as long as the traces they describe.
+    this.samplingCounts =
+        new CassandraSamplingCounts(statements, limiter, (int) storage.spanTtl.toSeconds());
   }
 
   static CassandraSpanStore open(CassandraStorage storage) {
@@ -116,6 +124,16 @@ public final class CassandraSpanStore implements SpanStore {
   @Override
   public SpanReader reader() {
     return reader;
+  }
+
+  @Override
+  public DecisionLog decisions() {
+    return decisions;
+  }
+
+  @Override
+  public SamplingCounts samplingCounts() {
+    return samplingCounts;
   }
 
   @Override

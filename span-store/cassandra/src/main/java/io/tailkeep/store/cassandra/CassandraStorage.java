@@ -15,6 +15,11 @@ import java.util.regex.Pattern;
 public final class CassandraStorage {
 
   public static final Duration DEFAULT_SPAN_TTL = Duration.ofDays(7);
+  /**
+   * Long enough for a node taking over a Kafka partition to find every decision of the records it
+   * replays, and for "why" a recent trace was kept or dropped.
+   */
+  public static final Duration DEFAULT_DECISION_TTL = Duration.ofHours(1);
   static final Duration DEFAULT_BUCKET = Duration.ofHours(1);
   /** The api's default, {@link IndexedTags#DEFAULT_MAX_VALUE_LENGTH}; named here for configs. */
   public static final int DEFAULT_MAX_TAG_VALUE_LENGTH = IndexedTags.DEFAULT_MAX_VALUE_LENGTH;
@@ -39,6 +44,7 @@ public final class CassandraStorage {
   final CassandraTls tls;
   final Duration spanTtl;
   final Duration indexTtl;
+  final Duration decisionTtl;
   final Duration bucketSize;
   final Set<String> indexedTagKeys;
   final int maxTagValueLength;
@@ -57,6 +63,7 @@ public final class CassandraStorage {
     this.tls = b.tls;
     this.spanTtl = b.spanTtl;
     this.indexTtl = b.indexTtl == null ? b.spanTtl : b.indexTtl;
+    this.decisionTtl = b.decisionTtl;
     this.bucketSize = b.bucketSize;
     this.indexedTagKeys = Set.copyOf(b.indexedTagKeys);
     this.maxTagValueLength = b.maxTagValueLength;
@@ -89,6 +96,7 @@ public final class CassandraStorage {
     private CassandraTls tls;
     private Duration spanTtl = DEFAULT_SPAN_TTL;
     private Duration indexTtl;
+    private Duration decisionTtl = DEFAULT_DECISION_TTL;
     private Duration bucketSize = DEFAULT_BUCKET;
     private Set<String> indexedTagKeys = DEFAULT_INDEXED_TAG_KEYS;
     private int maxTagValueLength = DEFAULT_MAX_TAG_VALUE_LENGTH;
@@ -147,6 +155,16 @@ public final class CassandraStorage {
       return this;
     }
 
+    /**
+     * TTL of the sampling decision log. It must outlast the Kafka records a node replays when it
+     * takes a partition over (those after the last committed offset) plus the longest a trace
+     * waits for its decision; otherwise a replayed trace finds no decision and is decided again.
+     */
+    public Builder decisionTtl(Duration decisionTtl) {
+      this.decisionTtl = decisionTtl;
+      return this;
+    }
+
     /** Width of an index partition in time; fixed for the life of a keyspace. */
     public Builder bucketSize(Duration bucketSize) {
       this.bucketSize = bucketSize;
@@ -198,6 +216,7 @@ public final class CassandraStorage {
       if (indexTtl != null) {
         requireDuration("indexTtl", indexTtl, Duration.ofMinutes(1), spanTtl);
       }
+      requireDuration("decisionTtl", decisionTtl, Duration.ofMinutes(1), MAX_TTL);
       requireDuration("bucketSize", bucketSize, Duration.ofMinutes(1), Duration.ofDays(1));
       require(
           Duration.ofDays(1).toNanos() % bucketSize.toNanos() == 0,

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.tailkeep.store.TraceId;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,15 @@ final class Cql {
     }
     int at = buffer.position();
     return new TraceId(buffer.getLong(at), buffer.getLong(at + 8));
+  }
+
+  /** An instant as nanoseconds since the epoch; exact from 1970 to 2262 (StoredDecision's range). */
+  static long epochNanos(Instant instant) {
+    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+  }
+
+  static Instant instant(long epochNanos) {
+    return Instant.ofEpochSecond(0, epochNanos);
   }
 
   /** Every row of a result, page after page, read with {@code reader}. */

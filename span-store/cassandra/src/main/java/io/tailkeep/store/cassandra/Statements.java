@@ -19,6 +19,10 @@ final class Statements {
   final SelectTracesByTag selectByTag;
   final SelectServiceNames selectServiceNames;
   final SelectOperationNames selectOperationNames;
+  final InsertDecision insertDecision;
+  final SelectDecision selectDecision;
+  final InsertSamplingCounts insertSamplingCounts;
+  final SelectSamplingCounts selectSamplingCounts;
 
   Statements(CqlSession session, String keyspace) {
     unloggedBatch = new UnloggedBatch(session);
@@ -36,5 +40,9 @@ final class Statements {
     selectByTag = new SelectTracesByTag(session, keyspace);
     selectServiceNames = new SelectServiceNames(session, keyspace);
     selectOperationNames = new SelectOperationNames(session, keyspace);
+    insertDecision = new InsertDecision(session, keyspace);
+    selectDecision = new SelectDecision(session, keyspace);
+    insertSamplingCounts = new InsertSamplingCounts(session, keyspace);
+    selectSamplingCounts = new SelectSamplingCounts(session, keyspace);
   }
 }

@@ -1,6 +1,6 @@
 package io.tailkeep.store.cassandra;
 
-/** Table names, as in schema/v1.cql. */
+/** Table names, as in schema/v1.cql and v2.cql. */
 final class Tables {
   private Tables() {}
 
@@ -12,4 +12,6 @@ final class Tables {
   static final String SERVICE_NAMES = "service_names";
   static final String OPERATION_NAMES = "operation_names";
   static final String SCHEMA_VERSION = "schema_version";
+  static final String DECISIONS = "decisions";
+  static final String SAMPLING_COUNTS = "sampling_counts";
 }

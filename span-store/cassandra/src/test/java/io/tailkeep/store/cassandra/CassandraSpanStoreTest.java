@@ -5,23 +5,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.tailkeep.store.RuleCounts;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanStore;
+import io.tailkeep.store.StoredDecision;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.testing.CassandraEndpoint;
 import io.tailkeep.store.testing.SpanStoreContract;
 import io.tailkeep.store.testing.TestCassandra;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** The contract on a real Cassandra node, plus what only Cassandra has: TTLs, buckets, schema. */
+/**
+ * The contract on a real Cassandra node (span store, decision log, rule counts), plus what only
+ * Cassandra has: TTLs, buckets, schema and its upgrade.
+ */
 class CassandraSpanStoreTest extends SpanStoreContract {
   static final String KEYSPACE = "contract_test";
   static final Duration SPAN_TTL = Duration.ofDays(2);
   static final Duration INDEX_TTL = Duration.ofDays(1);
+  static final Duration DECISION_TTL = Duration.ofMinutes(30);
 
   private CqlSession cql;
 
@@ -37,12 +46,17 @@ class CassandraSpanStoreTest extends SpanStoreContract {
   }
 
   static CassandraStorage storage(CassandraEndpoint node) {
+    return storage(node, KEYSPACE);
+  }
+
+  static CassandraStorage storage(CassandraEndpoint node, String keyspace) {
     return CassandraStorage.builder()
         .contactPoints(List.of(node.contactPoint()))
         .localDatacenter(node.localDatacenter())
-        .keyspace(KEYSPACE)
+        .keyspace(keyspace)
         .spanTtl(SPAN_TTL)
         .indexTtl(INDEX_TTL)
+        .decisionTtl(DECISION_TTL)
         .build();
   }
 
@@ -101,7 +115,7 @@ class CassandraSpanStoreTest extends SpanStoreContract {
       assertThat(again.reader().getServices().toCompletableFuture().join()).isNotNull();
     }
     List<Row> versions = cql.execute("SELECT version FROM " + KEYSPACE + ".schema_version").all();
-    assertThat(versions).extracting(r -> r.getInt(0)).containsExactly(Schema.VERSION);
+    assertThat(versions).extracting(r -> r.getInt(0)).containsExactlyInAnyOrder(1, 2);
     String replication =
         cql.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?", KEYSPACE)
             .one()
@@ -116,5 +130,89 @@ class CassandraSpanStoreTest extends SpanStoreContract {
             .getMap(0, String.class, String.class)
             .toString();
     assertThat(compaction).contains("TimeWindowCompactionStrategy");
+    String decisionsCompaction =
+        cql.execute(
+                "SELECT compaction FROM system_schema.tables WHERE keyspace_name = ? AND table_name = 'decisions'",
+                KEYSPACE)
+            .one()
+            .getMap(0, String.class, String.class)
+            .toString();
+    // 30 minutes / 30: one-minute windows
+    assertThat(decisionsCompaction)
+        .contains("TimeWindowCompactionStrategy")
+        .contains("compaction_window_unit=MINUTES")
+        .contains("compaction_window_size=1");
+  }
+
+  @Test
+  void setsTheDecisionTtlOnDecisionsAndTheSpanTtlOnRuleCounts() {
+    TraceId traceId = spans.newTraceId();
+    store.decisions().write(List.of(new StoredDecision(traceId, false, "baseline", 0.1, false, "ROOT_GRACE",
+        "v1", Instant.now(), "sampler-1", 3))).toCompletableFuture().join();
+    Instant minute = Instant.parse("2020-06-01T10:17:00Z"); // an hour no contract test writes in
+    store.samplingCounts().write("ttl-node", minute, List.of(new RuleCounts("ttl-rule", 1, 2)))
+        .toCompletableFuture().join();
+
+    Row decision = cql.execute("SELECT TTL(keep) FROM " + KEYSPACE + ".decisions WHERE trace_id = ?",
+        ByteBuffer.wrap(traceId.toBytes())).one();
+    assertThat(decision.getInt(0))
+        .isBetween((int) DECISION_TTL.toSeconds() - 600, (int) DECISION_TTL.toSeconds());
+    Row counts = cql.execute("SELECT TTL(counts), minute FROM " + KEYSPACE + ".sampling_counts"
+        + " WHERE hour = ? AND minute = ? AND node = 'ttl-node'", Instant.parse("2020-06-01T10:00:00Z"), minute).one();
+    assertThat(counts.getInt(0)).isBetween((int) SPAN_TTL.toSeconds() - 600, (int) SPAN_TTL.toSeconds());
+  }
+
+  /** No lightweight transaction: a second decision is a row of its own, and the first decided answers. */
+  @Test
+  void aSecondDecisionIsStoredBesideTheFirst() {
+    TraceId traceId = spans.newTraceId();
+    Instant at = Instant.parse("2025-05-06T07:08:09.000000001Z");
+    StoredDecision first = new StoredDecision(traceId, true, "keep-errors", 1, false, "ROOT_GRACE", "v1", at, "old-owner", 9);
+    StoredDecision second =
+        new StoredDecision(traceId, false, "baseline", 0.1, false, "MAX_WAIT", "v1", at.plusSeconds(40), "new-owner", 11);
+    store.decisions().write(List.of(second)).toCompletableFuture().join();
+    store.decisions().write(List.of(first)).toCompletableFuture().join();
+    store.decisions().write(List.of(first)).toCompletableFuture().join();
+
+    List<Row> rows = cql.execute("SELECT node, decided_ns, keep FROM " + KEYSPACE + ".decisions WHERE trace_id = ?",
+        ByteBuffer.wrap(traceId.toBytes())).all();
+    assertThat(rows).extracting(r -> r.getString(0) + " " + r.getLong(1) + " " + r.getBoolean(2))
+        .containsExactly("old-owner " + (at.getEpochSecond() * 1_000_000_000L + 1) + " true",
+            "new-owner " + (at.getEpochSecond() * 1_000_000_000L + 40_000_000_001L) + " false");
+    assertThat(store.decisions().read(List.of(traceId)).toCompletableFuture().join())
+        .isEqualTo(Map.of(traceId, first));
+  }
+
+  /** A keyspace made by a version that had only schema v1 gets v2 when opened, and works. */
+  @Test
+  void aKeyspaceAtSchemaVersion1GetsVersion2WhenOpened() {
+    String keyspace = "upgrade_test";
+    CassandraStorage storage = storage(TestCassandra.shared(), keyspace);
+    ddl("CREATE KEYSPACE " + keyspace + " WITH replication = " + storage.replication.toCql());
+    ddl("CREATE TABLE " + keyspace + ".schema_version (version int PRIMARY KEY, applied_at timestamp)");
+    for (String statement : Schema.statements(1, storage)) {
+      ddl(statement);
+    }
+    cql.execute("INSERT INTO " + keyspace + ".schema_version (version, applied_at) VALUES (1, toTimestamp(now()))");
+
+    try (SpanStore upgraded = storage.open()) {
+      TraceId traceId = spans.newTraceId();
+      StoredDecision decision =
+          new StoredDecision(traceId, true, "slow", 1, false, "ROOT_GRACE", "v1", Instant.now(), "sampler-1", 2);
+      upgraded.decisions().write(List.of(decision)).toCompletableFuture().join();
+      assertThat(upgraded.decisions().read(List.of(traceId)).toCompletableFuture().join())
+          .isEqualTo(Map.of(traceId, decision));
+      Instant minute = Instant.parse("2020-06-01T11:00:00Z");
+      upgraded.samplingCounts().write("n", minute, List.of(new RuleCounts("slow", 1, 0))).toCompletableFuture().join();
+      assertThat(upgraded.samplingCounts().read(minute, minute.plusSeconds(60)).toCompletableFuture().join())
+          .containsExactly(new RuleCounts("slow", 1, 0));
+    }
+    assertThat(cql.execute("SELECT version FROM " + keyspace + ".schema_version").all())
+        .extracting(r -> r.getInt(0))
+        .containsExactlyInAnyOrder(1, 2);
+  }
+
+  private void ddl(String statement) {
+    cql.execute(SimpleStatement.newInstance(statement).setTimeout(Duration.ofSeconds(60)));
   }
 }

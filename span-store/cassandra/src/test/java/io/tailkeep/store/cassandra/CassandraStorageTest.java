@@ -20,6 +20,7 @@ class CassandraStorageTest {
     assertThat(storage.keyspace).isEqualTo("tailkeep");
     assertThat(storage.spanTtl).isEqualTo(Duration.ofDays(7));
     assertThat(storage.indexTtl).isEqualTo(storage.spanTtl);
+    assertThat(storage.decisionTtl).isEqualTo(Duration.ofHours(1));
     assertThat(storage.bucketSize).isEqualTo(Duration.ofHours(1));
     assertThat(storage.consistency).isEqualTo("LOCAL_QUORUM");
     assertThat(storage.indexedTagKeys).contains("http.route", "enduser.role");
@@ -51,6 +52,13 @@ class CassandraStorageTest {
         .hasMessageContaining("PT5S");
     assertThatThrownBy(() -> valid().spanTtl(Duration.ofDays(1)).indexTtl(Duration.ofDays(2)).build())
         .hasMessageContaining("indexTtl");
+    assertThatThrownBy(() -> valid().decisionTtl(Duration.ofSeconds(59)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("decisionTtl must be between PT1M and PT175200H, got PT59S");
+    assertThatThrownBy(() -> valid().decisionTtl(null).build()).hasMessage("invalid decisionTtl: null");
+    assertThat(valid().decisionTtl(Duration.ofDays(30)).build().decisionTtl)
+        .as("independent of the span TTL")
+        .isEqualTo(Duration.ofDays(30));
     assertThatThrownBy(() -> valid().bucketSize(Duration.ofMinutes(7)).build())
         .hasMessageContaining("bucketSize");
     assertThatThrownBy(() -> valid().maxInFlight(0).build()).hasMessageContaining("maxInFlight");
@@ -74,5 +82,19 @@ class CassandraStorageTest {
     assertThat(statements).anyMatch(s -> s.contains("ks1.traces_by_tag"));
     // 7 days / 30 rounds down to 5 hours
     assertThat(statements.get(1)).contains("'compaction_window_size': 5");
+  }
+
+  @Test
+  void schemaVersion2AddsTheDecisionLogAndTheRuleCounts() {
+    List<String> statements = Schema.statements(2, valid().keyspace("ks2").build());
+    assertThat(statements).hasSize(2).allMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS ks2."))
+        .noneMatch(s -> s.contains("${"));
+    // decisions: 1 hour / 30 = 2-minute windows; counts live as long as spans: 5-hour windows
+    assertThat(statements.get(0)).contains("ks2.decisions").contains("'compaction_window_unit': 'MINUTES'")
+        .contains("'compaction_window_size': 2");
+    assertThat(statements.get(1)).contains("ks2.sampling_counts").contains("'compaction_window_size': 5");
+    assertThat(Schema.statements(2, valid().decisionTtl(Duration.ofMinutes(10)).build()).get(0))
+        .as("never below one minute")
+        .contains("'compaction_window_size': 1");
   }
 }
