@@ -104,7 +104,11 @@ public final class ServerClasspath {
   public Path resolve(Path directory) throws IOException, InterruptedException {
     synchronized (RESOLVING) {
       Path lib = directory.resolve("lib");
-      Files.createDirectories(directory);
+      try {
+        Files.createDirectories(directory);
+      } catch (IOException e) {
+        throw new IOException("Cannot use " + directory + " for " + serverName + "'s jars: " + e, e);
+      }
       try (FileChannel lockFile = FileChannel.open(directory.resolve(".lock"),
           StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         lockFile.lock(); // released when the channel closes

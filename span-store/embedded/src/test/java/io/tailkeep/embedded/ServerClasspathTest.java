@@ -63,6 +63,15 @@ class ServerClasspathTest {
   }
 
   @Test
+  void aDirectoryThatCannotBeCreatedIsNamed() throws Exception {
+    Path file = Files.writeString(directory.resolve("a-file"), "");
+
+    assertThatThrownBy(() -> example.resolve(file.resolve("cache")))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("Cannot use " + file.resolve("cache") + " for Example's jars: java.nio.file.");
+  }
+
+  @Test
   void mavenFailureReportsTheCommandAndItsOutput() throws Exception {
     Path mavenHome = directory.resolve("fake-maven");
     Path mvn = Files.createDirectories(mavenHome.resolve("bin")).resolve("mvn");
