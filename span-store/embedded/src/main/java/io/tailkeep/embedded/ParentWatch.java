@@ -39,8 +39,8 @@ final class ParentWatch {
 
   /**
    * Ctrl-C in a terminal interrupts the whole process group, this child included; the parent decides when the
-   * server stops (after writing what it holds), so the child ignores it. A server that installs its own INT
-   * handler later (Kafka does) replaces this one.
+   * server stops (after writing what it holds), so the child ignores it. The JVM then keeps it ignored even for a
+   * server that registers its own handler later (Kafka 4.1 does; a SIGINT still leaves it running).
    */
   @SuppressWarnings("removal")
   private static void ignoreInterrupt() {
