@@ -46,7 +46,6 @@ public final class ChildJvm {
     this.gracefulStop = gracefulStop;
     this.shutdownHook = new Thread(this::stop, "tailkeep-" + name.toLowerCase(Locale.ROOT) + "-stop-"
         + process.pid());
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -80,8 +79,16 @@ public final class ChildJvm {
         .redirectErrorStream(true)
         .redirectOutput(outputLog.toFile())
         .start();
+    ChildJvm child = new ChildJvm(name, process, gracefulStop);
+    try {
+      Runtime.getRuntime().addShutdownHook(child.shutdownHook);
+    } catch (IllegalStateException e) {
+      // This JVM is already exiting: nothing would stop the child, so it must not outlive this call.
+      process.destroyForcibly();
+      throw new IOException("Not starting " + name + ": this JVM is shutting down", e);
+    }
     LOG.debug("Started {} (pid {}): {}", name, process.pid(), command);
-    return new ChildJvm(name, process, gracefulStop);
+    return child;
   }
 
   /** The child's process ID, e.g. for reading its CPU time from {@code /proc/<pid>/stat}. */

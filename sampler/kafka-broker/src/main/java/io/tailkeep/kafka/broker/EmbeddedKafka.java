@@ -76,7 +76,11 @@ public final class EmbeddedKafka {
       broker = ports.claim("brokerPort", brokerPort);
       controller = ports.claim("controllerPort", controllerPort);
     }
-    BrokerConfiguration.write(layout, broker, controller, partitions);
+    try {
+      BrokerConfiguration.write(layout, broker, controller, partitions);
+    } catch (IOException e) {
+      throw new IOException("workDirectory " + workDirectory + " cannot hold the broker's files: " + e, e);
+    }
 
     long started = System.nanoTime();
     boolean firstStart = !Files.exists(layout.metaProperties());

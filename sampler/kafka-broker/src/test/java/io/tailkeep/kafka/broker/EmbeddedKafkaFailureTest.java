@@ -84,6 +84,15 @@ class EmbeddedKafkaFailureTest {
   }
 
   @Test
+  void aWorkDirectoryThatIsAFileIsNamed() throws Exception {
+    Path file = Files.writeString(elsewhere.resolve("work"), "");
+
+    assertThatThrownBy(() -> EmbeddedKafka.builder().workDirectory(file).build().start())
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("workDirectory " + file + " cannot hold the broker's files: java.nio.file.");
+  }
+
+  @Test
   void portInUseIsNamedBeforeAnyJvmStarts() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       EmbeddedKafka kafka = EmbeddedKafka.builder().workDirectory(workDirectory)
