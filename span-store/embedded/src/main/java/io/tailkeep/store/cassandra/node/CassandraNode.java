@@ -1,13 +1,13 @@
 package io.tailkeep.store.cassandra.node;
 
+import io.tailkeep.embedded.ChildJvm;
+import io.tailkeep.embedded.LocalPorts;
+import io.tailkeep.embedded.LogTail;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A running Cassandra node in a child JVM, started by {@link EmbeddedCassandra#start()}. Closing it stops the
@@ -15,32 +15,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class CassandraNode implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(CassandraNode.class);
-
-  static final String HOST = "127.0.0.1";
+  static final String HOST = LocalPorts.LOOPBACK;
   static final String LOCAL_DATACENTER = "datacenter1"; // what SimpleSnitch reports
   static final Duration GRACEFUL_STOP = Duration.ofSeconds(30);
-  private static final Duration FORCED_STOP = Duration.ofSeconds(10);
   private static final int LOG_TAIL_LINES = 40;
 
-  private final Process process;
-  private final OutputStream parentWatch;
+  private final ChildJvm process;
   private final NodeLayout layout;
   private final int cqlPort;
   private final int storagePort;
   private final int jmxPort;
-  private final Thread shutdownHook;
-  private boolean closed;
 
-  CassandraNode(Process process, NodeLayout layout, int cqlPort, int storagePort, int jmxPort) {
+  CassandraNode(ChildJvm process, NodeLayout layout, int cqlPort, int storagePort, int jmxPort) {
     this.process = process;
-    this.parentWatch = process.getOutputStream();
     this.layout = layout;
     this.cqlPort = cqlPort;
     this.storagePort = storagePort;
     this.jmxPort = jmxPort;
-    this.shutdownHook = new Thread(this::close, "tailkeep-cassandra-stop-" + cqlPort);
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -49,11 +40,7 @@ public final class CassandraNode implements AutoCloseable {
    * and closes the node itself afterwards. The node still exits if this JVM dies (its stdin closes).
    */
   public CassandraNode stopOnlyWhenClosed() {
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // Already shutting down: the caller is closing it now anyway.
-    }
+    process.stopOnlyWhenAsked();
     return this;
   }
 
@@ -135,31 +122,7 @@ public final class CassandraNode implements AutoCloseable {
    */
   @Override
   public void close() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-    }
-    try {
-      parentWatch.close();
-    } catch (IOException e) {
-      LOG.debug("Closing the stdin of Cassandra (pid {}) failed; it has likely exited", process.pid(), e);
-    }
-    try {
-      if (!process.waitFor(GRACEFUL_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("Cassandra (pid {}) did not stop within {}; killing it", process.pid(), GRACEFUL_STOP);
-        process.destroyForcibly().waitFor(FORCED_STOP.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // Already shutting down: this call may be the hook itself.
-    }
+    process.stop();
   }
 
   @Override

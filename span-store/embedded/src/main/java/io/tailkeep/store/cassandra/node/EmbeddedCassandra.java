@@ -1,6 +1,10 @@
 package io.tailkeep.store.cassandra.node;
 
+import io.tailkeep.embedded.ChildJvm;
+import io.tailkeep.embedded.LocalPorts;
+import io.tailkeep.embedded.ServerClasspath;
 import java.io.IOException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +26,12 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedCassandra {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCassandra.class);
+
+  // The server's pom, filtered by this module's build from src/main/cassandra-node: the parent pom names the version.
+  private static final URL SERVER_POM = EmbeddedCassandra.class.getResource("pom.xml");
+  static final String VERSION = ServerClasspath.versionIn(SERVER_POM, "cassandra-all");
+  static final ServerClasspath SERVER_CLASSPATH =
+      new ServerClasspath("Cassandra", VERSION, SERVER_POM, "cassandra-" + VERSION);
 
   static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
   public static final String DEFAULT_MAX_HEAP = "1g";
@@ -59,7 +69,7 @@ public final class EmbeddedCassandra {
    * node answers CQL. Fails with the tail of the node's logs if it exits or does not answer in time.
    */
   public CassandraNode start() throws IOException, InterruptedException {
-    Path serverLib = ServerClasspath.resolve(classpathDirectory);
+    Path serverLib = SERVER_CLASSPATH.resolve(classpathDirectory);
     NodeLayout layout = new NodeLayout(workDirectory);
     int cql;
     int storage;
@@ -74,11 +84,8 @@ public final class EmbeddedCassandra {
     LOG.debug("Starting Cassandra: {}", command);
 
     long started = System.nanoTime();
-    Process process = new ProcessBuilder(command)
-        .directory(workDirectory.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(layout.stdoutLog().toFile())
-        .start();
+    ChildJvm process = ChildJvm.start("Cassandra", command, workDirectory, layout.stdoutLog(),
+        CassandraNode.GRACEFUL_STOP);
     CassandraNode node = new CassandraNode(process, layout, cql, storage, jmx);
     try {
       node.awaitCql(startupTimeout);
@@ -87,14 +94,14 @@ public final class EmbeddedCassandra {
       throw e;
     }
     LOG.info("Cassandra {} answers CQL on {}:{} after {} ms (pid {}, work directory {})",
-        ServerClasspath.VERSION, CassandraNode.HOST, cql, Duration.ofNanos(System.nanoTime() - started).toMillis(),
+        VERSION, CassandraNode.HOST, cql, Duration.ofNanos(System.nanoTime() - started).toMillis(),
         process.pid(), workDirectory);
     return node;
   }
 
   @Override
   public String toString() {
-    return "EmbeddedCassandra{version=" + ServerClasspath.VERSION + ", workDirectory=" + workDirectory
+    return "EmbeddedCassandra{version=" + VERSION + ", workDirectory=" + workDirectory
         + ", classpathDirectory=" + classpathDirectory + ", startupTimeout=" + startupTimeout
         + ", maxHeap=" + maxHeap + ", clusterName=" + clusterName + ", cqlPort=" + cqlPort
         + ", storagePort=" + storagePort + ", jmxPort=" + jmxPort + "}";
@@ -108,7 +115,7 @@ public final class EmbeddedCassandra {
     private static final int MAX_PORT = 65_535;
 
     private Path workDirectory;
-    private Path classpathDirectory = ServerClasspath.defaultDirectory();
+    private Path classpathDirectory = SERVER_CLASSPATH.defaultDirectory();
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
     private String maxHeap = DEFAULT_MAX_HEAP;
     private String clusterName = DEFAULT_CLUSTER_NAME;

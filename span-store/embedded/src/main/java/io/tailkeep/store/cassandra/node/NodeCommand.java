@@ -1,11 +1,11 @@
 package io.tailkeep.store.cassandra.node;
 
-import java.io.File;
+import io.tailkeep.embedded.ChildJvm;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The command line of the Cassandra child JVM. */
+/** The command line of the Cassandra child JVM, run through the parent watch of {@link ChildJvm}. */
 final class NodeCommand {
 
   /**
@@ -42,28 +42,25 @@ final class NodeCommand {
       "-Dio.netty.allocator.useCacheForAllThreads=true",
       "-Dio.netty.allocator.maxOrder=11");
 
+  static final String DAEMON = "org.apache.cassandra.service.CassandraDaemon";
+
   private NodeCommand() {}
 
   static List<String> of(Path serverLib, NodeLayout layout, String maxHeap, int jmxPort) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xms" + maxHeap);
-    command.add("-Xmx" + maxHeap);
-    command.add("-XX:+UseG1GC");
-    command.addAll(JDK17_FLAGS);
-    command.add("-Dcassandra-foreground=yes");
-    command.add("-Dcassandra.config=" + layout.cassandraYaml().toUri());
-    command.add("-Dcassandra.storagedir=" + layout.workDirectory());
-    command.add("-Dcassandra.logdir=" + layout.logs());
-    command.add("-Dcassandra.jmx.local.port=" + jmxPort);
-    command.add("-Dlogback.configurationFile=" + layout.logbackXml());
+    List<String> options = new ArrayList<>();
+    options.add("-Xms" + maxHeap);
+    options.add("-Xmx" + maxHeap);
+    options.add("-XX:+UseG1GC");
+    options.addAll(JDK17_FLAGS);
+    options.add("-Dcassandra-foreground=yes");
+    options.add("-Dcassandra.config=" + layout.cassandraYaml().toUri());
+    options.add("-Dcassandra.storagedir=" + layout.workDirectory());
+    options.add("-Dcassandra.logdir=" + layout.logs());
+    options.add("-Dcassandra.jmx.local.port=" + jmxPort);
+    options.add("-Dlogback.configurationFile=" + layout.logbackXml());
     // A single node has no peers to wait for; these waits only delay start-up.
-    command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
-    command.add("-Dcassandra.ring_delay_ms=1000");
-    command.add("-cp");
-    // The server's jars first, so nothing beside the wrapper can shadow them.
-    command.add(serverLib.resolve("*") + File.pathSeparator + ServerClasspath.wrapperLocation());
-    command.add(CassandraWithParentWatch.class.getName());
-    return command;
+    options.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+    options.add("-Dcassandra.ring_delay_ms=1000");
+    return ChildJvm.command(serverLib, options, DAEMON, List.of());
   }
 }

@@ -19,8 +19,8 @@ class EmbeddedCassandraBuilderTest {
     assertThat(EmbeddedCassandra.DEFAULT_STARTUP_TIMEOUT).isEqualTo(Duration.ofSeconds(120));
     assertThat(EmbeddedCassandra.DEFAULT_MAX_HEAP).isEqualTo("1g");
     assertThat(EmbeddedCassandra.DEFAULT_CLUSTER_NAME).isEqualTo("tailkeep");
-    assertThat(ServerClasspath.VERSION).isEqualTo("5.0.9");
-    assertThat(ServerClasspath.defaultDirectory())
+    assertThat(EmbeddedCassandra.VERSION).isEqualTo("5.0.9");
+    assertThat(EmbeddedCassandra.SERVER_CLASSPATH.defaultDirectory())
         .isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "tailkeep", "cassandra-5.0.9"));
     assertThat(EmbeddedCassandra.builder().workDirectory(WORK).build().toString())
         .contains("startupTimeout=PT2M", "maxHeap=1g", "clusterName=tailkeep", "cqlPort=0");

@@ -1,4 +1,4 @@
-package io.tailkeep.store.cassandra.node;
+package io.tailkeep.embedded;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The last lines of a log file, so a failure message explains itself without a trip to the disk. */
-final class LogTail {
+public final class LogTail {
 
   // Enough for ~40 long log lines; a kept work directory's log may be large, so never read all of it.
   private static final int MAX_BYTES = 64 * 1024;
@@ -18,7 +18,7 @@ final class LogTail {
   private LogTail() {}
 
   /** The last {@code maxLines} lines, or "" if the file is missing or empty. */
-  static String of(Path file, int maxLines) {
+  public static String of(Path file, int maxLines) {
     if (!Files.isRegularFile(file)) {
       return "";
     }
