@@ -1,0 +1,271 @@
+package io.tailkeep.kafka;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tailkeep.sampler.buffer.TraceBuffer;
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.store.StoreQueue;
+import io.tailkeep.store.DecisionLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A sampler node on Kafka: consumers in one group read the spans topic, each assigned partition is
+ * its own trace buffer, every decision goes to the decision log before the offsets that cover its
+ * trace are committed, and kept traces go to the store queue after their decision row.
+ *
+ * <p>Assembled by {@code deploy}, which owns the store queue, the decision log and the rules.
+ */
+public final class KafkaSampling implements AutoCloseable {
+
+  public static final String GROUP = "tailkeep-samplers";
+  static final Duration DEFAULT_LOOKUP_WINDOW = TraceBuffer.DEFAULT_DECISION_CACHE_EXPIRY;
+  static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
+  private final SpansTopic spans;
+  private final String name;
+  private final StoreQueue storeQueue;
+  private final DecisionLog decisions;
+  private final Supplier<RuleSet> rules;
+  private final Consumer<TraceBuffer.Builder> bufferSettings;
+  private final long bufferBytes;
+  private final Clock clock;
+  private final Duration lookupWindow;
+  private final Duration drainTimeout;
+  private final NodeCounters counters;
+  private final AtomicInteger shards = new AtomicInteger();
+  private final List<SamplerConsumer> consumers = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+
+  private KafkaSampling(Builder b) {
+    this.spans = b.spans;
+    this.name = b.name;
+    this.storeQueue = b.storeQueue;
+    this.decisions = b.decisions;
+    this.rules = b.rules;
+    this.bufferSettings = b.bufferSettings;
+    this.bufferBytes = b.bufferBytes;
+    this.clock = b.clock;
+    this.lookupWindow = b.lookupWindow;
+    this.drainTimeout = b.drainTimeout;
+    this.counters = new NodeCounters(b.registry);
+    Gauge.builder("tailkeep.kafka.partitions.owned", shards, AtomicInteger::get)
+        .description("Partitions of the spans topic this node samples now")
+        .register(b.registry);
+    for (int i = 0; i < b.threads; i++) {
+      KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+          consumerConfig(spans, name, i), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      consumers.add(new SamplerConsumer(consumer, this));
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  static Map<String, Object> consumerConfig(SpansTopic spans, String node, int index) {
+    Map<String, Object> config = new HashMap<>(spans.clientConfig());
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
+    // Static membership: a node restarted within the session timeout keeps its partitions.
+    config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, node + "-" + index);
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "tailkeep-sampler-" + node + "-" + index);
+    config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // A new group reads what was produced before its first member came: nothing accepted is skipped.
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return config;
+  }
+
+  /** Makes sure the topic exists and starts the consumers. */
+  public KafkaSampling start() throws InterruptedException {
+    TopicSetup.ensure(spans, Duration.ofSeconds(30));
+    for (int i = 0; i < consumers.size(); i++) {
+      Thread thread = new Thread(consumers.get(i), "tailkeep-sampler-" + i);
+      threads.add(thread);
+      thread.start();
+    }
+    return this;
+  }
+
+  /**
+   * Stops reading, writes what was decided, commits and leaves the group, so the partitions move
+   * at once; undecided traces are decided by the partitions' next owners.
+   */
+  @Override
+  public void close() throws InterruptedException {
+    consumers.forEach(SamplerConsumer::stop);
+    for (Thread thread : threads) {
+      thread.join(drainTimeout.plusSeconds(15).toMillis());
+    }
+  }
+
+  public int partitionsOwned() {
+    return shards.get();
+  }
+
+  String topic() {
+    return spans.topic();
+  }
+
+  String name() {
+    return name;
+  }
+
+  StoreQueue storeQueue() {
+    return storeQueue;
+  }
+
+  DecisionLog decisions() {
+    return decisions;
+  }
+
+  RuleSet rules() {
+    return rules.get();
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Duration lookupWindow() {
+    return lookupWindow;
+  }
+
+  Duration drainTimeout() {
+    return drainTimeout;
+  }
+
+  NodeCounters counters() {
+    return counters;
+  }
+
+  TraceBuffer.Builder bufferSettings(RuleSet current) {
+    TraceBuffer.Builder builder = TraceBuffer.builder();
+    bufferSettings.accept(builder);
+    return builder.rules(current).maximumWeightBytes(shardBudget());
+  }
+
+  /** The node's buffer bound, split evenly over the partitions it owns now. */
+  long shardBudget() {
+    return Math.max(1, bufferBytes / Math.max(1, shards.get()));
+  }
+
+  void shardsChanged(int delta) {
+    shards.addAndGet(delta);
+  }
+
+  /** Configures a {@link KafkaSampling}; topic, node name, store queue, decision log and rules are required. */
+  public static final class Builder {
+    private SpansTopic spans;
+    private String name;
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private StoreQueue storeQueue;
+    private DecisionLog decisions;
+    private Supplier<RuleSet> rules;
+    private Consumer<TraceBuffer.Builder> bufferSettings = builder -> {};
+    private long bufferBytes = TraceBuffer.DEFAULT_MAXIMUM_WEIGHT_BYTES;
+    private Clock clock = Clock.systemUTC();
+    private Duration lookupWindow = DEFAULT_LOOKUP_WINDOW;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private MeterRegistry registry = new SimpleMeterRegistry();
+
+    private Builder() {}
+
+    public Builder spansTopic(SpansTopic spans) {
+      this.spans = Objects.requireNonNull(spans, "spans");
+      return this;
+    }
+
+    public Builder nodeName(String name) {
+      if (name == null || !name.matches("[A-Za-z0-9._-]{1,200}")) {
+        throw new IllegalArgumentException(
+            "node.name must be 1 to 200 letters, digits, '.', '_' or '-', got '" + name + "'");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /** Consumers on this node, each its own thread; default one per core. */
+    public Builder threads(int threads) {
+      if (threads < 1 || threads > 256) {
+        throw new IllegalArgumentException("sampler threads must be 1 to 256, got " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    public Builder storeQueue(StoreQueue storeQueue) {
+      this.storeQueue = Objects.requireNonNull(storeQueue, "storeQueue");
+      return this;
+    }
+
+    public Builder decisions(DecisionLog decisions) {
+      this.decisions = Objects.requireNonNull(decisions, "decisions");
+      return this;
+    }
+
+    /** The rules in force, read on every poll round, so a reload reaches every partition. */
+    public Builder rules(Supplier<RuleSet> rules) {
+      this.rules = Objects.requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /** Timing and cache settings of each partition's buffer (its bound comes from {@link #bufferBytes}). */
+    public Builder buffer(Consumer<TraceBuffer.Builder> settings) {
+      this.bufferSettings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** The node's whole buffer bound, shared by its partitions. */
+    public Builder bufferBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("buffer bytes must be positive, got " + bytes);
+      }
+      this.bufferBytes = bytes;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How long after taking a partition its unknown traces are looked up in the decision log. */
+    public Builder lookupWindow(Duration window) {
+      this.lookupWindow = Objects.requireNonNull(window, "window");
+      return this;
+    }
+
+    public Builder drainTimeout(Duration timeout) {
+      this.drainTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    public KafkaSampling build() {
+      Objects.requireNonNull(spans, "spansTopic is required");
+      Objects.requireNonNull(name, "nodeName is required");
+      Objects.requireNonNull(storeQueue, "storeQueue is required");
+      Objects.requireNonNull(decisions, "decisions is required");
+      Objects.requireNonNull(rules, "rules is required");
+      return new KafkaSampling(this);
+    }
+  }
+}

@@ -1,0 +1,371 @@
+package io.tailkeep.kafka;
+
+import io.tailkeep.sampler.buffer.TraceBuffer;
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.store.StoredDecision;
+import io.tailkeep.store.TraceId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One consumer of the sampler group, on its own thread: polls its partitions, feeds each
+ * partition's shard, decides what is due, writes decision rows, commits what is settled. Kafka
+ * consumers are single-threaded; a node runs several of these to use its cores.
+ */
+final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SamplerConsumer.class);
+
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final int TRACE_ID_BYTES = 16;
+  private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration LOOKUP_RETRY = Duration.ofSeconds(1);
+
+  private final Consumer<byte[], byte[]> consumer;
+  private final KafkaSampling node;
+  private final Map<TopicPartition, PartitionShard> shards = new HashMap<>();
+  private final Map<TopicPartition, Recovery> recovering = new HashMap<>();
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
+  private volatile boolean running = true;
+  private RuleSet rules;
+  private long shardBudget;
+  private long lastCommitNanos;
+  private boolean paused;
+
+  /** Records before {@code endOffset}, or read before {@code untilMillis}, may be decided already. */
+  private record Recovery(long endOffset, long untilMillis) {}
+
+  SamplerConsumer(Consumer<byte[], byte[]> consumer, KafkaSampling node) {
+    this.consumer = consumer;
+    this.node = node;
+    this.rules = node.rules();
+  }
+
+  @Override
+  public void run() {
+    consumer.subscribe(List.of(node.topic()), this);
+    try {
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        runCompletions();
+        followRules();
+        for (TopicPartition partition : records.partitions()) {
+          PartitionShard shard = shards.get(partition);
+          if (shard != null) {
+            read(shard, records.records(partition));
+          }
+        }
+        for (PartitionShard shard : shards.values()) {
+          shard.tick(caughtUp(shard.partition()));
+        }
+        writeDecisions();
+        commitIfDue();
+        pauseWhileStoreIsFull();
+      }
+    } catch (WakeupException e) {
+      // stop() woke the poll
+    } catch (RuntimeException e) {
+      LOG.error("Sampler consumer stopped on an error; its partitions go to other nodes", e);
+    } finally {
+      leave();
+    }
+  }
+
+  /** Asks the loop to finish: it stops fetching, settles its writes, commits and leaves the group. */
+  void stop() {
+    running = false;
+    consumer.wakeup();
+  }
+
+  int shardCount() {
+    return shards.size();
+  }
+
+  private void read(PartitionShard shard, List<ConsumerRecord<byte[], byte[]>> records) {
+    shard.observe(records.get(0).timestamp());
+    Recovery recovery = recovering.get(shard.partition());
+    if (recovery != null && !followEarlierDecisions(shard, recovery, records)) {
+      // The decision log did not answer: read these records again after a pause.
+      consumer.seek(shard.partition(), records.get(0).offset());
+      sleep(LOOKUP_RETRY);
+      return;
+    }
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      node.counters().recordsConsumed.increment();
+      if (recovery != null && record.offset() < recovery.endOffset()) {
+        node.counters().recordsReplayed.increment();
+      }
+      shard.add(record);
+    }
+  }
+
+  /**
+   * Traces this shard has not seen, in records another node may have read before, are looked up in
+   * the decision log in one batch; those found follow their decision. False when the log failed.
+   */
+  private boolean followEarlierDecisions(
+      PartitionShard shard, Recovery recovery, List<ConsumerRecord<byte[], byte[]>> records) {
+    long now = node.clock().millis();
+    Set<TraceId> unknown = new LinkedHashSet<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      if (record.offset() >= recovery.endOffset() && now >= recovery.untilMillis()) {
+        recovering.remove(shard.partition());
+        break;
+      }
+      TraceId traceId = keyOf(record);
+      if (traceId != null && !shard.knows(traceId)) {
+        unknown.add(traceId);
+      }
+    }
+    if (unknown.isEmpty()) {
+      return true;
+    }
+    Map<TraceId, StoredDecision> found;
+    try {
+      found = node.decisions().read(unknown).toCompletableFuture()
+          .get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      LOG.warn("Decision log lookup of {} traces for {} failed; retrying: {}",
+          unknown.size(), shard.partition(), e.toString());
+      return false;
+    }
+    node.counters().decisionsLookedUp.increment(unknown.size());
+    node.counters().decisionsFollowed.increment(found.size());
+    found.values().forEach(shard::follow);
+    return true;
+  }
+
+  private static TraceId keyOf(ConsumerRecord<byte[], byte[]> record) {
+    byte[] key = record.key();
+    return key != null && key.length == TRACE_ID_BYTES && !allZero(key) ? TraceId.fromBytes(key) : null;
+  }
+
+  private static boolean allZero(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean caughtUp(TopicPartition partition) {
+    OptionalLong lag = consumer.currentLag(partition);
+    return lag.isPresent() && lag.getAsLong() == 0;
+  }
+
+  private void writeDecisions() {
+    for (PartitionShard shard : shards.values()) {
+      writeDecisions(shard);
+    }
+  }
+
+  private void writeDecisions(PartitionShard shard) {
+    List<StoredDecision> rows = shard.takeUnwritten();
+    if (rows.isEmpty()) {
+      return;
+    }
+    node.decisions().write(rows).whenComplete((ok, error) -> completions.add(() -> {
+      if (shard.revoked()) {
+        return;
+      }
+      if (error == null) {
+        node.counters().decisionsWritten.increment(rows.size());
+        shard.rowsWritten(rows);
+      } else {
+        node.counters().decisionWriteFailures.increment();
+        LOG.debug("Decision rows of {} not written; again with the next round: {}", shard.partition(), error.toString());
+        shard.rowsFailed(rows);
+      }
+    }));
+  }
+
+  private void runCompletions() {
+    Runnable completion;
+    while ((completion = completions.poll()) != null) {
+      completion.run();
+    }
+  }
+
+  private void commitIfDue() {
+    long now = System.nanoTime();
+    if (now - lastCommitNanos < COMMIT_INTERVAL.toNanos()) {
+      return;
+    }
+    lastCommitNanos = now;
+    Map<TopicPartition, OffsetAndMetadata> offsets = committable(shards.values());
+    if (!offsets.isEmpty()) {
+      consumer.commitAsync(offsets, (done, error) -> {
+        if (error != null) {
+          LOG.debug("Offset commit failed; the next one covers it: {}", error.toString());
+        }
+      });
+    }
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> committable(Collection<PartitionShard> of) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (PartitionShard shard : of) {
+      long offset = shard.committable();
+      if (offset >= 0 && offset > committed.getOrDefault(shard.partition(), -1L)) {
+        offsets.put(shard.partition(), new OffsetAndMetadata(offset));
+        committed.put(shard.partition(), offset);
+      }
+    }
+    return offsets;
+  }
+
+  /** Kept traces wait for Cassandra in the store queue; while it is full, stop reading. */
+  private void pauseWhileStoreIsFull() {
+    boolean full = node.storeQueue().isFull();
+    if (full && !paused) {
+      consumer.pause(consumer.assignment());
+      paused = true;
+    } else if (!full && paused) {
+      consumer.resume(consumer.paused());
+      paused = false;
+    }
+  }
+
+  private void followRules() {
+    RuleSet current = node.rules();
+    if (current != rules) {
+      rules = current;
+      shards.values().forEach(shard -> shard.buffer().replaceRules(current));
+    }
+    long budget = node.shardBudget();
+    if (budget != shardBudget) {
+      shardBudget = budget;
+      shards.values().forEach(shard -> shard.buffer().resize(budget));
+    }
+  }
+
+  @Override
+  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    node.counters().rebalances.increment();
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+    long until = node.clock().millis() + node.lookupWindow().toMillis();
+    for (TopicPartition partition : partitions) {
+      TraceBuffer.Builder settings = node.bufferSettings(rules);
+      shards.put(partition, new PartitionShard(partition, settings, node.storeQueue(), node.name(),
+          node.clock(), completions::add, node.counters()));
+      recovering.put(partition, new Recovery(ends.getOrDefault(partition, 0L), until));
+    }
+    node.shardsChanged(partitions.size());
+    LOG.info("Sampler {} took partitions {}", node.name(), partitions);
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    node.counters().rebalances.increment();
+    List<PartitionShard> leaving = new ArrayList<>();
+    for (TopicPartition partition : partitions) {
+      PartitionShard shard = shards.remove(partition);
+      recovering.remove(partition);
+      if (shard != null) {
+        leaving.add(shard);
+      }
+    }
+    settle(leaving, node.drainTimeout());
+    Map<TopicPartition, OffsetAndMetadata> offsets = committable(leaving);
+    try {
+      if (!offsets.isEmpty()) {
+        consumer.commitSync(offsets);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Commit of revoked partitions {} failed; the next owner replays a little more: {}", partitions, e.toString());
+    }
+    leaving.forEach(PartitionShard::revoke);
+    partitions.forEach(committed::remove);
+    node.shardsChanged(-leaving.size());
+    LOG.info("Sampler {} gave up partitions {}; undecided traces there are decided by their next owner",
+        node.name(), partitions);
+  }
+
+  @Override
+  public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    for (TopicPartition partition : partitions) {
+      PartitionShard shard = shards.remove(partition);
+      recovering.remove(partition);
+      committed.remove(partition);
+      if (shard != null) {
+        shard.revoke();
+        node.shardsChanged(-1);
+      }
+    }
+    LOG.warn("Sampler {} lost partitions {} without handing them over; their next owner replays them",
+        node.name(), partitions);
+  }
+
+  /** Writes what was decided and waits for it to be durable, so the commit covers it. */
+  private void settle(List<PartitionShard> of, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (of.stream().anyMatch(PartitionShard::writesPending) && System.nanoTime() < deadline) {
+      of.forEach(this::writeDecisions);
+      sleep(Duration.ofMillis(20));
+      runCompletions();
+    }
+  }
+
+  private void leave() {
+    try {
+      List<PartitionShard> all = new ArrayList<>(shards.values());
+      settle(all, node.drainTimeout());
+      Map<TopicPartition, OffsetAndMetadata> offsets = committable(all);
+      if (!offsets.isEmpty()) {
+        consumer.commitSync(offsets);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Final commit failed; the next owners replay from the last one: {}", e.toString());
+    } finally {
+      all().forEach(PartitionShard::revoke);
+      node.shardsChanged(-shards.size());
+      shards.clear();
+      // Static members stay in the group on close unless told: leave, so partitions move now.
+      consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+          .withTimeout(Duration.ofSeconds(10)));
+    }
+  }
+
+  private Collection<PartitionShard> all() {
+    return List.copyOf(shards.values());
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package io.tailkeep.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import io.tailkeep.collector.Admission;
+import io.tailkeep.kafka.testing.TestKafka;
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.sampler.store.StoreQueue;
+import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.StoredDecision;
+import io.tailkeep.store.TraceId;
+import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.cassandra.CassandraSpanStore;
+import io.tailkeep.store.cassandra.CassandraStorage;
+import io.tailkeep.store.testing.CassandraEndpoint;
+import io.tailkeep.store.testing.TestCassandra;
+import io.tailkeep.store.testing.TestSpans;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sampler node on a real Kafka broker and a real Cassandra: spans produced by the ingest sink are
+ * decided per partition, every decision is in the decision log, kept traces are stored, and the
+ * group's committed offsets reach the end only once all of it is durable.
+ */
+class KafkaSamplingTest {
+
+  private static final String RULES = """
+      version: 1
+      default: drop
+      rules:
+        - name: keep-errors
+          conditions:
+            - error: true
+          keep: {}
+      """;
+
+  private static CassandraSpanStore store;
+  private final TestSpans spans = new TestSpans(System.nanoTime());
+
+  @BeforeAll
+  static void openStore() {
+    CassandraEndpoint node = TestCassandra.shared();
+    store = CassandraStorage.builder()
+        .contactPoints(List.of(node.contactPoint()))
+        .localDatacenter(node.localDatacenter())
+        .keyspace("kafka_sampling")
+        .build()
+        .open();
+  }
+
+  @AfterAll
+  static void closeStore() {
+    store.close();
+  }
+
+  private static SpansTopic newTopic() {
+    String bootstrap = TestKafka.shared().bootstrapServers();
+    return SpansTopic.of(bootstrap).withTopic("spans-" + UUID.randomUUID(), 4, (short) 1);
+  }
+
+  private static RuleSet rules() throws Exception {
+    return RulesFile.parse("test-rules.yaml", RULES);
+  }
+
+  private KafkaSampling sampler(SpansTopic topic, String node, StoreQueue queue, Duration lookupWindow)
+      throws Exception {
+    RuleSet rules = rules();
+    return KafkaSampling.builder()
+        .spansTopic(topic)
+        .nodeName(node)
+        .threads(2)
+        .storeQueue(queue)
+        .decisions(store.decisions())
+        .rules(() -> rules)
+        .buffer(buffer -> buffer.gracePeriod(Duration.ofMillis(300)).idleTimeout(Duration.ofSeconds(2)))
+        .lookupWindow(lookupWindow)
+        .meterRegistry(new SimpleMeterRegistry())
+        .build();
+  }
+
+  private StoreQueue storeQueue() {
+    return StoreQueue.builder().writer(store.writer()).build();
+  }
+
+  /** A trace of three spans; with an error on its root when {@code error}. */
+  private List<WireSpan> trace(TraceId traceId, boolean error) {
+    long start = TestSpans.nanos(Instant.now());
+    List<OtlpSpan> otlp = spans.trace(traceId, "shop", "GET /cart", start, 20_000_000, 3);
+    List<WireSpan> wire = new ArrayList<>();
+    for (OtlpSpan span : otlp) {
+      Span.Builder builder = span.span().toBuilder();
+      if (error && span.isRoot()) {
+        builder.setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR));
+      }
+      wire.add(WireSpan.of(new OtlpSpan(span.resource(), "", span.scope(), "", builder.build())));
+    }
+    return wire;
+  }
+
+  private static void send(KafkaSpanSink sink, List<WireSpan> spans) {
+    Admission admission = sink.offer(spans).toCompletableFuture().join();
+    assertThat(admission.accepted()).as(admission.reason()).isTrue();
+  }
+
+  @Test
+  void everyTraceIsDecidedOnceLoggedAndTheKeptOnesStoredBeforeOffsetsCommit() throws Exception {
+    SpansTopic topic = newTopic();
+    List<TraceId> errors = new ArrayList<>();
+    List<TraceId> boring = new ArrayList<>();
+    try (KafkaSpanSink sink = KafkaSpanSink.start(topic, "ingest-1", new SimpleMeterRegistry());
+        KafkaSampling sampler = sampler(topic, "sampler-1", storeQueue(), Duration.ofSeconds(5)).start()) {
+      for (int i = 0; i < 40; i++) {
+        TraceId traceId = spans.newTraceId();
+        (i % 4 == 0 ? errors : boring).add(traceId);
+        List<WireSpan> trace = trace(traceId, i % 4 == 0);
+        // Children in one export, the root in the next, as an agent's batches split a trace.
+        send(sink, trace.subList(1, trace.size()));
+        send(sink, trace.subList(0, 1));
+      }
+
+      List<TraceId> all = new ArrayList<>(errors);
+      all.addAll(boring);
+      await(() -> store.decisions().read(all).toCompletableFuture().join().size() == all.size());
+      Map<TraceId, StoredDecision> decisions = store.decisions().read(all).toCompletableFuture().join();
+      for (TraceId traceId : errors) {
+        assertThat(decisions.get(traceId).keep()).as(decisions.get(traceId).toString()).isTrue();
+        assertThat(decisions.get(traceId).rule()).isEqualTo("keep-errors");
+        assertThat(decisions.get(traceId).spansDecided()).isEqualTo(3);
+        assertThat(decisions.get(traceId).node()).isEqualTo("sampler-1");
+      }
+      for (TraceId traceId : boring) {
+        assertThat(decisions.get(traceId).keep()).isFalse();
+      }
+      await(() -> errors.stream().allMatch(id -> storedSpans(id) == 3));
+      assertThat(boring).allSatisfy(id -> assertThat(storedSpans(id)).isZero());
+      await(() -> committedEqualsEnd(topic));
+      assertThat(sampler.partitionsOwned()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void aNodeTakingOverFollowsDecisionsAlreadyLoggedAndDecidesTheRest() throws Exception {
+    SpansTopic topic = newTopic();
+    TraceId droppedEarlier = spans.newTraceId(); // has an error, but was dropped before: stays dropped
+    TraceId keptEarlier = spans.newTraceId(); // nothing special, but was kept before: is stored
+    TraceId fresh = spans.newTraceId();
+    Instant then = Instant.now().minusSeconds(5);
+    store.decisions().write(List.of(
+        new StoredDecision(droppedEarlier, false, "baseline", 0, false, "ROOT_GRACE", "v-old", then, "gone-node", 3),
+        new StoredDecision(keptEarlier, true, "baseline", 0.5, false, "ROOT_GRACE", "v-old", then, "gone-node", 3)))
+        .toCompletableFuture().join();
+    try (KafkaSpanSink sink = KafkaSpanSink.start(topic, "ingest-1", new SimpleMeterRegistry())) {
+      send(sink, trace(droppedEarlier, true));
+      send(sink, trace(keptEarlier, false));
+      send(sink, trace(fresh, true));
+      try (KafkaSampling sampler = sampler(topic, "sampler-2", storeQueue(), Duration.ofMinutes(5)).start()) {
+        await(() -> storedSpans(keptEarlier) == 3);
+        await(() -> storedSpans(fresh) == 3);
+        await(() -> committedEqualsEnd(topic));
+      }
+    }
+    assertThat(storedSpans(droppedEarlier)).isZero();
+    Map<TraceId, StoredDecision> decisions =
+        store.decisions().read(List.of(droppedEarlier, keptEarlier, fresh)).toCompletableFuture().join();
+    assertThat(decisions.get(droppedEarlier).node()).isEqualTo("gone-node");
+    assertThat(decisions.get(keptEarlier).node()).isEqualTo("gone-node");
+    assertThat(decisions.get(fresh).node()).isEqualTo("sampler-2");
+  }
+
+  private static int storedSpans(TraceId traceId) {
+    return store.reader().getTrace(traceId).toCompletableFuture().join()
+        .map(trace -> trace.spans().size()).orElse(0);
+  }
+
+  private static boolean committedEqualsEnd(SpansTopic topic) {
+    try (Admin admin = Admin.create(topic.clientConfig())) {
+      Map<TopicPartition, OffsetAndMetadata> committed = admin
+          .listConsumerGroupOffsets(KafkaSampling.GROUP).partitionsToOffsetAndMetadata()
+          .get(10, TimeUnit.SECONDS);
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (int p = 0; p < topic.partitions(); p++) {
+        partitions.add(new TopicPartition(topic.topic(), p));
+      }
+      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+      partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+      var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+      for (TopicPartition tp : partitions) {
+        long end = ends.get(tp).offset();
+        OffsetAndMetadata at = committed.get(tp);
+        if (end > 0 && (at == null || at.offset() != end)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 60 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+}
