@@ -1,8 +1,14 @@
 package io.tailkeep.kafka.broker;
 
+import static io.tailkeep.embedded.LaunchSettings.absolute;
+import static io.tailkeep.embedded.LaunchSettings.heapSize;
+import static io.tailkeep.embedded.LaunchSettings.port;
+import static io.tailkeep.embedded.LaunchSettings.requireArgument;
+
 import io.tailkeep.embedded.ChildJvm;
 import io.tailkeep.embedded.LocalPorts;
 import io.tailkeep.embedded.LogTail;
+import io.tailkeep.embedded.LaunchSettings;
 import io.tailkeep.embedded.ServerClasspath;
 import java.io.IOException;
 import java.net.URL;
@@ -10,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +42,7 @@ public final class EmbeddedKafka {
   static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(90);
   public static final String DEFAULT_MAX_HEAP = "512m";
   static final int DEFAULT_PARTITIONS = 1;
-  static final int ANY_FREE_PORT = 0;
+  static final int ANY_FREE_PORT = LaunchSettings.ANY_FREE_PORT;
   private static final int LOG_TAIL_LINES = 40;
 
   private final Path workDirectory;
@@ -150,8 +155,6 @@ public final class EmbeddedKafka {
   public static final class Builder {
 
     // What -Xmx accepts: a positive number with an optional unit.
-    private static final Pattern HEAP_SIZE = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
-    private static final int MAX_PORT = 65_535;
 
     private Path workDirectory;
     private Path classpathDirectory = SERVER_CLASSPATH.defaultDirectory();
@@ -184,9 +187,7 @@ public final class EmbeddedKafka {
 
     /** The broker's heap, in -Xmx syntax such as {@code 512m}; default {@code 512m}. */
     public Builder maxHeap(String size) {
-      requireArgument(size != null && HEAP_SIZE.matcher(size).matches(),
-          "maxHeap must be a size like 512m or 1g: %s", size);
-      this.maxHeap = size;
+      this.maxHeap = heapSize("maxHeap", size);
       return this;
     }
 
@@ -219,22 +220,7 @@ public final class EmbeddedKafka {
       return new EmbeddedKafka(this);
     }
 
-    private static Path absolute(String setting, Path dir) {
-      requireArgument(dir != null, "%s must not be null", setting);
-      requireArgument(dir.isAbsolute(), "%s must be an absolute path: %s", setting, dir);
-      return dir.normalize();
-    }
 
-    private static int port(String setting, int port) {
-      requireArgument(port >= 0 && port <= MAX_PORT,
-          "%s must be between 0 (any free port) and %s: %s", setting, MAX_PORT, port);
-      return port;
-    }
 
-    private static void requireArgument(boolean valid, String template, Object... values) {
-      if (!valid) {
-        throw new IllegalArgumentException(String.format(template, values));
-      }
-    }
   }
 }

@@ -1,14 +1,19 @@
 package io.tailkeep.store.cassandra.node;
 
+import static io.tailkeep.embedded.LaunchSettings.absolute;
+import static io.tailkeep.embedded.LaunchSettings.heapSize;
+import static io.tailkeep.embedded.LaunchSettings.port;
+import static io.tailkeep.embedded.LaunchSettings.requireArgument;
+
 import io.tailkeep.embedded.ChildJvm;
 import io.tailkeep.embedded.LocalPorts;
+import io.tailkeep.embedded.LaunchSettings;
 import io.tailkeep.embedded.ServerClasspath;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +41,7 @@ public final class EmbeddedCassandra {
   static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
   public static final String DEFAULT_MAX_HEAP = "1g";
   static final String DEFAULT_CLUSTER_NAME = "tailkeep";
-  static final int ANY_FREE_PORT = 0;
+  static final int ANY_FREE_PORT = LaunchSettings.ANY_FREE_PORT;
 
   private final Path workDirectory;
   private final Path classpathDirectory;
@@ -111,8 +116,6 @@ public final class EmbeddedCassandra {
   public static final class Builder {
 
     // What -Xmx accepts: a positive number with an optional unit.
-    private static final Pattern HEAP_SIZE = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
-    private static final int MAX_PORT = 65_535;
 
     private Path workDirectory;
     private Path classpathDirectory = SERVER_CLASSPATH.defaultDirectory();
@@ -147,9 +150,7 @@ public final class EmbeddedCassandra {
 
     /** The node's heap, in -Xmx syntax such as {@code 512m}; default {@code 1g}. */
     public Builder maxHeap(String size) {
-      requireArgument(size != null && HEAP_SIZE.matcher(size).matches(),
-          "maxHeap must be a size like 512m or 1g: %s", size);
-      this.maxHeap = size;
+      this.maxHeap = heapSize("maxHeap", size);
       return this;
     }
 
@@ -197,17 +198,7 @@ public final class EmbeddedCassandra {
       return new EmbeddedCassandra(this);
     }
 
-    private static Path absolute(String setting, Path dir) {
-      requireArgument(dir != null, "%s must not be null", setting);
-      requireArgument(dir.isAbsolute(), "%s must be an absolute path: %s", setting, dir);
-      return dir.normalize();
-    }
 
-    private static int port(String setting, int port) {
-      requireArgument(port >= 0 && port <= MAX_PORT,
-          "%s must be between 0 (any free port) and %s: %s", setting, MAX_PORT, port);
-      return port;
-    }
 
     private static void requireDistinct(String setting, int port, String otherSetting, int otherPort) {
       if (port != ANY_FREE_PORT && port == otherPort) {
@@ -215,10 +206,5 @@ public final class EmbeddedCassandra {
       }
     }
 
-    private static void requireArgument(boolean valid, String template, Object... values) {
-      if (!valid) {
-        throw new IllegalArgumentException(String.format(template, values));
-      }
-    }
   }
 }
