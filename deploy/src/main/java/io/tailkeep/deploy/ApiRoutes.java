@@ -36,14 +36,23 @@ final class ApiRoutes {
 
   private ApiRoutes() {}
 
+  /**
+   * @param query whether this node serves the query role: the APIs and the UI; a node without it
+   *     serves only {@code /metrics} and the health checks
+   */
   static Router router(
-      Vertx vertx, SpanReader reader, TailSampler sampler, PrometheusMeterRegistry registry) {
+      Vertx vertx,
+      SpanReader reader,
+      SamplingView samplingView,
+      boolean query,
+      PrometheusMeterRegistry registry) {
     Router router = Router.router(vertx);
-    QueryApi.mount(router, reader, QueryApiOptions.defaults());
-    JaegerApi.mount(router, reader);
-    SamplingView samplingView = view(sampler);
-    SamplingApi.mount(router, samplingView, RecentRuleCounts.start(vertx, samplingView));
-    WebUi.mount(router);
+    if (query) {
+      QueryApi.mount(router, reader, QueryApiOptions.defaults());
+      JaegerApi.mount(router, reader);
+      SamplingApi.mount(router, samplingView, RecentRuleCounts.start(vertx, samplingView));
+      WebUi.mount(router);
+    }
     router.get("/metrics").handler(ctx -> metrics(ctx, registry));
     router.get("/health/live").handler(ctx -> send(ctx, 200, status("UP", null)));
     router.get("/health/ready").handler(ctx -> ready(ctx, reader));
@@ -103,7 +112,7 @@ final class ApiRoutes {
         .end(body.encode());
   }
 
-  private static SamplingView view(TailSampler sampler) {
+  static SamplingView view(TailSampler sampler) {
     return new SamplingView() {
       @Override
       public RuleSet rules() {

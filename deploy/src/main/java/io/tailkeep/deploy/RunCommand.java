@@ -68,7 +68,7 @@ final class RunCommand {
                 .toList();
         datacenter = cassandra.localDatacenter().orElseThrow();
       }
-      store = ServerAssembly.storage(cassandra, contactPoints, datacenter).open();
+      store = ServerAssembly.storage(config, contactPoints, datacenter).open();
       TailkeepServer server = ServerAssembly.server(config, store).start();
       serving = true; // the server owns the store, the hook stops the node
       CountDownLatch stopped = new CountDownLatch(1);

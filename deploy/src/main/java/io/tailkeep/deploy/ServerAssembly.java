@@ -1,10 +1,14 @@
 package io.tailkeep.deploy;
 
 import io.tailkeep.deploy.config.TailkeepConfig;
+import io.tailkeep.kafka.SpansTopic;
+import io.tailkeep.sampler.buffer.TraceBuffer;
+import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.cassandra.CassandraStorage;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Turns the configuration into the span store's and the server's builders. */
 final class ServerAssembly {
@@ -12,7 +16,8 @@ final class ServerAssembly {
   private ServerAssembly() {}
 
   static CassandraStorage storage(
-      TailkeepConfig.Cassandra cassandra, List<InetSocketAddress> contactPoints, String datacenter) {
+      TailkeepConfig config, List<InetSocketAddress> contactPoints, String datacenter) {
+    TailkeepConfig.Cassandra cassandra = config.cassandra();
     CassandraStorage.Builder storage =
         CassandraStorage.builder()
             .contactPoints(contactPoints)
@@ -22,7 +27,8 @@ final class ServerAssembly {
             .consistency(cassandra.consistency())
             .spanTtl(cassandra.spanTtl())
             .indexedTagKeys(cassandra.indexedTags())
-            .maxTagValueLength(cassandra.maxTagValueLength());
+            .maxTagValueLength(cassandra.maxTagValueLength())
+            .decisionTtl(config.sampler().decisionTtl());
     cassandra.indexTtl().ifPresent(storage::indexTtl);
     cassandra.tls().ifPresent(storage::tls);
     if (cassandra.username().isPresent()) {
@@ -34,6 +40,16 @@ final class ServerAssembly {
   static TailkeepServer.Builder server(TailkeepConfig config, SpanStore store) {
     TailkeepConfig.Server server = config.server();
     TailkeepConfig.Sampler sampler = config.sampler();
+    Consumer<TraceBuffer.Builder> buffer =
+        b ->
+            b.maximumWeightBytes(sampler.bufferBytes())
+                .maxSpansPerTrace(sampler.maxSpansPerTrace())
+                .gracePeriod(sampler.gracePeriod())
+                .idleTimeout(sampler.idleTimeout())
+                .maxWait(sampler.maxWait())
+                .decisionCacheSize(sampler.decisionCacheSize())
+                .decisionCacheExpiry(sampler.decisionCacheExpiry());
+    Consumer<StoreQueue.Builder> storeQueue = q -> q.maxQueuedBytes(sampler.storeQueueBytes());
     TailkeepServer.Builder builder =
         TailkeepServer.builder()
             .spanStore(store)
@@ -43,19 +59,25 @@ final class ServerAssembly {
             .apiPort(server.apiPort())
             .maxMessageBytes(server.maxMessageBytes())
             .shutdownTimeout(server.shutdownTimeout())
-            .sampler(
-                s ->
-                    s.buffer(
-                            b ->
-                                b.maximumWeightBytes(sampler.bufferBytes())
-                                    .maxSpansPerTrace(sampler.maxSpansPerTrace())
-                                    .gracePeriod(sampler.gracePeriod())
-                                    .idleTimeout(sampler.idleTimeout())
-                                    .maxWait(sampler.maxWait())
-                                    .decisionCacheSize(sampler.decisionCacheSize())
-                                    .decisionCacheExpiry(sampler.decisionCacheExpiry()))
-                        .storeQueue(q -> q.maxQueuedBytes(sampler.storeQueueBytes())));
+            .sampler(s -> s.buffer(buffer).storeQueue(storeQueue));
     sampler.rulesFile().ifPresent(builder::rulesFile);
+    TailkeepConfig.Kafka kafka = config.kafka();
+    if (kafka.isEnabled()) {
+      TailkeepConfig.Node node = config.node();
+      builder.kafka(
+          new KafkaNode.Settings(
+              new SpansTopic(kafka.bootstrapServers(), kafka.topic(), kafka.partitions(),
+                  kafka.replicationFactor(), kafka.client()),
+              node.name(),
+              node.has(TailkeepConfig.Role.INGEST),
+              node.has(TailkeepConfig.Role.SAMPLER),
+              sampler.threads(),
+              sampler.bufferBytes(),
+              buffer,
+              storeQueue,
+              sampler.rulesFile().orElse(null)),
+          node.has(TailkeepConfig.Role.QUERY));
+    }
     return builder;
   }
 }

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tailkeep.collector.GrpcReceiver;
 import io.tailkeep.collector.HttpReceiver;
 import io.tailkeep.collector.SamplerSink;
+import io.tailkeep.collector.SpanSink;
 import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.sampler.rules.RulesFileException;
 import io.tailkeep.store.SpanStore;
@@ -20,6 +21,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpServer;
+import io.tailkeep.ui.sampling.SamplingView;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +49,10 @@ public final class TailkeepServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TailkeepServer.class);
 
   private final SpanStore store;
+  /** The all-in-one's sampler; null on a node on Kafka. */
   private final TailSampler sampler;
+  /** A node on Kafka's parts; null in the all-in-one. */
+  private final KafkaNode kafka;
   private final PrometheusMeterRegistry registry;
   private final Duration shutdownTimeout;
   private final Vertx vertx;
@@ -56,35 +61,44 @@ public final class TailkeepServer implements AutoCloseable {
   private final HttpServer api;
   private boolean closed;
 
-  private TailkeepServer(Builder builder, TailSampler sampler, PrometheusMeterRegistry registry)
+  private TailkeepServer(
+      Builder builder, TailSampler sampler, KafkaNode kafka, PrometheusMeterRegistry registry)
       throws IOException {
     this.store = builder.store;
     this.sampler = sampler;
+    this.kafka = kafka;
     this.registry = registry;
     this.shutdownTimeout = builder.shutdownTimeout;
-    SamplerSink sink = new SamplerSink(sampler);
+    SpanSink sink = kafka == null ? new SamplerSink(sampler) : kafka.sink().orElse(null);
+    SamplingView samplingView = kafka == null ? ApiRoutes.view(sampler) : kafka;
     this.vertx = vertxWithMetrics(registry);
-    this.http =
-        new HttpReceiver(sink, builder.host, builder.httpPort, builder.maxMessageBytes, registry);
-    this.grpc =
-        GrpcReceiver.onAddress(
-            builder.host, builder.grpcPort, sink, builder.maxMessageBytes, registry);
+    this.http = sink == null ? null
+        : new HttpReceiver(sink, builder.host, builder.httpPort, builder.maxMessageBytes, registry);
+    this.grpc = sink == null ? null
+        : GrpcReceiver.onAddress(builder.host, builder.grpcPort, sink, builder.maxMessageBytes, registry);
     boolean started = false;
     try {
-      sampler.start();
-      grpc.start();
-      await(vertx.deployVerticle(http), "OTLP/HTTP receiver on port " + builder.httpPort);
+      if (sampler != null) {
+        sampler.start();
+      }
+      if (grpc != null) {
+        grpc.start();
+        await(vertx.deployVerticle(http), "OTLP/HTTP receiver on port " + builder.httpPort);
+      }
       api =
           await(
               vertx
                   .createHttpServer()
-                  .requestHandler(ApiRoutes.router(vertx, store.reader(), sampler, registry))
+                  .requestHandler(
+                      ApiRoutes.router(vertx, store.reader(), samplingView, builder.query, registry))
                   .listen(builder.apiPort, builder.host),
               "API on port " + builder.apiPort);
       started = true;
     } finally {
       if (!started) {
-        grpc.close();
+        if (grpc != null) {
+          grpc.close();
+        }
         vertx.close();
         stopSampler(Duration.ZERO);
       }
@@ -108,12 +122,14 @@ public final class TailkeepServer implements AutoCloseable {
     return new Builder();
   }
 
+  /** The OTLP/gRPC port; -1 on a node without the ingest role. */
   public int grpcPort() {
-    return grpc.port();
+    return grpc == null ? -1 : grpc.port();
   }
 
+  /** The OTLP/HTTP port; -1 on a node without the ingest role. */
   public int httpPort() {
-    return http.actualPort();
+    return http == null ? -1 : http.actualPort();
   }
 
   /** The port of the query API, Jaeger API, sampling API, {@code /metrics} and health checks. */
@@ -121,6 +137,7 @@ public final class TailkeepServer implements AutoCloseable {
     return api.actualPort();
   }
 
+  /** The all-in-one's sampler; null on a node on Kafka. */
   public TailSampler sampler() {
     return sampler;
   }
@@ -149,7 +166,9 @@ public final class TailkeepServer implements AutoCloseable {
     }
     closed = true;
     LOG.info("stopping: no more spans taken; deciding and writing what is buffered");
-    grpc.close();
+    if (grpc != null) {
+      grpc.close();
+    }
     try {
       await(vertx.close(), "stopping the OTLP/HTTP receiver");
     } catch (IOException e) {
@@ -163,7 +182,12 @@ public final class TailkeepServer implements AutoCloseable {
 
   private void stopSampler(Duration timeout) {
     try {
-      sampler.shutdown(timeout);
+      if (sampler != null) {
+        sampler.shutdown(timeout);
+      }
+      if (kafka != null) {
+        kafka.stop(timeout);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       LOG.warn("interrupted while writing kept traces; some may not be stored");
@@ -195,8 +219,20 @@ public final class TailkeepServer implements AutoCloseable {
     private int apiPort = DEFAULT_API_PORT;
     private int maxMessageBytes = GrpcReceiver.DEFAULT_MAX_MESSAGE_BYTES;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private KafkaNode.Settings kafka;
+    private boolean query = true;
 
     private Builder() {}
+
+    /**
+     * Runs as a node on Kafka with these roles instead of the all-in-one: the sampler settings
+     * above do not apply then, {@code kafka}'s do.
+     */
+    Builder kafka(KafkaNode.Settings kafka, boolean query) {
+      this.kafka = Objects.requireNonNull(kafka, "kafka");
+      this.query = query;
+      return this;
+    }
 
     public Builder spanStore(SpanStore store) {
       this.store = Objects.requireNonNull(store, "spanStore");
@@ -271,13 +307,23 @@ public final class TailkeepServer implements AutoCloseable {
       new JvmGcMetrics().bindTo(registry);
       new JvmThreadMetrics().bindTo(registry);
       new ProcessorMetrics().bindTo(registry);
+      if (kafka != null) {
+        KafkaNode node;
+        try {
+          node = KafkaNode.start(kafka, store, registry);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while connecting to Kafka", e);
+        }
+        return new TailkeepServer(this, null, node, registry);
+      }
       TailSampler.Builder sampler = TailSampler.builder();
       samplerSettings.accept(sampler);
       sampler.writer(store.writer()).meterRegistry(registry);
       if (rulesFile != null) {
         sampler.rulesFile(rulesFile);
       }
-      return new TailkeepServer(this, sampler.build(), registry);
+      return new TailkeepServer(this, sampler.build(), null, registry);
     }
 
     private static int requirePort(String setting, int port) {

@@ -255,6 +255,48 @@ final class Settings {
     return Optional.of(counts);
   }
 
+  /**
+   * A YAML mapping of names to text values (passed through to a client library), or in the
+   * environment one {@code name=value} per line.
+   */
+  Optional<Map<String, String>> textMap(String key) {
+    knownKeys.add(key);
+    String envName = envName(key);
+    Map<String, String> values = new LinkedHashMap<>();
+    if (env.containsKey(envName)) {
+      for (String line : env.get(envName).split("\\R")) {
+        if (line.isBlank()) {
+          continue;
+        }
+        int equals = line.indexOf('=');
+        if (equals <= 0) {
+          problem("environment variable " + envName, key, "each line must be NAME=VALUE, got " + quote(line));
+          return Optional.empty();
+        }
+        values.put(line.substring(0, equals).trim(), line.substring(equals + 1).trim());
+      }
+      return Optional.of(values);
+    }
+    Optional<Node> node = node(key);
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!(node.get() instanceof MappingNode mapping)) {
+      problem(where(node.get()), key, "must be a mapping of setting names to values, e.g. {security.protocol: SSL}");
+      return Optional.empty();
+    }
+    for (NodeTuple tuple : mapping.getValue()) {
+      String name = scalarText(tuple.getKeyNode());
+      String value = scalarText(tuple.getValueNode());
+      if (name == null || value == null) {
+        problem(where(tuple.getValueNode()), key + "." + name, "must be a single value");
+        return Optional.empty();
+      }
+      values.put(name, value);
+    }
+    return Optional.of(values);
+  }
+
   /** Every key read so far. */
   Set<String> knownKeys() {
     return Set.copyOf(knownKeys);

@@ -3,6 +3,7 @@ package io.tailkeep.deploy.config;
 import io.tailkeep.collector.GrpcReceiver;
 import io.tailkeep.collector.HttpReceiver;
 import io.tailkeep.deploy.TailkeepServer;
+import io.tailkeep.kafka.SpansTopic;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.store.cassandra.CassandraStorage;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +25,8 @@ import java.util.Set;
  * environment variable, checked as a whole before anything starts. The keys and their defaults are
  * listed in {@code deploy/README.md} and in {@code deploy/config/tailkeep.yaml}.
  */
-public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra, Logging logging) {
+public record TailkeepConfig(
+    Server server, Sampler sampler, Cassandra cassandra, Kafka kafka, Node node, Logging logging) {
 
   static final List<String> CONSISTENCY_LEVELS =
       List.of(
@@ -51,7 +54,44 @@ public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra
       Duration maxWait,
       long decisionCacheSize,
       Duration decisionCacheExpiry,
-      long storeQueueBytes) {}
+      long storeQueueBytes,
+      Duration decisionTtl,
+      int threads) {}
+
+  /**
+   * The spans topic between ingest and sampler nodes; none when {@code bootstrapServers} is empty
+   * (the all-in-one hands spans over in-process).
+   */
+  public record Kafka(
+      List<String> bootstrapServers,
+      String topic,
+      int partitions,
+      short replicationFactor,
+      Map<String, String> client) {
+
+    public boolean isEnabled() {
+      return !bootstrapServers.isEmpty();
+    }
+  }
+
+  /** What this node does in a cluster, and its name there. */
+  public record Node(String name, Set<Role> roles) {
+
+    public boolean has(Role role) {
+      return roles.contains(role);
+    }
+  }
+
+  /** A node's jobs: {@code ingest} (OTLP to Kafka), {@code sampler} (Kafka to Cassandra), {@code query}. */
+  public enum Role {
+    INGEST,
+    SAMPLER,
+    QUERY;
+
+    public String configName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /**
    * An external cluster when {@code contactPoints} is not empty, otherwise an embedded node with
@@ -98,8 +138,9 @@ public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra
   }
 
   static TailkeepConfig read(Settings s) throws ConfigException {
+    Kafka kafka = kafka(s);
     TailkeepConfig config =
-        new TailkeepConfig(server(s), sampler(s), cassandra(s), logging(s));
+        new TailkeepConfig(server(s), sampler(s), cassandra(s), kafka, node(s, kafka), logging(s));
     s.finish();
     return config;
   }
@@ -141,7 +182,9 @@ public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra
                 100_000_000),
             s.duration(
                 "sampler.decision_cache_expiry", TraceBuffer.DEFAULT_DECISION_CACHE_EXPIRY, second, day),
-            s.bytes("sampler.store_queue_size", StoreQueue.DEFAULT_MAX_QUEUED_BYTES, 1L << 20, MAX_BYTES));
+            s.bytes("sampler.store_queue_size", StoreQueue.DEFAULT_MAX_QUEUED_BYTES, 1L << 20, MAX_BYTES),
+            s.duration("sampler.decision_ttl", CassandraStorage.DEFAULT_DECISION_TTL, Duration.ofMinutes(1), MAX_TTL),
+            s.integer("sampler.threads", Runtime.getRuntime().availableProcessors(), 1, 256));
     if (sampler.maxWait().compareTo(sampler.gracePeriod()) < 0) {
       s.problem(
           "sampler.max_wait",
@@ -273,6 +316,62 @@ public record TailkeepConfig(Server server, Sampler sampler, Cassandra cassandra
       return InetSocketAddress.createUnresolved("invalid", 9042);
     }
     return InetSocketAddress.createUnresolved(host, Integer.parseInt(port));
+  }
+
+  private static Kafka kafka(Settings s) {
+    List<String> servers = s.list("kafka.bootstrap_servers").orElse(List.of());
+    for (String server : servers) {
+      if (!server.matches("[^:\\s]+:\\d{1,5}")) {
+        s.problem("kafka.bootstrap_servers", "'" + server + "' must be HOST:PORT");
+      }
+    }
+    String topic = s.text("kafka.topic", SpansTopic.DEFAULT_TOPIC);
+    if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
+      s.problem("kafka.topic", "must be 1 to 249 letters, digits, '.', '_' or '-', got '" + topic + "'");
+    }
+    return new Kafka(
+        servers,
+        topic,
+        s.integer("kafka.partitions", SpansTopic.DEFAULT_PARTITIONS, 1, 10_000),
+        (short) s.integer("kafka.replication_factor", SpansTopic.DEFAULT_REPLICATION_FACTOR, 1, 32),
+        s.textMap("kafka.client").orElse(Map.of()));
+  }
+
+  private static Node node(Settings s, Kafka kafka) {
+    String name = s.text("node.name", hostName());
+    if (!name.matches("[A-Za-z0-9._-]{1,200}")) {
+      s.problem("node.name", "must be 1 to 200 letters, digits, '.', '_' or '-', got '" + name + "'");
+    }
+    List<String> names = s.list("node.roles").orElse(List.of("ingest", "sampler", "query"));
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String role : names) {
+      try {
+        roles.add(Role.valueOf(role.toUpperCase(java.util.Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        s.problem("node.roles", "'" + role + "' is not a role; the roles are ingest, sampler and query");
+      }
+    }
+    if (names.isEmpty()) {
+      s.problem("node.roles", "must name at least one of ingest, sampler and query");
+    }
+    if (!kafka.isEnabled() && !roles.isEmpty() && roles.size() < Role.values().length) {
+      s.problem("node.roles", "a node with only some roles needs kafka.bootstrap_servers:"
+          + " without Kafka one process does everything");
+    }
+    return new Node(name, Set.copyOf(roles.isEmpty() ? EnumSet.allOf(Role.class) : roles));
+  }
+
+  private static String hostName() {
+    String fromEnv = System.getenv("HOSTNAME");
+    if (fromEnv != null && fromEnv.matches("[A-Za-z0-9._-]{1,200}")) {
+      return fromEnv;
+    }
+    try {
+      String host = java.net.InetAddress.getLocalHost().getHostName();
+      return host.matches("[A-Za-z0-9._-]{1,200}") ? host : "tailkeep";
+    } catch (java.io.IOException e) {
+      return "tailkeep";
+    }
   }
 
   private static Logging logging(Settings s) {

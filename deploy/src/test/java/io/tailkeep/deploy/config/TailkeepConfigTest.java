@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +104,19 @@ class TailkeepConfigTest {
               decision_cache_size: 1_000
               decision_cache_expiry: 10m
               store_queue_size: 64MB
+              decision_ttl: 2h
+              threads: 3
+            kafka:
+              bootstrap_servers: [kafka-1:9092, kafka-2:9092]
+              topic: spans
+              partitions: 12
+              replication_factor: 2
+              client:
+                security.protocol: SSL
+                ssl.truststore.location: /etc/kafka/trust.p12
+            node:
+              name: sampler-0
+              roles: [sampler]
             cassandra:
               contact_points: [cass1, "cass2:9142"]
               local_datacenter: dc1
@@ -141,7 +155,19 @@ class TailkeepConfigTest {
                 Duration.ofMinutes(1),
                 1000,
                 Duration.ofMinutes(10),
-                64_000_000));
+                64_000_000,
+                Duration.ofHours(2),
+                3));
+    assertThat(config.kafka())
+        .isEqualTo(
+            new TailkeepConfig.Kafka(
+                List.of("kafka-1:9092", "kafka-2:9092"),
+                "spans",
+                12,
+                (short) 2,
+                Map.of("security.protocol", "SSL", "ssl.truststore.location", "/etc/kafka/trust.p12")));
+    assertThat(config.node())
+        .isEqualTo(new TailkeepConfig.Node("sampler-0", Set.of(TailkeepConfig.Role.SAMPLER)));
     TailkeepConfig.Cassandra cassandra = config.cassandra();
     assertThat(cassandra.isEmbedded()).isFalse();
     assertThat(cassandra.contactPoints())
@@ -300,6 +326,44 @@ class TailkeepConfigTest {
             "environment variable TAILKEEP_CASSANDRA_REPLICATION_DATACENTERS:"
                 + " cassandra.replication.datacenters: 'dc1=3' must be NAME:COUNT with COUNT a whole"
                 + " number from 0 to 100");
+  }
+
+  @Test
+  void withoutKafkaANodeDoesEverythingAndSplitRolesAreRefused() throws ConfigException {
+    TailkeepConfig defaults = TailkeepConfig.load(Map.of());
+    assertThat(defaults.kafka().isEnabled()).isFalse();
+    assertThat(defaults.kafka().topic()).isEqualTo("tailkeep-spans");
+    assertThat(defaults.kafka().partitions()).isEqualTo(64);
+    assertThat(defaults.kafka().replicationFactor()).isEqualTo((short) 3);
+    assertThat(defaults.node().roles()).containsExactlyInAnyOrder(TailkeepConfig.Role.values());
+    assertThat(defaults.sampler().decisionTtl()).isEqualTo(Duration.ofHours(1));
+
+    assertThat(problems("node:\n  roles: [ingest]\n"))
+        .singleElement().asString()
+        .contains("node.roles: a node with only some roles needs kafka.bootstrap_servers");
+    assertThat(problems("kafka:\n  bootstrap_servers: [broker]\nnode:\n  roles: [ingest, writer]\n  name: 'a b'\n"))
+        .anySatisfy(p -> assertThat(p).contains("kafka.bootstrap_servers: 'broker' must be HOST:PORT"))
+        .anySatisfy(p -> assertThat(p).contains("node.roles: 'writer' is not a role; the roles are ingest, sampler and query"))
+        .anySatisfy(p -> assertThat(p).contains("node.name: must be 1 to 200 letters"))
+        .hasSize(3);
+  }
+
+  @Test
+  void kafkaClientSettingsComeFromTheEnvironmentOnePerLine() throws ConfigException {
+    TailkeepConfig config = TailkeepConfig.load(Map.of(
+        "TAILKEEP_KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092",
+        "TAILKEEP_KAFKA_CLIENT", "security.protocol=SASL_SSL\nsasl.jaas.config=x required user=\"a\";\n",
+        "TAILKEEP_NODE_ROLES", "ingest,query"));
+
+    assertThat(config.kafka().bootstrapServers()).containsExactly("k1:9092", "k2:9092");
+    assertThat(config.kafka().client())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.jaas.config", "x required user=\"a\";");
+    assertThat(config.node().roles())
+        .containsExactlyInAnyOrder(TailkeepConfig.Role.INGEST, TailkeepConfig.Role.QUERY);
+    assertThat(problems("", Map.of("TAILKEEP_KAFKA_CLIENT", "no-equals-sign")))
+        .singleElement().asString()
+        .contains("TAILKEEP_KAFKA_CLIENT: kafka.client: each line must be NAME=VALUE, got 'no-equals-sign'");
   }
 
   @Test

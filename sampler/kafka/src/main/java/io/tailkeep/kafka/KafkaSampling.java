@@ -14,7 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -47,6 +49,8 @@ public final class KafkaSampling implements AutoCloseable {
   private final Duration drainTimeout;
   private final NodeCounters counters;
   private final AtomicInteger shards = new AtomicInteger();
+  private final Map<String, LongAdder> keptByRule = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> droppedByRule = new ConcurrentHashMap<>();
   private final List<SamplerConsumer> consumers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
 
@@ -114,6 +118,26 @@ public final class KafkaSampling implements AutoCloseable {
 
   public int partitionsOwned() {
     return shards.get();
+  }
+
+  /** Traces this node kept since it started, by the rule that kept them. */
+  public Map<String, Long> keptByRule() {
+    return snapshot(keptByRule);
+  }
+
+  /** Traces this node dropped since it started, by the rule that dropped them. */
+  public Map<String, Long> droppedByRule() {
+    return snapshot(droppedByRule);
+  }
+
+  private static Map<String, Long> snapshot(Map<String, LongAdder> counts) {
+    Map<String, Long> copy = new HashMap<>();
+    counts.forEach((rule, count) -> copy.put(rule, count.sum()));
+    return copy;
+  }
+
+  void counted(boolean keep, String rule) {
+    (keep ? keptByRule : droppedByRule).computeIfAbsent(rule, r -> new LongAdder()).increment();
   }
 
   String topic() {

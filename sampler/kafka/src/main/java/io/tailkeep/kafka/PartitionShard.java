@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -42,6 +43,7 @@ final class PartitionShard {
   private final String node;
   private final Consumer<Runnable> onThread;
   private final NodeCounters counters;
+  private final BiConsumer<Boolean, String> countDecision;
 
   /** Buffered traces, by the offset of their first record. */
   private final Map<TraceId, Long> firstOffsets = new HashMap<>();
@@ -62,12 +64,14 @@ final class PartitionShard {
       String node,
       Clock wall,
       Consumer<Runnable> onThread,
-      NodeCounters counters) {
+      NodeCounters counters,
+      BiConsumer<Boolean, String> countDecision) {
     this.partition = partition;
     this.store = store;
     this.node = node;
     this.onThread = onThread;
     this.counters = counters;
+    this.countDecision = countDecision;
     this.clock = new PartitionClock(wall);
     this.buffer =
         bufferSettings
@@ -212,6 +216,7 @@ final class PartitionShard {
             node,
             decision.spansDecided()));
     counters.decisionsMade.increment();
+    countDecision.accept(decision.keep(), decision.rule());
   }
 
   /** The buffer hands over a kept trace, or late spans of one. */

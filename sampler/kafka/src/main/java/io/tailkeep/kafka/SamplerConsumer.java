@@ -221,7 +221,9 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
     if (!offsets.isEmpty()) {
       consumer.commitAsync(offsets, (done, error) -> {
         if (error != null) {
-          LOG.debug("Offset commit failed; the next one covers it: {}", error.toString());
+          // Commits fail while the group rebalances: forget them, so the next round sends them again.
+          offsets.forEach((partition, offset) -> committed.remove(partition, offset.offset()));
+          LOG.debug("Offset commit failed; the next round retries it: {}", error.toString());
         }
       });
     }
@@ -275,7 +277,7 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
     for (TopicPartition partition : partitions) {
       TraceBuffer.Builder settings = node.bufferSettings(rules);
       shards.put(partition, new PartitionShard(partition, settings, node.storeQueue(), node.name(),
-          node.clock(), completions::add, node.counters()));
+          node.clock(), completions::add, node.counters(), node::counted));
       recovering.put(partition, new Recovery(ends.getOrDefault(partition, 0L), until));
     }
     node.shardsChanged(partitions.size());

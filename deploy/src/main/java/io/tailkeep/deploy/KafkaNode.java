@@ -1,0 +1,198 @@
+package io.tailkeep.deploy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tailkeep.collector.SpanSink;
+import io.tailkeep.kafka.KafkaSampling;
+import io.tailkeep.kafka.KafkaSpanSink;
+import io.tailkeep.kafka.SpansTopic;
+import io.tailkeep.sampler.buffer.DecisionRecord;
+import io.tailkeep.sampler.buffer.TraceBuffer;
+import io.tailkeep.sampler.reload.RulesReloader;
+import io.tailkeep.sampler.reload.RulesStatus;
+import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.sampler.rules.RulesFileException;
+import io.tailkeep.sampler.store.StoreQueue;
+import io.tailkeep.store.SpanStore;
+import io.tailkeep.store.TraceId;
+import io.tailkeep.ui.sampling.SamplingView;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts of a node on Kafka, by its roles: the ingest sink (OTLP → the spans topic), the
+ * sampler (the topic → a buffer per partition → Cassandra), and the rules every role shows.
+ */
+final class KafkaNode implements SamplingView {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaNode.class);
+  private static final Duration TICK = Duration.ofMillis(100);
+  private static final Duration RULES_CHECK = Duration.ofSeconds(2);
+
+  private final KafkaSpanSink sink;
+  private final KafkaSampling sampling;
+  private final StoreQueue storeQueue;
+  private final RulesReloader reloader;
+  private final RuleSet fixedRules;
+  private final ScheduledExecutorService scheduler;
+
+  private KafkaNode(
+      KafkaSpanSink sink,
+      KafkaSampling sampling,
+      StoreQueue storeQueue,
+      RulesReloader reloader,
+      RuleSet fixedRules,
+      ScheduledExecutorService scheduler) {
+    this.sink = sink;
+    this.sampling = sampling;
+    this.storeQueue = storeQueue;
+    this.reloader = reloader;
+    this.fixedRules = fixedRules;
+    this.scheduler = scheduler;
+  }
+
+  /** What a node on Kafka needs to start its roles. */
+  record Settings(
+      SpansTopic topic,
+      String nodeName,
+      boolean ingest,
+      boolean sampler,
+      int samplerThreads,
+      long bufferBytes,
+      Consumer<TraceBuffer.Builder> buffer,
+      Consumer<StoreQueue.Builder> storeQueue,
+      Path rulesFile) {}
+
+  static KafkaNode start(Settings settings, SpanStore store, MeterRegistry registry)
+      throws RulesFileException, InterruptedException {
+    RulesReloader reloader =
+        settings.rulesFile() == null
+            ? null
+            : RulesReloader.load(settings.rulesFile(), rules -> {}, Clock.systemUTC(), System::nanoTime);
+    RuleSet fixedRules = reloader == null ? RulesFile.loadDefault() : null;
+    KafkaSpanSink sink = null;
+    KafkaSampling sampling = null;
+    StoreQueue queue = null;
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "tailkeep-kafka-node");
+      thread.setDaemon(true);
+      return thread;
+    });
+    boolean started = false;
+    try {
+      if (settings.ingest()) {
+        sink = KafkaSpanSink.start(settings.topic(), settings.nodeName(), registry);
+      }
+      if (settings.sampler()) {
+        StoreQueue.Builder queueBuilder = StoreQueue.builder().writer(store.writer());
+        settings.storeQueue().accept(queueBuilder);
+        queue = queueBuilder.build();
+        RuleSet fixed = fixedRules;
+        RulesReloader rules = reloader;
+        sampling = KafkaSampling.builder()
+            .spansTopic(settings.topic())
+            .nodeName(settings.nodeName())
+            .threads(settings.samplerThreads())
+            .storeQueue(queue)
+            .decisions(store.decisions())
+            .rules(() -> rules == null ? fixed : rules.current())
+            .buffer(settings.buffer())
+            .bufferBytes(settings.bufferBytes())
+            .meterRegistry(registry)
+            .build()
+            .start();
+      }
+      KafkaNode node = new KafkaNode(sink, sampling, queue, reloader, fixedRules, scheduler);
+      scheduler.scheduleWithFixedDelay(node::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+      started = true;
+      return node;
+    } finally {
+      if (!started) {
+        scheduler.shutdownNow();
+        if (sink != null) {
+          sink.close();
+        }
+        if (sampling != null) {
+          sampling.close();
+        }
+      }
+    }
+  }
+
+  private long lastRulesCheck;
+
+  /** Retries of the store queue after a backoff, and the rules file when due. */
+  private void tick() {
+    try {
+      if (storeQueue != null) {
+        storeQueue.pump();
+      }
+      long now = System.nanoTime();
+      if (reloader != null && now - lastRulesCheck >= RULES_CHECK.toNanos()) {
+        lastRulesCheck = now;
+        reloader.checkNow();
+      }
+    } catch (RuntimeException e) {
+      LOG.error("Kafka node tick failed", e);
+    }
+  }
+
+  /** The ingest role's sink; empty without it. */
+  Optional<SpanSink> sink() {
+    return Optional.ofNullable(sink);
+  }
+
+  /**
+   * Stops the ingest sink after its records in flight, then the sampler (which writes what it
+   * decided and commits), then waits for kept traces to be written.
+   */
+  void stop(Duration timeout) throws InterruptedException {
+    if (sink != null) {
+      sink.close();
+    }
+    if (sampling != null) {
+      sampling.close();
+    }
+    scheduler.shutdown();
+    if (storeQueue != null && !storeQueue.awaitDrained(timeout)) {
+      LOG.warn("stopped with {} kept batches not written; their records are replayed by the next owner",
+          storeQueue.queuedBatches());
+    }
+  }
+
+  @Override
+  public RuleSet rules() {
+    return reloader == null ? fixedRules : reloader.current();
+  }
+
+  @Override
+  public Optional<RulesStatus> rulesStatus() {
+    return reloader == null ? Optional.empty() : Optional.of(reloader.status());
+  }
+
+  /** Not yet from the decision log: a node on Kafka does not keep a local decision cache here. */
+  @Override
+  public Optional<DecisionRecord> why(TraceId traceId) {
+    return Optional.empty();
+  }
+
+  /** This node's own counts; zero on a node without the sampler role. */
+  @Override
+  public Map<String, Long> keptByRule() {
+    return sampling == null ? Map.of() : sampling.keptByRule();
+  }
+
+  @Override
+  public Map<String, Long> droppedByRule() {
+    return sampling == null ? Map.of() : sampling.droppedByRule();
+  }
+}
