@@ -22,6 +22,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -125,8 +127,8 @@ final class ApiRoutes {
       }
 
       @Override
-      public Optional<DecisionRecord> why(TraceId traceId) {
-        return sampler.why(traceId);
+      public CompletionStage<Optional<DecisionRecord>> why(TraceId traceId) {
+        return CompletableFuture.completedFuture(sampler.why(traceId));
       }
 
       @Override

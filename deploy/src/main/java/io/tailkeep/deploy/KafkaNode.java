@@ -5,6 +5,7 @@ import io.tailkeep.collector.SpanSink;
 import io.tailkeep.kafka.KafkaSampling;
 import io.tailkeep.kafka.KafkaSpanSink;
 import io.tailkeep.kafka.SpansTopic;
+import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.reload.RulesReloader;
@@ -13,14 +14,18 @@ import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.sampler.rules.RulesFileException;
 import io.tailkeep.sampler.store.StoreQueue;
+import io.tailkeep.store.DecisionLog;
 import io.tailkeep.store.SpanStore;
+import io.tailkeep.store.StoredDecision;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.ui.sampling.SamplingView;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +49,10 @@ final class KafkaNode implements SamplingView {
   private final RulesReloader reloader;
   private final RuleSet fixedRules;
   private final ScheduledExecutorService scheduler;
+  private final DecisionLog decisions;
 
   private KafkaNode(
+      DecisionLog decisions,
       KafkaSpanSink sink,
       KafkaSampling sampling,
       StoreQueue storeQueue,
@@ -58,6 +65,7 @@ final class KafkaNode implements SamplingView {
     this.reloader = reloader;
     this.fixedRules = fixedRules;
     this.scheduler = scheduler;
+    this.decisions = decisions;
   }
 
   /** What a node on Kafka needs to start its roles. */
@@ -111,7 +119,7 @@ final class KafkaNode implements SamplingView {
             .build()
             .start();
       }
-      KafkaNode node = new KafkaNode(sink, sampling, queue, reloader, fixedRules, scheduler);
+      KafkaNode node = new KafkaNode(store.decisions(), sink, sampling, queue, reloader, fixedRules, scheduler);
       scheduler.scheduleWithFixedDelay(node::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
       started = true;
       return node;
@@ -179,10 +187,22 @@ final class KafkaNode implements SamplingView {
     return reloader == null ? Optional.empty() : Optional.of(reloader.status());
   }
 
-  /** Not yet from the decision log: a node on Kafka does not keep a local decision cache here. */
+  /** From the decision log: every node answers for every trace, whoever decided it. */
   @Override
-  public Optional<DecisionRecord> why(TraceId traceId) {
-    return Optional.empty();
+  public CompletionStage<Optional<DecisionRecord>> why(TraceId traceId) {
+    return decisions.read(List.of(traceId))
+        .thenApply(found -> Optional.ofNullable(found.get(traceId)).map(KafkaNode::record));
+  }
+
+  private static DecisionRecord record(StoredDecision stored) {
+    DecisionReason reason;
+    try {
+      reason = DecisionReason.valueOf(stored.reason());
+    } catch (IllegalArgumentException e) {
+      reason = DecisionReason.SHUTDOWN; // a reason a newer node wrote; shown as the nearest
+    }
+    return new DecisionRecord(stored.traceId(), stored.keep(), stored.rule(), stored.probability(),
+        stored.rateLimited(), reason, stored.decidedAt(), stored.spansDecided(), 0);
   }
 
   /** This node's own counts; zero on a node without the sampler role. */

@@ -2,6 +2,7 @@ package io.tailkeep.deploy;
 
 import io.tailkeep.deploy.config.TailkeepConfig;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -26,30 +27,46 @@ final class ReadyBanner {
     String rules =
         config.sampler().rulesFile().map(f -> f + " (reloaded when it changes)")
             .orElse("the shipped default rules");
-    return String.join(
-            "\n",
-            "Tailkeep is ready.",
-            "",
-            "Send traces with OTLP:",
-            "  gRPC  " + host + ":" + server.grpcPort()
-                + "    OTEL_EXPORTER_OTLP_ENDPOINT=http://" + host + ":" + server.grpcPort(),
-            "  HTTP  http://" + host + ":" + server.httpPort() + "/v1/traces"
-                + "    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=http://"
-                + host + ":" + server.httpPort(),
-            "",
-            "Look at them:",
-            "  web UI         " + api + "/",
-            "  query API      " + api + "/api/v1/traces?service=NAME&sort=duration",
-            "  Grafana        add a Jaeger data source with URL " + api,
-            "  sampling       " + api + "/api/v1/sampling/rules",
-            "  metrics        " + api + "/metrics    health: " + api + "/health/ready",
-            "",
-            "Rules:     " + rules,
-            "Cassandra: " + cassandra + ", keyspace " + config.cassandra().keyspace(),
-            "Try it:    ./tailkeep demo",
-            "Ctrl-C or SIGTERM stops it after every buffered trace is decided and every kept one written.",
-            "")
-        + "\n";
+    TailkeepConfig.Node node = config.node();
+    List<String> lines = new ArrayList<>();
+    lines.add("Tailkeep is ready.");
+    if (config.kafka().isEnabled()) {
+      lines.add("");
+      lines.add("Node " + node.name() + ", roles "
+          + node.roles().stream().sorted().map(TailkeepConfig.Role::configName).collect(Collectors.joining(", "))
+          + "; spans topic " + config.kafka().topic() + " on Kafka "
+          + String.join(",", config.kafka().bootstrapServers()));
+    }
+    if (server.grpcPort() >= 0) {
+      lines.addAll(List.of(
+          "",
+          "Send traces with OTLP:",
+          "  gRPC  " + host + ":" + server.grpcPort()
+              + "    OTEL_EXPORTER_OTLP_ENDPOINT=http://" + host + ":" + server.grpcPort(),
+          "  HTTP  http://" + host + ":" + server.httpPort() + "/v1/traces"
+              + "    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=http://"
+              + host + ":" + server.httpPort()));
+    }
+    lines.add("");
+    if (node.has(TailkeepConfig.Role.QUERY)) {
+      lines.addAll(List.of(
+          "Look at them:",
+          "  web UI         " + api + "/",
+          "  query API      " + api + "/api/v1/traces?service=NAME&sort=duration",
+          "  Grafana        add a Jaeger data source with URL " + api,
+          "  sampling       " + api + "/api/v1/sampling/rules"));
+    }
+    lines.addAll(List.of(
+        "  metrics        " + api + "/metrics    health: " + api + "/health/ready",
+        "",
+        "Rules:     " + rules,
+        "Cassandra: " + cassandra + ", keyspace " + config.cassandra().keyspace(),
+        "Try it:    ./tailkeep demo",
+        config.kafka().isEnabled()
+            ? "Ctrl-C or SIGTERM stops it after what it decided is written and committed; the rest is replayed by the partitions' next owners."
+            : "Ctrl-C or SIGTERM stops it after every buffered trace is decided and every kept one written.",
+        ""));
+    return String.join("\n", lines) + "\n";
   }
 
   private static String displayHost(String bindHost) {

@@ -32,6 +32,7 @@ final class TestStores {
           MetricsTest.KEYSPACE,
           ApiRoutesTest.KEYSPACE,
           SpanBytesEndToEndTest.KEYSPACE,
+          KafkaRolesTest.KEYSPACE,
           io.tailkeep.deploy.demo.DemoCommandTest.KEYSPACE);
 
   private static final Map<String, CompletableFuture<Void>> SCHEMAS = new ConcurrentHashMap<>();

@@ -5,6 +5,7 @@ import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.Decision;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.store.TraceId;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -143,7 +144,18 @@ public final class SamplingApi {
       sendError(ctx, 400, "traceId", text, e.getMessage());
       return;
     }
-    Optional<DecisionRecord> record = view.why(traceId);
+    Future.fromCompletionStage(view.why(traceId), ctx.vertx().getOrCreateContext())
+        .onComplete(answer -> {
+          if (answer.failed()) {
+            sendError(ctx, 503, "traceId", text,
+                "the decision log cannot be read now; try again: " + answer.cause().getMessage());
+          } else {
+            answerWhy(ctx, text, answer.result());
+          }
+        });
+  }
+
+  private static void answerWhy(RoutingContext ctx, String text, Optional<DecisionRecord> record) {
     if (record.isEmpty()) {
       sendError(
           ctx,

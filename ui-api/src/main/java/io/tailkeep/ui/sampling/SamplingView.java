@@ -6,6 +6,7 @@ import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.store.TraceId;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /** What the sampling API reads from the running sampler; deploy adapts the sampler to it. */
 public interface SamplingView {
@@ -16,8 +17,11 @@ public interface SamplingView {
   /** The rules file's reload state; empty when the rules are fixed (not from a watched file). */
   Optional<RulesStatus> rulesStatus();
 
-  /** How a recently decided trace was decided, while the decision cache remembers it. */
-  Optional<DecisionRecord> why(TraceId traceId);
+  /**
+   * How a trace was decided: from the decision cache in the all-in-one, from the decision log
+   * (Cassandra) on a node on Kafka. Fails when the log cannot be read.
+   */
+  CompletionStage<Optional<DecisionRecord>> why(TraceId traceId);
 
   /** Traces kept since start, by the rule that kept them. */
   Map<String, Long> keptByRule();

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class RecentRuleCountsTest {
@@ -128,8 +130,8 @@ class RecentRuleCountsTest {
     }
 
     @Override
-    public Optional<DecisionRecord> why(TraceId traceId) {
-      return Optional.empty();
+    public CompletionStage<Optional<DecisionRecord>> why(TraceId traceId) {
+      return CompletableFuture.completedFuture(Optional.empty());
     }
 
     @Override

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -202,6 +204,16 @@ class SamplingApiTest {
         .isEqualTo("traceId must be 32 hex characters, got 'not-a-trace'");
   }
 
+  @Test
+  void aDecisionLogThatCannotBeReadIs503NotA500() {
+    view.failure = new IllegalStateException("Cassandra unreachable");
+
+    JsonObject error = json(server.get("/api/v1/sampling/why/" + KEPT.toHex()), 503).getJsonObject("error");
+
+    assertThat(error.getString("message"))
+        .isEqualTo("the decision log cannot be read now; try again: Cassandra unreachable");
+  }
+
   private static JsonObject rule(JsonArray rules, String name) {
     return rules.stream()
         .map(JsonObject.class::cast)
@@ -214,6 +226,7 @@ class SamplingApiTest {
     final RuleSet rules = RulesFile.loadDefault();
     volatile Optional<RulesStatus> status = Optional.empty();
     volatile DecisionRecord decision;
+    volatile RuntimeException failure;
     volatile Map<String, Long> kept = Map.of();
     volatile Map<String, Long> dropped = Map.of();
 
@@ -228,10 +241,13 @@ class SamplingApiTest {
     }
 
     @Override
-    public Optional<DecisionRecord> why(TraceId traceId) {
-      return decision != null && decision.traceId().equals(traceId)
+    public CompletionStage<Optional<DecisionRecord>> why(TraceId traceId) {
+      if (failure != null) {
+        return CompletableFuture.failedFuture(failure);
+      }
+      return CompletableFuture.completedFuture(decision != null && decision.traceId().equals(traceId)
           ? Optional.of(decision)
-          : Optional.empty();
+          : Optional.empty());
     }
 
     @Override

@@ -40,6 +40,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -478,8 +480,8 @@ class WebUiBrowserTest {
     }
 
     @Override
-    public Optional<DecisionRecord> why(TraceId traceId) {
-      return decision.traceId().equals(traceId) ? Optional.of(decision) : Optional.empty();
+    public CompletionStage<Optional<DecisionRecord>> why(TraceId traceId) {
+      return CompletableFuture.completedFuture(decision.traceId().equals(traceId) ? Optional.of(decision) : Optional.empty());
     }
 
     @Override

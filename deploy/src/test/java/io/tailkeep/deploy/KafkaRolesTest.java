@@ -1,0 +1,142 @@
+package io.tailkeep.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tailkeep.deploy.OtelServices.Transport;
+import io.tailkeep.kafka.SpansTopic;
+import io.tailkeep.kafka.testing.TestKafka;
+import io.tailkeep.sampler.buffer.TraceBuffer;
+import io.tailkeep.store.SpanStore;
+import io.tailkeep.store.StoredDecision;
+import io.tailkeep.store.TraceId;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Two nodes on a real Kafka broker and a real Cassandra, in one JVM: an ingest node takes OTLP from
+ * the OpenTelemetry SDK's exporters and writes it to the spans topic; a sampler-and-query node
+ * decides, logs every decision, stores what the rules keep and serves it. Each serves only its roles.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KafkaRolesTest {
+
+  static final String KEYSPACE = "e2e_kafka_roles";
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private TailkeepServer ingest;
+  private TailkeepServer sampler;
+  private OtelServices grpc;
+  private OtelServices http;
+
+  @BeforeAll
+  void start() {
+    SpansTopic topic = SpansTopic.of(TestKafka.shared().bootstrapServers())
+        .withTopic("roles-" + UUID.randomUUID(), 4, (short) 1);
+    ingest = TestServers.start(node(topic, "ingest-a", true, false, false));
+    sampler = TestServers.start(node(topic, "sampler-b", false, true, true));
+    grpc = OtelServices.exportingTo(Transport.GRPC, ingest.grpcPort());
+    http = OtelServices.exportingTo(Transport.HTTP, ingest.httpPort());
+  }
+
+  private TailkeepServer.Builder node(
+      SpansTopic topic, String name, boolean ingest, boolean sampler, boolean query) {
+    // OtelServices flushes every child service before the root services, and each export now
+    // waits for Kafka: a trace's children may wait seconds for their root, so no idle timeout.
+    Consumer<TraceBuffer.Builder> timing =
+        TestServers.QUICK_DECISIONS.andThen(b -> b.idleTimeout(TestServers.MAX_WAIT));
+    // Each node its own session on the keyspace, as separate processes would have; closed with it.
+    return TestServers.builder(TestStores.open(KEYSPACE), timing, TestServers.QUICK_RETRIES)
+        .kafka(
+            new KafkaNode.Settings(topic, name, ingest, sampler, 2, 64L << 20,
+                timing, TestServers.QUICK_RETRIES, null),
+            query);
+  }
+
+  @AfterAll
+  void stop() {
+    for (AutoCloseable closeable : new AutoCloseable[] {grpc, http, ingest, sampler}) {
+      if (closeable != null) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
+  @Test
+  void mustKeepTracesSentToTheIngestNodeAreStoredByTheSamplerNodeAndEveryDecisionIsLogged() throws Exception {
+    Map<SentTrace, String> mustKeep = new HashMap<>();
+    List<SentTrace> healthChecks = new ArrayList<>();
+    for (OtelServices services : List.of(grpc, http)) {
+      for (TraceShapes.MustKeep kind : TraceShapes.MUST_KEEP) {
+        mustKeep.put(services.send(kind.kind(), kind.shape().get()), kind.rule());
+      }
+      healthChecks.add(services.send("health check", TraceShapes.healthCheck()));
+    }
+    grpc.flush();
+    http.flush();
+
+    StoredTraces stored = new StoredTraces(sampler.store().reader());
+    for (SentTrace trace : mustKeep.keySet()) {
+      stored.awaitComplete(trace, WAIT);
+    }
+    List<TraceId> all = new ArrayList<>();
+    mustKeep.keySet().forEach(trace -> all.add(trace.traceId()));
+    healthChecks.forEach(trace -> all.add(trace.traceId()));
+    SpanStore store = sampler.store();
+    Poll.until(WAIT, "a decision logged for every trace",
+        () -> store.decisions().read(all).toCompletableFuture().join().size() == all.size());
+    Map<TraceId, StoredDecision> decisions = store.decisions().read(all).toCompletableFuture().join();
+    mustKeep.forEach((trace, rule) -> {
+      StoredDecision decision = decisions.get(trace.traceId());
+      assertThat(decision.keep()).as("%s", trace).isTrue();
+      assertThat(decision.rule()).as("rule of %s", trace).isEqualTo(rule);
+      assertThat(decision.node()).isEqualTo("sampler-b");
+    });
+    for (SentTrace probe : healthChecks) {
+      assertThat(decisions.get(probe.traceId()).keep()).isFalse();
+      assertThat(decisions.get(probe.traceId()).rule())
+          .as("%s: %s", probe, decisions.get(probe.traceId())).isEqualTo("drop-health-checks");
+      assertThat(stored.get(probe.traceId())).as("%s in Cassandra", probe).isEmpty();
+    }
+    SentTrace probe = healthChecks.get(0);
+    HttpResponse<String> why = get(sampler, "/api/v1/sampling/why/" + probe.traceId().toHex());
+    assertThat(why.statusCode()).isEqualTo(200);
+    assertThat(why.body()).contains("\"decision\":\"dropped\"", "\"rule\":\"drop-health-checks\"");
+    assertThat(sampler.scrapeMetrics()).contains("tailkeep_kafka_decisions_written_total");
+    assertThat(ingest.scrapeMetrics()).contains("tailkeep_kafka_records_failed_total 0.0");
+  }
+
+  @Test
+  void eachNodeServesOnlyItsRoles() throws Exception {
+    assertThat(sampler.grpcPort()).isEqualTo(-1);
+    assertThat(ingest.sampler()).isNull();
+    assertThat(get(ingest, "/health/live").statusCode()).isEqualTo(200);
+    assertThat(get(ingest, "/metrics").statusCode()).isEqualTo(200);
+    assertThat(get(ingest, "/api/services").statusCode()).isEqualTo(404);
+    assertThat(get(sampler, "/api/services").statusCode()).isEqualTo(200);
+    assertThat(get(sampler, "/api/v1/sampling/rules").statusCode()).isEqualTo(200);
+  }
+
+  private HttpResponse<String> get(TailkeepServer server, String path) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + path)).GET().build();
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+}
