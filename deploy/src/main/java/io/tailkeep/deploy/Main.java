@@ -18,6 +18,10 @@ public final class Main {
                                      16686; an embedded Cassandra node (data in ./data) unless the
                                      config names a cluster. Every config key can also be set with
                                      a TAILKEEP_* environment variable (deploy/README.md).
+        cluster [--sampler-nodes N] [--ingest-nodes N]
+                                     a local cluster on Kafka to try scaling out: an embedded Kafka
+                                     broker and Cassandra node, N sampler nodes, ingest and query
+                                     nodes, each its own process (data in ./data/cluster)
         demo [--endpoint URL] [--traces N] ...
                                      send sample traffic to a running server (demo --help)
         rules check FILE [FILE...]   validate sampling rules files; exit 1 with the errors if any is wrong
@@ -50,6 +54,9 @@ public final class Main {
       }
       case "run" -> {
         return RunCommand.run(rest, env, out, err);
+      }
+      case "cluster" -> {
+        return ClusterCommand.run(rest, env, out, err);
       }
       case "demo" -> {
         return DemoCommand.run(rest, out, err);

@@ -165,7 +165,9 @@ public final class TailkeepServer implements AutoCloseable {
       return;
     }
     closed = true;
-    LOG.info("stopping: no more spans taken; deciding and writing what is buffered");
+    LOG.info(kafka == null
+        ? "stopping: no more spans taken; deciding and writing what is buffered"
+        : "stopping: no more spans taken; writing what was decided, committing, handing partitions over");
     if (grpc != null) {
       grpc.close();
     }

@@ -136,8 +136,14 @@ final class PartitionShard {
       return;
     }
     observe(record.timestamp());
+    TraceId previous = null;
     for (WireSpan span : spans) {
+      // A record holds one trace's spans: look each trace up once, not once per span.
+      if (previous != null && span.hasTraceId(previous)) {
+        continue;
+      }
       TraceId traceId = span.traceId();
+      previous = traceId;
       if (!firstOffsets.containsKey(traceId) && buffer.why(traceId).isEmpty()) {
         firstOffsets.put(traceId, record.offset());
         hold(record.offset());
