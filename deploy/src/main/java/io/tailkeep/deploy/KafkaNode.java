@@ -42,6 +42,7 @@ final class KafkaNode implements SamplingView {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaNode.class);
   private static final Duration TICK = Duration.ofMillis(100);
   private static final Duration RULES_CHECK = Duration.ofSeconds(2);
+  private static final Duration COUNTS_REFRESH = Duration.ofSeconds(10);
 
   private final KafkaSpanSink sink;
   private final KafkaSampling sampling;
@@ -50,9 +51,11 @@ final class KafkaNode implements SamplingView {
   private final RuleSet fixedRules;
   private final ScheduledExecutorService scheduler;
   private final DecisionLog decisions;
+  private final ClusterCounts counts;
 
   private KafkaNode(
       DecisionLog decisions,
+      ClusterCounts counts,
       KafkaSpanSink sink,
       KafkaSampling sampling,
       StoreQueue storeQueue,
@@ -66,6 +69,7 @@ final class KafkaNode implements SamplingView {
     this.fixedRules = fixedRules;
     this.scheduler = scheduler;
     this.decisions = decisions;
+    this.counts = counts;
   }
 
   /** What a node on Kafka needs to start its roles. */
@@ -119,8 +123,14 @@ final class KafkaNode implements SamplingView {
             .build()
             .start();
       }
-      KafkaNode node = new KafkaNode(store.decisions(), sink, sampling, queue, reloader, fixedRules, scheduler);
+      KafkaSampling counted = sampling;
+      ClusterCounts counts = new ClusterCounts(store.samplingCounts(), settings.nodeName(),
+          counted == null ? null : counted::keptByRule, counted == null ? null : counted::droppedByRule,
+          Clock.systemUTC());
+      KafkaNode node =
+          new KafkaNode(store.decisions(), counts, sink, sampling, queue, reloader, fixedRules, scheduler);
       scheduler.scheduleWithFixedDelay(node::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(node::refreshCounts, 0, COUNTS_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
       started = true;
       return node;
     } finally {
@@ -154,6 +164,14 @@ final class KafkaNode implements SamplingView {
     }
   }
 
+  private void refreshCounts() {
+    try {
+      counts.refresh();
+    } catch (RuntimeException e) {
+      LOG.error("rule counts refresh failed", e);
+    }
+  }
+
   /** The ingest role's sink; empty without it. */
   Optional<SpanSink> sink() {
     return Optional.ofNullable(sink);
@@ -171,6 +189,7 @@ final class KafkaNode implements SamplingView {
       sampling.close();
     }
     scheduler.shutdown();
+    counts.refresh(); // this node's last counts
     if (storeQueue != null && !storeQueue.awaitDrained(timeout)) {
       LOG.warn("stopped with {} kept batches not written; their records are replayed by the next owner",
           storeQueue.queuedBatches());
@@ -205,14 +224,14 @@ final class KafkaNode implements SamplingView {
         stored.rateLimited(), reason, stored.decidedAt(), stored.spansDecided(), 0);
   }
 
-  /** This node's own counts; zero on a node without the sampler role. */
+  /** The whole cluster's counts since this node started, refreshed every 10 s. */
   @Override
   public Map<String, Long> keptByRule() {
-    return sampling == null ? Map.of() : sampling.keptByRule();
+    return counts.keptByRule();
   }
 
   @Override
   public Map<String, Long> droppedByRule() {
-    return sampling == null ? Map.of() : sampling.droppedByRule();
+    return counts.droppedByRule();
   }
 }

@@ -9,6 +9,7 @@ import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.StoredDecision;
 import io.tailkeep.store.TraceId;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -119,6 +120,11 @@ class KafkaRolesTest {
     HttpResponse<String> why = get(sampler, "/api/v1/sampling/why/" + probe.traceId().toHex());
     assertThat(why.statusCode()).isEqualTo(200);
     assertThat(why.body()).contains("\"decision\":\"dropped\"", "\"rule\":\"drop-health-checks\"");
+    // The sampling page's counts are the cluster's: per-minute rows the sampler node writes.
+    long errors = mustKeep.values().stream().filter("keep-errors"::equals).count();
+    Poll.until(WAIT, "keep-errors counted on the sampling page",
+        () -> kept(get(sampler, "/api/v1/sampling/rules").body(), "keep-errors") == errors);
+    assertThat(kept(get(sampler, "/api/v1/sampling/rules").body(), "drop-health-checks")).isZero();
     assertThat(sampler.scrapeMetrics()).contains("tailkeep_kafka_decisions_written_total");
     assertThat(ingest.scrapeMetrics()).contains("tailkeep_kafka_records_failed_total 0.0");
   }
@@ -134,7 +140,23 @@ class KafkaRolesTest {
     assertThat(get(sampler, "/api/v1/sampling/rules").statusCode()).isEqualTo(200);
   }
 
-  private HttpResponse<String> get(TailkeepServer server, String path) throws Exception {
+  private static long kept(String rulesJson, String rule) {
+    return new JsonObject(rulesJson).getJsonArray("rules").stream()
+        .map(JsonObject.class::cast)
+        .filter(r -> r.getString("name").equals(rule))
+        .mapToLong(r -> r.getLong("kept"))
+        .sum();
+  }
+
+  private HttpResponse<String> get(TailkeepServer server, String path) {
+    try {
+      return send(server, path);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private HttpResponse<String> send(TailkeepServer server, String path) throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + path)).GET().build();
     return client.send(request, HttpResponse.BodyHandlers.ofString());

@@ -30,7 +30,7 @@ class ExportRequestScannerTest {
   private final TestSpans spans = new TestSpans(7);
 
   /** The request an exporter would send for these spans, grouped by resource and scope. */
-  private static ExportTraceServiceRequest requestOf(List<OtlpSpan> spans) {
+  static ExportTraceServiceRequest requestOf(List<OtlpSpan> spans) {
     ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
     for (OtlpSpan span : spans) {
       request.addResourceSpans(

@@ -30,7 +30,7 @@ class TraceRecordsTest {
     sent.add(spans.everyField(traceId, spans.newSpanId(), root, 2_000));
     OtlpSpan bare = spans.span(traceId, spans.newSpanId(), root, "db", "SELECT", 1_200, 30);
     sent.add(new OtlpSpan(Resource.getDefaultInstance(), "", InstrumentationScope.getDefaultInstance(), "", bare.span()));
-    List<WireSpan> scanned = ExportRequestScanner.scan(exportOf(sent).toByteArray()).accepted();
+    List<WireSpan> scanned = ExportRequestScanner.scan(ExportRequestScannerTest.requestOf(sent).toByteArray()).accepted();
 
     byte[] record = TraceRecords.encode(scanned);
 
@@ -69,21 +69,5 @@ class TraceRecordsTest {
       }
     }
     return groups;
-  }
-
-  private static ExportTraceServiceRequest exportOf(List<OtlpSpan> spans) {
-    ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
-    for (OtlpSpan span : spans) {
-      request.addResourceSpans(
-          ResourceSpans.newBuilder()
-              .setResource(span.resource())
-              .setSchemaUrl(span.resourceSchemaUrl())
-              .addScopeSpans(
-                  ScopeSpans.newBuilder()
-                      .setScope(span.scope())
-                      .setSchemaUrl(span.scopeSchemaUrl())
-                      .addSpans(span.span())));
-    }
-    return request.build();
   }
 }
