@@ -40,6 +40,32 @@ class ShippedDeployFilesTest {
   }
 
   @Test
+  void everyTailkeepServiceOfTheClusterComposeFileHasAValidConfig() throws Exception {
+    Path etc = Files.createDirectories(dir.resolve("etc-cluster"));
+    Files.copy(Path.of("docker/tailkeep.yaml"), etc.resolve("tailkeep.yaml"));
+    Files.copy(Path.of("config/default-rules.yaml"), etc.resolve("rules.yaml"));
+    Map<String, Object> compose = new Yaml().load(Files.readString(Path.of("docker/compose-cluster.yaml")));
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+    Map<String, TailkeepConfig.Role> expected = Map.of(
+        "ingest", TailkeepConfig.Role.INGEST,
+        "sampler", TailkeepConfig.Role.SAMPLER,
+        "query", TailkeepConfig.Role.QUERY);
+
+    for (Map.Entry<String, TailkeepConfig.Role> service : expected.entrySet()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> environment = (Map<String, Object>) services.get(service.getKey()).get("environment");
+      Map<String, String> env = new java.util.HashMap<>();
+      environment.forEach((key, value) -> env.put(key, String.valueOf(value)));
+      TailkeepConfig config = TailkeepConfig.load(etc.resolve("tailkeep.yaml"), env);
+
+      assertThat(config.node().roles()).as(service.getKey()).containsExactly(service.getValue());
+      assertThat(config.kafka().bootstrapServers()).containsExactly("kafka:9092");
+      assertThat(config.cassandra().isEmbedded()).isFalse();
+    }
+  }
+
+  @Test
   void theKubernetesConfigMapHoldsAValidConfigAndValidRules() throws Exception {
     Map<String, Object> configMap = new Yaml().load(Files.readString(Path.of("kubernetes/configmap.yaml")));
     @SuppressWarnings("unchecked")
