@@ -153,11 +153,14 @@ public final class KafkaBenchmark {
       System.gc(); // the generator's garbage is not the ingest node's to collect in the window
       Thread.sleep(1_000);
       LOG.info("Ingest: {} spans into {} ({} partitions)", pool.spans(), topic.topic(), PARTITIONS);
+      Map<String, Long> threadsBefore = ThreadCpu.byGroup();
       Cpu ingestStart = pids.now();
       ExportClients.Result ingest = clients.send(pool.encoded(), Long.MAX_VALUE);
       Cpu ingestCpu = pids.now().minus(ingestStart);
+      Map<String, Long> ingestThreads = ThreadCpu.since(threadsBefore, ThreadCpu.byGroup());
       check(ingest, "ingest");
       reportIngest(pool, sent, ingest, ingestCpu);
+      report.add("  ingest CPU-s by thread    " + byThread(ingestThreads));
       long records = endOffsets(admin, topic).values().stream().mapToLong(Long::longValue).sum();
       if (records != sent.records()) {
         problems.add(String.format("ingest: %d records expected (one per trace per export), the topic holds %d",
@@ -180,14 +183,18 @@ public final class KafkaBenchmark {
       Thread.sleep(1_000);
       Map<TopicPartition, Long> ends = endOffsets(admin, topic);
       LOG.info("Sampler: consuming the backlog of {} records", records);
+      Map<String, Long> samplerThreadsBefore = ThreadCpu.byGroup();
       Cpu samplerStart = pids.now();
       long start = System.nanoTime();
       try (KafkaSampling sampler = sampler(topic, store, queue, registry).start()) {
         CatchUp catchUp = awaitCaughtUp(admin, topic, () -> counter(registry, "tailkeep.kafka.records.consumed"), records);
         Cpu samplerCpu = pids.now().minus(samplerStart);
+        // Sampler threads that ended (the warm-up node's) are not in either reading.
+        Map<String, Long> samplerThreads = ThreadCpu.since(samplerThreadsBefore, ThreadCpu.byGroup());
         LOG.info("Sampler read everything after {} ms, committed the end after {} ms",
             TimeUnit.NANOSECONDS.toMillis(catchUp.readAllNanos() - start), TimeUnit.NANOSECONDS.toMillis(catchUp.committedNanos() - start));
         reportSampler(sent, records, ends, catchUp, start, samplerCpu, queue, registry);
+        report.add("  sampler CPU-s by thread   " + byThread(samplerThreads));
         Counts before = Counts.of(registry, queue);
         account("backlog", sent, store, before);
 
@@ -489,6 +496,17 @@ public final class KafkaBenchmark {
     Map<TopicPartition, Long> ends = new HashMap<>();
     admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
     return ends;
+  }
+
+  /** The groups that used a tenth of a CPU-second or more, clients left out. */
+  private static String byThread(Map<String, Long> groups) {
+    StringBuilder text = new StringBuilder();
+    groups.forEach((group, nanos) -> {
+      if (!group.equals("clients") && nanos >= 100_000_000L) {
+        text.append(text.length() == 0 ? "" : ", ").append(String.format("%s %.1f", group, nanos / 1e9));
+      }
+    });
+    return text.toString();
   }
 
   private static long counter(MeterRegistry registry, String name) {
