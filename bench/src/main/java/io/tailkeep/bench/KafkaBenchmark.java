@@ -71,6 +71,12 @@ public final class KafkaBenchmark {
   private static final int PACED_SECONDS = Integer.getInteger("bench.pacedSeconds", 20);
   private static final int PACED_RATE = Integer.getInteger("bench.pacedRate", 20_000);
   private static final int SAMPLED_TRACES = Integer.getInteger("bench.sampledTraces", 300);
+  /**
+   * How long after taking its partitions the sampler looks unknown traces up in the decision log
+   * (the product's default is 5 minutes). The backlog is looked up whatever this is, as it lies before
+   * the end offsets at assignment; 0 lets the paced phase run as a node does in steady state.
+   */
+  private static final int LOOKUP_WINDOW_SECONDS = Integer.getInteger("bench.lookupWindowSeconds", 0);
   private static final int READ_BACK_TRACES = 50;
   private static final Path WORK_DIRECTORY =
       Path.of(System.getProperty("bench.kafkaWorkDirectory", "target/bench-kafka")).toAbsolutePath();
@@ -218,6 +224,7 @@ public final class KafkaBenchmark {
         .storeQueue(queue)
         .decisions(store.decisions())
         .rules(() -> rules)
+        .lookupWindow(Duration.ofSeconds(LOOKUP_WINDOW_SECONDS))
         .meterRegistry(registry)
         .build();
   }
@@ -370,6 +377,11 @@ public final class KafkaBenchmark {
         "accounting, " + phase, sent.spans(), keptSpans, droppedSpans, sent.traces().size(), rows.size(), keptTraces,
         100.0 * keptTraces / sent.traces().size(), sent.spans() - spansDecided, balanced ? "ok" : "MISMATCH"));
     report.add(String.format("  %-25s %s", "kept by rule, " + phase, keptByRule));
+    report.add(String.format("  %-25s %,d traces looked up in the decision log (a node taking partitions over does), %,d found decided",
+        "look-ups, " + phase, counts.lookedUp(), counts.followed()));
+    if (counts.followed() != 0) {
+      problems.add(phase + ": " + counts.followed() + " traces were found decided before this node saw them");
+    }
     if (!balanced) {
       problems.add(String.format("%s: %d of %d traces have no decision row", phase, missing, sent.traces().size()));
     }
@@ -514,15 +526,18 @@ public final class KafkaBenchmark {
   }
 
   /** What the sampler node counted, to take differences between phases. */
-  private record Counts(long decisionsMade, long decisionsWritten, long spansStored, long storeFailures) {
+  private record Counts(long decisionsMade, long decisionsWritten, long lookedUp, long followed, long spansStored,
+      long storeFailures) {
     static Counts of(MeterRegistry registry, StoreQueue queue) {
       return new Counts(counter(registry, "tailkeep.kafka.decisions.made"),
-          counter(registry, "tailkeep.kafka.decisions.written"), queue.spansWritten(), queue.failures());
+          counter(registry, "tailkeep.kafka.decisions.written"), counter(registry, "tailkeep.kafka.decisions.looked.up"),
+          counter(registry, "tailkeep.kafka.decisions.followed"), queue.spansWritten(), queue.failures());
     }
 
     Counts minus(Counts earlier) {
       return new Counts(decisionsMade - earlier.decisionsMade, decisionsWritten - earlier.decisionsWritten,
-          spansStored - earlier.spansStored, storeFailures - earlier.storeFailures);
+          lookedUp - earlier.lookedUp, followed - earlier.followed, spansStored - earlier.spansStored,
+          storeFailures - earlier.storeFailures);
     }
   }
 
