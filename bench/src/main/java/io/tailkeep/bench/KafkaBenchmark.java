@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -133,8 +134,8 @@ public final class KafkaBenchmark {
       thread.setDaemon(true);
       return thread;
     });
-    // The store queue notices the end of a backoff only when pumped; deploy pumps it the same way.
-    List<StoreQueue> queues = new ArrayList<>();
+    // A store queue notices the end of a backoff only when pumped, every 50-100 ms by its contract.
+    List<StoreQueue> queues = new CopyOnWriteArrayList<>();
     pumps.scheduleAtFixedRate(() -> queues.forEach(StoreQueue::pump), 100, 100, TimeUnit.MILLISECONDS);
 
     ExportTraffic warmUpTraffic = new ExportTraffic(seed, IngestBenchmark.epochNanos());
