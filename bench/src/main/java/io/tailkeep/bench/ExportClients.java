@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -110,6 +111,15 @@ final class ExportClients implements AutoCloseable {
    */
   Result send(List<ByteBuffer> requests, long limitNanos, double requestsPerSecond)
       throws InterruptedException {
+    return send(requests, limitNanos, requestsPerSecond, index -> {});
+  }
+
+  /**
+   * As {@link #send(List, long, double)}; {@code acknowledged} is told the index of each request the
+   * server accepted, on the caller's thread, as soon as its answer arrived.
+   */
+  Result send(List<ByteBuffer> requests, long limitNanos, double requestsPerSecond, IntConsumer acknowledged)
+      throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger sent = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
@@ -147,6 +157,7 @@ final class ExportClients implements AutoCloseable {
                       throw new IllegalStateException(
                           "export rejected spans: " + response.getPartialSuccess().getErrorMessage());
                     }
+                    acknowledged.accept(i);
                   } catch (RuntimeException e) {
                     failures.incrementAndGet();
                     firstFailure.compareAndSet(null, e);

@@ -400,7 +400,7 @@ public final class IngestBenchmark {
     }
   }
 
-  private ExportTraffic.Requests generate(ExportTraffic traffic, long spans) {
+  static ExportTraffic.Requests generate(ExportTraffic traffic, long spans) {
     long start = System.nanoTime();
     ExportTraffic.Requests requests = traffic.next(spans);
     LOG.info("Prepared {} requests ({} spans, {} MiB) in {} ms", requests.encoded().size(), requests.spans(),
@@ -474,7 +474,7 @@ public final class IngestBenchmark {
         });
   }
 
-  private static long epochNanos() {
+  static long epochNanos() {
     Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }

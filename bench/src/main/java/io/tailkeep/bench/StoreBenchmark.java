@@ -230,7 +230,7 @@ public final class StoreBenchmark {
     return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
-  private static void wipe(Path dir) throws IOException {
+  static void wipe(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -25,6 +25,9 @@ final class ThreadCpu {
     GROUPS.put("Caffeine maintenance", List.of("ForkJoinPool.co"));
     GROUPS.put("GC", List.of("GC Thread", "G1 ", "VM Thread", "Shenandoah", "ZDriver", "ZDirector", "ZWorker", "ZStat"));
     GROUPS.put("JIT", List.of("C1 CompilerThre", "C2 CompilerThre"));
+    GROUPS.put("Kafka sampler consumers", List.of("tailkeep-sample"));
+    GROUPS.put("Kafka clients' I/O", List.of("kafka-"));
+    GROUPS.put("Cassandra driver", List.of("s0-"));
     GROUPS.put("clients", List.of("bench-client-"));
   }
 
