@@ -6,6 +6,7 @@ import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,8 +67,47 @@ class ShippedDeployFilesTest {
   }
 
   @Test
+  void eachKubernetesClusterWorkloadHasAValidConfigWithItsRole() throws Exception {
+    Map<String, Object> configMap = new Yaml().load(Files.readString(Path.of("kubernetes/base/configmap.yaml")));
+    @SuppressWarnings("unchecked")
+    Map<String, String> data = (Map<String, String>) configMap.get("data");
+    Path rules = Files.writeString(dir.resolve("cluster-rules.yaml"), data.get("rules.yaml"));
+    Map<String, TailkeepConfig.Role> workloads = Map.of(
+        "ingest.yaml", TailkeepConfig.Role.INGEST,
+        "sampler.yaml", TailkeepConfig.Role.SAMPLER,
+        "query.yaml", TailkeepConfig.Role.QUERY);
+
+    for (Map.Entry<String, TailkeepConfig.Role> workload : workloads.entrySet()) {
+      Map<String, Object> manifest =
+          new Yaml().load(Files.readString(Path.of("kubernetes/cluster", workload.getKey())));
+      Map<String, String> env = new java.util.HashMap<>();
+      env.put("TAILKEEP_SAMPLER_RULES_FILE", rules.toString());
+      env.put("TAILKEEP_CASSANDRA_PASSWORD", "from-the-secret");
+      env.put("TAILKEEP_NODE_NAME", "pod-0"); // the pod's name, from the downward API
+      for (Map<String, Object> variable : containerEnv(manifest)) {
+        if (variable.containsKey("value")) {
+          env.put((String) variable.get("name"), String.valueOf(variable.get("value")));
+        }
+      }
+      TailkeepConfig config = TailkeepConfig.parse("tailkeep.yaml", dir, data.get("tailkeep.yaml"), env);
+
+      assertThat(config.node().roles()).as(workload.getKey()).containsExactly(workload.getValue());
+      assertThat(config.kafka().isEnabled()).isTrue();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> containerEnv(Map<String, Object> manifest) {
+    Map<String, Object> spec = (Map<String, Object>) manifest.get("spec");
+    Map<String, Object> template = (Map<String, Object>) spec.get("template");
+    Map<String, Object> podSpec = (Map<String, Object>) template.get("spec");
+    List<Map<String, Object>> containers = (List<Map<String, Object>>) podSpec.get("containers");
+    return (List<Map<String, Object>>) containers.get(0).get("env");
+  }
+
+  @Test
   void theKubernetesConfigMapHoldsAValidConfigAndValidRules() throws Exception {
-    Map<String, Object> configMap = new Yaml().load(Files.readString(Path.of("kubernetes/configmap.yaml")));
+    Map<String, Object> configMap = new Yaml().load(Files.readString(Path.of("kubernetes/base/configmap.yaml")));
     @SuppressWarnings("unchecked")
     Map<String, String> data = (Map<String, String>) configMap.get("data");
     Path rules = Files.writeString(dir.resolve("rules.yaml"), data.get("rules.yaml"));
