@@ -36,8 +36,11 @@ final class TopicSetup {
       }
       NewTopic topic =
           new NewTopic(spans.topic(), spans.partitions(), spans.replicationFactor())
-              // Spans wait here only until sampled; a day covers any outage worth replaying.
-              .configs(Map.of("retention.ms", Long.toString(Duration.ofDays(1).toMillis())));
+              .configs(Map.of(
+                  // Spans wait here only until sampled; a day covers any outage worth replaying.
+                  "retention.ms", Long.toString(Duration.ofDays(1).toMillis()),
+                  // acks=all then means two copies, not one, whatever the broker's default.
+                  "min.insync.replicas", Integer.toString(Math.min(2, spans.replicationFactor()))));
       try {
         admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Created topic {} with {} partitions, replication factor {}",
