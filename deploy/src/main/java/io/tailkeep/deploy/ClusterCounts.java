@@ -63,9 +63,9 @@ final class ClusterCounts {
         droppedBefore = droppedNow;
       }
     }
-    Instant from = since.isBefore(now.minus(SamplingCounts.MAX_WINDOW).plus(Duration.ofMinutes(1)))
-        ? now.minus(SamplingCounts.MAX_WINDOW).plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MINUTES)
-        : since;
+    // A read covers at most MAX_WINDOW: a node up longer sums its last 31 days.
+    Instant earliest = now.minus(SamplingCounts.MAX_WINDOW).plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MINUTES);
+    Instant from = since.isBefore(earliest) ? earliest : since;
     store.read(from, now.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1)))
         .whenComplete((counts, error) -> {
           if (error != null) {

@@ -93,7 +93,7 @@ final class PartitionShard {
 
   /** Whether the trace is buffered or remembered here: then no lookup in the decision log. */
   boolean knows(TraceId traceId) {
-    return firstOffsets.containsKey(traceId) || buffer.why(traceId).isPresent();
+    return firstOffsets.containsKey(traceId) || buffer.remembers(traceId);
   }
 
   /**
@@ -144,7 +144,7 @@ final class PartitionShard {
       }
       TraceId traceId = span.traceId();
       previous = traceId;
-      if (!firstOffsets.containsKey(traceId) && buffer.why(traceId).isEmpty()) {
+      if (!firstOffsets.containsKey(traceId) && !buffer.remembers(traceId)) {
         firstOffsets.put(traceId, record.offset());
         hold(record.offset());
       }

@@ -193,6 +193,11 @@ public final class TraceBuffer {
     return decisions.why(traceId);
   }
 
+  /** Whether a decision for the trace is remembered: {@link #why} without building its record. */
+  public boolean remembers(TraceId traceId) {
+    return decisions.find(traceId) != null;
+  }
+
   public RuleSet rules() {
     return rules;
   }

@@ -69,6 +69,8 @@ class LateSpansTest {
     assertThat(sink.of(keptElsewhere)).singleElement().satisfies(batch -> assertThat(batch.sampling()).isNull());
     assertThat(buffer.why(keptElsewhere).orElseThrow().lateSpans()).isEqualTo(1);
     assertThat(buffer.why(droppedElsewhere).orElseThrow().rule()).isEqualTo("baseline");
+    assertThat(buffer.remembers(keptElsewhere)).isTrue();
+    assertThat(buffer.remembers(traceId(99))).isFalse();
   }
 
   @Test
