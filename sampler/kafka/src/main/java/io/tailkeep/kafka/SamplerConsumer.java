@@ -40,6 +40,8 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
   private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration LOOKUP_RETRY = Duration.ofSeconds(1);
+  private static final Duration ROW_RETRY_FIRST = Duration.ofMillis(200);
+  private static final Duration ROW_RETRY_MAX = Duration.ofSeconds(5);
 
   private final Consumer<byte[], byte[]> consumer;
   private final KafkaSampling node;
@@ -52,6 +54,10 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   private long shardBudget;
   private long lastCommitNanos;
   private boolean paused;
+  /** The last decision-row write failed: rows wait until {@code rowsRetryAt}, reading waits too. */
+  private boolean rowsFailing;
+  private long rowsRetryAt;
+  private long rowsBackoffNanos = ROW_RETRY_FIRST.toNanos();
 
   /** Records before {@code endOffset}, or read before {@code untilMillis}, may be decided already. */
   private record Recovery(long endOffset, long untilMillis) {}
@@ -81,7 +87,7 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
         }
         writeDecisions();
         commitIfDue();
-        pauseWhileStoreIsFull();
+        pauseWhileBacklogged();
       }
     } catch (WakeupException e) {
       // stop() woke the poll
@@ -185,11 +191,20 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   }
 
   private void writeDecisions(PartitionShard shard) {
+    if (rowsFailing && System.nanoTime() - rowsRetryAt < 0) {
+      return; // the decision log is failing: try again after the backoff, not every poll
+    }
     List<StoredDecision> rows = shard.takeUnwritten();
     if (rows.isEmpty()) {
       return;
     }
     node.decisions().write(rows).whenComplete((ok, error) -> completions.add(() -> {
+      if (error == null) {
+        rowsFailing = false;
+        rowsBackoffNanos = ROW_RETRY_FIRST.toNanos();
+      } else {
+        rowsFailed(error);
+      }
       if (shard.revoked()) {
         return;
       }
@@ -197,11 +212,24 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
         node.counters().decisionsWritten.increment(rows.size());
         shard.rowsWritten(rows);
       } else {
-        node.counters().decisionWriteFailures.increment();
-        LOG.debug("Decision rows of {} not written; again with the next round: {}", shard.partition(), error.toString());
         shard.rowsFailed(rows);
       }
     }));
+  }
+
+  /** One backoff step per failed round, however many shards' writes failed in it. */
+  private void rowsFailed(Throwable error) {
+    node.counters().decisionWriteFailures.increment();
+    long now = System.nanoTime();
+    if (!rowsFailing || now - rowsRetryAt >= 0) {
+      if (!rowsFailing) {
+        LOG.warn("Decision rows not written ({}); sampler {} stops reading until the decision log takes them",
+            error.toString(), node.name());
+      }
+      rowsRetryAt = now + rowsBackoffNanos;
+      rowsBackoffNanos = Math.min(2 * rowsBackoffNanos, ROW_RETRY_MAX.toNanos());
+    }
+    rowsFailing = true;
   }
 
   private void runCompletions() {
@@ -242,12 +270,18 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   }
 
   /** Kept traces wait for Cassandra in the store queue; while it is full, stop reading. */
-  private void pauseWhileStoreIsFull() {
-    boolean full = node.storeQueue().isFull();
-    if (full && !paused) {
-      consumer.pause(consumer.assignment());
+  /**
+   * Stops fetching while kept traces cannot be written (the store queue is full) or decisions
+   * cannot be logged: what is read then would only pile up in memory. Lag grows instead, and
+   * nothing past the first unsettled record is committed.
+   */
+  private void pauseWhileBacklogged() {
+    boolean backlogged = node.storeQueue().isFull()
+        || rowsFailing && shards.values().stream().anyMatch(PartitionShard::writesPending);
+    if (backlogged) {
+      consumer.pause(consumer.assignment()); // partitions assigned since the last pause too
       paused = true;
-    } else if (!full && paused) {
+    } else if (paused) {
       consumer.resume(consumer.paused());
       paused = false;
     }

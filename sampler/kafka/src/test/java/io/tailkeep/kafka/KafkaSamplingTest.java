@@ -2,6 +2,7 @@ package io.tailkeep.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
@@ -10,6 +11,7 @@ import io.tailkeep.kafka.testing.TestKafka;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.sampler.store.StoreQueue;
+import io.tailkeep.store.DecisionLog;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.StoredDecision;
 import io.tailkeep.store.TraceId;
@@ -22,9 +24,12 @@ import io.tailkeep.store.testing.TestSpans;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -82,17 +87,22 @@ class KafkaSamplingTest {
 
   private KafkaSampling sampler(SpansTopic topic, String node, StoreQueue queue, Duration lookupWindow)
       throws Exception {
+    return sampler(topic, node, queue, lookupWindow, store.decisions(), new SimpleMeterRegistry());
+  }
+
+  private KafkaSampling sampler(SpansTopic topic, String node, StoreQueue queue, Duration lookupWindow,
+      DecisionLog decisions, MeterRegistry registry) throws Exception {
     RuleSet rules = rules();
     return KafkaSampling.builder()
         .spansTopic(topic)
         .nodeName(node)
         .threads(2)
         .storeQueue(queue)
-        .decisions(store.decisions())
+        .decisions(decisions)
         .rules(() -> rules)
         .buffer(buffer -> buffer.gracePeriod(Duration.ofMillis(300)).idleTimeout(Duration.ofSeconds(2)))
         .lookupWindow(lookupWindow)
-        .meterRegistry(new SimpleMeterRegistry())
+        .meterRegistry(registry)
         .build();
   }
 
@@ -183,6 +193,73 @@ class KafkaSamplingTest {
     assertThat(decisions.get(droppedEarlier).node()).isEqualTo("gone-node");
     assertThat(decisions.get(keptEarlier).node()).isEqualTo("gone-node");
     assertThat(decisions.get(fresh).node()).isEqualTo("sampler-2");
+  }
+
+  @Test
+  void whileDecisionsCannotBeLoggedTheSamplerStopsReadingCommitsNothingAndCatchesUpAfter() throws Exception {
+    SpansTopic topic = newTopic();
+    UnwritableLog log = new UnwritableLog(store.decisions());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    List<TraceId> errors = new ArrayList<>();
+    List<TraceId> all = new ArrayList<>();
+    try (KafkaSpanSink sink = KafkaSpanSink.start(topic, "ingest-1", new SimpleMeterRegistry());
+        KafkaSampling sampler =
+            sampler(topic, "sampler-3", storeQueue(), Duration.ofSeconds(5), log, registry).start()) {
+      for (int i = 0; i < 40; i++) {
+        TraceId traceId = spans.newTraceId();
+        all.add(traceId);
+        if (i % 4 == 0) {
+          errors.add(traceId);
+        }
+        send(sink, trace(traceId, i % 4 == 0));
+        if (i == 19) {
+          // Decided, refused by the log: reading stops.
+          await(() -> count(registry, "tailkeep.kafka.decisions.write.failures") >= 2);
+          Thread.sleep(500);
+        }
+      }
+      double consumed = count(registry, "tailkeep.kafka.records.consumed");
+      double failures = count(registry, "tailkeep.kafka.decisions.write.failures");
+      Thread.sleep(3_000);
+      assertThat(count(registry, "tailkeep.kafka.records.consumed"))
+          .as("records read while decisions cannot be logged").isEqualTo(consumed);
+      assertThat(consumed).as("records read before the pause").isLessThan(40);
+      // Two consumers, two shards each, ten polls a second: 120 attempts in 3 s without a backoff.
+      assertThat(count(registry, "tailkeep.kafka.decisions.write.failures") - failures)
+          .as("decision writes tried in 3 s").isLessThan(30);
+      assertThat(committedEqualsEnd(topic)).as("offsets committed past undecided traces").isFalse();
+
+      log.failing = false;
+      await(() -> store.decisions().read(all).toCompletableFuture().join().size() == all.size());
+      await(() -> errors.stream().allMatch(id -> storedSpans(id) == 3));
+      await(() -> committedEqualsEnd(topic));
+    }
+  }
+
+  private static double count(MeterRegistry registry, String counter) {
+    return registry.get(counter).counter().count();
+  }
+
+  /** The real decision log, with writes refused while {@code failing}, as when Cassandra is away. */
+  private static final class UnwritableLog implements DecisionLog {
+    private final DecisionLog log;
+    volatile boolean failing = true;
+
+    UnwritableLog(DecisionLog log) {
+      this.log = log;
+    }
+
+    @Override
+    public CompletionStage<Void> write(List<StoredDecision> decisions) {
+      return failing
+          ? CompletableFuture.failedFuture(new IllegalStateException("decision log unwritable"))
+          : log.write(decisions);
+    }
+
+    @Override
+    public CompletionStage<Map<TraceId, StoredDecision>> read(Collection<TraceId> traceIds) {
+      return log.read(traceIds);
+    }
   }
 
   private static int storedSpans(TraceId traceId) {
