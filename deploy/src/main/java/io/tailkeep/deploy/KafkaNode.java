@@ -7,19 +7,15 @@ import io.tailkeep.kafka.KafkaSpanSink;
 import io.tailkeep.kafka.SpansTopic;
 import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.DecisionRecord;
-import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.reload.RulesReloader;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
-import io.tailkeep.sampler.rules.RulesFile;
-import io.tailkeep.sampler.rules.RulesFileException;
 import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.store.DecisionLog;
 import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.StoredDecision;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.ui.sampling.SamplingView;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +25,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +35,13 @@ import org.slf4j.LoggerFactory;
 final class KafkaNode implements SamplingView {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaNode.class);
-  private static final Duration TICK = Duration.ofMillis(100);
-  private static final Duration RULES_CHECK = Duration.ofSeconds(2);
   private static final Duration COUNTS_REFRESH = Duration.ofSeconds(10);
 
   private final KafkaSpanSink sink;
   private final KafkaSampling sampling;
   private final StoreQueue storeQueue;
-  private final RulesReloader reloader;
-  private final RuleSet fixedRules;
+  private final SamplerAssembly.Rules rules;
+  private final long rulesCheckNanos;
   private final ScheduledExecutorService scheduler;
   private final DecisionLog decisions;
   private final ClusterCounts counts;
@@ -59,38 +52,37 @@ final class KafkaNode implements SamplingView {
       KafkaSpanSink sink,
       KafkaSampling sampling,
       StoreQueue storeQueue,
-      RulesReloader reloader,
-      RuleSet fixedRules,
+      SamplerAssembly.Rules rules,
+      Duration rulesCheckInterval,
       ScheduledExecutorService scheduler) {
     this.sink = sink;
     this.sampling = sampling;
     this.storeQueue = storeQueue;
-    this.reloader = reloader;
-    this.fixedRules = fixedRules;
+    this.rules = rules;
+    this.rulesCheckNanos = rulesCheckInterval.toNanos();
     this.scheduler = scheduler;
     this.decisions = decisions;
     this.counts = counts;
   }
 
-  /** What a node on Kafka needs to start its roles. */
+  /**
+   * What a node on Kafka needs to start its roles, beyond the sampler's parts (rules, store queue,
+   * buffer settings, timing) that {@link SamplerAssembly} gives both paths.
+   *
+   * @param bufferBytes the node's whole buffer bound, split over the partitions it owns
+   */
   record Settings(
       SpansTopic topic,
       String nodeName,
       boolean ingest,
       boolean sampler,
       int samplerThreads,
-      long bufferBytes,
-      Consumer<TraceBuffer.Builder> buffer,
-      Consumer<StoreQueue.Builder> storeQueue,
-      Path rulesFile) {}
+      long bufferBytes) {}
 
-  static KafkaNode start(Settings settings, SpanStore store, MeterRegistry registry)
-      throws RulesFileException, InterruptedException {
-    RulesReloader reloader =
-        settings.rulesFile() == null
-            ? null
-            : RulesReloader.load(settings.rulesFile(), rules -> {}, Clock.systemUTC(), System::nanoTime);
-    RuleSet fixedRules = reloader == null ? RulesFile.loadDefault() : null;
+  static KafkaNode start(
+      Settings settings, SpanStore store, SamplerAssembly parts, MeterRegistry registry)
+      throws InterruptedException {
+    SamplerAssembly.Rules rules = parts.rules();
     KafkaSpanSink sink = null;
     KafkaSampling sampling = null;
     StoreQueue queue = null;
@@ -105,19 +97,15 @@ final class KafkaNode implements SamplingView {
         sink = KafkaSpanSink.start(settings.topic(), settings.nodeName(), registry);
       }
       if (settings.sampler()) {
-        StoreQueue.Builder queueBuilder = StoreQueue.builder().writer(store.writer());
-        settings.storeQueue().accept(queueBuilder);
-        queue = queueBuilder.build();
-        RuleSet fixed = fixedRules;
-        RulesReloader rules = reloader;
+        queue = parts.storeQueue(store.writer());
         sampling = KafkaSampling.builder()
             .spansTopic(settings.topic())
             .nodeName(settings.nodeName())
             .threads(settings.samplerThreads())
             .storeQueue(queue)
             .decisions(store.decisions())
-            .rules(() -> rules == null ? fixed : rules.current())
-            .buffer(settings.buffer())
+            .rules(rules::current)
+            .buffer(parts.bufferSettings())
             .bufferBytes(settings.bufferBytes())
             .meterRegistry(registry)
             .build()
@@ -128,8 +116,10 @@ final class KafkaNode implements SamplingView {
           counted == null ? null : counted::keptByRule, counted == null ? null : counted::droppedByRule,
           Clock.systemUTC());
       KafkaNode node =
-          new KafkaNode(store.decisions(), counts, sink, sampling, queue, reloader, fixedRules, scheduler);
-      scheduler.scheduleWithFixedDelay(node::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+          new KafkaNode(store.decisions(), counts, sink, sampling, queue, rules,
+              parts.rulesCheckInterval(), scheduler);
+      long tick = parts.tick().toMillis();
+      scheduler.scheduleWithFixedDelay(node::tick, tick, tick, TimeUnit.MILLISECONDS);
       scheduler.scheduleWithFixedDelay(node::refreshCounts, 0, COUNTS_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
       started = true;
       return node;
@@ -155,9 +145,10 @@ final class KafkaNode implements SamplingView {
         storeQueue.pump();
       }
       long now = System.nanoTime();
-      if (reloader != null && now - lastRulesCheck >= RULES_CHECK.toNanos()) {
+      if (now - lastRulesCheck >= rulesCheckNanos) {
         lastRulesCheck = now;
-        reloader.checkNow();
+        // The consumers read rules.current() every poll round and move their buffers onto it.
+        rules.reloader().ifPresent(RulesReloader::checkNow);
       }
     } catch (RuntimeException e) {
       LOG.error("Kafka node tick failed", e);
@@ -198,12 +189,12 @@ final class KafkaNode implements SamplingView {
 
   @Override
   public RuleSet rules() {
-    return reloader == null ? fixedRules : reloader.current();
+    return rules.current();
   }
 
   @Override
   public Optional<RulesStatus> rulesStatus() {
-    return reloader == null ? Optional.empty() : Optional.of(reloader.status());
+    return rules.status();
   }
 
   /** From the decision log: every node answers for every trace, whoever decided it. */

@@ -59,7 +59,8 @@ final class ServerAssembly {
             .apiPort(server.apiPort())
             .maxMessageBytes(server.maxMessageBytes())
             .shutdownTimeout(server.shutdownTimeout())
-            .sampler(s -> s.buffer(buffer).storeQueue(storeQueue));
+            .buffer(buffer)
+            .storeQueue(storeQueue);
     sampler.rulesFile().ifPresent(builder::rulesFile);
     TailkeepConfig.Kafka kafka = config.kafka();
     if (kafka.isEnabled()) {
@@ -72,10 +73,7 @@ final class ServerAssembly {
               node.has(TailkeepConfig.Role.INGEST),
               node.has(TailkeepConfig.Role.SAMPLER),
               sampler.threads(),
-              sampler.bufferBytes(),
-              buffer,
-              storeQueue,
-              sampler.rulesFile().orElse(null)),
+              sampler.bufferBytes()),
           node.has(TailkeepConfig.Role.QUERY));
     }
     return builder;

@@ -62,8 +62,7 @@ class KafkaRolesTest {
     // Each node its own session on the keyspace, as separate processes would have; closed with it.
     return TestServers.builder(TestStores.open(KEYSPACE), timing, TestServers.QUICK_RETRIES)
         .kafka(
-            new KafkaNode.Settings(topic, name, ingest, sampler, 2, 64L << 20,
-                timing, TestServers.QUICK_RETRIES, null),
+            new KafkaNode.Settings(topic, name, ingest, sampler, 2, 64L << 20),
             query);
   }
 

@@ -47,12 +47,10 @@ final class TestServers {
         .httpPort(0)
         .apiPort(0)
         .shutdownTimeout(Duration.ofSeconds(30))
-        .sampler(
-            b ->
-                b.tick(Duration.ofMillis(20))
-                    .rulesCheckInterval(Duration.ofMillis(100))
-                    .buffer(buffer)
-                    .storeQueue(queue));
+        .tick(Duration.ofMillis(20))
+        .rulesCheckInterval(Duration.ofMillis(100))
+        .buffer(buffer)
+        .storeQueue(queue);
   }
 
   /** The shipped default rules, quick decisions and retries. */
