@@ -40,6 +40,8 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
   private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration LOOKUP_RETRY = Duration.ofSeconds(1);
+  /** Longer than a fetch round (the consumer's fetch.max.wait.ms, 500 ms by default). */
+  private static final Duration LAG_REFRESH = Duration.ofSeconds(1);
   private static final Duration ROW_RETRY_FIRST = Duration.ofMillis(200);
   private static final Duration ROW_RETRY_MAX = Duration.ofSeconds(5);
 
@@ -54,10 +56,12 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   private long shardBudget;
   private long lastCommitNanos;
   private boolean paused;
+  private long resumedAt = System.nanoTime() - LAG_REFRESH.toNanos();
   /** The last decision-row write failed: rows wait until {@code rowsRetryAt}, reading waits too. */
   private boolean rowsFailing;
   private long rowsRetryAt;
   private long rowsBackoffNanos = ROW_RETRY_FIRST.toNanos();
+  private boolean lookupsFailing;
 
   /** Records before {@code endOffset}, or read before {@code untilMillis}, may be decided already. */
   private record Recovery(long endOffset, long untilMillis) {}
@@ -82,8 +86,12 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
             read(shard, records.records(partition));
           }
         }
+        // Paused, and for a fetch round after resuming, the consumer's lag is as old as its last
+        // fetch: "caught up" is not known then, and partition time must not follow the wall clock
+        // past records waiting in Kafka (an idle timeout would split their traces).
+        boolean lagFresh = !paused && System.nanoTime() - resumedAt > LAG_REFRESH.toNanos();
         for (PartitionShard shard : shards.values()) {
-          shard.tick(caughtUp(shard.partition()));
+          shard.tick(lagFresh && caughtUp(shard.partition()));
         }
         writeDecisions();
         commitIfDue();
@@ -155,10 +163,14 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
       Thread.currentThread().interrupt();
       return false;
     } catch (Exception e) {
-      LOG.warn("Decision log lookup of {} traces for {} failed; retrying: {}",
-          unknown.size(), shard.partition(), e.toString());
+      if (!lookupsFailing) {
+        LOG.warn("Decision log lookups failed ({}); sampler {} reads those records again every {} s until they answer",
+            e.toString(), node.name(), LOOKUP_RETRY.toSeconds());
+      }
+      lookupsFailing = true;
       return false;
     }
+    lookupsFailing = false;
     node.counters().decisionsLookedUp.increment(unknown.size());
     node.counters().decisionsFollowed.increment(found.size());
     found.values().forEach(shard::follow);
@@ -200,6 +212,9 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
     }
     node.decisions().write(rows).whenComplete((ok, error) -> completions.add(() -> {
       if (error == null) {
+        if (rowsFailing) {
+          LOG.info("Decision rows written again; sampler {} reads on", node.name());
+        }
         rowsFailing = false;
         rowsBackoffNanos = ROW_RETRY_FIRST.toNanos();
       } else {
@@ -284,6 +299,7 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
     } else if (paused) {
       consumer.resume(consumer.paused());
       paused = false;
+      resumedAt = System.nanoTime();
     }
   }
 

@@ -87,16 +87,16 @@ class KafkaSamplingTest {
 
   private KafkaSampling sampler(SpansTopic topic, String node, StoreQueue queue, Duration lookupWindow)
       throws Exception {
-    return sampler(topic, node, queue, lookupWindow, store.decisions(), new SimpleMeterRegistry());
+    return sampler(topic, node, 2, queue, lookupWindow, store.decisions(), new SimpleMeterRegistry());
   }
 
-  private KafkaSampling sampler(SpansTopic topic, String node, StoreQueue queue, Duration lookupWindow,
-      DecisionLog decisions, MeterRegistry registry) throws Exception {
+  private KafkaSampling sampler(SpansTopic topic, String node, int threads, StoreQueue queue,
+      Duration lookupWindow, DecisionLog decisions, MeterRegistry registry) throws Exception {
     RuleSet rules = rules();
     return KafkaSampling.builder()
         .spansTopic(topic)
         .nodeName(node)
-        .threads(2)
+        .threads(threads)
         .storeQueue(queue)
         .decisions(decisions)
         .rules(() -> rules)
@@ -202,9 +202,15 @@ class KafkaSamplingTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<TraceId> errors = new ArrayList<>();
     List<TraceId> all = new ArrayList<>();
+    // Its children come before the pause, its root (in error) during it.
+    TraceId split = spans.newTraceId();
+    List<WireSpan> splitSpans = trace(split, true);
+    all.add(split);
     try (KafkaSpanSink sink = KafkaSpanSink.start(topic, "ingest-1", new SimpleMeterRegistry());
+        // One consumer: every partition pauses together.
         KafkaSampling sampler =
-            sampler(topic, "sampler-3", storeQueue(), Duration.ofSeconds(5), log, registry).start()) {
+            sampler(topic, "sampler-3", 1, storeQueue(), Duration.ofSeconds(5), log, registry).start()) {
+      send(sink, splitSpans.subList(1, splitSpans.size()));
       for (int i = 0; i < 40; i++) {
         TraceId traceId = spans.newTraceId();
         all.add(traceId);
@@ -214,17 +220,18 @@ class KafkaSamplingTest {
         send(sink, trace(traceId, i % 4 == 0));
         if (i == 19) {
           // Decided, refused by the log: reading stops.
-          await(() -> count(registry, "tailkeep.kafka.decisions.write.failures") >= 2);
+          await(() -> count(registry, "tailkeep.kafka.decisions.write.failures") >= 1);
           Thread.sleep(500);
+          send(sink, splitSpans.subList(0, 1));
         }
       }
       double consumed = count(registry, "tailkeep.kafka.records.consumed");
       double failures = count(registry, "tailkeep.kafka.decisions.write.failures");
-      Thread.sleep(3_000);
+      Thread.sleep(3_000); // longer than the idle timeout: the split trace must still wait for its root
       assertThat(count(registry, "tailkeep.kafka.records.consumed"))
           .as("records read while decisions cannot be logged").isEqualTo(consumed);
-      assertThat(consumed).as("records read before the pause").isLessThan(40);
-      // Two consumers, two shards each, ten polls a second: 120 attempts in 3 s without a backoff.
+      assertThat(consumed).as("records read before the pause").isLessThan(42);
+      // Four shards, ten polls a second: 120 attempts in 3 s without a backoff.
       assertThat(count(registry, "tailkeep.kafka.decisions.write.failures") - failures)
           .as("decision writes tried in 3 s").isLessThan(30);
       assertThat(committedEqualsEnd(topic)).as("offsets committed past undecided traces").isFalse();
@@ -233,6 +240,9 @@ class KafkaSamplingTest {
       await(() -> store.decisions().read(all).toCompletableFuture().join().size() == all.size());
       await(() -> errors.stream().allMatch(id -> storedSpans(id) == 3));
       await(() -> committedEqualsEnd(topic));
+      StoredDecision splitDecision = store.decisions().read(List.of(split)).toCompletableFuture().join().get(split);
+      assertThat(splitDecision.keep()).as("the split trace, decided with its root: %s", splitDecision).isTrue();
+      await(() -> storedSpans(split) == 3);
     }
   }
 
