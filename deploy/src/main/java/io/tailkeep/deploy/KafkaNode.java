@@ -36,6 +36,7 @@ final class KafkaNode implements SamplingView {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaNode.class);
   private static final Duration COUNTS_REFRESH = Duration.ofSeconds(10);
+  private static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofMillis(1_500);
 
   private final KafkaSpanSink sink;
   private final KafkaSampling sampling;
@@ -79,6 +80,7 @@ final class KafkaNode implements SamplingView {
       int samplerThreads,
       long bufferBytes) {}
 
+  /** @param store null on a node with only the ingest role */
   static KafkaNode start(
       Settings settings, SpanStore store, SamplerAssembly parts, MeterRegistry registry)
       throws InterruptedException {
@@ -112,15 +114,19 @@ final class KafkaNode implements SamplingView {
             .start();
       }
       KafkaSampling counted = sampling;
-      ClusterCounts counts = new ClusterCounts(store.samplingCounts(), settings.nodeName(),
-          counted == null ? null : counted::keptByRule, counted == null ? null : counted::droppedByRule,
-          Clock.systemUTC());
+      // An ingest-only node has no store: it neither counts nor answers "why".
+      ClusterCounts counts = store == null ? null
+          : new ClusterCounts(store.samplingCounts(), settings.nodeName(),
+              counted == null ? null : counted::keptByRule, counted == null ? null : counted::droppedByRule,
+              Clock.systemUTC());
       KafkaNode node =
-          new KafkaNode(store.decisions(), counts, sink, sampling, queue, rules,
+          new KafkaNode(store == null ? null : store.decisions(), counts, sink, sampling, queue, rules,
               parts.rulesCheckInterval(), scheduler);
       long tick = parts.tick().toMillis();
       scheduler.scheduleWithFixedDelay(node::tick, tick, tick, TimeUnit.MILLISECONDS);
-      scheduler.scheduleWithFixedDelay(node::refreshCounts, 0, COUNTS_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+      if (counts != null) {
+        scheduler.scheduleWithFixedDelay(node::refreshCounts, 0, COUNTS_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+      }
       started = true;
       return node;
     } finally {
@@ -163,6 +169,12 @@ final class KafkaNode implements SamplingView {
     }
   }
 
+  /** On an ingest node: Kafka answers for the spans topic. */
+  Optional<ApiRoutes.ReadyCheck> readiness() {
+    return sink == null ? Optional.empty()
+        : Optional.of(new ApiRoutes.ReadyCheck("Kafka", () -> sink.reachable(KAFKA_CHECK_TIMEOUT)));
+  }
+
   /** The ingest role's sink; empty without it. */
   Optional<SpanSink> sink() {
     return Optional.ofNullable(sink);
@@ -180,7 +192,9 @@ final class KafkaNode implements SamplingView {
       sampling.close();
     }
     scheduler.shutdown();
-    counts.refresh(); // this node's last counts
+    if (counts != null) {
+      counts.refresh(); // this node's last counts
+    }
     if (storeQueue != null && !storeQueue.awaitDrained(timeout)) {
       LOG.warn("stopped with {} kept batches not written; their records are replayed by the next owner",
           storeQueue.queuedBatches());

@@ -37,6 +37,7 @@ final class ServerAssembly {
     return storage.build();
   }
 
+  /** @param store null when the node does not use Cassandra ({@link TailkeepConfig#usesCassandra()}) */
   static TailkeepServer.Builder server(TailkeepConfig config, SpanStore store) {
     TailkeepConfig.Server server = config.server();
     TailkeepConfig.Sampler sampler = config.sampler();
@@ -52,7 +53,6 @@ final class ServerAssembly {
     Consumer<StoreQueue.Builder> storeQueue = q -> q.maxQueuedBytes(sampler.storeQueueBytes());
     TailkeepServer.Builder builder =
         TailkeepServer.builder()
-            .spanStore(store)
             .host(server.host())
             .grpcPort(server.grpcPort())
             .httpPort(server.httpPort())
@@ -61,6 +61,9 @@ final class ServerAssembly {
             .shutdownTimeout(server.shutdownTimeout())
             .buffer(buffer)
             .storeQueue(storeQueue);
+    if (store != null) {
+      builder.spanStore(store);
+    }
     sampler.rulesFile().ifPresent(builder::rulesFile);
     TailkeepConfig.Kafka kafka = config.kafka();
     if (kafka.isEnabled()) {

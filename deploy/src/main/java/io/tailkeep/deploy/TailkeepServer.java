@@ -27,6 +27,8 @@ import io.tailkeep.ui.sampling.SamplingView;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +95,8 @@ public final class TailkeepServer implements AutoCloseable {
               vertx
                   .createHttpServer()
                   .requestHandler(
-                      ApiRoutes.router(vertx, store.reader(), samplingView, builder.query, registry))
+                      ApiRoutes.router(vertx, store == null ? null : store.reader(), samplingView,
+                          builder.query, readiness(store, kafka), registry))
                   .listen(builder.apiPort, builder.host),
               "API on port " + builder.apiPort);
       started = true;
@@ -106,6 +109,18 @@ public final class TailkeepServer implements AutoCloseable {
         stopSampler(Duration.ZERO);
       }
     }
+  }
+
+  /** What this node's roles need: Cassandra (unless ingest only), Kafka (on an ingest node). */
+  private static List<ApiRoutes.ReadyCheck> readiness(SpanStore store, KafkaNode kafka) {
+    List<ApiRoutes.ReadyCheck> checks = new ArrayList<>();
+    if (store != null) {
+      checks.add(ApiRoutes.ReadyCheck.storage(store.reader()));
+    }
+    if (kafka != null) {
+      kafka.readiness().ifPresent(checks::add);
+    }
+    return checks;
   }
 
   /** Vert.x recording its HTTP servers' requests (both receivers' and the API's) in {@code registry}. */
@@ -145,6 +160,7 @@ public final class TailkeepServer implements AutoCloseable {
     return sampler;
   }
 
+  /** The span store; null on a node with only the ingest role, which needs none. */
   public SpanStore store() {
     return store;
   }
@@ -180,7 +196,9 @@ public final class TailkeepServer implements AutoCloseable {
       LOG.warn("OTLP/HTTP receiver did not stop cleanly", e);
     }
     stopSampler(shutdownTimeout);
-    store.close();
+    if (store != null) {
+      store.close();
+    }
     registry.close();
     LOG.info("stopped");
   }
@@ -212,7 +230,10 @@ public final class TailkeepServer implements AutoCloseable {
     }
   }
 
-  /** Configures a {@link TailkeepServer}; the span store is required and is closed with the server. */
+  /**
+   * Configures a {@link TailkeepServer}; the span store is closed with the server, and required
+   * except on a node on Kafka with only the ingest role.
+   */
   public static final class Builder {
 
     private SpanStore store;
@@ -332,7 +353,8 @@ public final class TailkeepServer implements AutoCloseable {
      * a port in use fails here, with nothing left running.
      */
     public TailkeepServer start() throws RulesFileException, IOException {
-      if (store == null) {
+      boolean ingestOnly = kafka != null && !kafka.sampler() && !query;
+      if (store == null && !ingestOnly) {
         throw new IllegalStateException("spanStore must be set");
       }
       SamplerAssembly parts =

@@ -37,11 +37,17 @@ final class TestServers {
 
   private TestServers() {}
 
-  /** A builder with the test timings; the caller may change more before {@code start()}. */
+  /**
+   * A builder with the test timings; the caller may change more before {@code start()}. A null
+   * store is for an ingest-only node on Kafka.
+   */
   static TailkeepServer.Builder builder(
       SpanStore store, Consumer<TraceBuffer.Builder> buffer, Consumer<StoreQueue.Builder> queue) {
-    return TailkeepServer.builder()
-        .spanStore(store)
+    TailkeepServer.Builder builder = TailkeepServer.builder();
+    if (store != null) {
+      builder.spanStore(store);
+    }
+    return builder
         .host("127.0.0.1")
         .grpcPort(0)
         .httpPort(0)
