@@ -361,6 +361,11 @@ class TailkeepConfigTest {
         .containsEntry("sasl.jaas.config", "x required user=\"a\";");
     assertThat(config.node().roles())
         .containsExactlyInAnyOrder(TailkeepConfig.Role.INGEST, TailkeepConfig.Role.QUERY);
+    assertThat(config.usesCassandra()).as("ingest and query").isTrue();
+    TailkeepConfig ingestOnly = TailkeepConfig.load(Map.of(
+        "TAILKEEP_KAFKA_BOOTSTRAP_SERVERS", "k1:9092", "TAILKEEP_NODE_ROLES", "ingest"));
+    assertThat(ingestOnly.usesCassandra()).as("ingest only").isFalse();
+    assertThat(TailkeepConfig.load(Map.of()).usesCassandra()).as("the all-in-one").isTrue();
     assertThat(problems("", Map.of("TAILKEEP_KAFKA_CLIENT", "no-equals-sign")))
         .singleElement().asString()
         .contains("TAILKEEP_KAFKA_CLIENT: kafka.client: each line must be NAME=VALUE, got 'no-equals-sign'");
