@@ -5,6 +5,7 @@ import io.tailkeep.collector.SpanSink;
 import io.tailkeep.kafka.KafkaSampling;
 import io.tailkeep.kafka.KafkaSpanSink;
 import io.tailkeep.kafka.SpansTopic;
+import io.tailkeep.sampler.SamplerMetrics;
 import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.reload.RulesReloader;
@@ -100,6 +101,10 @@ final class KafkaNode implements SamplingView {
       }
       if (settings.sampler()) {
         queue = parts.storeQueue(store.writer());
+        // The all-in-one's sampler metrics, summed over this node's partitions.
+        SamplerMetrics metrics = new SamplerMetrics(registry);
+        metrics.bindStoreQueue(queue);
+        metrics.bindRules(rules::current, rules::status);
         sampling = KafkaSampling.builder()
             .spansTopic(settings.topic())
             .nodeName(settings.nodeName())
@@ -110,8 +115,10 @@ final class KafkaNode implements SamplingView {
             .buffer(parts.bufferSettings())
             .bufferBytes(settings.bufferBytes())
             .meterRegistry(registry)
+            .decisionListener(metrics)
             .build()
             .start();
+        metrics.bindBuffers(sampling::buffers);
       }
       KafkaSampling counted = sampling;
       // An ingest-only node has no store: it neither counts nor answers "why".

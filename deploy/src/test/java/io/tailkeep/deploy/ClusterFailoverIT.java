@@ -26,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -220,7 +221,7 @@ class ClusterFailoverIT {
         Decision decision = decided.get(0);
         if (sent.rule() != null) {
           mustKeep++;
-          assertThat(decision.keep()).as("%s kept", trace).isTrue();
+          assertThat(decision.keep()).as("%s, sent %s, kept: %s", trace, sent.sentAt(), decision).isTrue();
           assertThat(decision.rule()).as("rule of %s", trace).isEqualTo(sent.rule());
           stored.awaitComplete(trace, Duration.ofSeconds(60));
         } else if (sent.trace().kind().equals("upload")) {
@@ -316,7 +317,11 @@ class ClusterFailoverIT {
   }
 
   /** A trace an exporter sent, and the rule that must keep it (null for baseline and health checks). */
-  private record Sent(SentTrace trace, String rule) {}
+  private record Sent(SentTrace trace, String rule, Instant sentAt) {
+    Sent(SentTrace trace, String rule) {
+      this(trace, rule, Instant.now());
+    }
+  }
 
   /**
    * An application exporting through one ingest node, round after round: each must-keep kind, six
@@ -467,7 +472,7 @@ class ClusterFailoverIT {
     }
   }
 
-  private record Decision(boolean keep, String rule, String node) {}
+  private record Decision(boolean keep, String rule, String node, String reason, int spans, Instant decidedAt) {}
 
   /** Every row of the decisions table for a trace, read straight from Cassandra. */
   private static final class Decisions {
@@ -477,7 +482,8 @@ class ClusterFailoverIT {
 
     Decisions(CqlSession cql) {
       this.cql = cql;
-      this.select = cql.prepare("SELECT keep, rule, node FROM " + KEYSPACE + ".decisions WHERE trace_id = ?");
+      this.select = cql.prepare("SELECT keep, rule, node, reason, spans_decided, decided_ns FROM " + KEYSPACE
+          + ".decisions WHERE trace_id = ?");
     }
 
     /** The traces without a decision row yet; all of them while Cassandra cannot be read. */
@@ -513,7 +519,10 @@ class ClusterFailoverIT {
       }
       List<Decision> rows = new ArrayList<>();
       for (Row row : page.currentPage()) {
-        rows.add(new Decision(row.getBoolean("keep"), row.getString("rule"), row.getString("node")));
+        long nanos = row.getLong("decided_ns");
+        rows.add(new Decision(row.getBoolean("keep"), row.getString("rule"), row.getString("node"),
+            row.getString("reason"), row.getInt("spans_decided"),
+            Instant.ofEpochSecond(0, nanos)));
       }
       return rows;
     }

@@ -126,7 +126,15 @@ class KafkaRolesTest {
     Poll.until(WAIT, "keep-errors counted on the sampling page",
         () -> kept(get(sampler, "/api/v1/sampling/rules").body(), "keep-errors") == errors);
     assertThat(kept(get(sampler, "/api/v1/sampling/rules").body(), "drop-health-checks")).isZero();
-    assertThat(sampler.scrapeMetrics()).contains("tailkeep_kafka_decisions_written_total");
+    String metrics = sampler.scrapeMetrics();
+    assertThat(metrics).contains("tailkeep_kafka_decisions_written_total");
+    // The all-in-one's sampler metrics, over this node's partitions.
+    assertThat(metrics).contains("tailkeep_sampler_buffer_bytes", "tailkeep_store_queue_bytes",
+        "tailkeep_rules_count 9.0", "tailkeep_sampler_decision_wait_seconds_count");
+    assertThat(metrics.lines().filter(line -> line.startsWith("tailkeep_sampler_traces_decided_total{")
+            && line.contains("decision=\"kept\"") && line.contains("rule=\"keep-errors\"")))
+        .as("keep-errors decisions counted").isNotEmpty();
+    assertThat(metrics).containsPattern("tailkeep_store_spans_written_total [1-9]");
     assertThat(ingest.scrapeMetrics()).contains("tailkeep_kafka_records_failed_total 0.0");
   }
 

@@ -10,12 +10,18 @@ import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.reload.RulesStatus;
+import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.store.StoreQueue;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -24,7 +30,8 @@ import java.util.function.ToDoubleFunction;
  * the rules file. Prometheus names: dots become underscores, counters end in {@code _total}.
  *
  * <p>The buffer is built with this as its {@link DecisionListener}; the {@link TailSampler} given it
- * adds the gauges and counters of its buffer, store queue and rules.
+ * adds the gauges and counters of its buffer, store queue and rules. A node on Kafka binds its
+ * buffers, store queue and rules itself, and gives this to its partitions' buffers.
  */
 public final class SamplerMetrics implements DecisionListener {
 
@@ -32,6 +39,11 @@ public final class SamplerMetrics implements DecisionListener {
   /** Decisions run inside the buffer's map update: look meters up in these, not the registry. */
   private final Map<DecisionKey, Counter> decided = new ConcurrentHashMap<>();
   private final Map<DecisionReason, Timer> waits = new EnumMap<>(DecisionReason.class);
+  /**
+   * What the gauges and function counters read, held here: Micrometer holds them weakly, and a
+   * target may be a supplier nothing else refers to.
+   */
+  private final List<Object> targets = new CopyOnWriteArrayList<>();
 
   public SamplerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -73,12 +85,7 @@ public final class SamplerMetrics implements DecisionListener {
 
   void bind(TailSampler sampler) {
     TraceBuffer buffer = sampler.buffer();
-    gauge("tailkeep.sampler.buffer.bytes", "Bytes buffered, as the buffer weighs them", buffer,
-        TraceBuffer::bufferedBytes);
-    gauge("tailkeep.sampler.buffer.traces", "Traces waiting for a decision", buffer,
-        TraceBuffer::bufferedTraces);
-    gauge("tailkeep.sampler.buffer.spans", "Spans waiting for a decision", buffer,
-        TraceBuffer::bufferedSpans);
+    bindBuffers(() -> List.of(buffer));
     counter("tailkeep.sampler.spans.decided", "Spans of decided traces", "decision", "kept",
         buffer, TraceBuffer::spansKept);
     counter("tailkeep.sampler.spans.decided", "Spans of decided traces", "decision", "dropped",
@@ -93,8 +100,33 @@ public final class SamplerMetrics implements DecisionListener {
         buffer, TraceBuffer::tracesRateLimited);
     counter("tailkeep.sampler.sink.failures", "Kept batches the store queue refused (a bug)",
         buffer, TraceBuffer::sinkFailures);
+    bindStoreQueue(sampler.storeQueue());
+    bindRules(sampler::rules, sampler::rulesStatus);
+  }
 
-    StoreQueue queue = sampler.storeQueue();
+  /**
+   * What the buffers hold now, summed: the all-in-one's one buffer, or a node on Kafka's buffer per
+   * partition it owns (the set changes with rebalances, so only gauges, never counters, come from it).
+   */
+  public void bindBuffers(Supplier<? extends Collection<TraceBuffer>> buffers) {
+    gauge("tailkeep.sampler.buffer.bytes", "Bytes buffered, as the buffer weighs them", buffers,
+        b -> sum(b.get(), TraceBuffer::bufferedBytes));
+    gauge("tailkeep.sampler.buffer.traces", "Traces waiting for a decision", buffers,
+        b -> sum(b.get(), TraceBuffer::bufferedTraces));
+    gauge("tailkeep.sampler.buffer.spans", "Spans waiting for a decision", buffers,
+        b -> sum(b.get(), TraceBuffer::bufferedSpans));
+  }
+
+  private static double sum(Collection<TraceBuffer> buffers, ToDoubleFunction<TraceBuffer> figure) {
+    double total = 0;
+    for (TraceBuffer buffer : buffers) {
+      total += figure.applyAsDouble(buffer);
+    }
+    return total;
+  }
+
+  /** The store queue in front of the span store. */
+  public void bindStoreQueue(StoreQueue queue) {
     gauge("tailkeep.store.queue.batches", "Kept batches not yet written", queue,
         StoreQueue::queuedBatches);
     gauge("tailkeep.store.queue.bytes", "Bytes of kept batches not yet written", queue,
@@ -111,22 +143,27 @@ public final class SamplerMetrics implements DecisionListener {
         StoreQueue::retries);
     counter("tailkeep.store.failures", "Batches the span store refused for good", queue,
         StoreQueue::failures);
+  }
 
-    counter("tailkeep.rules.reloads", "Rules file versions applied after start", sampler,
-        s -> s.rulesStatus().map(RulesStatus::reloads).orElse(0L));
-    counter("tailkeep.rules.reload.errors", "Rules file versions refused as invalid", sampler,
-        s -> s.rulesStatus().map(RulesStatus::reloadErrors).orElse(0L));
-    gauge("tailkeep.rules.file.invalid", "1 while the rules file on disk is invalid", sampler,
-        s -> s.rulesStatus().map(status -> status.invalidOnDisk() ? 1 : 0).orElse(0));
-    gauge("tailkeep.rules.count", "Rules in the active rules", sampler,
-        s -> s.rules().ruleNames().size());
+  /** The rules in force and the rules file's reload state (empty on fixed rules). */
+  public void bindRules(Supplier<RuleSet> rules, Supplier<Optional<RulesStatus>> status) {
+    counter("tailkeep.rules.reloads", "Rules file versions applied after start", status,
+        s -> s.get().map(RulesStatus::reloads).orElse(0L));
+    counter("tailkeep.rules.reload.errors", "Rules file versions refused as invalid", status,
+        s -> s.get().map(RulesStatus::reloadErrors).orElse(0L));
+    gauge("tailkeep.rules.file.invalid", "1 while the rules file on disk is invalid", status,
+        s -> s.get().map(st -> st.invalidOnDisk() ? 1 : 0).orElse(0));
+    gauge("tailkeep.rules.count", "Rules in the active rules", rules,
+        r -> r.get().ruleNames().size());
   }
 
   private <T> void gauge(String name, String description, T target, ToDoubleFunction<T> value) {
+    targets.add(target);
     Gauge.builder(name, target, value).description(description).register(registry);
   }
 
   private <T> void counter(String name, String description, T target, ToDoubleFunction<T> value) {
+    targets.add(target);
     FunctionCounter.builder(name, target, value).description(description).register(registry);
   }
 
@@ -137,6 +174,7 @@ public final class SamplerMetrics implements DecisionListener {
       String tagValue,
       T target,
       ToDoubleFunction<T> value) {
+    targets.add(target);
     FunctionCounter.builder(name, target, value)
         .description(description)
         .tags(tagKey, tagValue)

@@ -3,6 +3,7 @@ package io.tailkeep.kafka;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tailkeep.sampler.buffer.DecisionListener;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.store.StoreQueue;
@@ -10,12 +11,13 @@ import io.tailkeep.store.DecisionLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -48,7 +50,9 @@ public final class KafkaSampling implements AutoCloseable {
   private final Duration lookupWindow;
   private final Duration drainTimeout;
   private final NodeCounters counters;
-  private final AtomicInteger shards = new AtomicInteger();
+  /** The buffers of the partitions this node owns now; read by gauges on other threads. */
+  private final Set<TraceBuffer> buffers = ConcurrentHashMap.newKeySet();
+  private final DecisionListener decisionListener;
   private final Map<String, LongAdder> keptByRule = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> droppedByRule = new ConcurrentHashMap<>();
   private final List<SamplerConsumer> consumers = new ArrayList<>();
@@ -66,7 +70,10 @@ public final class KafkaSampling implements AutoCloseable {
     this.lookupWindow = b.lookupWindow;
     this.drainTimeout = b.drainTimeout;
     this.counters = new NodeCounters(b.registry);
-    Gauge.builder("tailkeep.kafka.partitions.owned", shards, AtomicInteger::get)
+    // Per rule for the sampling page, then whatever the node adds (its sampler metrics).
+    this.decisionListener = ((DecisionListener) (decision, waited) -> counted(decision.keep(), decision.rule()))
+        .andThen(b.decisionListener);
+    Gauge.builder("tailkeep.kafka.partitions.owned", buffers, Set::size)
         .description("Partitions of the spans topic this node samples now")
         .register(b.registry);
     for (int i = 0; i < b.threads; i++) {
@@ -117,7 +124,12 @@ public final class KafkaSampling implements AutoCloseable {
   }
 
   public int partitionsOwned() {
-    return shards.get();
+    return buffers.size();
+  }
+
+  /** The buffers of the partitions this node owns now, one per partition. */
+  public Collection<TraceBuffer> buffers() {
+    return List.copyOf(buffers);
   }
 
   /** Traces this node kept since it started, by the rule that kept them. */
@@ -136,7 +148,7 @@ public final class KafkaSampling implements AutoCloseable {
     return copy;
   }
 
-  void counted(boolean keep, String rule) {
+  private void counted(boolean keep, String rule) {
     (keep ? keptByRule : droppedByRule).computeIfAbsent(rule, r -> new LongAdder()).increment();
   }
 
@@ -184,11 +196,19 @@ public final class KafkaSampling implements AutoCloseable {
 
   /** The node's buffer bound, split evenly over the partitions it owns now. */
   long shardBudget() {
-    return Math.max(1, bufferBytes / Math.max(1, shards.get()));
+    return Math.max(1, bufferBytes / Math.max(1, buffers.size()));
   }
 
-  void shardsChanged(int delta) {
-    shards.addAndGet(delta);
+  DecisionListener decisionListener() {
+    return decisionListener;
+  }
+
+  void shardsOpened(Collection<PartitionShard> opened) {
+    opened.forEach(shard -> buffers.add(shard.buffer()));
+  }
+
+  void shardsClosed(Collection<PartitionShard> closed) {
+    closed.forEach(shard -> buffers.remove(shard.buffer()));
   }
 
   /** Configures a {@link KafkaSampling}; topic, node name, store queue, decision log and rules are required. */
@@ -205,8 +225,15 @@ public final class KafkaSampling implements AutoCloseable {
     private Duration lookupWindow = DEFAULT_LOOKUP_WINDOW;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private MeterRegistry registry = new SimpleMeterRegistry();
+    private DecisionListener decisionListener = DecisionListener.NONE;
 
     private Builder() {}
+
+    /** Told of every decision this node makes, after it is counted by rule (sampler metrics). */
+    public Builder decisionListener(DecisionListener listener) {
+      this.decisionListener = Objects.requireNonNull(listener, "decisionListener");
+      return this;
+    }
 
     public Builder spansTopic(SpansTopic spans) {
       this.spans = Objects.requireNonNull(spans, "spans");

@@ -1,6 +1,7 @@
 package io.tailkeep.kafka;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.tailkeep.sampler.buffer.DecisionListener;
 import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.buffer.TraceBuffer;
@@ -11,12 +12,12 @@ import io.tailkeep.store.TraceId;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.wire.ExportRequestScanner;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -43,7 +44,7 @@ final class PartitionShard {
   private final String node;
   private final Consumer<Runnable> onThread;
   private final NodeCounters counters;
-  private final BiConsumer<Boolean, String> countDecision;
+  private final DecisionListener onDecided;
 
   /** Buffered traces, by the offset of their first record. */
   private final Map<TraceId, Long> firstOffsets = new HashMap<>();
@@ -65,13 +66,13 @@ final class PartitionShard {
       Clock wall,
       Consumer<Runnable> onThread,
       NodeCounters counters,
-      BiConsumer<Boolean, String> countDecision) {
+      DecisionListener onDecided) {
     this.partition = partition;
     this.store = store;
     this.node = node;
     this.onThread = onThread;
     this.counters = counters;
-    this.countDecision = countDecision;
+    this.onDecided = onDecided;
     this.clock = new PartitionClock(wall);
     this.buffer =
         bufferSettings
@@ -79,7 +80,7 @@ final class PartitionShard {
             .clock(wall)
             .executor(Runnable::run) // evictions decide on this thread, like everything else here
             .sink(this::kept)
-            .decisionListener((decision, waited) -> decided(decision))
+            .decisionListener((decision, waited) -> decided(decision, waited))
             .build();
   }
 
@@ -203,7 +204,7 @@ final class PartitionShard {
     return revoked;
   }
 
-  private void decided(DecisionRecord decision) {
+  private void decided(DecisionRecord decision, Duration waited) {
     Long first = firstOffsets.remove(decision.traceId());
     if (first == null) {
       return; // decided before this shard held it: nothing of it is held here
@@ -222,7 +223,7 @@ final class PartitionShard {
             node,
             decision.spansDecided()));
     counters.decisionsMade.increment();
-    countDecision.accept(decision.keep(), decision.rule());
+    onDecided.decided(decision, waited);
   }
 
   /** The buffer hands over a kept trace, or late spans of one. */

@@ -86,8 +86,8 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
             read(shard, records.records(partition));
           }
         }
-        // Paused, and for a fetch round after resuming, the consumer's lag is as old as its last
-        // fetch: "caught up" is not known then, and partition time must not follow the wall clock
+        // Paused, and for a fetch round after resuming or seeking back, the consumer's lag is as
+        // old as its last fetch: "caught up" is not known then, and partition time must not follow the wall clock
         // past records waiting in Kafka (an idle timeout would split their traces).
         boolean lagFresh = !paused && System.nanoTime() - resumedAt > LAG_REFRESH.toNanos();
         for (PartitionShard shard : shards.values()) {
@@ -120,9 +120,11 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
     shard.observe(records.get(0).timestamp());
     Recovery recovery = recovering.get(shard.partition());
     if (recovery != null && !followEarlierDecisions(shard, recovery, records)) {
-      // The decision log did not answer: read these records again after a pause.
+      // The decision log did not answer: read these records again after a pause. The lag the
+      // consumer reports is from before the seek: not "caught up" until a fetch round has passed.
       consumer.seek(shard.partition(), records.get(0).offset());
       sleep(LOOKUP_RETRY);
+      resumedAt = System.nanoTime();
       return;
     }
     for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -324,13 +326,16 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
     node.counters().rebalances.increment();
     Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
     long until = node.clock().millis() + node.lookupWindow().toMillis();
+    List<PartitionShard> opened = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       TraceBuffer.Builder settings = node.bufferSettings(rules);
-      shards.put(partition, new PartitionShard(partition, settings, node.storeQueue(), node.name(),
-          node.clock(), completions::add, node.counters(), node::counted));
+      PartitionShard shard = new PartitionShard(partition, settings, node.storeQueue(), node.name(),
+          node.clock(), completions::add, node.counters(), node.decisionListener());
+      shards.put(partition, shard);
+      opened.add(shard);
       recovering.put(partition, new Recovery(ends.getOrDefault(partition, 0L), until));
     }
-    node.shardsChanged(partitions.size());
+    node.shardsOpened(opened);
     LOG.info("Sampler {} took partitions {}", node.name(), partitions);
   }
 
@@ -359,7 +364,7 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
     }
     leaving.forEach(PartitionShard::revoke);
     partitions.forEach(committed::remove);
-    node.shardsChanged(-leaving.size());
+    node.shardsClosed(leaving);
     LOG.info("Sampler {} gave up partitions {}; undecided traces there are decided by their next owner",
         node.name(), partitions);
   }
@@ -372,7 +377,7 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
       committed.remove(partition);
       if (shard != null) {
         shard.revoke();
-        node.shardsChanged(-1);
+        node.shardsClosed(List.of(shard));
       }
     }
     LOG.warn("Sampler {} lost partitions {} without handing them over; their next owner replays them",
@@ -401,7 +406,7 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
       LOG.warn("Final commit failed; the next owners replay from the last one: {}", e.toString());
     } finally {
       all().forEach(PartitionShard::revoke);
-      node.shardsChanged(-shards.size());
+      node.shardsClosed(shards.values());
       shards.clear();
       // Static members stay in the group on close unless told: leave, so partitions move now.
       consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
