@@ -22,15 +22,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +52,7 @@ class CassandraRestartTest {
   @Test
   void noAcceptedTraceIsLostWhileCassandraIsStoppedAndRestarted() throws Exception {
     Path workDirectory = Path.of("target", "cassandra-restart-node").toAbsolutePath();
-    deleteRecursively(workDirectory);
+    TestDirectories.deleteRecursively(workDirectory);
     int[] ports = freePorts(3);
     EmbeddedCassandra launcher =
         EmbeddedCassandra.builder()
@@ -264,17 +261,6 @@ class CassandraRestartTest {
     } finally {
       for (ServerSocket socket : sockets) {
         socket.close();
-      }
-    }
-  }
-
-  private static void deleteRecursively(Path directory) throws IOException {
-    if (!Files.exists(directory)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(path);
       }
     }
   }

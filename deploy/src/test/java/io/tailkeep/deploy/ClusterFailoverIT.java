@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -95,7 +93,7 @@ class ClusterFailoverIT {
   @Test
   void noAcknowledgedMustKeepTraceIsLostThroughScaleUpKillsStopsAndACassandraOutage() throws Exception {
     work = Path.of("target", "cluster-failover-it").toAbsolutePath();
-    deleteRecursively(work);
+    TestDirectories.deleteRecursively(work);
     Files.createDirectories(work.resolve("logs"));
     int[] cassandraPorts = freePorts(3);
     EmbeddedCassandra cassandraLauncher =
@@ -536,16 +534,5 @@ class ClusterFailoverIT {
       }
     }
     return ports;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 }

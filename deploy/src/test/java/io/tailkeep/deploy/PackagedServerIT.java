@@ -16,12 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +51,7 @@ class PackagedServerIT {
   @Test
   void mustKeepTracesSentRightBeforeSigtermAreStoredAcrossARestart() throws Exception {
     Path work = Path.of("target", "packaged-server-it").toAbsolutePath();
-    deleteRecursively(work);
+    TestDirectories.deleteRecursively(work);
     Files.createDirectories(work);
     Path config =
         Files.writeString(
@@ -198,17 +196,6 @@ class PackagedServerIT {
       return Files.exists(file) ? Files.readString(file) : "";
     } catch (IOException e) {
       throw new AssertionError(e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }
