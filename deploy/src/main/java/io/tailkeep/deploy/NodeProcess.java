@@ -22,6 +22,8 @@ final class NodeProcess {
   /** A node to start: its name, roles and ports (-1: none), and where its output goes. */
   record Plan(String name, String roles, int grpcPort, int httpPort, int apiPort, Path log) {}
 
+  private static final String PARENT_WATCH = "io.tailkeep.embedded.ParentWatch";
+
   private final Plan plan;
   private final Process process;
 
@@ -37,8 +39,10 @@ final class NodeProcess {
   static NodeProcess start(Plan plan, String classpath, String maxHeap, Map<String, String> env)
       throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder =
-        new ProcessBuilder(java, "-Xmx" + maxHeap, "-cp", classpath, Main.class.getName(), "run");
+    // Through the launching kit's parent watch: a node exits (gracefully) when this process dies,
+    // even by SIGKILL, instead of running on unwatched; and it leaves Ctrl-C to this process.
+    ProcessBuilder builder = new ProcessBuilder(
+        java, "-Xmx" + maxHeap, "-cp", classpath, PARENT_WATCH, Main.class.getName(), "run");
     builder.environment().putAll(env);
     builder.environment().put("TAILKEEP_NODE_NAME", plan.name());
     builder.environment().put("TAILKEEP_NODE_ROLES", plan.roles());
