@@ -2,6 +2,8 @@ package io.tailkeep.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
@@ -82,6 +84,12 @@ class KafkaSamplingTest {
 
   private KafkaSampling sampler(SpansTopic topic, String node, StoreQueue queue, Duration lookupWindow)
       throws Exception {
+    return sampler(topic, node, queue, lookupWindow, new SimpleMeterRegistry());
+  }
+
+  private KafkaSampling sampler(
+      SpansTopic topic, String node, StoreQueue queue, Duration lookupWindow, MeterRegistry registry)
+      throws Exception {
     RuleSet rules = rules();
     return KafkaSampling.builder()
         .spansTopic(topic)
@@ -92,7 +100,7 @@ class KafkaSamplingTest {
         .rules(() -> rules)
         .buffer(buffer -> buffer.gracePeriod(Duration.ofMillis(300)).idleTimeout(Duration.ofSeconds(2)))
         .lookupWindow(lookupWindow)
-        .meterRegistry(new SimpleMeterRegistry())
+        .meterRegistry(registry)
         .build();
   }
 
@@ -125,8 +133,10 @@ class KafkaSamplingTest {
     SpansTopic topic = newTopic();
     List<TraceId> errors = new ArrayList<>();
     List<TraceId> boring = new ArrayList<>();
+    MeterRegistry registry = new SimpleMeterRegistry();
     try (KafkaSpanSink sink = KafkaSpanSink.start(topic, "ingest-1", new SimpleMeterRegistry());
-        KafkaSampling sampler = sampler(topic, "sampler-1", storeQueue(), Duration.ofSeconds(5)).start()) {
+        KafkaSampling sampler =
+            sampler(topic, "sampler-1", storeQueue(), Duration.ofSeconds(5), registry).start()) {
       for (int i = 0; i < 40; i++) {
         TraceId traceId = spans.newTraceId();
         (i % 4 == 0 ? errors : boring).add(traceId);
@@ -153,7 +163,21 @@ class KafkaSamplingTest {
       assertThat(boring).allSatisfy(id -> assertThat(storedSpans(id)).isZero());
       await(() -> committedEqualsEnd(topic));
       assertThat(sampler.partitionsOwned()).isEqualTo(4);
+      // Kafka's own consumer lag, per partition, on the node's registry (/metrics in deploy).
+      await(() -> lagMeters(registry, topic).size() == 4);
+      assertThat(lagMeters(registry, topic)).containsOnlyKeys("0", "1", "2", "3");
+      assertThat(lagMeters(registry, topic).values()).allSatisfy(lag -> assertThat(lag).isZero());
     }
+    assertThat(lagMeters(registry, topic)).as("removed with the consumers").isEmpty();
+  }
+
+  /** {@code kafka.consumer.fetch.manager.records.lag} of each partition of the topic: its value by partition. */
+  private static Map<String, Double> lagMeters(MeterRegistry registry, SpansTopic topic) {
+    Map<String, Double> lags = new java.util.TreeMap<>();
+    for (Gauge gauge : registry.find("kafka.consumer.fetch.manager.records.lag").tag("topic", topic.topic()).gauges()) {
+      lags.put(gauge.getId().getTag("partition"), gauge.value());
+    }
+    return lags;
   }
 
   @Test
