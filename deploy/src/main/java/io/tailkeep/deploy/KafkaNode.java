@@ -256,7 +256,11 @@ final class KafkaNode implements SamplingView {
         return CompletableFuture.failedFuture(new IllegalStateException("this node is stopping"));
       }
       if (groupStatus == null) {
-        groupStatus = new GroupStatus(topic, GroupStatus.DEFAULT_TIMEOUT);
+        try {
+          groupStatus = new GroupStatus(topic, GroupStatus.DEFAULT_TIMEOUT);
+        } catch (IllegalStateException e) {
+          return CompletableFuture.failedFuture(e); // made again on the next request
+        }
       }
       status = groupStatus;
     }

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -57,6 +58,7 @@ public final class GroupStatus implements AutoCloseable {
   private final Clock clock;
   private final Admin admin;
 
+  /** @throws IllegalStateException when no admin client can be made (no bootstrap host resolves) */
   public GroupStatus(SpansTopic spans, Duration timeout) {
     this(spans, KafkaSampling.GROUP, timeout, Clock.systemUTC());
   }
@@ -74,7 +76,13 @@ public final class GroupStatus implements AutoCloseable {
     // A call's attempts end with the read, rather than being retried for a minute behind it.
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMillis);
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMillis);
-    this.admin = Admin.create(config);
+    try {
+      this.admin = Admin.create(config);
+    } catch (KafkaException e) {
+      // A bootstrap host that does not resolve, say: said as a read failure would say it.
+      throw new IllegalStateException("Kafka at " + String.join(",", spans.bootstrapServers())
+          + ": cannot create an admin client: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -158,6 +158,14 @@ class GroupStatusTest {
     }
   }
 
+  @Test
+  void aBootstrapHostThatDoesNotResolveIsRefusedSayingSo() {
+    SpansTopic unknown = SpansTopic.of("no-such-kafka.invalid:9092");
+    assertThatThrownBy(() -> new GroupStatus(unknown, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("Kafka at no-such-kafka.invalid:9092: cannot create an admin client: ");
+  }
+
   private GroupStatus status(Duration timeout) {
     return new GroupStatus(spans, group, timeout, Clock.fixed(NOW, ZoneOffset.UTC));
   }
