@@ -453,7 +453,7 @@ class WebUiBrowserTest {
       assertThat(section.findElement(By.cssSelector(".message.warning")).getText())
           .contains("1 of 3 partitions without an owner");
       WebElement node = browser.findElement(By.cssSelector("#partition-nodes tr[data-node='sampler-a']"));
-      assertThat(node.findElement(By.cssSelector(".partitions")).getText()).isEqualTo("2");
+      assertThat(node.findElement(By.cssSelector(".partition-count")).getText()).isEqualTo("2");
       assertThat(node.findElement(By.cssSelector(".lag")).getText()).isEqualTo("57");
       List<String> rows = browser.findElements(By.cssSelector("#partition-list tbody tr")).stream()
           .map(WebElement::getText).toList();

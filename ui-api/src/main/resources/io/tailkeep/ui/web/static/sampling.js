@@ -54,7 +54,7 @@ async function showPartitions(container) {
           el('th', { scope: 'col' }, 'Node'), el('th', { scope: 'col' }, 'Partitions'), el('th', { scope: 'col' }, 'Lag (records)'))),
         el('tbody', {}, body.nodes.map((n) => el('tr', { dataset: { node: n.node } },
           el('td', { class: 'node-name' }, n.node),
-          el('td', { class: 'number partitions' }, String(n.partitions)),
+          el('td', { class: 'number partition-count' }, String(n.partitions)),
           el('td', { class: 'number lag' }, String(n.lag)))))),
     el('h3', {}, 'By partition'),
     el('table', { class: 'rule-list', id: 'partition-list' },
