@@ -132,8 +132,8 @@ public final class GroupStatus implements AutoCloseable {
         snapshot.completeExceptionally(e);
       }
     });
-    // The admin client does not always give up by itself when no broker answers (its calls wait
-    // for a coordinator or for metadata): the whole read is bounded here.
+    // The admin client's calls end a little after their timeout when no broker answers (a
+    // coordinator lookup, say, gives up at its next retry): the whole read is bounded here.
     CompletableFuture.delayedExecutor(timeoutMillis, TimeUnit.MILLISECONDS).execute(() ->
         snapshot.completeExceptionally(failed(calls.pending(), new TimeoutException("no answer"))));
     return snapshot;
