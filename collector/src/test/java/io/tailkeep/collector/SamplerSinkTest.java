@@ -4,8 +4,10 @@ import static io.tailkeep.collector.TestRequests.request;
 import static io.tailkeep.collector.TestRequests.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tailkeep.sampler.TailSampler;
+import io.tailkeep.sampler.buffer.TraceBuffer;
+import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.wire.ExportRequestScanner;
 import io.tailkeep.store.SpanBatch;
@@ -17,13 +19,19 @@ import org.junit.jupiter.api.Test;
 /** The sampler's refusals reach the exporter as retry-later answers with a reason it can read. */
 class SamplerSinkTest {
 
-  /** A store that never finishes a write, so kept traces stay queued. */
+  /** A store that never finishes a write, so kept traces stay queued over a 1-byte bound. */
+  private final StoreQueue queue =
+      StoreQueue.builder().writer(batch -> new CompletableFuture<>()).maxQueuedBytes(1).build();
+
   private final TailSampler sampler =
       TailSampler.builder()
-          .writer(batch -> new CompletableFuture<>())
-          .meterRegistry(new SimpleMeterRegistry())
-          .buffer(buffer -> buffer.executor(Runnable::run))
-          .storeQueue(queue -> queue.maxQueuedBytes(1))
+          .buffer(
+              TraceBuffer.builder()
+                  .rules(RulesFile.loadDefault())
+                  .sink(queue)
+                  .executor(Runnable::run)
+                  .build())
+          .storeQueue(queue)
           .build();
 
   SamplerSinkTest() throws Exception {}

@@ -20,11 +20,14 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Everything served on port 16686: the web UI, the native query API, the Jaeger-compatible API,
@@ -41,12 +44,14 @@ final class ApiRoutes {
   /**
    * @param query whether this node serves the query role: the APIs and the UI; a node without it
    *     serves only {@code /metrics} and the health checks
+   * @param readiness what {@code /health/ready} asks: the parts this node's roles need
    */
   static Router router(
       Vertx vertx,
       SpanReader reader,
       SamplingView samplingView,
       boolean query,
+      List<ReadyCheck> readiness,
       PrometheusMeterRegistry registry) {
     Router router = Router.router(vertx);
     if (query) {
@@ -57,7 +62,7 @@ final class ApiRoutes {
     }
     router.get("/metrics").handler(ctx -> metrics(ctx, registry));
     router.get("/health/live").handler(ctx -> send(ctx, 200, status("UP", null)));
-    router.get("/health/ready").handler(ctx -> ready(ctx, reader));
+    router.get("/health/ready").handler(ctx -> ready(ctx, readiness));
     router.errorHandler(
         404, ctx -> send(ctx, 404, error(404, "no such path: " + ctx.request().path())));
     router.errorHandler(405, ctx -> send(ctx, 405, error(405, "method not allowed")));
@@ -70,27 +75,47 @@ final class ApiRoutes {
         .end(registry.scrape());
   }
 
-  /** Ready when Cassandra answers a read of the schema's services table in time. */
-  private static void ready(RoutingContext ctx, SpanReader reader) {
-    Future<?> services;
-    try {
-      services = Future.fromCompletionStage(reader.getServices());
-    } catch (RuntimeException e) {
-      services = Future.failedFuture(e);
+  /**
+   * A part a node needs to do its job, named as the readiness answer shows it ("storage",
+   * "Kafka"), and how to ask whether it answers now.
+   */
+  record ReadyCheck(String part, Supplier<CompletionStage<?>> probe) {
+
+    /** Cassandra answers a read of the schema's services table. */
+    static ReadyCheck storage(SpanReader reader) {
+      return new ReadyCheck("storage", reader::getServices);
     }
-    Future<?> answered = services;
-    Future.any(answered, ctx.vertx().timer(READY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS))
+  }
+
+  /** Ready when every part this node needs answers in time; else 503 naming the first that did not. */
+  private static void ready(RoutingContext ctx, List<ReadyCheck> checks) {
+    List<Future<?>> answers = new ArrayList<>();
+    for (ReadyCheck check : checks) {
+      Future<?> answer;
+      try {
+        answer = Future.fromCompletionStage(check.probe().get());
+      } catch (RuntimeException e) {
+        answer = Future.failedFuture(e);
+      }
+      answers.add(answer);
+    }
+    Future<?> all = Future.join(answers);
+    Future.any(all, ctx.vertx().timer(READY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS))
         .onComplete(
             done -> {
-              if (answered.succeeded()) {
-                send(ctx, 200, status("UP", null));
-              } else {
-                String why =
-                    answered.failed()
-                        ? "storage unavailable: " + answered.cause().getMessage()
-                        : "storage did not answer within " + READY_TIMEOUT_MILLIS + " ms";
-                send(ctx, 503, status("DOWN", why));
+              for (int i = 0; i < checks.size(); i++) {
+                Future<?> answer = answers.get(i);
+                if (!answer.succeeded()) {
+                  String part = checks.get(i).part();
+                  String why =
+                      answer.failed()
+                          ? part + " unavailable: " + answer.cause().getMessage()
+                          : part + " did not answer within " + READY_TIMEOUT_MILLIS + " ms";
+                  send(ctx, 503, status("DOWN", why));
+                  return;
+                }
               }
+              send(ctx, 200, status("UP", null));
             });
   }
 

@@ -1,5 +1,6 @@
 package io.tailkeep.deploy;
 
+import io.tailkeep.deploy.NodeProcess.Plan;
 import io.tailkeep.embedded.LocalPorts;
 import io.tailkeep.kafka.broker.EmbeddedKafka;
 import io.tailkeep.kafka.broker.KafkaBroker;
@@ -7,10 +8,6 @@ import io.tailkeep.store.cassandra.node.CassandraNode;
 import io.tailkeep.store.cassandra.node.EmbeddedCassandra;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code tailkeep cluster [--sampler-nodes N] [--ingest-nodes N]}: a cluster on one machine to try
@@ -34,9 +30,6 @@ final class ClusterCommand {
   private static final Duration NODE_STOP = Duration.ofSeconds(60);
 
   private ClusterCommand() {}
-
-  /** One Tailkeep node of the cluster: its name, roles and ports, and its process once started. */
-  private record Node(String name, String roles, int grpcPort, int httpPort, int apiPort, Path log) {}
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     int samplers = 2;
@@ -61,7 +54,7 @@ final class ClusterCommand {
       err.println(USAGE);
       return 2;
     }
-    List<Process> processes = new ArrayList<>();
+    List<NodeProcess> processes = new ArrayList<>();
     CassandraNode cassandra = null;
     KafkaBroker kafka = null;
     try {
@@ -71,7 +64,7 @@ final class ClusterCommand {
       cassandra = EmbeddedCassandra.builder().workDirectory(data.resolve("cassandra")).build().start()
           .stopOnlyWhenClosed();
       kafka = EmbeddedKafka.builder().workDirectory(data.resolve("kafka")).build().start().stopOnlyWhenAsked();
-      List<Node> nodes = plan(ingests, samplers, data.resolve("logs"));
+      List<Plan> nodes = plan(ingests, samplers, data.resolve("logs"));
       Map<String, String> shared = new HashMap<>(env);
       shared.put("TAILKEEP_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
       shared.put("TAILKEEP_KAFKA_REPLICATION_FACTOR", "1");
@@ -80,20 +73,20 @@ final class ClusterCommand {
           cassandra.cqlAddress().getHostString() + ":" + cassandra.cqlAddress().getPort());
       shared.put("TAILKEEP_CASSANDRA_LOCAL_DATACENTER", cassandra.localDatacenter());
       shared.put("TAILKEEP_SERVER_HOST", LocalPorts.LOOPBACK);
-      for (Node node : nodes) {
-        processes.add(start(node, shared));
+      for (Plan node : nodes) {
+        processes.add(NodeProcess.start(node, System.getProperty("java.class.path"), "512m", shared));
       }
-      for (int i = 0; i < nodes.size(); i++) {
-        awaitLive(nodes.get(i), processes.get(i));
+      for (NodeProcess node : processes) {
+        node.awaitLive(NODE_START);
       }
       out.print(table(nodes, kafka, cassandra));
       out.flush();
       CountDownLatch stopped = new CountDownLatch(1);
       CassandraNode startedCassandra = cassandra;
       KafkaBroker startedKafka = kafka;
-      List<Process> running = List.copyOf(processes);
+      List<NodeProcess> running = List.copyOf(processes);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stopAll(running);
+        NodeProcess.stopAll(running, NODE_STOP);
         startedKafka.close();
         startedCassandra.close();
         stopped.countDown();
@@ -110,7 +103,7 @@ final class ClusterCommand {
       Thread.currentThread().interrupt();
       return 1;
     } finally {
-      stopAll(processes);
+      NodeProcess.stopAll(processes, NODE_STOP);
       if (kafka != null) {
         kafka.close();
       }
@@ -133,17 +126,17 @@ final class ClusterCommand {
   }
 
   /** The conventional ports (4317, 4318, 16686) for the first ingest and query nodes when free. */
-  private static List<Node> plan(int ingests, int samplers, Path logs) throws IOException {
-    List<Node> nodes = new ArrayList<>();
+  private static List<Plan> plan(int ingests, int samplers, Path logs) throws IOException {
+    List<Plan> nodes = new ArrayList<>();
     try (LocalPorts ports = new LocalPorts()) {
       for (int i = 1; i <= ingests; i++) {
-        nodes.add(new Node("ingest-" + i, "ingest",
+        nodes.add(new Plan("ingest-" + i, "ingest",
             port(ports, "grpc", i == 1 ? 4317 : 0), port(ports, "http", i == 1 ? 4318 : 0),
             port(ports, "api", 0), logs.resolve("ingest-" + i + ".log")));
       }
-      nodes.add(new Node("query-1", "query", -1, -1, port(ports, "api", 16686), logs.resolve("query-1.log")));
+      nodes.add(new Plan("query-1", "query", -1, -1, port(ports, "api", 16686), logs.resolve("query-1.log")));
       for (int i = 1; i <= samplers; i++) {
-        nodes.add(new Node("sampler-" + i, "sampler", -1, -1, port(ports, "api", 0),
+        nodes.add(new Plan("sampler-" + i, "sampler", -1, -1, port(ports, "api", 0),
             logs.resolve("sampler-" + i + ".log")));
       }
     }
@@ -154,72 +147,17 @@ final class ClusterCommand {
     return preferred != 0 && LocalPorts.isFree(preferred) ? ports.claim(what, preferred) : ports.claim(what, 0);
   }
 
-  private static Process start(Node node, Map<String, String> shared) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "run");
-    builder.environment().putAll(shared);
-    builder.environment().put("TAILKEEP_NODE_NAME", node.name());
-    builder.environment().put("TAILKEEP_NODE_ROLES", node.roles());
-    builder.environment().put("TAILKEEP_SERVER_API_PORT", Integer.toString(node.apiPort()));
-    // Nodes without the ingest role open no OTLP ports; any valid value does for them.
-    builder.environment().put("TAILKEEP_SERVER_GRPC_PORT", Integer.toString(Math.max(0, node.grpcPort())));
-    builder.environment().put("TAILKEEP_SERVER_HTTP_PORT", Integer.toString(Math.max(0, node.httpPort())));
-    builder.redirectErrorStream(true).redirectOutput(node.log().toFile());
-    return builder.start();
-  }
-
-  private static void awaitLive(Node node, Process process) throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    URI live = URI.create("http://" + LocalPorts.LOOPBACK + ":" + node.apiPort() + "/health/live");
-    long deadline = System.nanoTime() + NODE_START.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException(node.name() + " exited with " + process.exitValue() + "; see " + node.log());
-      }
-      try {
-        HttpResponse<Void> response =
-            client.send(HttpRequest.newBuilder(live).GET().build(), HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    throw new IOException(node.name() + " did not answer on its API port within " + NODE_START.toSeconds()
-        + " s; see " + node.log());
-  }
-
-  /** SIGTERM to every node at once, so they hand their partitions over; then whatever is left, killed. */
-  private static void stopAll(List<Process> processes) {
-    processes.forEach(Process::destroy);
-    long deadline = System.nanoTime() + NODE_STOP.toNanos();
-    for (Process process : processes) {
-      try {
-        long left = Math.max(0, deadline - System.nanoTime());
-        if (!process.waitFor(left, TimeUnit.NANOSECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      }
-    }
-  }
-
-  private static String table(List<Node> nodes, KafkaBroker kafka, CassandraNode cassandra) {
+  private static String table(List<Plan> nodes, KafkaBroker kafka, CassandraNode cassandra) {
     StringBuilder text = new StringBuilder("Tailkeep cluster is ready.\n\n");
     text.append(String.format("  %-10s %-8s %-28s %s%n", "node", "roles", "ports", "log"));
-    for (Node node : nodes) {
+    for (Plan node : nodes) {
       String ports = node.grpcPort() > 0
           ? "gRPC " + node.grpcPort() + ", HTTP " + node.httpPort() + ", API " + node.apiPort()
           : "API " + node.apiPort();
       text.append(String.format("  %-10s %-8s %-28s %s%n", node.name(), node.roles(), ports, node.log()));
     }
-    Node query = nodes.stream().filter(n -> n.roles().equals("query")).findFirst().orElseThrow();
-    Node ingest = nodes.get(0);
+    Plan query = nodes.stream().filter(n -> n.roles().equals("query")).findFirst().orElseThrow();
+    Plan ingest = nodes.get(0);
     text.append("\n  Kafka      ").append(kafka.bootstrapServers())
         .append("\n  Cassandra  ").append(cassandra.cqlAddress().getHostString()).append(':')
         .append(cassandra.cqlAddress().getPort())

@@ -9,12 +9,9 @@ import io.tailkeep.kafka.KafkaSpanSink;
 import io.tailkeep.kafka.SpansTopic;
 import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.DecisionRecord;
-import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.reload.RulesReloader;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
-import io.tailkeep.sampler.rules.RulesFile;
-import io.tailkeep.sampler.rules.RulesFileException;
 import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.store.DecisionLog;
 import io.tailkeep.store.SpanStore;
@@ -22,7 +19,6 @@ import io.tailkeep.store.StoredDecision;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.ui.sampling.PartitionOwners;
 import io.tailkeep.ui.sampling.SamplingView;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +29,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,15 +39,14 @@ import org.slf4j.LoggerFactory;
 final class KafkaNode implements SamplingView {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaNode.class);
-  private static final Duration TICK = Duration.ofMillis(100);
-  private static final Duration RULES_CHECK = Duration.ofSeconds(2);
   private static final Duration COUNTS_REFRESH = Duration.ofSeconds(10);
+  private static final Duration KAFKA_CHECK_TIMEOUT = Duration.ofMillis(1_500);
 
   private final KafkaSpanSink sink;
   private final KafkaSampling sampling;
   private final StoreQueue storeQueue;
-  private final RulesReloader reloader;
-  private final RuleSet fixedRules;
+  private final SamplerAssembly.Rules rules;
+  private final long rulesCheckNanos;
   private final ScheduledExecutorService scheduler;
   private final DecisionLog decisions;
   private final ClusterCounts counts;
@@ -67,40 +61,40 @@ final class KafkaNode implements SamplingView {
       KafkaSpanSink sink,
       KafkaSampling sampling,
       StoreQueue storeQueue,
-      RulesReloader reloader,
-      RuleSet fixedRules,
+      SamplerAssembly.Rules rules,
+      Duration rulesCheckInterval,
       ScheduledExecutorService scheduler,
       SpansTopic topic) {
     this.sink = sink;
     this.sampling = sampling;
     this.storeQueue = storeQueue;
-    this.reloader = reloader;
-    this.fixedRules = fixedRules;
+    this.rules = rules;
+    this.rulesCheckNanos = rulesCheckInterval.toNanos();
     this.scheduler = scheduler;
     this.decisions = decisions;
     this.counts = counts;
     this.topic = topic;
   }
 
-  /** What a node on Kafka needs to start its roles. */
+  /**
+   * What a node on Kafka needs to start its roles, beyond the sampler's parts (rules, store queue,
+   * buffer settings, timing) that {@link SamplerAssembly} gives both paths.
+   *
+   * @param bufferBytes the node's whole buffer bound, split over the partitions it owns
+   */
   record Settings(
       SpansTopic topic,
       String nodeName,
       boolean ingest,
       boolean sampler,
       int samplerThreads,
-      long bufferBytes,
-      Consumer<TraceBuffer.Builder> buffer,
-      Consumer<StoreQueue.Builder> storeQueue,
-      Path rulesFile) {}
+      long bufferBytes) {}
 
-  static KafkaNode start(Settings settings, SpanStore store, MeterRegistry registry)
-      throws RulesFileException, InterruptedException {
-    RulesReloader reloader =
-        settings.rulesFile() == null
-            ? null
-            : RulesReloader.load(settings.rulesFile(), rules -> {}, Clock.systemUTC(), System::nanoTime);
-    RuleSet fixedRules = reloader == null ? RulesFile.loadDefault() : null;
+  /** @param store null on a node with only the ingest role */
+  static KafkaNode start(
+      Settings settings, SpanStore store, SamplerAssembly parts, MeterRegistry registry)
+      throws InterruptedException {
+    SamplerAssembly.Rules rules = parts.rules();
     KafkaSpanSink sink = null;
     KafkaSampling sampling = null;
     StoreQueue queue = null;
@@ -115,33 +109,34 @@ final class KafkaNode implements SamplingView {
         sink = KafkaSpanSink.start(settings.topic(), settings.nodeName(), registry);
       }
       if (settings.sampler()) {
-        StoreQueue.Builder queueBuilder = StoreQueue.builder().writer(store.writer());
-        settings.storeQueue().accept(queueBuilder);
-        queue = queueBuilder.build();
-        RuleSet fixed = fixedRules;
-        RulesReloader rules = reloader;
+        queue = parts.storeQueue(store.writer());
         sampling = KafkaSampling.builder()
             .spansTopic(settings.topic())
             .nodeName(settings.nodeName())
             .threads(settings.samplerThreads())
             .storeQueue(queue)
             .decisions(store.decisions())
-            .rules(() -> rules == null ? fixed : rules.current())
-            .buffer(settings.buffer())
+            .rules(rules::current)
+            .buffer(parts.bufferSettings())
             .bufferBytes(settings.bufferBytes())
             .meterRegistry(registry)
             .build()
             .start();
       }
       KafkaSampling counted = sampling;
-      ClusterCounts counts = new ClusterCounts(store.samplingCounts(), settings.nodeName(),
-          counted == null ? null : counted::keptByRule, counted == null ? null : counted::droppedByRule,
-          Clock.systemUTC());
+      // An ingest-only node has no store: it neither counts nor answers "why".
+      ClusterCounts counts = store == null ? null
+          : new ClusterCounts(store.samplingCounts(), settings.nodeName(),
+              counted == null ? null : counted::keptByRule, counted == null ? null : counted::droppedByRule,
+              Clock.systemUTC());
       KafkaNode node =
-          new KafkaNode(store.decisions(), counts, sink, sampling, queue, reloader, fixedRules, scheduler,
-              settings.topic());
-      scheduler.scheduleWithFixedDelay(node::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
-      scheduler.scheduleWithFixedDelay(node::refreshCounts, 0, COUNTS_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+          new KafkaNode(store == null ? null : store.decisions(), counts, sink, sampling, queue, rules,
+              parts.rulesCheckInterval(), scheduler, settings.topic());
+      long tick = parts.tick().toMillis();
+      scheduler.scheduleWithFixedDelay(node::tick, tick, tick, TimeUnit.MILLISECONDS);
+      if (counts != null) {
+        scheduler.scheduleWithFixedDelay(node::refreshCounts, 0, COUNTS_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+      }
       started = true;
       return node;
     } finally {
@@ -166,9 +161,10 @@ final class KafkaNode implements SamplingView {
         storeQueue.pump();
       }
       long now = System.nanoTime();
-      if (reloader != null && now - lastRulesCheck >= RULES_CHECK.toNanos()) {
+      if (now - lastRulesCheck >= rulesCheckNanos) {
         lastRulesCheck = now;
-        reloader.checkNow();
+        // The consumers read rules.current() every poll round and move their buffers onto it.
+        rules.reloader().ifPresent(RulesReloader::checkNow);
       }
     } catch (RuntimeException e) {
       LOG.error("Kafka node tick failed", e);
@@ -181,6 +177,12 @@ final class KafkaNode implements SamplingView {
     } catch (RuntimeException e) {
       LOG.error("rule counts refresh failed", e);
     }
+  }
+
+  /** On an ingest node: Kafka answers for the spans topic. */
+  Optional<ApiRoutes.ReadyCheck> readiness() {
+    return sink == null ? Optional.empty()
+        : Optional.of(new ApiRoutes.ReadyCheck("Kafka", () -> sink.reachable(KAFKA_CHECK_TIMEOUT)));
   }
 
   /** The ingest role's sink; empty without it. */
@@ -201,7 +203,9 @@ final class KafkaNode implements SamplingView {
     }
     closeGroupStatus();
     scheduler.shutdown();
-    counts.refresh(); // this node's last counts
+    if (counts != null) {
+      counts.refresh(); // this node's last counts
+    }
     if (storeQueue != null && !storeQueue.awaitDrained(timeout)) {
       LOG.warn("stopped with {} kept batches not written; their records are replayed by the next owner",
           storeQueue.queuedBatches());
@@ -210,12 +214,12 @@ final class KafkaNode implements SamplingView {
 
   @Override
   public RuleSet rules() {
-    return reloader == null ? fixedRules : reloader.current();
+    return rules.current();
   }
 
   @Override
   public Optional<RulesStatus> rulesStatus() {
-    return reloader == null ? Optional.empty() : Optional.of(reloader.status());
+    return rules.status();
   }
 
   /** From the decision log: every node answers for every trace, whoever decided it. */

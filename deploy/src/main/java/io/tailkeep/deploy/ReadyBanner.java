@@ -19,11 +19,13 @@ final class ReadyBanner {
     String host = displayHost(config.server().host());
     String api = "http://" + host + ":" + server.apiPort();
     String cassandra =
-        config.cassandra().isEmbedded()
-            ? "embedded node at " + address(contactPoints.get(0)) + ", data in "
-                + config.cassandra().embedded().dataDirectory()
-            : contactPoints.stream().map(ReadyBanner::address).collect(Collectors.joining(", "))
-                + " (datacenter " + datacenter + ")";
+        !config.usesCassandra()
+            ? "not used by an ingest-only node"
+            : config.cassandra().isEmbedded()
+                ? "embedded node at " + address(contactPoints.get(0)) + ", data in "
+                    + config.cassandra().embedded().dataDirectory() + ", keyspace " + config.cassandra().keyspace()
+                : contactPoints.stream().map(ReadyBanner::address).collect(Collectors.joining(", "))
+                    + " (datacenter " + datacenter + "), keyspace " + config.cassandra().keyspace();
     String rules =
         config.sampler().rulesFile().map(f -> f + " (reloaded when it changes)")
             .orElse("the shipped default rules");
@@ -60,7 +62,7 @@ final class ReadyBanner {
         "  metrics        " + api + "/metrics    health: " + api + "/health/ready",
         "",
         "Rules:     " + rules,
-        "Cassandra: " + cassandra + ", keyspace " + config.cassandra().keyspace(),
+        "Cassandra: " + cassandra,
         "Try it:    ./tailkeep demo",
         config.kafka().isEnabled()
             ? "Ctrl-C or SIGTERM stops it after what it decided is written and committed; the rest is replayed by the partitions' next owners."

@@ -46,9 +46,11 @@ final class RunCommand {
     boolean serving = false;
     try {
       TailkeepConfig.Cassandra cassandra = config.cassandra();
-      List<InetSocketAddress> contactPoints;
-      String datacenter;
-      if (cassandra.isEmbedded()) {
+      List<InetSocketAddress> contactPoints = List.of();
+      String datacenter = null;
+      if (!config.usesCassandra()) {
+        // An ingest-only node: OTLP in, Kafka out; no Cassandra to open or to wait for.
+      } else if (cassandra.isEmbedded()) {
         Path data = cassandra.embedded().dataDirectory();
         out.println("starting the embedded Cassandra node (data in " + data + ")...");
         // Stopped by this command's own hook, after the server has written every kept trace.
@@ -68,7 +70,9 @@ final class RunCommand {
                 .toList();
         datacenter = cassandra.localDatacenter().orElseThrow();
       }
-      store = ServerAssembly.storage(config, contactPoints, datacenter).open();
+      if (config.usesCassandra()) {
+        store = ServerAssembly.storage(config, contactPoints, datacenter).open();
+      }
       TailkeepServer server = ServerAssembly.server(config, store).start();
       serving = true; // the server owns the store, the hook stops the node
       CountDownLatch stopped = new CountDownLatch(1);

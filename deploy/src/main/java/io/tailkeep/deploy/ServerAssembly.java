@@ -37,6 +37,7 @@ final class ServerAssembly {
     return storage.build();
   }
 
+  /** @param store null when the node does not use Cassandra ({@link TailkeepConfig#usesCassandra()}) */
   static TailkeepServer.Builder server(TailkeepConfig config, SpanStore store) {
     TailkeepConfig.Server server = config.server();
     TailkeepConfig.Sampler sampler = config.sampler();
@@ -52,14 +53,17 @@ final class ServerAssembly {
     Consumer<StoreQueue.Builder> storeQueue = q -> q.maxQueuedBytes(sampler.storeQueueBytes());
     TailkeepServer.Builder builder =
         TailkeepServer.builder()
-            .spanStore(store)
             .host(server.host())
             .grpcPort(server.grpcPort())
             .httpPort(server.httpPort())
             .apiPort(server.apiPort())
             .maxMessageBytes(server.maxMessageBytes())
             .shutdownTimeout(server.shutdownTimeout())
-            .sampler(s -> s.buffer(buffer).storeQueue(storeQueue));
+            .buffer(buffer)
+            .storeQueue(storeQueue);
+    if (store != null) {
+      builder.spanStore(store);
+    }
     sampler.rulesFile().ifPresent(builder::rulesFile);
     TailkeepConfig.Kafka kafka = config.kafka();
     if (kafka.isEnabled()) {
@@ -72,10 +76,7 @@ final class ServerAssembly {
               node.has(TailkeepConfig.Role.INGEST),
               node.has(TailkeepConfig.Role.SAMPLER),
               sampler.threads(),
-              sampler.bufferBytes(),
-              buffer,
-              storeQueue,
-              sampler.rulesFile().orElse(null)),
+              sampler.bufferBytes()),
           node.has(TailkeepConfig.Role.QUERY));
     }
     return builder;

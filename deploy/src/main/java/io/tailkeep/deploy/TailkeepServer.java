@@ -11,7 +11,9 @@ import io.tailkeep.collector.HttpReceiver;
 import io.tailkeep.collector.SamplerSink;
 import io.tailkeep.collector.SpanSink;
 import io.tailkeep.sampler.TailSampler;
+import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.rules.RulesFileException;
+import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.store.SpanStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,6 +27,8 @@ import io.tailkeep.ui.sampling.SamplingView;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running server: OTLP receivers in front of the tail sampler, the sampler writing kept traces
- * to a span store. The only place these parts meet.
+ * to a span store. The only place these parts meet; the sampler's own parts come from {@link
+ * SamplerAssembly}, the same for the all-in-one and a node on Kafka.
  *
  * <p>{@link #close()} is the graceful stop a SIGTERM triggers: stop taking spans, decide every
  * buffered trace, write every kept trace, then close the store. Nothing accepted is lost as long
@@ -90,7 +95,8 @@ public final class TailkeepServer implements AutoCloseable {
               vertx
                   .createHttpServer()
                   .requestHandler(
-                      ApiRoutes.router(vertx, store.reader(), samplingView, builder.query, registry))
+                      ApiRoutes.router(vertx, store == null ? null : store.reader(), samplingView,
+                          builder.query, readiness(store, kafka), registry))
                   .listen(builder.apiPort, builder.host),
               "API on port " + builder.apiPort);
       started = true;
@@ -103,6 +109,18 @@ public final class TailkeepServer implements AutoCloseable {
         stopSampler(Duration.ZERO);
       }
     }
+  }
+
+  /** What this node's roles need: Cassandra (unless ingest only), Kafka (on an ingest node). */
+  private static List<ApiRoutes.ReadyCheck> readiness(SpanStore store, KafkaNode kafka) {
+    List<ApiRoutes.ReadyCheck> checks = new ArrayList<>();
+    if (store != null) {
+      checks.add(ApiRoutes.ReadyCheck.storage(store.reader()));
+    }
+    if (kafka != null) {
+      kafka.readiness().ifPresent(checks::add);
+    }
+    return checks;
   }
 
   /** Vert.x recording its HTTP servers' requests (both receivers' and the API's) in {@code registry}. */
@@ -142,6 +160,7 @@ public final class TailkeepServer implements AutoCloseable {
     return sampler;
   }
 
+  /** The span store; null on a node with only the ingest role, which needs none. */
   public SpanStore store() {
     return store;
   }
@@ -177,7 +196,9 @@ public final class TailkeepServer implements AutoCloseable {
       LOG.warn("OTLP/HTTP receiver did not stop cleanly", e);
     }
     stopSampler(shutdownTimeout);
-    store.close();
+    if (store != null) {
+      store.close();
+    }
     registry.close();
     LOG.info("stopped");
   }
@@ -209,12 +230,18 @@ public final class TailkeepServer implements AutoCloseable {
     }
   }
 
-  /** Configures a {@link TailkeepServer}; the span store is required and is closed with the server. */
+  /**
+   * Configures a {@link TailkeepServer}; the span store is closed with the server, and required
+   * except on a node on Kafka with only the ingest role.
+   */
   public static final class Builder {
 
     private SpanStore store;
     private Path rulesFile;
-    private Consumer<TailSampler.Builder> samplerSettings = b -> {};
+    private Consumer<TraceBuffer.Builder> bufferSettings = b -> {};
+    private Consumer<StoreQueue.Builder> storeQueueSettings = q -> {};
+    private Duration tick = TailSampler.DEFAULT_TICK;
+    private Duration rulesCheckInterval = TailSampler.DEFAULT_RULES_CHECK_INTERVAL;
     private String host = "0.0.0.0";
     private int grpcPort = GrpcReceiver.DEFAULT_PORT;
     private int httpPort = HttpReceiver.DEFAULT_PORT;
@@ -227,8 +254,8 @@ public final class TailkeepServer implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Runs as a node on Kafka with these roles instead of the all-in-one: the sampler settings
-     * above do not apply then, {@code kafka}'s do.
+     * Runs as a node on Kafka with these roles instead of the all-in-one; the rules file, buffer,
+     * store queue and timing settings apply to its sampler role.
      */
     Builder kafka(KafkaNode.Settings kafka, boolean query) {
       this.kafka = Objects.requireNonNull(kafka, "kafka");
@@ -247,9 +274,34 @@ public final class TailkeepServer implements AutoCloseable {
       return this;
     }
 
-    /** Sampler settings (buffer, store queue, timing); writer, rules and metrics are set here. */
-    public Builder sampler(Consumer<TailSampler.Builder> settings) {
-      this.samplerSettings = Objects.requireNonNull(settings, "sampler settings");
+    /**
+     * Buffer settings (size, timing, caps); rules, sink, ticker, clock, executor and metrics are
+     * set by the assembly. On Kafka, each partition's buffer gets a share of the size.
+     */
+    public Builder buffer(Consumer<TraceBuffer.Builder> settings) {
+      this.bufferSettings = Objects.requireNonNull(settings, "buffer settings");
+      return this;
+    }
+
+    /** Store queue settings (bound, writes in flight, backoff); the writer is the span store's. */
+    public Builder storeQueue(Consumer<StoreQueue.Builder> settings) {
+      this.storeQueueSettings = Objects.requireNonNull(settings, "storeQueue settings");
+      return this;
+    }
+
+    /** How often due traces are decided and failed writes retried; 100 ms by default. */
+    public Builder tick(Duration tick) {
+      requirePositive("tick", tick);
+      if (tick.toMillis() == 0) {
+        throw new IllegalArgumentException("tick must be at least 1 ms, got " + tick);
+      }
+      this.tick = tick;
+      return this;
+    }
+
+    /** How often the rules file is looked at for a new version; 1 s by default. */
+    public Builder rulesCheckInterval(Duration interval) {
+      this.rulesCheckInterval = requirePositive("rulesCheckInterval", interval);
       return this;
     }
 
@@ -297,13 +349,17 @@ public final class TailkeepServer implements AutoCloseable {
     }
 
     /**
-     * Builds the sampler (loading the rules file) and starts the receivers. A bad rules file or a
-     * port in use fails here, with nothing left running.
+     * Assembles the sampler (loading the rules file) and starts the receivers. A bad rules file or
+     * a port in use fails here, with nothing left running.
      */
     public TailkeepServer start() throws RulesFileException, IOException {
-      if (store == null) {
+      boolean ingestOnly = kafka != null && !kafka.sampler() && !query;
+      if (store == null && !ingestOnly) {
         throw new IllegalStateException("spanStore must be set");
       }
+      SamplerAssembly parts =
+          SamplerAssembly.load(
+              rulesFile, bufferSettings, storeQueueSettings, tick, rulesCheckInterval);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(registry);
       new JvmGcMetrics().bindTo(registry);
@@ -312,20 +368,22 @@ public final class TailkeepServer implements AutoCloseable {
       if (kafka != null) {
         KafkaNode node;
         try {
-          node = KafkaNode.start(kafka, store, registry);
+          node = KafkaNode.start(kafka, store, parts, registry);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IOException("interrupted while connecting to Kafka", e);
         }
         return new TailkeepServer(this, null, node, registry);
       }
-      TailSampler.Builder sampler = TailSampler.builder();
-      samplerSettings.accept(sampler);
-      sampler.writer(store.writer()).meterRegistry(registry);
-      if (rulesFile != null) {
-        sampler.rulesFile(rulesFile);
+      return new TailkeepServer(this, parts.tailSampler(store.writer(), registry), null, registry);
+    }
+
+    private static Duration requirePositive(String setting, Duration duration) {
+      Objects.requireNonNull(duration, setting);
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException(setting + " must be positive, got " + duration);
       }
-      return new TailkeepServer(this, sampler.build(), null, registry);
+      return duration;
     }
 
     private static int requirePort(String setting, int port) {

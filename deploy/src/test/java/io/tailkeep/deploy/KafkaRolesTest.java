@@ -61,10 +61,11 @@ class KafkaRolesTest {
     Consumer<TraceBuffer.Builder> timing =
         TestServers.QUICK_DECISIONS.andThen(b -> b.idleTimeout(TestServers.MAX_WAIT));
     // Each node its own session on the keyspace, as separate processes would have; closed with it.
-    return TestServers.builder(TestStores.open(KEYSPACE), timing, TestServers.QUICK_RETRIES)
+    // An ingest-only node has none: it needs nothing but Kafka.
+    boolean usesCassandra = sampler || query;
+    return TestServers.builder(usesCassandra ? TestStores.open(KEYSPACE) : null, timing, TestServers.QUICK_RETRIES)
         .kafka(
-            new KafkaNode.Settings(topic, name, ingest, sampler, 2, 64L << 20,
-                timing, TestServers.QUICK_RETRIES, null),
+            new KafkaNode.Settings(topic, name, ingest, sampler, 2, 64L << 20),
             query);
   }
 
@@ -134,7 +135,11 @@ class KafkaRolesTest {
   void eachNodeServesOnlyItsRoles() throws Exception {
     assertThat(sampler.grpcPort()).isEqualTo(-1);
     assertThat(ingest.sampler()).isNull();
+    assertThat(ingest.store()).as("an ingest-only node's span store").isNull();
     assertThat(get(ingest, "/health/live").statusCode()).isEqualTo(200);
+    // Ready when Kafka answers; Cassandra is not its business.
+    assertThat(get(ingest, "/health/ready").statusCode()).isEqualTo(200);
+    assertThat(get(sampler, "/health/ready").statusCode()).isEqualTo(200);
     assertThat(get(ingest, "/metrics").statusCode()).isEqualTo(200);
     assertThat(get(ingest, "/api/services").statusCode()).isEqualTo(404);
     assertThat(get(sampler, "/api/services").statusCode()).isEqualTo(200);

@@ -138,7 +138,7 @@ class PackagedServerIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
                 "-cp",
-                distributionJar() + java.io.File.pathSeparator + Path.of("target", "lib") + "/*",
+                Distribution.classpath(),
                 "io.tailkeep.deploy.Main",
                 "run",
                 "--config",
@@ -157,16 +157,6 @@ class PackagedServerIT {
             },
             out -> out.contains("Tailkeep is ready."));
     return new Server(process, stdout, stderr, port(GRPC_PORT, banner), port(API_PORT, banner));
-  }
-
-  private static String distributionJar() throws IOException {
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
-      return files
-          .map(Path::toString)
-          .filter(name -> name.matches(".*tailkeep-deploy-[^/]*\\.jar") && !name.endsWith("-tests.jar"))
-          .findFirst()
-          .orElseThrow(() -> new AssertionError("no packaged jar in deploy/target: run mvn verify"));
-    }
   }
 
   private static int port(Pattern pattern, String banner) {

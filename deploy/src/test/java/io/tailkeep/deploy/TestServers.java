@@ -37,22 +37,26 @@ final class TestServers {
 
   private TestServers() {}
 
-  /** A builder with the test timings; the caller may change more before {@code start()}. */
+  /**
+   * A builder with the test timings; the caller may change more before {@code start()}. A null
+   * store is for an ingest-only node on Kafka.
+   */
   static TailkeepServer.Builder builder(
       SpanStore store, Consumer<TraceBuffer.Builder> buffer, Consumer<StoreQueue.Builder> queue) {
-    return TailkeepServer.builder()
-        .spanStore(store)
+    TailkeepServer.Builder builder = TailkeepServer.builder();
+    if (store != null) {
+      builder.spanStore(store);
+    }
+    return builder
         .host("127.0.0.1")
         .grpcPort(0)
         .httpPort(0)
         .apiPort(0)
         .shutdownTimeout(Duration.ofSeconds(30))
-        .sampler(
-            b ->
-                b.tick(Duration.ofMillis(20))
-                    .rulesCheckInterval(Duration.ofMillis(100))
-                    .buffer(buffer)
-                    .storeQueue(queue));
+        .tick(Duration.ofMillis(20))
+        .rulesCheckInterval(Duration.ofMillis(100))
+        .buffer(buffer)
+        .storeQueue(queue);
   }
 
   /** The shipped default rules, quick decisions and retries. */

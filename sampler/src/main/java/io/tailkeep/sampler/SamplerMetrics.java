@@ -22,15 +22,18 @@ import java.util.function.ToDoubleFunction;
  * The sampler's metrics, all names in one place. Counters the parts already keep are read when
  * scraped; decisions are counted here as they happen, by rule, because rule names change with
  * the rules file. Prometheus names: dots become underscores, counters end in {@code _total}.
+ *
+ * <p>The buffer is built with this as its {@link DecisionListener}; the {@link TailSampler} given it
+ * adds the gauges and counters of its buffer, store queue and rules.
  */
-final class SamplerMetrics implements DecisionListener {
+public final class SamplerMetrics implements DecisionListener {
 
   private final MeterRegistry registry;
   /** Decisions run inside the buffer's map update: look meters up in these, not the registry. */
   private final Map<DecisionKey, Counter> decided = new ConcurrentHashMap<>();
   private final Map<DecisionReason, Timer> waits = new EnumMap<>(DecisionReason.class);
 
-  SamplerMetrics(MeterRegistry registry) {
+  public SamplerMetrics(MeterRegistry registry) {
     this.registry = registry;
     for (DecisionReason reason : DecisionReason.values()) {
       waits.put(

@@ -1,21 +1,14 @@
 package io.tailkeep.sampler;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.reload.RulesReloader;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
-import io.tailkeep.sampler.rules.RulesFile;
-import io.tailkeep.sampler.rules.RulesFileException;
 import io.tailkeep.sampler.store.StoreQueue;
-import io.tailkeep.store.SpanWriter;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.WireSpan;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -23,80 +16,55 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tail sampler as one part: spans go into the {@link TraceBuffer}, kept traces into the {@link
- * StoreQueue} and on to the span store, and the rules file is reloaded when it changes.
+ * The tail sampler's running job over parts it is given: spans go into the {@link TraceBuffer},
+ * whose sink is the {@link StoreQueue}, and a {@link RulesReloader} (if any) looks at the rules
+ * file. Whoever assembles a server builds the parts ({@code deploy}); this class only runs them.
  *
  * <p>One scheduler thread runs {@link #tick()}: decide the traces that are due, restart store
- * writes after a backoff, and every {@code rulesCheckInterval} look at the rules file. Tests call
- * {@link #tick()} themselves on a fake ticker instead of {@link #start()}.
+ * writes after a backoff, and every {@code rulesCheckInterval} look at the rules file and move the
+ * buffer onto new rules. Tests call {@link #tick()} themselves on a fake ticker instead of {@link
+ * #start()}.
  *
  * <p>Spans are refused, never dropped, when the store queue is full (Cassandra slow or away) or
  * shutdown has begun; the receivers turn that into RESOURCE_EXHAUSTED so exporters retry.
  */
 public final class TailSampler implements AutoCloseable {
 
-  static final Duration DEFAULT_TICK = Duration.ofMillis(100);
-  static final Duration DEFAULT_RULES_CHECK_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_TICK = Duration.ofMillis(100);
+  public static final Duration DEFAULT_RULES_CHECK_INTERVAL = Duration.ofSeconds(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(TailSampler.class);
 
   private final TraceBuffer buffer;
   private final StoreQueue storeQueue;
   private final RulesReloader reloader;
+  /** The buffer's executor (Caffeine's maintenance, evicted traces' hand-over); may be null. */
+  private final ExecutorService bufferExecutor;
   private final Ticker ticker;
   private final Duration tick;
   private final long rulesCheckNanos;
   private final Object tickLock = new Object();
-  /** Caffeine's maintenance and the hand-over of evicted traces; drained at shutdown. */
-  private final ExecutorService maintenance;
   private long lastRulesCheck;
   private ScheduledExecutorService scheduler;
   private volatile boolean accepting = true;
 
-  private TailSampler(Builder builder) throws RulesFileException {
+  private TailSampler(Builder builder) {
+    this.buffer = builder.buffer;
+    this.storeQueue = builder.storeQueue;
+    this.reloader = builder.reloader;
+    this.bufferExecutor = builder.bufferExecutor;
     this.ticker = builder.ticker;
     this.tick = builder.tick;
     this.rulesCheckNanos = builder.rulesCheckInterval.toNanos();
-    StoreQueue.Builder queue = StoreQueue.builder().writer(builder.writer).ticker(ticker);
-    builder.storeQueueSettings.accept(queue);
-    this.storeQueue = queue.build();
-    // The reloader loads the file before the buffer exists; it applies later versions to the buffer.
-    RuleSet rules;
-    if (builder.rulesFile != null) {
-      this.reloader =
-          RulesReloader.load(
-              builder.rulesFile, this::applyRules, builder.clock, ticker);
-      rules = reloader.current();
-    } else {
-      this.reloader = null;
-      rules = builder.rules != null ? builder.rules : RulesFile.loadDefault(ticker);
-    }
-    SamplerMetrics metrics = new SamplerMetrics(builder.registry);
-    this.maintenance = Executors.newSingleThreadExecutor(daemon("tailkeep-buffer-maintenance"));
-    TraceBuffer.Builder bufferBuilder = TraceBuffer.builder().executor(maintenance);
-    builder.bufferSettings.accept(bufferBuilder);
-    this.buffer =
-        bufferBuilder
-            .rules(rules)
-            .sink(storeQueue)
-            .ticker(ticker)
-            .clock(builder.clock)
-            .decisionListener(metrics)
-            .build();
     this.lastRulesCheck = ticker.read();
-    metrics.bind(this);
-  }
-
-  /** Called by the reloader (only after construction) with each valid new version of the file. */
-  private void applyRules(RuleSet rules) {
-    buffer.replaceRules(rules);
+    if (builder.metrics != null) {
+      builder.metrics.bind(this);
+    }
   }
 
   public static Builder builder() {
@@ -120,7 +88,13 @@ public final class TailSampler implements AutoCloseable {
     if (scheduler != null) {
       throw new IllegalStateException("already started");
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(daemon("tailkeep-sampler"));
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "tailkeep-sampler");
+              thread.setDaemon(true);
+              return thread;
+            });
     long millis = tick.toMillis();
     scheduler.scheduleWithFixedDelay(this::tickSafely, millis, millis, TimeUnit.MILLISECONDS);
     return this;
@@ -135,6 +109,11 @@ public final class TailSampler implements AutoCloseable {
       if (reloader != null && now - lastRulesCheck >= rulesCheckNanos) {
         lastRulesCheck = now;
         reloader.checkNow();
+        // The reloader only reads the file; the buffer follows it here, as a node on Kafka's do.
+        RuleSet current = reloader.current();
+        if (current != buffer.rules()) {
+          buffer.replaceRules(current);
+        }
       }
     }
   }
@@ -164,9 +143,11 @@ public final class TailSampler implements AutoCloseable {
     synchronized (tickLock) {
       decided = buffer.decideAll();
     }
-    // Traces evicted just before are handed over on the maintenance thread; let it finish first.
-    maintenance.shutdown();
-    maintenance.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    // Traces evicted just before are handed over on the buffer's executor; let it finish first.
+    if (bufferExecutor != null) {
+      bufferExecutor.shutdown();
+      bufferExecutor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
     boolean drained = storeQueue.awaitDrained(timeout);
     if (drained) {
       LOG.info("sampler stopped: {} buffered traces decided, every kept trace written", decided);
@@ -178,14 +159,6 @@ public final class TailSampler implements AutoCloseable {
           storeQueue.queuedBytes());
     }
     return drained;
-  }
-
-  private static ThreadFactory daemon(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /** {@link #shutdown} with 30 s to write what is queued. */
@@ -218,70 +191,61 @@ public final class TailSampler implements AutoCloseable {
   }
 
   /**
-   * Configures a {@link TailSampler}. The writer is required; the rules come from a file (watched),
-   * a fixed {@link RuleSet}, or the shipped defaults.
+   * Gives a {@link TailSampler} its parts. The buffer and the store queue are required, and the
+   * buffer's sink must be that queue; without a reloader the buffer's rules never change.
    */
   public static final class Builder {
 
-    private SpanWriter writer;
-    private Path rulesFile;
-    private RuleSet rules;
-    private Consumer<TraceBuffer.Builder> bufferSettings = b -> {};
-    private Consumer<StoreQueue.Builder> storeQueueSettings = q -> {};
-    private MeterRegistry registry = Metrics.globalRegistry;
+    private TraceBuffer buffer;
+    private StoreQueue storeQueue;
+    private RulesReloader reloader;
+    private ExecutorService bufferExecutor;
+    private SamplerMetrics metrics;
     private Ticker ticker = Ticker.systemTicker();
-    private Clock clock = Clock.systemUTC();
     private Duration tick = DEFAULT_TICK;
     private Duration rulesCheckInterval = DEFAULT_RULES_CHECK_INTERVAL;
 
     private Builder() {}
 
-    /** Where kept traces are written; required. */
-    public Builder writer(SpanWriter writer) {
-      this.writer = Objects.requireNonNull(writer, "writer");
+    /** The trace buffer, built with the store queue as its sink; required. */
+    public Builder buffer(TraceBuffer buffer) {
+      this.buffer = Objects.requireNonNull(buffer, "buffer");
       return this;
     }
 
-    /** A rules file, loaded now and reloaded when it changes. */
-    public Builder rulesFile(Path file) {
-      this.rulesFile = Objects.requireNonNull(file, "rulesFile");
-      return this;
-    }
-
-    /** Fixed rules, never reloaded (tests, benchmarks). */
-    public Builder rules(RuleSet rules) {
-      this.rules = Objects.requireNonNull(rules, "rules");
+    /** Where the buffer hands kept traces; its fill refuses spans. Required. */
+    public Builder storeQueue(StoreQueue storeQueue) {
+      this.storeQueue = Objects.requireNonNull(storeQueue, "storeQueue");
       return this;
     }
 
     /**
-     * Buffer settings (size, timing, caps); rules, sink, ticker and clock are set by the sampler,
-     * and its maintenance executor unless these settings name one.
+     * The rules file, looked at every {@code rulesCheckInterval}; the buffer must be built on its
+     * {@link RulesReloader#current()} rules and follows each new version.
      */
-    public Builder buffer(Consumer<TraceBuffer.Builder> settings) {
-      this.bufferSettings = Objects.requireNonNull(settings, "buffer settings");
+    public Builder rulesReloader(RulesReloader reloader) {
+      this.reloader = Objects.requireNonNull(reloader, "rulesReloader");
       return this;
     }
 
-    /** Store queue settings (bound, writes in flight, backoff); writer and ticker are set here. */
-    public Builder storeQueue(Consumer<StoreQueue.Builder> settings) {
-      this.storeQueueSettings = Objects.requireNonNull(settings, "storeQueue settings");
+    /**
+     * The executor the buffer was built with, if it is one the sampler should stop: shut down and
+     * waited for at shutdown, after every trace is decided and before waiting for the writes.
+     */
+    public Builder bufferExecutor(ExecutorService executor) {
+      this.bufferExecutor = Objects.requireNonNull(executor, "bufferExecutor");
       return this;
     }
 
-    /** Where the sampler's metrics go; Micrometer's global registry by default. */
-    public Builder meterRegistry(MeterRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "meterRegistry");
+    /** The metrics the buffer tells its decisions to; the sampler adds its parts' gauges. */
+    public Builder metrics(SamplerMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 
+    /** Time for the rules check; the buffer's ticker. */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
-      return this;
-    }
-
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -300,13 +264,15 @@ public final class TailSampler implements AutoCloseable {
       return this;
     }
 
-    /** Builds the parts; a rules file that is missing or invalid fails here with its errors. */
-    public TailSampler build() throws RulesFileException {
-      if (writer == null) {
-        throw new IllegalStateException("writer must be set");
+    public TailSampler build() {
+      if (buffer == null) {
+        throw new IllegalStateException("buffer must be set");
       }
-      if (rulesFile != null && rules != null) {
-        throw new IllegalStateException("set rulesFile or rules, not both");
+      if (storeQueue == null) {
+        throw new IllegalStateException("storeQueue must be set");
+      }
+      if (reloader != null && buffer.rules() != reloader.current()) {
+        throw new IllegalStateException("the buffer must be built on the reloader's current rules");
       }
       return new TailSampler(this);
     }

@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tailkeep.sampler.buffer.TraceBuffer;
+import io.tailkeep.sampler.reload.RulesReloader;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.sampler.rules.RulesFileException;
+import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.sampler.testing.FakeTicker;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
@@ -17,28 +20,30 @@ import io.tailkeep.store.TraceId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sampler's parts working together, driven by {@link TailSampler#tick()} on a fake ticker. */
+/**
+ * The sampler running its parts (assembled by {@link TestSampler} as deploy does), driven by {@link
+ * TailSampler#tick()} on a fake ticker.
+ */
 class TailSamplerTest {
 
   private final FakeTicker ticker = new FakeTicker();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final HeldWriter writer = new HeldWriter();
 
-  private TailSampler.Builder sampler() {
-    return TailSampler.builder()
-        .writer(writer)
-        .ticker(ticker)
-        .meterRegistry(registry)
-        .buffer(buffer -> buffer.executor(Runnable::run));
+  private TestSampler sampler() {
+    return TestSampler.writingTo(writer, ticker, registry);
   }
 
   @Test
@@ -194,19 +199,49 @@ class TailSamplerTest {
   }
 
   @Test
-  void theBuilderNamesWhatIsMissingOrWrong() {
+  void shutdownStopsTheBuffersExecutorAfterDecidingEveryTrace() throws Exception {
+    writer.completeImmediately = true;
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    StoreQueue queue = StoreQueue.builder().writer(writer).ticker(ticker).build();
+    TraceBuffer buffer =
+        TraceBuffer.builder()
+            .rules(RulesFile.loadDefault(ticker))
+            .sink(queue)
+            .ticker(ticker)
+            .executor(executor)
+            .build();
+    TailSampler sampler =
+        TailSampler.builder().buffer(buffer).storeQueue(queue).bufferExecutor(executor).build();
+    sampler.offer(List.of(root(traceId(1)).error().build()));
+
+    assertThat(sampler.shutdown(Duration.ofSeconds(5))).isTrue();
+
+    assertThat(executor.isTerminated()).isTrue();
+    assertThat(writer.batches).hasSize(1);
+  }
+
+  @Test
+  void theBuilderNamesWhatIsMissingOrWrong(@TempDir Path dir) throws Exception {
+    StoreQueue queue = StoreQueue.builder().writer(writer).build();
+    TraceBuffer buffer = TraceBuffer.builder().rules(RulesFile.loadDefault()).sink(queue).build();
     assertThatThrownBy(() -> TailSampler.builder().build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("writer must be set");
+        .hasMessage("buffer must be set");
+    assertThatThrownBy(() -> TailSampler.builder().buffer(buffer).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("storeQueue must be set");
+    Path file = dir.resolve("rules.yaml");
+    write(file, "keep-all", "keep");
+    RulesReloader reloader = RulesReloader.load(file, Clock.systemUTC(), ticker);
     assertThatThrownBy(
             () ->
                 TailSampler.builder()
-                    .writer(writer)
-                    .rules(RulesFile.loadDefault())
-                    .rulesFile(Path.of("rules.yaml"))
+                    .buffer(buffer)
+                    .storeQueue(queue)
+                    .rulesReloader(reloader)
                     .build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("set rulesFile or rules, not both");
+        .hasMessage("the buffer must be built on the reloader's current rules");
     assertThatThrownBy(() -> TailSampler.builder().tick(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("tick must be positive, got PT0S");

@@ -33,6 +33,14 @@ public record TailkeepConfig(
           "ANY", "ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM");
 
   private static final Duration MAX_TTL = Duration.ofDays(20 * 365); // Cassandra's own limit
+
+  /**
+   * Whether this node reads or writes Cassandra: every node but one on Kafka with only the ingest
+   * role, which needs nothing but Kafka (an outage of Cassandra never stops ingest).
+   */
+  public boolean usesCassandra() {
+    return !kafka.isEnabled() || node.has(Role.SAMPLER) || node.has(Role.QUERY);
+  }
   private static final long MAX_BYTES = 1L << 40;
 
   /** Where the receivers and the API listen, and how a stop waits. */

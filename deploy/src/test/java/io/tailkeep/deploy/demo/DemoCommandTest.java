@@ -65,14 +65,12 @@ public class DemoCommandTest {
             .grpcPort(0)
             .httpPort(0)
             .apiPort(0)
-            .sampler(
-                s ->
-                    s.tick(Duration.ofMillis(20))
-                        .buffer(
-                            b ->
-                                b.gracePeriod(Duration.ofMillis(200))
-                                    .idleTimeout(Duration.ofSeconds(1))
-                                    .maxWait(Duration.ofSeconds(10))))
+            .tick(Duration.ofMillis(20))
+            .buffer(
+                b ->
+                    b.gracePeriod(Duration.ofMillis(200))
+                        .idleTimeout(Duration.ofSeconds(1))
+                        .maxWait(Duration.ofSeconds(10)))
             .start();
     reader = server.store().reader();
   }

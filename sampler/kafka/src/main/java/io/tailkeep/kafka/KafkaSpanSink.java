@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -45,13 +49,16 @@ public final class KafkaSpanSink implements SpanSink, AutoCloseable {
   static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(8);
 
   private final Producer<byte[], byte[]> producer;
+  private final Admin admin;
   private final String topic;
   private final Clock clock;
   private final Counter recordsFailed;
   private final KafkaClientMetrics clientMetrics;
 
-  KafkaSpanSink(Producer<byte[], byte[]> producer, String topic, Clock clock, MeterRegistry registry) {
+  private KafkaSpanSink(
+      Producer<byte[], byte[]> producer, Admin admin, String topic, Clock clock, MeterRegistry registry) {
     this.producer = producer;
+    this.admin = admin;
     this.topic = topic;
     this.clock = clock;
     this.recordsFailed =
@@ -77,7 +84,27 @@ public final class KafkaSpanSink implements SpanSink, AutoCloseable {
       producer.close(Duration.ZERO);
       throw new IllegalStateException("Kafka: cannot reach topic " + spans.topic() + ": " + e.getMessage(), e);
     }
-    return new KafkaSpanSink(producer, spans.topic(), Clock.systemUTC(), registry);
+    Map<String, Object> adminConfig = new HashMap<>(spans.clientConfig());
+    adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "tailkeep-ingest-" + nodeName + "-health");
+    // Health probes give up quickly; a probe left waiting for a gone broker is of no use to anyone.
+    adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+    adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
+    return new KafkaSpanSink(producer, Admin.create(adminConfig), spans.topic(), Clock.systemUTC(), registry);
+  }
+
+  /**
+   * Whether Kafka answers for the spans topic now (a metadata request, bounded by {@code timeout}):
+   * what an ingest node's readiness stands on, since it needs nothing else. Fails saying why.
+   */
+  public CompletionStage<Void> reachable(Duration timeout) {
+    int millis = (int) Math.max(1, timeout.toMillis());
+    // The admin client may not apply the call's timeout while no broker is known: bound it here too.
+    return admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(millis))
+        .allTopicNames()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .orTimeout(millis, TimeUnit.MILLISECONDS)
+        .thenApply(described -> null);
   }
 
   /**
@@ -161,6 +188,7 @@ public final class KafkaSpanSink implements SpanSink, AutoCloseable {
   @Override
   public void close() {
     producer.close(DELIVERY_TIMEOUT);
+    admin.close(Duration.ZERO);
     clientMetrics.close();
   }
 }

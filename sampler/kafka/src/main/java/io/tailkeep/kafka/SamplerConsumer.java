@@ -40,6 +40,10 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
   private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration LOOKUP_RETRY = Duration.ofSeconds(1);
+  /** Longer than a fetch round (the consumer's fetch.max.wait.ms, 500 ms by default). */
+  private static final Duration LAG_REFRESH = Duration.ofSeconds(1);
+  private static final Duration ROW_RETRY_FIRST = Duration.ofMillis(200);
+  private static final Duration ROW_RETRY_MAX = Duration.ofSeconds(5);
 
   private final Consumer<byte[], byte[]> consumer;
   private final KafkaSampling node;
@@ -52,6 +56,12 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   private long shardBudget;
   private long lastCommitNanos;
   private boolean paused;
+  private long resumedAt = System.nanoTime() - LAG_REFRESH.toNanos();
+  /** The last decision-row write failed: rows wait until {@code rowsRetryAt}, reading waits too. */
+  private boolean rowsFailing;
+  private long rowsRetryAt;
+  private long rowsBackoffNanos = ROW_RETRY_FIRST.toNanos();
+  private boolean lookupsFailing;
 
   /** Records before {@code endOffset}, or read before {@code untilMillis}, may be decided already. */
   private record Recovery(long endOffset, long untilMillis) {}
@@ -76,12 +86,16 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
             read(shard, records.records(partition));
           }
         }
+        // Paused, and for a fetch round after resuming, the consumer's lag is as old as its last
+        // fetch: "caught up" is not known then, and partition time must not follow the wall clock
+        // past records waiting in Kafka (an idle timeout would split their traces).
+        boolean lagFresh = !paused && System.nanoTime() - resumedAt > LAG_REFRESH.toNanos();
         for (PartitionShard shard : shards.values()) {
-          shard.tick(caughtUp(shard.partition()));
+          shard.tick(lagFresh && caughtUp(shard.partition()));
         }
         writeDecisions();
         commitIfDue();
-        pauseWhileStoreIsFull();
+        pauseWhileBacklogged();
       }
     } catch (WakeupException e) {
       // stop() woke the poll
@@ -149,10 +163,14 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
       Thread.currentThread().interrupt();
       return false;
     } catch (Exception e) {
-      LOG.warn("Decision log lookup of {} traces for {} failed; retrying: {}",
-          unknown.size(), shard.partition(), e.toString());
+      if (!lookupsFailing) {
+        LOG.warn("Decision log lookups failed ({}); sampler {} reads those records again every {} s until they answer",
+            e.toString(), node.name(), LOOKUP_RETRY.toSeconds());
+      }
+      lookupsFailing = true;
       return false;
     }
+    lookupsFailing = false;
     node.counters().decisionsLookedUp.increment(unknown.size());
     node.counters().decisionsFollowed.increment(found.size());
     found.values().forEach(shard::follow);
@@ -185,11 +203,23 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   }
 
   private void writeDecisions(PartitionShard shard) {
+    if (rowsFailing && System.nanoTime() - rowsRetryAt < 0) {
+      return; // the decision log is failing: try again after the backoff, not every poll
+    }
     List<StoredDecision> rows = shard.takeUnwritten();
     if (rows.isEmpty()) {
       return;
     }
     node.decisions().write(rows).whenComplete((ok, error) -> completions.add(() -> {
+      if (error == null) {
+        if (rowsFailing) {
+          LOG.info("Decision rows written again; sampler {} reads on", node.name());
+        }
+        rowsFailing = false;
+        rowsBackoffNanos = ROW_RETRY_FIRST.toNanos();
+      } else {
+        rowsFailed(error);
+      }
       if (shard.revoked()) {
         return;
       }
@@ -197,11 +227,24 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
         node.counters().decisionsWritten.increment(rows.size());
         shard.rowsWritten(rows);
       } else {
-        node.counters().decisionWriteFailures.increment();
-        LOG.debug("Decision rows of {} not written; again with the next round: {}", shard.partition(), error.toString());
         shard.rowsFailed(rows);
       }
     }));
+  }
+
+  /** One backoff step per failed round, however many shards' writes failed in it. */
+  private void rowsFailed(Throwable error) {
+    node.counters().decisionWriteFailures.increment();
+    long now = System.nanoTime();
+    if (!rowsFailing || now - rowsRetryAt >= 0) {
+      if (!rowsFailing) {
+        LOG.warn("Decision rows not written ({}); sampler {} stops reading until the decision log takes them",
+            error.toString(), node.name());
+      }
+      rowsRetryAt = now + rowsBackoffNanos;
+      rowsBackoffNanos = Math.min(2 * rowsBackoffNanos, ROW_RETRY_MAX.toNanos());
+    }
+    rowsFailing = true;
   }
 
   private void runCompletions() {
@@ -242,14 +285,21 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   }
 
   /** Kept traces wait for Cassandra in the store queue; while it is full, stop reading. */
-  private void pauseWhileStoreIsFull() {
-    boolean full = node.storeQueue().isFull();
-    if (full && !paused) {
-      consumer.pause(consumer.assignment());
+  /**
+   * Stops fetching while kept traces cannot be written (the store queue is full) or decisions
+   * cannot be logged: what is read then would only pile up in memory. Lag grows instead, and
+   * nothing past the first unsettled record is committed.
+   */
+  private void pauseWhileBacklogged() {
+    boolean backlogged = node.storeQueue().isFull()
+        || rowsFailing && shards.values().stream().anyMatch(PartitionShard::writesPending);
+    if (backlogged) {
+      consumer.pause(consumer.assignment()); // partitions assigned since the last pause too
       paused = true;
-    } else if (!full && paused) {
+    } else if (paused) {
       consumer.resume(consumer.paused());
       paused = false;
+      resumedAt = System.nanoTime();
     }
   }
 

@@ -12,6 +12,7 @@ import io.tailkeep.kafka.testing.TestKafka;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.sampler.store.StoreQueue;
+import io.tailkeep.store.DecisionLog;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.StoredDecision;
 import io.tailkeep.store.TraceId;
@@ -24,9 +25,12 @@ import io.tailkeep.store.testing.TestSpans;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -84,19 +88,18 @@ class KafkaSamplingTest {
 
   private KafkaSampling sampler(SpansTopic topic, String node, StoreQueue queue, Duration lookupWindow)
       throws Exception {
-    return sampler(topic, node, queue, lookupWindow, new SimpleMeterRegistry());
+    return sampler(topic, node, 2, queue, lookupWindow, store.decisions(), new SimpleMeterRegistry());
   }
 
-  private KafkaSampling sampler(
-      SpansTopic topic, String node, StoreQueue queue, Duration lookupWindow, MeterRegistry registry)
-      throws Exception {
+  private KafkaSampling sampler(SpansTopic topic, String node, int threads, StoreQueue queue,
+      Duration lookupWindow, DecisionLog decisions, MeterRegistry registry) throws Exception {
     RuleSet rules = rules();
     return KafkaSampling.builder()
         .spansTopic(topic)
         .nodeName(node)
-        .threads(2)
+        .threads(threads)
         .storeQueue(queue)
-        .decisions(store.decisions())
+        .decisions(decisions)
         .rules(() -> rules)
         .buffer(buffer -> buffer.gracePeriod(Duration.ofMillis(300)).idleTimeout(Duration.ofSeconds(2)))
         .lookupWindow(lookupWindow)
@@ -136,7 +139,7 @@ class KafkaSamplingTest {
     MeterRegistry registry = new SimpleMeterRegistry();
     try (KafkaSpanSink sink = KafkaSpanSink.start(topic, "ingest-1", new SimpleMeterRegistry());
         KafkaSampling sampler =
-            sampler(topic, "sampler-1", storeQueue(), Duration.ofSeconds(5), registry).start()) {
+            sampler(topic, "sampler-1", 2, storeQueue(), Duration.ofSeconds(5), store.decisions(), registry).start()) {
       for (int i = 0; i < 40; i++) {
         TraceId traceId = spans.newTraceId();
         (i % 4 == 0 ? errors : boring).add(traceId);
@@ -207,6 +210,83 @@ class KafkaSamplingTest {
     assertThat(decisions.get(droppedEarlier).node()).isEqualTo("gone-node");
     assertThat(decisions.get(keptEarlier).node()).isEqualTo("gone-node");
     assertThat(decisions.get(fresh).node()).isEqualTo("sampler-2");
+  }
+
+  @Test
+  void whileDecisionsCannotBeLoggedTheSamplerStopsReadingCommitsNothingAndCatchesUpAfter() throws Exception {
+    SpansTopic topic = newTopic();
+    UnwritableLog log = new UnwritableLog(store.decisions());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    List<TraceId> errors = new ArrayList<>();
+    List<TraceId> all = new ArrayList<>();
+    // Its children come before the pause, its root (in error) during it.
+    TraceId split = spans.newTraceId();
+    List<WireSpan> splitSpans = trace(split, true);
+    all.add(split);
+    try (KafkaSpanSink sink = KafkaSpanSink.start(topic, "ingest-1", new SimpleMeterRegistry());
+        // One consumer: every partition pauses together.
+        KafkaSampling sampler =
+            sampler(topic, "sampler-3", 1, storeQueue(), Duration.ofSeconds(5), log, registry).start()) {
+      send(sink, splitSpans.subList(1, splitSpans.size()));
+      for (int i = 0; i < 40; i++) {
+        TraceId traceId = spans.newTraceId();
+        all.add(traceId);
+        if (i % 4 == 0) {
+          errors.add(traceId);
+        }
+        send(sink, trace(traceId, i % 4 == 0));
+        if (i == 19) {
+          // Decided, refused by the log: reading stops.
+          await(() -> count(registry, "tailkeep.kafka.decisions.write.failures") >= 1);
+          Thread.sleep(500);
+          send(sink, splitSpans.subList(0, 1));
+        }
+      }
+      double consumed = count(registry, "tailkeep.kafka.records.consumed");
+      double failures = count(registry, "tailkeep.kafka.decisions.write.failures");
+      Thread.sleep(3_000); // longer than the idle timeout: the split trace must still wait for its root
+      assertThat(count(registry, "tailkeep.kafka.records.consumed"))
+          .as("records read while decisions cannot be logged").isEqualTo(consumed);
+      assertThat(consumed).as("records read before the pause").isLessThan(42);
+      // Four shards, ten polls a second: 120 attempts in 3 s without a backoff.
+      assertThat(count(registry, "tailkeep.kafka.decisions.write.failures") - failures)
+          .as("decision writes tried in 3 s").isLessThan(30);
+      assertThat(committedEqualsEnd(topic)).as("offsets committed past undecided traces").isFalse();
+
+      log.failing = false;
+      await(() -> store.decisions().read(all).toCompletableFuture().join().size() == all.size());
+      await(() -> errors.stream().allMatch(id -> storedSpans(id) == 3));
+      await(() -> committedEqualsEnd(topic));
+      StoredDecision splitDecision = store.decisions().read(List.of(split)).toCompletableFuture().join().get(split);
+      assertThat(splitDecision.keep()).as("the split trace, decided with its root: %s", splitDecision).isTrue();
+      await(() -> storedSpans(split) == 3);
+    }
+  }
+
+  private static double count(MeterRegistry registry, String counter) {
+    return registry.get(counter).counter().count();
+  }
+
+  /** The real decision log, with writes refused while {@code failing}, as when Cassandra is away. */
+  private static final class UnwritableLog implements DecisionLog {
+    private final DecisionLog log;
+    volatile boolean failing = true;
+
+    UnwritableLog(DecisionLog log) {
+      this.log = log;
+    }
+
+    @Override
+    public CompletionStage<Void> write(List<StoredDecision> decisions) {
+      return failing
+          ? CompletableFuture.failedFuture(new IllegalStateException("decision log unwritable"))
+          : log.write(decisions);
+    }
+
+    @Override
+    public CompletionStage<Map<TraceId, StoredDecision>> read(Collection<TraceId> traceIds) {
+      return log.read(traceIds);
+    }
   }
 
   private static int storedSpans(TraceId traceId) {

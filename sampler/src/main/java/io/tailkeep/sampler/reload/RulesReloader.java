@@ -70,6 +70,16 @@ public final class RulesReloader {
   }
 
   /**
+   * {@link #load(Path, Consumer, Clock, Ticker)} for readers that take {@link #current()} after
+   * each {@link #checkNow()} themselves (the sampler's tick, a node on Kafka's consumers): no
+   * consumer, so it can be loaded before whatever runs the rules is built.
+   */
+  public static RulesReloader load(Path file, Clock clock, Ticker ticker)
+      throws RulesFileException {
+    return load(file, rules -> {}, clock, ticker);
+  }
+
+  /**
    * Loads the rules file; a server must not start on bad rules, so an invalid, missing or
    * unreadable file is refused with a {@link RulesFileException} naming every problem.
    *

@@ -19,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The reloader wired to a real buffer, as the server does: buffered spans survive a reload. */
+/** The reloader's consumer wired to a real buffer: buffered spans survive a reload. */
 class ReloadIntoTraceBufferTest {
 
   private static final String ERRORS_ONLY = RulesReloaderTest.ERRORS_ONLY;
