@@ -2,6 +2,8 @@ package io.tailkeep.deploy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tailkeep.collector.SpanSink;
+import io.tailkeep.kafka.GroupSnapshot;
+import io.tailkeep.kafka.GroupStatus;
 import io.tailkeep.kafka.KafkaSampling;
 import io.tailkeep.kafka.KafkaSpanSink;
 import io.tailkeep.kafka.SpansTopic;
@@ -16,12 +18,14 @@ import io.tailkeep.store.DecisionLog;
 import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.StoredDecision;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.ui.sampling.PartitionOwners;
 import io.tailkeep.ui.sampling.SamplingView;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +51,10 @@ final class KafkaNode implements SamplingView {
   private final ScheduledExecutorService scheduler;
   private final DecisionLog decisions;
   private final ClusterCounts counts;
+  private final SpansTopic topic;
+  /** Made on the first read: only nodes serving the query role ask. Guarded by this. */
+  private GroupStatus groupStatus;
+  private boolean stopped;
 
   private KafkaNode(
       DecisionLog decisions,
@@ -56,7 +64,8 @@ final class KafkaNode implements SamplingView {
       StoreQueue storeQueue,
       SamplerAssembly.Rules rules,
       Duration rulesCheckInterval,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      SpansTopic topic) {
     this.sink = sink;
     this.sampling = sampling;
     this.storeQueue = storeQueue;
@@ -65,6 +74,7 @@ final class KafkaNode implements SamplingView {
     this.scheduler = scheduler;
     this.decisions = decisions;
     this.counts = counts;
+    this.topic = topic;
   }
 
   /**
@@ -128,7 +138,7 @@ final class KafkaNode implements SamplingView {
               Clock.systemUTC());
       KafkaNode node =
           new KafkaNode(store == null ? null : store.decisions(), counts, sink, sampling, queue, rules,
-              parts.rulesCheckInterval(), scheduler);
+              parts.rulesCheckInterval(), scheduler, settings.topic());
       long tick = parts.tick().toMillis();
       scheduler.scheduleWithFixedDelay(node::tick, tick, tick, TimeUnit.MILLISECONDS);
       if (counts != null) {
@@ -198,6 +208,7 @@ final class KafkaNode implements SamplingView {
     if (sampling != null) {
       sampling.close();
     }
+    closeGroupStatus();
     scheduler.shutdown();
     if (counts != null) {
       counts.refresh(); // this node's last counts
@@ -245,5 +256,44 @@ final class KafkaNode implements SamplingView {
   @Override
   public Map<String, Long> droppedByRule() {
     return counts.droppedByRule();
+  }
+
+  /** Read from Kafka: the sampler group's owner of each partition of the spans topic, and lag. */
+  @Override
+  public CompletionStage<Optional<PartitionOwners>> partitionOwners() {
+    GroupStatus status;
+    synchronized (this) {
+      if (stopped) {
+        return CompletableFuture.failedFuture(new IllegalStateException("this node is stopping"));
+      }
+      if (groupStatus == null) {
+        try {
+          groupStatus = new GroupStatus(topic, GroupStatus.DEFAULT_TIMEOUT);
+        } catch (IllegalStateException e) {
+          return CompletableFuture.failedFuture(e); // made again on the next request
+        }
+      }
+      status = groupStatus;
+    }
+    return status.read().thenApply(snapshot -> Optional.of(owners(snapshot)));
+  }
+
+  private synchronized void closeGroupStatus() {
+    stopped = true;
+    if (groupStatus != null) {
+      groupStatus.close();
+    }
+  }
+
+  private static PartitionOwners owners(GroupSnapshot snapshot) {
+    return new PartitionOwners(snapshot.topic(), snapshot.group(), snapshot.state(), snapshot.readAt(),
+        snapshot.partitions().stream()
+            .map(p -> new PartitionOwners.Partition(p.partition(),
+                p.owner().map(o -> new PartitionOwners.Owner(o.node(), o.consumer())),
+                p.committedOffset(), p.endOffset(), p.lag()))
+            .toList(),
+        snapshot.nodes().stream()
+            .map(n -> new PartitionOwners.Node(n.node(), n.partitions(), n.lag()))
+            .toList());
   }
 }

@@ -42,6 +42,8 @@ class ApiRoutesTest {
     assertThat(sampling.getJsonArray("rules").size())
         .isEqualTo(server.sampler().rules().ruleNames().size() + 1);
     assertThat(sampling.getJsonObject("recent")).as("counts over recent minutes are collected").isNotNull();
+    // The all-in-one has no Kafka partitions to show.
+    assertThat(json(get("/api/v1/sampling/partitions"), 200)).isEqualTo(new JsonObject().put("kafka", false));
 
     // The web UI on the same port: its pages are plain paths, its assets load.
     for (String page : List.of("/search?service=checkout", "/trace/0af7651916cd43dd8448eb211c80319c", "/sampling")) {

@@ -42,10 +42,11 @@ class KafkaRolesTest {
   private TailkeepServer sampler;
   private OtelServices grpc;
   private OtelServices http;
+  private SpansTopic topic;
 
   @BeforeAll
   void start() {
-    SpansTopic topic = SpansTopic.of(TestKafka.shared().bootstrapServers())
+    topic = SpansTopic.of(TestKafka.shared().bootstrapServers())
         .withTopic("roles-" + UUID.randomUUID(), 4, (short) 1);
     ingest = TestServers.start(node(topic, "ingest-a", true, false, false));
     sampler = TestServers.start(node(topic, "sampler-b", false, true, true));
@@ -151,6 +152,47 @@ class KafkaRolesTest {
     assertThat(get(ingest, "/api/services").statusCode()).isEqualTo(404);
     assertThat(get(sampler, "/api/services").statusCode()).isEqualTo(200);
     assertThat(get(sampler, "/api/v1/sampling/rules").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theQueryNodeShowsTheSamplerNodeOwningEveryPartitionWithItsLag() {
+    JsonObject owners = Poll.until(WAIT, "every partition owned by sampler-b",
+        () -> {
+          HttpResponse<String> response = get(sampler, "/api/v1/sampling/partitions");
+          assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+          return new JsonObject(response.body());
+        },
+        body -> body.getJsonArray("partitions").stream().map(JsonObject.class::cast)
+            .allMatch(p -> "sampler-b".equals(p.getString("node"))));
+
+    assertThat(owners.getBoolean("kafka")).isTrue();
+    assertThat(owners.getString("topic")).isEqualTo(topic.topic());
+    assertThat(owners.getString("group")).isEqualTo("tailkeep-samplers");
+    assertThat(owners.getString("state")).isEqualTo("Stable");
+    List<JsonObject> partitions =
+        owners.getJsonArray("partitions").stream().map(JsonObject.class::cast).toList();
+    assertThat(partitions).extracting(p -> p.getInteger("partition")).containsExactly(0, 1, 2, 3);
+    long lag = 0;
+    for (JsonObject partition : partitions) {
+      // Two sampler threads: two consumers, sampler-b-0 and sampler-b-1, share the partitions.
+      assertThat(partition.getString("consumer")).isIn("sampler-b-0", "sampler-b-1");
+      long from = partition.getLong("committedOffset") == null ? 0 : partition.getLong("committedOffset");
+      assertThat(partition.getLong("lag")).isEqualTo(partition.getLong("endOffset") - from);
+      lag += partition.getLong("lag");
+    }
+    JsonObject node = owners.getJsonArray("nodes").stream().map(JsonObject.class::cast)
+        .filter(n -> n.getString("node").equals("sampler-b")).findFirst().orElseThrow();
+    assertThat(node.getInteger("partitions")).isEqualTo(4);
+    assertThat(node.getLong("lag")).isEqualTo(lag);
+    // Kafka's own consumer lag per partition, on the sampler node's /metrics.
+    Poll.until(WAIT, "records-lag of every partition on /metrics", () -> {
+      String metrics = sampler.scrapeMetrics();
+      return java.util.stream.IntStream.range(0, 4).allMatch(p -> metrics.lines().anyMatch(line ->
+          line.startsWith("kafka_consumer_fetch_manager_records_lag{") && line.contains("partition=\"" + p + "\"")
+              && line.contains("topic=\"" + topic.topic() + "\"")));
+    });
+    // Only a query node serves the API.
+    assertThat(get(ingest, "/api/v1/sampling/partitions").statusCode()).isEqualTo(404);
   }
 
   private static long kept(String rulesJson, String rule) {

@@ -2,6 +2,7 @@ package io.tailkeep.kafka;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tailkeep.sampler.buffer.DecisionListener;
 import io.tailkeep.sampler.buffer.TraceBuffer;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -38,6 +41,11 @@ public final class KafkaSampling implements AutoCloseable {
   public static final String GROUP = "tailkeep-samplers";
   static final Duration DEFAULT_LOOKUP_WINDOW = TraceBuffer.DEFAULT_DECISION_CACHE_EXPIRY;
   static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
+  /**
+   * How often the consumers' own metrics are looked at for new ones: a partition's lag metric
+   * exists only once its consumer has fetched from it, so this is how soon a taken partition shows.
+   */
+  static final Duration CLIENT_METRICS_REFRESH = Duration.ofSeconds(10);
 
   private final SpansTopic spans;
   private final String name;
@@ -57,6 +65,13 @@ public final class KafkaSampling implements AutoCloseable {
   private final Map<String, LongAdder> droppedByRule = new ConcurrentHashMap<>();
   private final List<SamplerConsumer> consumers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
+  private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
+  private final ScheduledExecutorService clientMetricsRefresh =
+      Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "tailkeep-sampler-metrics");
+        thread.setDaemon(true);
+        return thread;
+      });
 
   private KafkaSampling(Builder b) {
     this.spans = b.spans;
@@ -80,6 +95,11 @@ public final class KafkaSampling implements AutoCloseable {
       KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
           consumerConfig(spans, name, i), new ByteArrayDeserializer(), new ByteArrayDeserializer());
       consumers.add(new SamplerConsumer(consumer, this));
+      // Kafka's own consumer metrics, among them records-lag per partition.
+      KafkaClientMetrics metrics =
+          new KafkaClientMetrics(consumer, List.of(), clientMetricsRefresh, CLIENT_METRICS_REFRESH);
+      metrics.bindTo(b.registry);
+      clientMetrics.add(metrics);
     }
   }
 
@@ -121,6 +141,8 @@ public final class KafkaSampling implements AutoCloseable {
     for (Thread thread : threads) {
       thread.join(drainTimeout.plusSeconds(15).toMillis());
     }
+    clientMetrics.forEach(KafkaClientMetrics::close);
+    clientMetricsRefresh.shutdownNow();
   }
 
   public int partitionsOwned() {

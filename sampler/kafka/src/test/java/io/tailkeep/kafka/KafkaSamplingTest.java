@@ -2,6 +2,7 @@ package io.tailkeep.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -135,8 +136,10 @@ class KafkaSamplingTest {
     SpansTopic topic = newTopic();
     List<TraceId> errors = new ArrayList<>();
     List<TraceId> boring = new ArrayList<>();
+    MeterRegistry registry = new SimpleMeterRegistry();
     try (KafkaSpanSink sink = KafkaSpanSink.start(topic, "ingest-1", new SimpleMeterRegistry());
-        KafkaSampling sampler = sampler(topic, "sampler-1", storeQueue(), Duration.ofSeconds(5)).start()) {
+        KafkaSampling sampler =
+            sampler(topic, "sampler-1", 2, storeQueue(), Duration.ofSeconds(5), store.decisions(), registry).start()) {
       for (int i = 0; i < 40; i++) {
         TraceId traceId = spans.newTraceId();
         (i % 4 == 0 ? errors : boring).add(traceId);
@@ -163,7 +166,21 @@ class KafkaSamplingTest {
       assertThat(boring).allSatisfy(id -> assertThat(storedSpans(id)).isZero());
       await(() -> committedEqualsEnd(topic));
       assertThat(sampler.partitionsOwned()).isEqualTo(4);
+      // Kafka's own consumer lag, per partition, on the node's registry (/metrics in deploy).
+      await(() -> lagMeters(registry, topic).size() == 4);
+      assertThat(lagMeters(registry, topic)).containsOnlyKeys("0", "1", "2", "3");
+      assertThat(lagMeters(registry, topic).values()).allSatisfy(lag -> assertThat(lag).isZero());
     }
+    assertThat(lagMeters(registry, topic)).as("removed with the consumers").isEmpty();
+  }
+
+  /** {@code kafka.consumer.fetch.manager.records.lag} of each partition of the topic: its value by partition. */
+  private static Map<String, Double> lagMeters(MeterRegistry registry, SpansTopic topic) {
+    Map<String, Double> lags = new java.util.TreeMap<>();
+    for (Gauge gauge : registry.find("kafka.consumer.fetch.manager.records.lag").tag("topic", topic.topic()).gauges()) {
+      lags.put(gauge.getId().getTag("partition"), gauge.value());
+    }
+    return lags;
   }
 
   @Test

@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The sampling admin API: the rules in force with what each has kept and dropped, the rules
@@ -25,12 +28,14 @@ import java.util.Set;
  * <pre>
  * GET /api/v1/sampling/rules
  * GET /api/v1/sampling/why/{traceId}
+ * GET /api/v1/sampling/partitions
  * </pre>
  */
 public final class SamplingApi {
 
   public static final String RULES_PATH = "/api/v1/sampling/rules";
   public static final String WHY_PATH = "/api/v1/sampling/why/:traceId";
+  public static final String PARTITIONS_PATH = "/api/v1/sampling/partitions";
 
   private final SamplingView view;
   private final RecentRuleCounts recent;
@@ -53,6 +58,7 @@ public final class SamplingApi {
     SamplingApi api = new SamplingApi(view, recent);
     router.get(RULES_PATH).handler(api::rules);
     router.get(WHY_PATH).handler(api::why);
+    router.get(PARTITIONS_PATH).handler(api::partitions);
   }
 
   private void rules(RoutingContext ctx) {
@@ -148,11 +154,66 @@ public final class SamplingApi {
         .onComplete(answer -> {
           if (answer.failed()) {
             sendError(ctx, 503, "traceId", text,
-                "the decision log cannot be read now; try again: " + answer.cause().getMessage());
+                "the decision log cannot be read now; try again: " + unwrap(answer.cause()).getMessage());
           } else {
             answerWhy(ctx, text, answer.result());
           }
         });
+  }
+
+  /** Who owns which partition of the spans topic, with lag; {@code {"kafka": false}} off Kafka. */
+  private void partitions(RoutingContext ctx) {
+    CompletionStage<Optional<PartitionOwners>> read;
+    try {
+      read = view.partitionOwners();
+    } catch (RuntimeException e) {
+      read = CompletableFuture.failedFuture(e);
+    }
+    Future.fromCompletionStage(read, ctx.vertx().getOrCreateContext())
+        .onComplete(answer -> {
+          if (answer.failed()) {
+            send(ctx, 503, new JsonObject().put("error", new JsonObject()
+                .put("status", 503)
+                .put("message", "the partitions' owners cannot be read from Kafka now; try again: "
+                    + unwrap(answer.cause()).getMessage())));
+          } else {
+            send(ctx, 200, answer.result().map(SamplingApi::ownersJson)
+                .orElseGet(() -> new JsonObject().put("kafka", false)));
+          }
+        });
+  }
+
+  private static JsonObject ownersJson(PartitionOwners owners) {
+    JsonArray partitions = new JsonArray();
+    for (PartitionOwners.Partition row : owners.partitions()) {
+      partitions.add(new JsonObject()
+          .put("partition", row.partition())
+          .put("node", row.owner().map(PartitionOwners.Owner::node).orElse(null))
+          .put("consumer", row.owner().map(PartitionOwners.Owner::consumer).orElse(null))
+          .put("committedOffset", row.committedOffset().isPresent() ? row.committedOffset().getAsLong() : null)
+          .put("endOffset", row.endOffset())
+          .put("lag", row.lag()));
+    }
+    JsonArray nodes = new JsonArray();
+    for (PartitionOwners.Node node : owners.nodes()) {
+      nodes.add(new JsonObject()
+          .put("node", node.node())
+          .put("partitions", node.partitions())
+          .put("lag", node.lag()));
+    }
+    return new JsonObject()
+        .put("kafka", true)
+        .put("topic", owners.topic())
+        .put("group", owners.group())
+        .put("state", owners.state())
+        .put("readAt", owners.readAt().toString())
+        .put("partitions", partitions)
+        .put("nodes", nodes);
+  }
+
+  /** A failed stage's cause, without the CompletionException a dependent stage wraps it in. */
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   private static void answerWhy(RoutingContext ctx, String text, Optional<DecisionRecord> record) {

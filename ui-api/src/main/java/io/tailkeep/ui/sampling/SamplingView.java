@@ -6,6 +6,7 @@ import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.store.TraceId;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** What the sampling API reads from the running sampler; deploy adapts the sampler to it. */
@@ -28,4 +29,12 @@ public interface SamplingView {
 
   /** Traces dropped since start, by the rule that dropped them. */
   Map<String, Long> droppedByRule();
+
+  /**
+   * Which sampler node owns which partition of the spans topic, with its lag, read from Kafka.
+   * Empty when this node is not on Kafka (the all-in-one); fails when Kafka cannot be read.
+   */
+  default CompletionStage<Optional<PartitionOwners>> partitionOwners() {
+    return CompletableFuture.completedFuture(Optional.empty());
+  }
 }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -214,6 +215,56 @@ class SamplingApiTest {
         .isEqualTo("the decision log cannot be read now; try again: Cassandra unreachable");
   }
 
+  @Test
+  void partitionsOffKafkaSayKafkaFalse() {
+    assertThat(json(server.get(SamplingApi.PARTITIONS_PATH), 200)).isEqualTo(new JsonObject().put("kafka", false));
+  }
+
+  @Test
+  void partitionsOnKafkaListEachPartitionsOwnerAndLagAndEachNodesTotal() {
+    view.owners = CompletableFuture.completedFuture(Optional.of(new PartitionOwners(
+        "tailkeep-spans", "tailkeep-samplers", "Stable", DECIDED,
+        List.of(
+            new PartitionOwners.Partition(0, Optional.of(new PartitionOwners.Owner("sampler-1", "sampler-1-0")),
+                OptionalLong.of(120), 130, 10),
+            new PartitionOwners.Partition(1, Optional.empty(), OptionalLong.empty(), 40, 40)),
+        List.of(new PartitionOwners.Node("sampler-1", 1, 10)))));
+
+    JsonObject body = json(server.get(SamplingApi.PARTITIONS_PATH), 200);
+
+    assertThat(body).isEqualTo(new JsonObject()
+        .put("kafka", true)
+        .put("topic", "tailkeep-spans")
+        .put("group", "tailkeep-samplers")
+        .put("state", "Stable")
+        .put("readAt", "2026-11-22T10:15:30.123Z")
+        .put("partitions", new JsonArray()
+            .add(new JsonObject().put("partition", 0).put("node", "sampler-1").put("consumer", "sampler-1-0")
+                .put("committedOffset", 120).put("endOffset", 130).put("lag", 10))
+            .add(new JsonObject().put("partition", 1).putNull("node").putNull("consumer")
+                .putNull("committedOffset").put("endOffset", 40).put("lag", 40)))
+        .put("nodes", new JsonArray()
+            .add(new JsonObject().put("node", "sampler-1").put("partitions", 1).put("lag", 10))));
+  }
+
+  @Test
+  void partitionsWhenKafkaCannotBeReadAre503NamingWhyNeverA500() {
+    String why = "Kafka at kafka-1:9092: cannot read the members of group tailkeep-samplers: no answer within 5000 ms";
+    // As a dependent stage fails: the cause wrapped in a CompletionException.
+    view.owners = CompletableFuture.<Optional<PartitionOwners>>failedFuture(new IllegalStateException(why))
+        .thenApply(owners -> owners);
+
+    JsonObject error = json(server.get(SamplingApi.PARTITIONS_PATH), 503).getJsonObject("error");
+
+    assertThat(error).isEqualTo(new JsonObject()
+        .put("status", 503)
+        .put("message", "the partitions' owners cannot be read from Kafka now; try again: " + why));
+
+    view.ownersThrows = new IllegalStateException("group status closed");
+    assertThat(json(server.get(SamplingApi.PARTITIONS_PATH), 503).getJsonObject("error").getString("message"))
+        .endsWith("try again: group status closed");
+  }
+
   private static JsonObject rule(JsonArray rules, String name) {
     return rules.stream()
         .map(JsonObject.class::cast)
@@ -229,6 +280,16 @@ class SamplingApiTest {
     volatile RuntimeException failure;
     volatile Map<String, Long> kept = Map.of();
     volatile Map<String, Long> dropped = Map.of();
+    volatile CompletionStage<Optional<PartitionOwners>> owners;
+    volatile RuntimeException ownersThrows;
+
+    @Override
+    public CompletionStage<Optional<PartitionOwners>> partitionOwners() {
+      if (ownersThrows != null) {
+        throw ownersThrows;
+      }
+      return owners == null ? SamplingView.super.partitionOwners() : owners;
+    }
 
     @Override
     public RuleSet rules() {

@@ -23,6 +23,7 @@ import io.tailkeep.store.testing.CassandraEndpoint;
 import io.tailkeep.store.testing.TestCassandra;
 import io.tailkeep.store.testing.TestSpans;
 import io.tailkeep.ui.jaeger.JaegerApi;
+import io.tailkeep.ui.sampling.PartitionOwners;
 import io.tailkeep.ui.sampling.RecentRuleCounts;
 import io.tailkeep.ui.sampling.SamplingApi;
 import io.tailkeep.ui.sampling.SamplingView;
@@ -40,6 +41,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
@@ -424,6 +426,58 @@ class WebUiBrowserTest {
     assertThat(waitFor(By.cssSelector("#why-answer .message.error")).getText()).contains("no recent decision");
   }
 
+  @Test
+  void onKafkaTheSamplingPageShowsWhoOwnsEachPartitionWithItsLag() {
+    try {
+      // The all-in-one: no section at all.
+      open("/sampling");
+      WebElement off = waitFor(By.cssSelector("#partitions[data-kafka='false']"));
+      assertThat(off.isDisplayed()).isFalse();
+
+      sampling.owners = CompletableFuture.completedFuture(Optional.of(new PartitionOwners(
+          "tailkeep-spans", "tailkeep-samplers", "Stable", now,
+          List.of(
+              new PartitionOwners.Partition(0, Optional.of(new PartitionOwners.Owner("sampler-a", "sampler-a-0")),
+                  OptionalLong.of(1200), 1250, 50),
+              new PartitionOwners.Partition(1, Optional.of(new PartitionOwners.Owner("sampler-a", "sampler-a-1")),
+                  OptionalLong.of(900), 907, 7),
+              new PartitionOwners.Partition(2, Optional.empty(), OptionalLong.empty(), 300, 300)),
+          List.of(new PartitionOwners.Node("sampler-a", 2, 57)))));
+      open("/sampling");
+      waitFor(By.cssSelector("#partition-list tbody tr"));
+      WebElement section = browser.findElement(By.id("partitions"));
+      assertThat(section.isDisplayed()).isTrue();
+      assertThat(browser.findElement(By.id("partition-summary")).getText())
+          .contains("Topic tailkeep-spans, consumer group tailkeep-samplers: Stable")
+          .contains("3 partitions, 1 unowned, 357 records behind");
+      assertThat(section.findElement(By.cssSelector(".message.warning")).getText())
+          .contains("1 of 3 partitions without an owner");
+      WebElement node = browser.findElement(By.cssSelector("#partition-nodes tr[data-node='sampler-a']"));
+      assertThat(node.findElement(By.cssSelector(".partition-count")).getText()).isEqualTo("2");
+      assertThat(node.findElement(By.cssSelector(".lag")).getText()).isEqualTo("57");
+      List<String> rows = browser.findElements(By.cssSelector("#partition-list tbody tr")).stream()
+          .map(WebElement::getText).toList();
+      assertThat(rows).containsExactly(
+          "0 sampler-a sampler-a-0 1200 1250 50",
+          "1 sampler-a sampler-a-1 900 907 7",
+          "2 unowned none 300 300");
+      assertThat(browser.findElement(By.cssSelector("#partition-list tr[data-partition='2']")).getAttribute("class"))
+          .contains("unowned");
+      browser.executeScript("arguments[0].scrollIntoView()", section);
+      Chromium.screenshot(browser, "sampling-partitions");
+
+      // Kafka not answering: the section says why instead of a table.
+      sampling.owners = CompletableFuture.failedFuture(new IllegalStateException(
+          "Kafka at kafka-1:9092: cannot read the members of group tailkeep-samplers: no answer within 5000 ms"));
+      open("/sampling");
+      assertThat(waitFor(By.cssSelector("#partitions .message.error")).getText())
+          .contains("Could not read the partitions' owners")
+          .contains("cannot read the members of group tailkeep-samplers: no answer within 5000 ms");
+    } finally {
+      sampling.owners = null;
+    }
+  }
+
   // --- helpers
 
   private void open(String path) {
@@ -451,6 +505,8 @@ class WebUiBrowserTest {
     volatile Map<String, Long> kept = Map.of();
     volatile Map<String, Long> dropped = Map.of();
     volatile DecisionRecord decision;
+    /** Null: not on Kafka. */
+    volatile CompletionStage<Optional<PartitionOwners>> owners;
 
     FixedSamplingView(RuleSet rules) {
       this.rules = rules;
@@ -487,6 +543,12 @@ class WebUiBrowserTest {
     @Override
     public Map<String, Long> keptByRule() {
       return kept;
+    }
+
+    @Override
+    public CompletionStage<Optional<PartitionOwners>> partitionOwners() {
+      CompletionStage<Optional<PartitionOwners>> current = owners;
+      return current == null ? SamplingView.super.partitionOwners() : current;
     }
 
     @Override

@@ -36,6 +36,7 @@ export const api = {
   trace: (traceId) => getJson(`/api/v1/traces/${segment(traceId)}`),
   samplingRules: () => getJson('/api/v1/sampling/rules'),
   why: (traceId) => getJson(`/api/v1/sampling/why/${segment(traceId)}`),
+  samplingPartitions: () => getJson('/api/v1/sampling/partitions'),
 };
 
 /** The trace as OTLP/JSON, every field as ingested. */

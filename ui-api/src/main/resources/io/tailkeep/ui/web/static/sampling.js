@@ -1,5 +1,6 @@
 // The sampling page: rules in order with what each kept and dropped, the rules file's reload
-// state, and "why" for one trace. /sampling?why={traceId} opens with that answer.
+// state, on Kafka which node owns which partition with its lag, and "why" for one trace.
+// /sampling?why={traceId} opens with that answer.
 
 import { api, traceIdProblem } from './api.js';
 import { el, svg, message, keyValueTable } from './dom.js';
@@ -8,10 +9,75 @@ import { formatAge, formatProbability, formatTime } from './format.js';
 export async function samplingPage(main) {
   document.title = 'Sampling · Tailkeep';
   const rules = el('section', { id: 'rules', class: 'rules' }, el('p', { class: 'loading' }, 'Loading the rules…'));
+  // Hidden until the server says it is on Kafka: the all-in-one has no partitions.
+  const partitions = el('section', { id: 'partitions', class: 'partitions', hidden: true });
   const why = whyBox();
-  main.replaceChildren(el('h1', {}, 'Sampling'), rules, why.element);
+  main.replaceChildren(el('h1', {}, 'Sampling'), rules, partitions, why.element);
   const asked = new URLSearchParams(location.search).get('why');
-  await Promise.all([showRules(rules), asked ? why.ask(asked) : null]);
+  await Promise.all([showRules(rules), showPartitions(partitions), asked ? why.ask(asked) : null]);
+}
+
+async function showPartitions(container) {
+  let body;
+  try {
+    body = await api.samplingPartitions();
+  } catch (e) {
+    // Only a node on Kafka fails here (503: Kafka did not answer); the all-in-one says kafka: false.
+    container.hidden = false;
+    container.replaceChildren(partitionsHeader(container),
+      message('error', `Could not read the partitions' owners: ${e.message}`));
+    return;
+  }
+  if (!body.kafka) {
+    container.hidden = true;
+    container.replaceChildren();
+    container.dataset.kafka = 'false';
+    return;
+  }
+  container.hidden = false;
+  const unowned = body.partitions.filter((p) => p.node === null);
+  const totalLag = body.partitions.reduce((sum, p) => sum + p.lag, 0);
+  container.replaceChildren(
+    partitionsHeader(container),
+    el('p', { id: 'partition-summary' },
+      `Topic ${body.topic}, consumer group ${body.group}: `, el('strong', { id: 'group-state' }, body.state),
+      `. ${body.partitions.length} partitions, ${unowned.length} unowned, ${totalLag} records behind in all.`,
+      el('span', { class: 'hint' }, ` Read from Kafka at ${formatTime(Date.parse(body.readAt))}.`)),
+    unowned.length > 0
+      ? message('warning', `${unowned.length} of ${body.partitions.length} partitions without an owner: no sampler is running, or the group is rebalancing. Their records wait in Kafka.`)
+      : null,
+    el('h3', {}, 'By node'),
+    body.nodes.length === 0
+      ? el('p', { class: 'empty', id: 'partition-nodes' }, 'No sampler node is in the group.')
+      : el('table', { class: 'rule-list', id: 'partition-nodes' },
+        el('thead', {}, el('tr', {},
+          el('th', { scope: 'col' }, 'Node'), el('th', { scope: 'col' }, 'Partitions'), el('th', { scope: 'col' }, 'Lag (records)'))),
+        el('tbody', {}, body.nodes.map((n) => el('tr', { dataset: { node: n.node } },
+          el('td', { class: 'node-name' }, n.node),
+          el('td', { class: 'number partition-count' }, String(n.partitions)),
+          el('td', { class: 'number lag' }, String(n.lag)))))),
+    el('h3', {}, 'By partition'),
+    el('table', { class: 'rule-list', id: 'partition-list' },
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col' }, 'Partition'), el('th', { scope: 'col' }, 'Node'), el('th', { scope: 'col' }, 'Consumer'),
+        el('th', { scope: 'col' }, 'Committed offset'), el('th', { scope: 'col' }, 'End offset'), el('th', { scope: 'col' }, 'Lag (records)'))),
+      el('tbody', {}, body.partitions.map(partitionRow))));
+}
+
+function partitionsHeader(container) {
+  const refresh = el('button', { type: 'button', onclick: () => showPartitions(container) }, 'Refresh');
+  return el('div', { class: 'rules-header' }, el('h2', {}, 'Partitions'), refresh);
+}
+
+function partitionRow(p) {
+  const owned = p.node !== null;
+  return el('tr', { class: owned ? 'partition' : 'partition unowned', dataset: { partition: String(p.partition) } },
+    el('td', { class: 'number' }, String(p.partition)),
+    el('td', { class: 'node-name' }, owned ? p.node : el('span', { class: 'badge' }, 'unowned')),
+    el('td', { class: 'consumer' }, owned ? p.consumer : ''),
+    el('td', { class: 'number committed' }, p.committedOffset === null ? 'none' : String(p.committedOffset)),
+    el('td', { class: 'number end' }, String(p.endOffset)),
+    el('td', { class: 'number lag' }, String(p.lag)));
 }
 
 async function showRules(container) {
