@@ -17,6 +17,7 @@ import io.tailkeep.kafka.testing.TestKafka;
 import io.tailkeep.store.cassandra.CassandraSpanStore;
 import io.tailkeep.store.cassandra.node.CassandraNode;
 import io.tailkeep.store.cassandra.node.EmbeddedCassandra;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -167,6 +168,12 @@ class ClusterFailoverIT {
       nodes.remove(sampler2);
       // Left the group on the way out: its partitions move at once, not after a session timeout.
       group.awaitOwners(Set.of("sampler-1", "sampler-3", "sampler-4"), Duration.ofSeconds(20));
+      // The sampling page of a query node says the same, from Kafka's group metadata.
+      NodeProcess query = node("sampler-3");
+      Poll.until(Duration.ofSeconds(30), "the sampling page's partition owners",
+          () -> partitionsByNode(query),
+          owners -> owners.keySet().equals(Set.of("sampler-1", "sampler-3", "sampler-4"))
+              && owners.values().stream().mapToInt(Integer::intValue).sum() == PARTITIONS);
 
       LOG.info("SIGKILL ingest-2 while its exporter is sending");
       awaitMoreRounds(second, 3);
@@ -303,11 +310,35 @@ class ClusterFailoverIT {
   }
 
   private static int status(NodeProcess node, String path) throws IOException, InterruptedException {
+    return get(node, path).statusCode();
+  }
+
+  private static HttpResponse<String> get(NodeProcess node, String path) throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://" + LocalPorts.LOOPBACK + ":" + node.plan().apiPort() + path))
             .timeout(Duration.ofSeconds(10))
             .build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Node → partitions it owns, as {@code /api/v1/sampling/partitions} shows them; empty while unreadable. */
+  private static Map<String, Integer> partitionsByNode(NodeProcess query) {
+    try {
+      HttpResponse<String> response = get(query, "/api/v1/sampling/partitions");
+      if (response.statusCode() != 200) {
+        return Map.of();
+      }
+      Map<String, Integer> owners = new HashMap<>();
+      new JsonObject(response.body()).getJsonArray("nodes").stream().map(JsonObject.class::cast)
+          .filter(node -> node.getInteger("partitions") > 0)
+          .forEach(node -> owners.put(node.getString("node"), node.getInteger("partitions")));
+      return owners;
+    } catch (IOException e) {
+      return Map.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private static long millisSince(long nanos) {
