@@ -87,8 +87,8 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
           }
         }
         // Paused, and for a fetch round after resuming or seeking back, the consumer's lag is as
-        // old as its last fetch: "caught up" is not known then, and partition time must not follow the wall clock
-        // past records waiting in Kafka (an idle timeout would split their traces).
+        // old as its last fetch: "caught up" is not known then, and partition time must not follow
+        // the wall clock past records waiting in Kafka (an idle timeout would split their traces).
         boolean lagFresh = !paused && System.nanoTime() - resumedAt > LAG_REFRESH.toNanos();
         for (PartitionShard shard : shards.values()) {
           shard.tick(lagFresh && caughtUp(shard.partition()));
@@ -286,7 +286,6 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
     return offsets;
   }
 
-  /** Kept traces wait for Cassandra in the store queue; while it is full, stop reading. */
   /**
    * Stops fetching while kept traces cannot be written (the store queue is full) or decisions
    * cannot be logged: what is read then would only pile up in memory. Lag grows instead, and
