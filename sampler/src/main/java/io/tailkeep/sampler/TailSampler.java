@@ -172,9 +172,12 @@ public final class TailSampler implements AutoCloseable {
     return buffer.why(traceId);
   }
 
-  /** The rules deciding now. */
+  /**
+   * The rules in force: the rules file's as the reloader last read it, the same version its status
+   * reports (the buffer moves onto it in the same tick), or the fixed rules.
+   */
   public RuleSet rules() {
-    return buffer.rules();
+    return reloader != null ? reloader.current() : buffer.rules();
   }
 
   /** The rules file's reload state; empty when the sampler runs on fixed rules. */

@@ -50,7 +50,7 @@ final class TopicSetup {
           throw failed(spans, e.getCause());
         }
       }
-      return describe(admin, spans.topic(), timeout).partitions().size();
+      return describeCreated(admin, spans.topic(), timeout).partitions().size();
     } catch (ExecutionException | TimeoutException e) {
       throw failed(spans, e instanceof ExecutionException ? e.getCause() : e);
     }
@@ -60,6 +60,25 @@ final class TopicSetup {
       throws ExecutionException, InterruptedException, TimeoutException {
     return admin.describeTopics(List.of(topic)).allTopicNames()
         .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+  }
+
+  /**
+   * A topic just created can be unknown for a moment to the broker that answers (its metadata
+   * lags the controller's, more so on a loaded machine): ask again until the timeout.
+   */
+  private static TopicDescription describeCreated(Admin admin, String topic, Duration timeout)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return describe(admin, topic, timeout);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   private static IllegalStateException failed(SpansTopic spans, Throwable cause) {
