@@ -93,7 +93,8 @@ final class NodeProcess {
 
   /**
    * SIGTERM to every node at once, as an orchestrator stops them, so each hands its partitions
-   * over; whatever is still running after {@code timeout} is killed.
+   * over; whatever is still running after {@code timeout} is killed. ({@code destroy()} also
+   * closes the node's stdin, which its parent watch takes as a stop too: the same graceful path.)
    */
   static void stopAll(List<NodeProcess> nodes, Duration timeout) {
     nodes.forEach(node -> node.process.destroy());
