@@ -12,7 +12,9 @@ import io.tailkeep.deploy.NodeProcess.Plan;
 import io.tailkeep.deploy.OtelServices.Transport;
 import io.tailkeep.deploy.TraceShapes.MustKeep;
 import io.tailkeep.embedded.LocalPorts;
-import io.tailkeep.kafka.KafkaSampling;
+import io.tailkeep.kafka.GroupSnapshot;
+import io.tailkeep.kafka.GroupStatus;
+import io.tailkeep.kafka.SpansTopic;
 import io.tailkeep.kafka.testing.TestKafka;
 import io.tailkeep.store.cassandra.CassandraSpanStore;
 import io.tailkeep.store.cassandra.node.CassandraNode;
@@ -41,13 +43,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -121,7 +116,8 @@ class ClusterFailoverIT {
     env.put("TAILKEEP_SERVER_HOST", LocalPorts.LOOPBACK);
     env.put("TAILKEEP_SAMPLER_THREADS", "2"); // the sampler timing is the default: as users run it
 
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    try (GroupStatus status = new GroupStatus(
+            SpansTopic.of(bootstrap).withTopic(topic, PARTITIONS, (short) 1), Duration.ofSeconds(30));
         CqlSession cql = CqlSession.builder()
             .addContactPoint(cassandra.cqlAddress())
             .withLocalDatacenter(cassandra.localDatacenter())
@@ -130,7 +126,7 @@ class ClusterFailoverIT {
                 .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
                 .build())
             .build()) {
-      Group group = new Group(admin, topic);
+      Group group = new Group(status);
       Decisions decisions = new Decisions(cql);
       NodeProcess ingest1 = start(env, "ingest-1", "ingest");
       NodeProcess ingest2 = start(env, "ingest-2", "ingest");
@@ -444,8 +440,8 @@ class ClusterFailoverIT {
     }
   }
 
-  /** The sampler group's members and offsets, read from Kafka. */
-  private record Group(Admin admin, String topic) {
+  /** The sampler group's members and offsets, read from Kafka as the sampling page reads them. */
+  private record Group(GroupStatus status) {
 
     /** Waits until exactly these nodes own partitions, and every partition has an owner. */
     void awaitOwners(Set<String> expected) {
@@ -460,43 +456,30 @@ class ClusterFailoverIT {
 
     /** Node name → partitions of the topic its consumers own. */
     Map<String, Integer> owners() {
-      ConsumerGroupDescription group = get(admin.describeConsumerGroups(List.of(KafkaSampling.GROUP))
-          .describedGroups().get(KafkaSampling.GROUP));
       Map<String, Integer> owners = new HashMap<>();
-      for (MemberDescription member : group.members()) {
-        long owned = member.assignment().topicPartitions().stream()
-            .filter(p -> p.topic().equals(topic)).count();
-        String instance = member.groupInstanceId().orElse(member.consumerId());
-        String node = instance.substring(0, instance.lastIndexOf('-'));
-        if (owned > 0) {
-          owners.merge(node, (int) owned, Integer::sum);
+      for (GroupSnapshot.NodeTotal node : read().nodes()) {
+        if (node.partitions() > 0) {
+          owners.put(node.node(), node.partitions());
         }
       }
       return owners;
     }
 
     Offsets offsets() {
-      Map<TopicPartition, OffsetAndMetadata> committed =
-          get(admin.listConsumerGroupOffsets(KafkaSampling.GROUP).partitionsToOffsetAndMetadata());
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int p = 0; p < PARTITIONS; p++) {
-        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-      }
-      long end = get(admin.listOffsets(latest).all()).values().stream()
-          .mapToLong(info -> info.offset()).sum();
-      long done = committed.entrySet().stream()
-          .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-          .mapToLong(e -> e.getValue().offset()).sum();
-      return new Offsets(done, end);
+      GroupSnapshot snapshot = read();
+      long committed = snapshot.partitions().stream()
+          .mapToLong(p -> p.committedOffset().orElse(0)).sum();
+      long end = snapshot.partitions().stream().mapToLong(GroupSnapshot.Partition::endOffset).sum();
+      return new Offsets(committed, end);
     }
 
     void awaitCaughtUp(Duration timeout) {
       Poll.until(timeout, "every partition's records committed", this::offsets, o -> o.lag() == 0);
     }
 
-    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
+    private GroupSnapshot read() {
       try {
-        return future.get(30, TimeUnit.SECONDS);
+        return status.read().toCompletableFuture().get(60, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);

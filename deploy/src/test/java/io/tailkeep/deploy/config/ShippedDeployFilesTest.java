@@ -68,9 +68,7 @@ class ShippedDeployFilesTest {
 
   @Test
   void eachKubernetesClusterWorkloadHasAValidConfigWithItsRole() throws Exception {
-    Map<String, Object> configMap = new Yaml().load(Files.readString(Path.of("kubernetes/base/configmap.yaml")));
-    @SuppressWarnings("unchecked")
-    Map<String, String> data = (Map<String, String>) configMap.get("data");
+    Map<String, String> data = configMapData();
     Path rules = Files.writeString(dir.resolve("cluster-rules.yaml"), data.get("rules.yaml"));
     Map<String, TailkeepConfig.Role> workloads = Map.of(
         "ingest.yaml", TailkeepConfig.Role.INGEST,
@@ -96,6 +94,13 @@ class ShippedDeployFilesTest {
     }
   }
 
+  /** The shipped Kubernetes ConfigMap's files: tailkeep.yaml and rules.yaml. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> configMapData() throws java.io.IOException {
+    Map<String, Object> configMap = new Yaml().load(Files.readString(Path.of("kubernetes/base/configmap.yaml")));
+    return (Map<String, String>) configMap.get("data");
+  }
+
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> containerEnv(Map<String, Object> manifest) {
     Map<String, Object> spec = (Map<String, Object>) manifest.get("spec");
@@ -107,9 +112,7 @@ class ShippedDeployFilesTest {
 
   @Test
   void theKubernetesConfigMapHoldsAValidConfigAndValidRules() throws Exception {
-    Map<String, Object> configMap = new Yaml().load(Files.readString(Path.of("kubernetes/base/configmap.yaml")));
-    @SuppressWarnings("unchecked")
-    Map<String, String> data = (Map<String, String>) configMap.get("data");
+    Map<String, String> data = configMapData();
     Path rules = Files.writeString(dir.resolve("rules.yaml"), data.get("rules.yaml"));
 
     RuleSet ruleSet = RulesFile.parse("rules.yaml", data.get("rules.yaml"));
