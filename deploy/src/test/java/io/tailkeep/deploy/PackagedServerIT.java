@@ -29,6 +29,10 @@ import org.junit.jupiter.api.Test;
  * sent with the OpenTelemetry SDK are read back through the API; must-keep traces sent right
  * before a SIGTERM, still undecided in the buffer, are all in Cassandra after a restart.
  *
+ * <p>The server runs in a session of its own ({@code setsid}), and the SIGTERM goes to its whole
+ * process group, as systemd's default {@code KillMode=control-group}, {@code timeout} and many
+ * supervisors send it: the embedded Cassandra node gets it too and must outlive the drain.
+ *
  * <p>An integration test (failsafe, after {@code package}) because it needs the built artifact.
  */
 class PackagedServerIT {
@@ -100,7 +104,7 @@ class PackagedServerIT {
     }
     List<ProcessHandle> children = first.process.descendants().toList();
     assertThat(children).as("the embedded Cassandra node").isNotEmpty();
-    first.process.destroy(); // SIGTERM
+    terminateProcessGroup(first.process);
     assertThat(first.process.waitFor(120, TimeUnit.SECONDS)).as("stopped within 120 s").isTrue();
     assertThat(first.process.exitValue()).as("exit status after SIGTERM").isEqualTo(143);
     assertThat(children).as("Cassandra stopped with the server").noneMatch(ProcessHandle::isAlive);
@@ -126,6 +130,12 @@ class PackagedServerIT {
     assertThat(second.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
   }
 
+  /** SIGTERM to every process of the server's group (its session leader's ID is the group's). */
+  private static void terminateProcessGroup(Process leader) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-TERM", "--", "-" + leader.pid()).inheritIO().start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -TERM -- -pgid").isTrue();
+  }
+
   private record Server(Process process, Path stdout, Path stderr, int grpcPort, int apiPort) {}
 
   private Server start(Path config, Path logs) throws IOException {
@@ -133,6 +143,7 @@ class PackagedServerIT {
     Path stderr = logs.resolve("stderr.txt");
     Process process =
         new ProcessBuilder(
+                "setsid", // a process group of its own, which the test can signal as a whole
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
                 "-cp",

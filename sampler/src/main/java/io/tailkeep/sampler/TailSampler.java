@@ -17,6 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +54,13 @@ public final class TailSampler implements AutoCloseable {
   private final Object tickLock = new Object();
   private long lastRulesCheck;
   private ScheduledExecutorService scheduler;
-  private volatile boolean accepting = true;
+  /**
+   * Offers hold the read side while they check {@link #accepting} and buffer; shutdown takes the
+   * write side to stop accepting, so once it has, no offer is still on its way into the buffer and
+   * the final decision round sees every span that was accepted.
+   */
+  private final ReadWriteLock acceptance = new ReentrantReadWriteLock();
+  private boolean accepting = true;
 
   private TailSampler(Builder builder) {
     this.buffer = builder.buffer;
@@ -73,14 +82,20 @@ public final class TailSampler implements AutoCloseable {
 
   /** Takes all of {@code spans} into the buffer, or none of them (see {@link OfferResult}). */
   public OfferResult offer(List<WireSpan> spans) {
-    if (!accepting) {
-      return OfferResult.SHUTTING_DOWN;
+    Lock offering = acceptance.readLock();
+    offering.lock();
+    try {
+      if (!accepting) {
+        return OfferResult.SHUTTING_DOWN;
+      }
+      if (storeQueue.isFull()) {
+        return OfferResult.STORE_QUEUE_FULL;
+      }
+      buffer.offer(spans);
+      return OfferResult.ACCEPTED;
+    } finally {
+      offering.unlock();
     }
-    if (storeQueue.isFull()) {
-      return OfferResult.STORE_QUEUE_FULL;
-    }
-    buffer.offer(spans);
-    return OfferResult.ACCEPTED;
   }
 
   /** Starts the scheduler thread that calls {@link #tick()}. */
@@ -128,15 +143,23 @@ public final class TailSampler implements AutoCloseable {
   }
 
   /**
-   * Stops taking spans, decides every buffered trace and waits up to {@code timeout} for every kept
-   * trace to be written. Returns whether everything was written.
+   * Stops taking spans, decides every buffered trace and waits for every kept trace to be written,
+   * all within {@code timeout} (one deadline for every wait, so the stop fits a grace period).
+   * Returns whether everything was written.
    */
   public boolean shutdown(Duration timeout) throws InterruptedException {
-    accepting = false;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Lock stopping = acceptance.writeLock();
+    stopping.lock(); // waits for offers under way: they finish buffering before the final round
+    try {
+      accepting = false;
+    } finally {
+      stopping.unlock();
+    }
     synchronized (this) {
       if (scheduler != null) {
         scheduler.shutdown();
-        scheduler.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.awaitTermination(left(deadline), TimeUnit.NANOSECONDS);
       }
     }
     int decided;
@@ -146,9 +169,9 @@ public final class TailSampler implements AutoCloseable {
     // Traces evicted just before are handed over on the buffer's executor; let it finish first.
     if (bufferExecutor != null) {
       bufferExecutor.shutdown();
-      bufferExecutor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      bufferExecutor.awaitTermination(left(deadline), TimeUnit.NANOSECONDS);
     }
-    boolean drained = storeQueue.awaitDrained(timeout);
+    boolean drained = storeQueue.awaitDrained(Duration.ofNanos(left(deadline)));
     if (drained) {
       LOG.info("sampler stopped: {} buffered traces decided, every kept trace written", decided);
     } else {
@@ -159,6 +182,10 @@ public final class TailSampler implements AutoCloseable {
           storeQueue.queuedBytes());
     }
     return drained;
+  }
+
+  private static long left(long deadlineNanos) {
+    return Math.max(0, deadlineNanos - System.nanoTime());
   }
 
   /** {@link #shutdown} with 30 s to write what is queued. */

@@ -6,6 +6,7 @@ import static io.tailkeep.sampler.testing.TestSpans.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.reload.RulesReloader;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +106,54 @@ class TailSamplerTest {
     assertThat(sampler.storeQueue().queuedBatches()).isZero();
     assertThat(sampler.offer(List.of(root(traceId(6)).build())))
         .isEqualTo(OfferResult.SHUTTING_DOWN);
+  }
+
+  @Test
+  void anExportStillInOfferWhenShutdownBeginsIsDecidedByIt() throws Exception {
+    // The offering thread is held inside the buffer (past the "accepting" check) by its first
+    // clock reading, while another thread shuts the sampler down.
+    CountDownLatch offerInside = new CountDownLatch(1);
+    CountDownLatch releaseOffer = new CountDownLatch(1);
+    Thread[] held = new Thread[1];
+    Ticker holdingTicker =
+        () -> {
+          if (Thread.currentThread() == held[0] && offerInside.getCount() > 0) {
+            offerInside.countDown();
+            await(releaseOffer);
+          }
+          return ticker.read();
+        };
+    writer.completeImmediately = true;
+    TailSampler sampler = TestSampler.writingTo(writer, holdingTicker, registry).build();
+    CompletableFuture<OfferResult> offered = new CompletableFuture<>();
+    held[0] = new Thread(() -> offered.complete(sampler.offer(List.of(root(traceId(1)).error().build()))));
+    held[0].start();
+    assertThat(offerInside.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> shutdown(sampler));
+    Thread.sleep(200); // unfixed, the shutdown had decided an empty buffer and returned by now
+    releaseOffer.countDown();
+
+    assertThat(offered.get(10, TimeUnit.SECONDS)).isEqualTo(OfferResult.ACCEPTED);
+    assertThat(stopped.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(sampler.buffer().bufferedTraces()).as("traces left undecided after shutdown").isZero();
+    assertThat(writer.batches).extracting(SpanBatch::traceId).containsExactly(traceId(1));
+  }
+
+  private static boolean shutdown(TailSampler sampler) {
+    try {
+      return sampler.shutdown(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
@@ -218,6 +268,26 @@ class TailSamplerTest {
 
     assertThat(executor.isTerminated()).isTrue();
     assertThat(writer.batches).hasSize(1);
+  }
+
+  @Test
+  void shutdownKeepsToItsTimeoutWhenTheBuffersExecutorAndTheStoreBothHang() throws Exception {
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    CountDownLatch never = new CountDownLatch(1);
+    executor.execute(() -> await(never)); // a hand-over that does not finish
+    StoreQueue queue = StoreQueue.builder().writer(writer).ticker(ticker).build(); // never answers
+    TraceBuffer buffer =
+        TraceBuffer.builder().rules(RulesFile.loadDefault(ticker)).sink(queue).ticker(ticker).executor(executor).build();
+    TailSampler sampler =
+        TailSampler.builder().buffer(buffer).storeQueue(queue).bufferExecutor(executor).build();
+    sampler.offer(List.of(root(traceId(1)).error().build()));
+
+    long start = System.nanoTime();
+    assertThat(sampler.shutdown(Duration.ofSeconds(1))).isFalse();
+
+    // One deadline for every wait: not a second for the executor and another for the store.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_600));
+    never.countDown();
   }
 
   @Test

@@ -51,13 +51,15 @@ public final class ChildJvm {
   /**
    * The command line of a server's child JVM: this JVM's {@code java}, the options, the server's jars first (so
    * nothing beside the watch can shadow them) and then the watch's own classes, the watch, the server's main class
-   * and its arguments.
+   * and its arguments. The child ignores SIGINT and SIGTERM sent to the whole process group: it stops when this JVM
+   * says so (or dies), after this JVM has done what it needs the server for.
    */
   public static List<String> command(Path serverLib, List<String> jvmOptions, String mainClass,
       List<String> arguments) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    command.add("-D" + ParentWatch.PARENT_STOPS + "=true");
     command.add("-cp");
     command.add(serverLib.resolve("*") + File.pathSeparator + watchLocation());
     command.add(ParentWatch.class.getName());

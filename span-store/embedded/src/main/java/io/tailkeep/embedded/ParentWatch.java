@@ -17,6 +17,9 @@ final class ParentWatch {
   /** What {@link #main} returns when started without a server main class, as a usage error. */
   static final int USAGE_EXIT_CODE = 2;
 
+  /** System property: only the parent stops this server (see {@link #ignoreGroupSignals}). */
+  static final String PARENT_STOPS = "tailkeep.parentStops";
+
   private ParentWatch() {}
 
   public static void main(String[] args) throws Throwable {
@@ -24,7 +27,7 @@ final class ParentWatch {
       System.err.println("Usage: " + ParentWatch.class.getName() + " SERVER_MAIN_CLASS [ARGUMENTS...]");
       System.exit(USAGE_EXIT_CODE);
     }
-    ignoreInterrupt();
+    ignoreGroupSignals();
     Thread watch = new Thread(ParentWatch::exitWhenStdinCloses, "tailkeep-parent-watch");
     watch.setDaemon(true);
     watch.start();
@@ -41,13 +44,25 @@ final class ParentWatch {
    * Ctrl-C in a terminal interrupts the whole process group, this child included; the parent decides when the
    * server stops (after writing what it holds), so the child ignores it. The JVM then keeps it ignored even for a
    * server that registers its own handler later (Kafka 4.1 does; a SIGINT still leaves it running).
+   *
+   * <p>With {@value #PARENT_STOPS} set, SIGTERM is ignored the same way: systemd ({@code KillMode=control-group}),
+   * {@code timeout} and many supervisors send it to the whole group, and a store that stopped with its parent's
+   * SIGTERM could not take the parent's last writes. A server that is itself a node (a Tailkeep node under
+   * {@code tailkeep cluster}) leaves the property unset: SIGTERM is how an orchestrator stops it.
    */
+  private static void ignoreGroupSignals() {
+    ignore("INT");
+    if (Boolean.getBoolean(PARENT_STOPS)) {
+      ignore("TERM");
+    }
+  }
+
   @SuppressWarnings("removal")
-  private static void ignoreInterrupt() {
+  private static void ignore(String signal) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), sun.misc.SignalHandler.SIG_IGN);
     } catch (Throwable e) {
-      // Not supported here: Ctrl-C then stops the server at once, as it would without this.
+      // Not supported here: the signal then stops the server at once, as it would without this.
     }
   }
 

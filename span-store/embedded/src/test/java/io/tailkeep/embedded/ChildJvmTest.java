@@ -47,9 +47,9 @@ class ChildJvmTest {
         List.of("a", "b"));
 
     assertThat(command.get(0)).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    assertThat(command.subList(1, 3)).containsExactly("-Xmx64m", "-cp");
-    assertThat(command.get(3)).startsWith("/srv/lib/*:").endsWith("classes");
-    assertThat(command.subList(4, command.size()))
+    assertThat(command.subList(1, 4)).containsExactly("-Xmx64m", "-Dtailkeep.parentStops=true", "-cp");
+    assertThat(command.get(4)).startsWith("/srv/lib/*:").endsWith("classes");
+    assertThat(command.subList(5, command.size()))
         .containsExactly("io.tailkeep.embedded.ParentWatch", "org.example.Main", "a", "b");
   }
 
@@ -70,6 +70,23 @@ class ChildJvmTest {
     assertThat(state).hasContent("stopped");
     assertThat(output).content().contains("example server running");
     child.stop(); // idempotent
+  }
+
+  @Test
+  void signalsSentToTheWholeProcessGroupLeaveTheServerToItsParent() throws Exception {
+    ChildJvm child = start(Duration.ofSeconds(30), state.toString());
+    awaitState("started", child);
+
+    for (String signal : new String[] {"INT", "TERM"}) {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start();
+      assertThat(kill.waitFor()).as("kill -%s", signal).isZero();
+    }
+    assertThat(child.waitFor(Duration.ofSeconds(2))).as("exited on a signal").isFalse();
+    assertThat(state).hasContent("started");
+
+    child.stop();
+    assertThat(child.exitValue()).isZero();
+    assertThat(state).hasContent("stopped");
   }
 
   @Test
