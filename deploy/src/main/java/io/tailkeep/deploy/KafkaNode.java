@@ -202,21 +202,26 @@ final class KafkaNode implements SamplingView {
    * decided and commits), then waits for kept traces to be written.
    */
   void stop(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     if (sink != null) {
       sink.close();
     }
     if (sampling != null) {
-      sampling.close();
+      sampling.close(left(deadline));
     }
     closeGroupStatus();
     scheduler.shutdown();
     if (counts != null) {
       counts.refresh(); // this node's last counts
     }
-    if (storeQueue != null && !storeQueue.awaitDrained(timeout)) {
+    if (storeQueue != null && !storeQueue.awaitDrained(left(deadline))) {
       LOG.warn("stopped with {} kept batches not written; their records are replayed by the next owner",
           storeQueue.queuedBatches());
     }
+  }
+
+  private static Duration left(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
   }
 
   @Override

@@ -184,6 +184,9 @@ public final class TailkeepServer implements AutoCloseable {
       return;
     }
     closed = true;
+    // One deadline for the whole stop, receivers included, so it fits the grace period an
+    // orchestrator gives (deploy/README.md adds it up).
+    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
     LOG.info(kafka == null
         ? "stopping: no more spans taken; deciding and writing what is buffered"
         : "stopping: no more spans taken; writing what was decided, committing, handing partitions over");
@@ -195,7 +198,7 @@ public final class TailkeepServer implements AutoCloseable {
     } catch (IOException e) {
       LOG.warn("OTLP/HTTP receiver did not stop cleanly", e);
     }
-    stopSampler(shutdownTimeout);
+    stopSampler(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     if (store != null) {
       store.close();
     }

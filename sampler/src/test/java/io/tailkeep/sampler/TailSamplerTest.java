@@ -5,6 +5,7 @@ import static io.tailkeep.sampler.testing.TestSpans.root;
 import static io.tailkeep.sampler.testing.TestSpans.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -189,6 +190,35 @@ class TailSamplerTest {
     assertThat(writer.batches).hasSize(1);
     assertThat(writer.batches.get(0).sampling()).isEqualTo(new Sampling("keep-all", 1.0));
     assertThat(registry.get("tailkeep.rules.reloads").functionCounter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void aCatastrophicRegexOnA30000CharacterValueLeavesTheSchedulerDeciding(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("rules.yaml");
+    Files.writeString(file, """
+        version: 1
+        rules:
+          - name: backtracks
+            conditions:
+              - attribute: {key: q, regex: '^(a+)+$'}
+            keep: {}
+          - name: keep-errors
+            conditions: [{error: true}]
+            keep: {}
+        """);
+    TailSampler sampler = sampler().rulesFile(file).build();
+    String value = "a".repeat(3_000) + "b" + "a".repeat(26_999);
+    for (int i = 1; i <= 20; i++) {
+      sampler.offer(List.of(root(traceId(i)).attribute("q", value).error().build()));
+    }
+    ticker.advanceMillis(2_000);
+
+    assertTimeoutPreemptively(Duration.ofSeconds(5), sampler::tick);
+
+    assertThat(sampler.buffer().bufferedTraces()).isZero();
+    assertThat(writer.batches).hasSize(20).allSatisfy(batch ->
+        assertThat(batch.sampling()).isEqualTo(new Sampling("keep-errors", 1.0)));
   }
 
   @Test

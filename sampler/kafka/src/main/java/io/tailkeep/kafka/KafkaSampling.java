@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -133,13 +134,25 @@ public final class KafkaSampling implements AutoCloseable {
 
   /**
    * Stops reading, writes what was decided, commits and leaves the group, so the partitions move
-   * at once; undecided traces are decided by the partitions' next owners.
+   * at once; undecided traces are decided by the partitions' next owners. Waits up to the drain
+   * timeout and the time to leave.
    */
   @Override
   public void close() throws InterruptedException {
-    consumers.forEach(SamplerConsumer::stop);
+    close(drainTimeout.plus(SamplerConsumer.LEAVE_TIMEOUT));
+  }
+
+  /**
+   * {@link #close()} within {@code timeout} as a whole: what is not written by then is left to the
+   * partitions' next owners (their offsets are not committed past it), and the group is left in
+   * the time that remains.
+   */
+  public void close(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    consumers.forEach(consumer -> consumer.stop(deadline));
     for (Thread thread : threads) {
-      thread.join(drainTimeout.plusSeconds(15).toMillis());
+      // Each consumer's own leave is bounded; the slack covers a poll still returning.
+      thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1_000));
     }
     clientMetrics.forEach(KafkaClientMetrics::close);
     clientMetricsRefresh.shutdownNow();

@@ -36,6 +36,8 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   private static final Logger LOG = LoggerFactory.getLogger(SamplerConsumer.class);
 
   private static final Duration POLL = Duration.ofMillis(100);
+  /** How long leaving the group may take, at the end of a stop. */
+  static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(10);
   private static final int TRACE_ID_BYTES = 16;
   private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
   private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
@@ -52,6 +54,8 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
   private volatile boolean running = true;
+  /** Set by {@link #stop}: when everything must be done, leaving the group included. */
+  private volatile long stopBy;
   private RuleSet rules;
   private long shardBudget;
   private long lastCommitNanos;
@@ -106,8 +110,12 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
     }
   }
 
-  /** Asks the loop to finish: it stops fetching, settles its writes, commits and leaves the group. */
-  void stop() {
+  /**
+   * Asks the loop to finish by {@code deadlineNanos} ({@link System#nanoTime}): it stops fetching,
+   * settles its writes while time is left for leaving, commits and leaves the group.
+   */
+  void stop(long deadlineNanos) {
+    stopBy = deadlineNanos;
     running = false;
     consumer.wakeup();
   }
@@ -396,7 +404,7 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   private void leave() {
     try {
       List<PartitionShard> all = new ArrayList<>(shards.values());
-      settle(all, node.drainTimeout());
+      settle(all, settleTime());
       Map<TopicPartition, OffsetAndMetadata> offsets = committable(all);
       if (!offsets.isEmpty()) {
         consumer.commitSync(offsets);
@@ -409,8 +417,18 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
       shards.clear();
       // Static members stay in the group on close unless told: leave, so partitions move now.
       consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-          .withTimeout(Duration.ofSeconds(10)));
+          .withTimeout(LEAVE_TIMEOUT));
     }
+  }
+
+  /** The drain timeout, or less when a stop's deadline leaves less before the group must be left. */
+  private Duration settleTime() {
+    long drain = node.drainTimeout().toNanos();
+    if (running) { // leaving on an error, not on stop()
+      return Duration.ofNanos(drain);
+    }
+    long untilLeave = stopBy - LEAVE_TIMEOUT.toNanos() - System.nanoTime();
+    return Duration.ofNanos(Math.max(0, Math.min(drain, untilLeave)));
   }
 
   private Collection<PartitionShard> all() {

@@ -259,6 +259,38 @@ class KafkaSamplingTest {
     }
   }
 
+  @Test
+  void aStopWhileDecisionsCannotBeLoggedKeepsToTheTimeItIsGiven() throws Exception {
+    SpansTopic topic = newTopic();
+    UnwritableLog log = new UnwritableLog(store.decisions());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (KafkaSpanSink sink = KafkaSpanSink.start(topic, "ingest-1", new SimpleMeterRegistry())) {
+      KafkaSampling sampler =
+          sampler(topic, "sampler-4", 2, storeQueue(), Duration.ofSeconds(5), log, registry).start();
+      try {
+        for (int i = 0; i < 8; i++) {
+          send(sink, trace(spans.newTraceId(), true));
+        }
+        await(() -> count(registry, "tailkeep.kafka.decisions.write.failures") >= 1);
+      } finally {
+        long start = System.nanoTime();
+        sampler.close(Duration.ofSeconds(12));
+        // The drain timeout alone is 20 s: the stop's own deadline must win. Leaving the group
+        // takes the last 10 s at most, so the writes get about 2 s.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(14));
+        assertThat(ownedPartitions(topic)).as("partitions still owned once the stop returned").isZero();
+      }
+    }
+    assertThat(committedEqualsEnd(topic)).as("offsets committed past traces never logged").isFalse();
+  }
+
+  private static long ownedPartitions(SpansTopic topic) throws Exception {
+    try (GroupStatus status = new GroupStatus(topic, Duration.ofSeconds(10))) {
+      return status.read().toCompletableFuture().get(20, TimeUnit.SECONDS)
+          .partitions().stream().filter(partition -> partition.owner().isPresent()).count();
+    }
+  }
+
   private static double count(MeterRegistry registry, String counter) {
     return registry.get(counter).counter().count();
   }

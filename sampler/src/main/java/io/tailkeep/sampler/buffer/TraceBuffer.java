@@ -402,8 +402,8 @@ public final class TraceBuffer {
   private DecidedTrace decide(BufferedTrace trace, DecisionReason reason) {
     RuleSet current = rules;
     trace.useRules(current);
-    trace.markDecided();
     Decision decision = current.decide(trace.traceId(), trace.facts());
+    trace.markDecided(); // only once the rules have answered
     RememberedDecision remembered =
         new RememberedDecision(
             trace.traceId(), decision, reason, clock.instant(), trace.spanCount());

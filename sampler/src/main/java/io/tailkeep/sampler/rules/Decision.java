@@ -8,7 +8,8 @@ import java.util.Optional;
  * What the rules decided for one trace.
  *
  * @param keep whether the trace is stored
- * @param rule the name of the rule that decided, or {@value #DEFAULT_RULE} when none matched
+ * @param rule the name of the rule that decided, {@value #DEFAULT_RULE} when none matched, or
+ *     {@value #RULES_FAILED} when a rule failed on the trace
  * @param probability the probability the trace was kept with: 1 for an unconditional keep, {@code
  *     percent / 100} for a baseline, and always 0 for a drop
  * @param rateLimited whether the deciding rule would have kept the trace but its traces-per-second
@@ -18,6 +19,9 @@ public record Decision(boolean keep, String rule, double probability, boolean ra
 
   /** The rule name a decision carries when no rule matched and the rule set's default decided. */
   public static final String DEFAULT_RULE = "default";
+
+  /** The rule name a decision carries when a rule failed (threw) on the trace: it is kept. */
+  public static final String RULES_FAILED = "rules_failed";
 
   public Decision {
     Objects.requireNonNull(rule, "rule");

@@ -6,6 +6,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A parsed, valid rules file: ordered rules, the first whose conditions hold decides, and a default
@@ -14,11 +17,14 @@ import java.util.Set;
  */
 public final class RuleSet {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RuleSet.class);
+
   private final String source;
   private final List<Rule> rules;
   private final boolean keepByDefault;
   private final Decision defaultDecision;
   private final TrackedKeys trackedKeys;
+  private final Set<String> failedRules = ConcurrentHashMap.newKeySet();
 
   RuleSet(String source, List<Rule> rules, boolean keepByDefault) {
     this.source = Objects.requireNonNull(source, "source");
@@ -38,13 +44,25 @@ public final class RuleSet {
     this.trackedKeys = new TrackedKeys(keys, new ArrayList<>(prefixes));
   }
 
-  /** Decides a trace on its summary; the trace ID draws percent samples. */
+  /**
+   * Decides a trace on its summary; the trace ID draws percent samples. Never throws: a trace whose
+   * rules fail is kept with rule {@value Decision#RULES_FAILED}, and the failing rule is logged
+   * once, since keeping too much is recoverable and losing a trace is not.
+   */
   public Decision decide(TraceId traceId, TraceFacts facts) {
     Objects.requireNonNull(traceId, "traceId");
     Objects.requireNonNull(facts, "facts");
     for (Rule rule : rules) {
-      if (rule.matches(facts)) {
-        return rule.action().decide(rule.name(), traceId);
+      try {
+        if (rule.matches(facts)) {
+          return rule.action().decide(rule.name(), traceId);
+        }
+      } catch (RuntimeException | StackOverflowError e) {
+        if (failedRules.add(rule.name())) {
+          LOG.error("Rule '{}' of {} failed on trace {}; traces it fails on are kept as '{}' (logged once per rule)",
+              rule.name(), source, traceId, Decision.RULES_FAILED, e);
+        }
+        return Decision.kept(Decision.RULES_FAILED, 1);
       }
     }
     return defaultDecision;

@@ -1,6 +1,8 @@
 package io.tailkeep.sampler.rules;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -13,8 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -33,6 +33,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  * so that one run reports every mistake it can find; any problem refuses the whole file.
  */
 final class RulesParser {
+
+  /** The most characters of one text (a name, an attribute value) any rule is given. */
+  static final int MAX_RULE_TEXT_CHARS = 4096;
 
   private static final List<String> TOP_LEVEL_KEYS = List.of("version", "default", "rules");
   private static final List<String> RULE_KEYS =
@@ -179,6 +182,10 @@ final class RulesParser {
       name = text(nameField.value(), "name");
       if (name != null && name.isBlank()) {
         problems.at(nameField.value(), "rule name must not be blank");
+        name = null;
+      } else if (Decision.DEFAULT_RULE.equals(name) || Decision.RULES_FAILED.equals(name)) {
+        problems.at(nameField.value(), "rule name '" + name + "' is reserved: decisions carry it when "
+            + (Decision.DEFAULT_RULE.equals(name) ? "no rule matched" : "a rule failed on the trace"));
         name = null;
       } else if (name != null && namesSeen.containsKey(name)) {
         problems.at(
@@ -446,7 +453,7 @@ final class RulesParser {
     String type = field.yamlName;
     if (value instanceof ScalarNode && !isNull(value)) {
       String expected = ((ScalarNode) value).getValue();
-      return new TextCondition(field, Scope.ANY, expected::equals);
+      return new TextCondition(field, Scope.ANY, onCappedText(expected::equals));
     }
     MappingNode mapping = conditionMapping(value, type, "{contains: upload} or {of: root, in: [a, b]}");
     if (mapping == null) {
@@ -462,7 +469,21 @@ final class RulesParser {
     return scope == null || test == null ? null : new TextCondition(field, scope, test);
   }
 
+  /**
+   * Rules see at most {@value #MAX_RULE_TEXT_CHARS} characters of any text: the text comes from
+   * senders, and a rule's cost must not grow with whatever they send.
+   */
+  private static Predicate<String> onCappedText(Predicate<String> test) {
+    return text ->
+        test.test(text.length() <= MAX_RULE_TEXT_CHARS ? text : text.substring(0, MAX_RULE_TEXT_CHARS));
+  }
+
   private Predicate<String> textTest(Field operator, String conditionType) {
+    Predicate<String> test = uncappedTextTest(operator, conditionType);
+    return test == null ? null : onCappedText(test);
+  }
+
+  private Predicate<String> uncappedTextTest(Field operator, String conditionType) {
     Node value = operator.value();
     switch (operator.name()) {
       case "in" -> {
@@ -694,10 +715,11 @@ final class RulesParser {
     try {
       return Pattern.compile(text);
     } catch (PatternSyntaxException e) {
+      // RE2 runs in linear time because it leaves out what needs backtracking; say so.
+      String hint = e.getDescription().contains("unsupported")
+          ? " (rule regexes use RE2 syntax: no lookaround, no backreferences)" : "";
       problems.at(
-          node,
-          "bad regex '" + text + "' in " + conditionType + " condition: " + e.getDescription()
-              + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+          node, "bad regex '" + text + "' in " + conditionType + " condition: " + e.getDescription() + hint);
       return null;
     }
   }

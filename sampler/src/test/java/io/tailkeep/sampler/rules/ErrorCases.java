@@ -82,6 +82,9 @@ final class ErrorCases {
     cases.put("attribute key and prefix", withCondition("attribute: {key: a, key_prefix: b, exists: true}"));
     cases.put("attribute empty key", withCondition("attribute: {key: '', exists: true}"));
     cases.put("attribute bad regex", withCondition("attribute: {key: http.route, regex: '/a('}"));
+    // Rule regexes are RE2 (linear time): no lookaround, no backreferences.
+    cases.put("attribute regex lookahead", withCondition("attribute: {key: http.route, regex: 'a(?=b)'}"));
+    cases.put("reserved rule name", "rules:\n  - name: rules_failed\n    keep: {}\n");
     cases.put("attribute in not a list", withCondition("attribute: {key: http.route, in: /a}"));
     cases.put("attribute in empty", withCondition("attribute: {key: http.route, in: []}"));
     cases.put("attribute gt text", withCondition("attribute: {key: size, gt: big}"));

@@ -4,10 +4,13 @@ import static io.tailkeep.sampler.testing.TestSpans.TRACE_ID;
 import static io.tailkeep.sampler.testing.TestSpans.root;
 import static io.tailkeep.sampler.testing.TestSpans.span;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.Sampling;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -394,6 +397,57 @@ class RuleSetTest {
       assertThat(withKeys.referencedKeys()).containsExactlyInAnyOrder("http.route", "user.id");
       assertThat(withKeys.referencedKeyPrefixes()).containsExactly("payment.");
       assertThat(withKeys.source()).isEqualTo("test.yaml");
+    }
+  }
+
+  @Nested
+  class SenderControlledText {
+    @Test
+    void aCatastrophicRegexRunsInLinearTimeOnA30000CharacterValue() {
+      // ^(a+)+$ against a's with a b among them backtracks exponentially in java.util.regex.
+      WireSpan span = root("a", "GET").attribute("q", "a".repeat(3_000) + "b" + "a".repeat(26_999)).build();
+      Decision decision =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(5), () -> decide(parse(ruleWith("attribute: {key: q, regex: '^(a+)+$'}")), span));
+      assertThat(decision.rule()).isEqualTo(Decision.DEFAULT_RULE);
+    }
+
+    @Test
+    void rulesSeeOnlyTheFirst4096CharactersOfAText() throws Exception {
+      WireSpan span = root("a", "GET").attribute("q", "x".repeat(4_096) + "needle").build();
+      assertThat(matches("attribute: {key: q, contains: needle}", span)).isFalse();
+      assertThat(matches("attribute: {key: q, prefix: xxx}", span)).isTrue();
+    }
+
+    @Test
+    void aRuleThatThrowsKeepsTheTraceAsRulesFailedAndTheRulesAfterItAreNotAsked() {
+      Condition throwing =
+          facts -> {
+            throw new IllegalStateException("boom");
+          };
+      RuleSet rules =
+          new RuleSet(
+              "test.yaml",
+              List.of(
+                  new Rule("breaks", "", false, List.of(throwing), new Action.Drop()),
+                  new Rule("drops-all", "", false, List.of(), new Action.Drop())),
+              false);
+
+      Decision decision = decide(rules, root("a", "GET").build());
+      assertThat(decision.keep()).isTrue();
+      assertThat(decision.rule()).isEqualTo(Decision.RULES_FAILED);
+      assertThat(decide(rules, root("a", "GET").build()).rule()).isEqualTo(Decision.RULES_FAILED);
+    }
+
+    private static String ruleWith(String condition) {
+      return """
+          rules:
+            - name: under-test
+              conditions:
+                - %s
+              keep: {}
+          """
+          .formatted(condition);
     }
   }
 

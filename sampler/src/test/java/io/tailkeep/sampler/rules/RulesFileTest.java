@@ -234,7 +234,15 @@ class RulesFileTest {
     expected.put(
         "attribute bad regex",
         List.of(
-            "rules.yaml:4:45: bad regex '/a(' in attribute condition: Unclosed group near index 3"));
+            "rules.yaml:4:45: bad regex '/a(' in attribute condition: missing closing )"));
+    expected.put(
+        "attribute regex lookahead",
+        List.of(
+            "rules.yaml:4:45: bad regex 'a(?=b)' in attribute condition: invalid or unsupported Perl syntax (rule regexes use RE2 syntax: no lookaround, no backreferences)"));
+    expected.put(
+        "reserved rule name",
+        List.of(
+            "rules.yaml:2:11: rule name 'rules_failed' is reserved: decisions carry it when a rule failed on the trace"));
     expected.put(
         "attribute in not a list",
         List.of(
@@ -262,7 +270,7 @@ class RulesFileTest {
     expected.put(
         "service bad regex",
         List.of(
-            "rules.yaml:4:26: bad regex '[pay' in service condition: Unclosed character class near index 3"));
+            "rules.yaml:4:26: bad regex '[pay' in service condition: missing closing ]"));
     expected.put(
         "service list",
         List.of(
