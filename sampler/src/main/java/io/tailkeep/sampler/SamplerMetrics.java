@@ -94,6 +94,8 @@ public final class SamplerMetrics implements DecisionListener {
         "decision", "kept", buffer, TraceBuffer::lateSpansKept);
     counter("tailkeep.sampler.late.spans", "Spans that came after their trace was decided",
         "decision", "dropped", buffer, TraceBuffer::lateSpansDropped);
+    counter("tailkeep.sampler.late.spans", "Spans that came after their trace was decided",
+        "decision", "over_span_cap", buffer, TraceBuffer::lateSpansOverCap);
     counter("tailkeep.sampler.evictions", "Traces decided early because the buffer was full",
         buffer, TraceBuffer::evictions);
     counter("tailkeep.sampler.rate.limited", "Traces a rule would keep but its rate limit dropped",

@@ -17,6 +17,7 @@ final class BufferCounters {
   final LongAdder spansDropped = new LongAdder();
   final LongAdder lateSpansKept = new LongAdder();
   final LongAdder lateSpansDropped = new LongAdder();
+  final LongAdder lateSpansOverCap = new LongAdder();
   final LongAdder evictions = new LongAdder();
   final LongAdder rateLimited = new LongAdder();
   final LongAdder sinkFailures = new LongAdder();

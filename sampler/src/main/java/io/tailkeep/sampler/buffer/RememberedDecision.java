@@ -5,7 +5,7 @@ import io.tailkeep.store.TraceId;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A decision cache entry: the decision, immutable, and a counter of the late spans that followed. */
+/** A decision cache entry: the decision, immutable, and counters of the late spans that followed. */
 final class RememberedDecision {
 
   private final TraceId traceId;
@@ -14,6 +14,7 @@ final class RememberedDecision {
   private final Instant decidedAt;
   private final int spansDecided;
   private final AtomicLong lateSpans = new AtomicLong();
+  private final AtomicLong lateSpansTaken = new AtomicLong();
 
   RememberedDecision(
       TraceId traceId, Decision decision, DecisionReason reason, Instant decidedAt, int spansDecided) {
@@ -36,8 +37,19 @@ final class RememberedDecision {
     return decision.keep();
   }
 
-  void addLateSpans(int count) {
+  /**
+   * Counts {@code count} late spans and returns how many of them still fit under the trace's span
+   * cap, with the spans it was decided on: a kept trace stops growing where a buffered one would.
+   */
+  int addLateSpans(int count, int maxSpansPerTrace) {
     lateSpans.addAndGet(count);
+    while (true) {
+      long taken = lateSpansTaken.get();
+      int fit = (int) Math.max(0, Math.min(count, (long) maxSpansPerTrace - spansDecided - taken));
+      if (fit == 0 || lateSpansTaken.compareAndSet(taken, taken + fit)) {
+        return fit;
+      }
+    }
   }
 
   DecisionRecord toRecord() {

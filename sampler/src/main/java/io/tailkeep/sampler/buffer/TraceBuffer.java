@@ -271,6 +271,11 @@ public final class TraceBuffer {
     return counters.lateSpansDropped.sum();
   }
 
+  /** Late spans of kept traces left out because the trace had reached the span cap. */
+  public long lateSpansOverCap() {
+    return counters.lateSpansOverCap.sum();
+  }
+
   /** Traces the buffer evicted for room (each was decided on what it had). */
   public long evictions() {
     return counters.evictions.sum();
@@ -460,12 +465,17 @@ public final class TraceBuffer {
   }
 
   private void followDecision(RememberedDecision decision, List<WireSpan> lateSpans) {
-    decision.addLateSpans(lateSpans.size());
-    if (decision.keep()) {
-      counters.lateSpansKept.add(lateSpans.size());
-      accept(SpanBatch.summarizing(lateSpans, null));
-    } else {
+    int fit = decision.addLateSpans(lateSpans.size(), maxSpansPerTrace);
+    if (!decision.keep()) {
       counters.lateSpansDropped.add(lateSpans.size());
+      return;
+    }
+    if (fit < lateSpans.size()) {
+      counters.lateSpansOverCap.add(lateSpans.size() - fit);
+    }
+    if (fit > 0) {
+      counters.lateSpansKept.add(fit);
+      accept(SpanBatch.summarizing(fit == lateSpans.size() ? lateSpans : lateSpans.subList(0, fit), null));
     }
   }
 

@@ -53,6 +53,31 @@ class LateSpansTest {
   }
 
   @Test
+  void lateSpansOfAKeptTraceStopAtTheSpanCapAsBufferedOnesDo() {
+    TraceBuffer capped =
+        TraceBuffer.builder()
+            .rules(RulesFile.loadDefault(ticker))
+            .sink(sink)
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .maxSpansPerTrace(4)
+            .build();
+    TraceId trace = traceId(3);
+    capped.offer(List.of(root(trace).error().build(), child(trace).build()));
+    ticker.advanceMillis(2_000);
+    capped.decideDue();
+
+    capped.offer(List.of(child(trace).build()));
+    capped.offer(List.of(child(trace).build(), child(trace).build(), child(trace).build()));
+    capped.offer(List.of(child(trace).build()));
+
+    assertThat(sink.of(trace)).extracting(batch -> batch.spans().size()).containsExactly(2, 1, 1);
+    assertThat(capped.lateSpansKept()).isEqualTo(2);
+    assertThat(capped.lateSpansOverCap()).isEqualTo(3);
+    assertThat(capped.why(trace).orElseThrow().lateSpans()).as("late spans seen").isEqualTo(5);
+  }
+
+  @Test
   void spansOfATraceDecidedElsewhereFollowThatDecision() {
     TraceId keptElsewhere = traceId(5);
     TraceId droppedElsewhere = traceId(6);
