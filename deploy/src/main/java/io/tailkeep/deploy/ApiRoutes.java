@@ -15,8 +15,10 @@ import io.tailkeep.ui.sampling.SamplingApi;
 import io.tailkeep.ui.sampling.SamplingView;
 import io.tailkeep.ui.web.WebUi;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -67,6 +69,40 @@ final class ApiRoutes {
         404, ctx -> send(ctx, 404, error(404, "no such path: " + ctx.request().path())));
     router.errorHandler(405, ctx -> send(ctx, 405, error(405, "method not allowed")));
     return router;
+  }
+
+  /**
+   * The router behind a check of the request URI's percent-escapes: one that does not decode is
+   * refused with a 400 naming it. Vert.x decodes parameters lazily and throws on such an escape
+   * while routing or in a handler, which answered 500, or nothing at all from a callback.
+   */
+  static Handler<HttpServerRequest> refusingMalformedEscapes(Router router) {
+    return request -> {
+      String uri = request.uri();
+      int at = malformedEscapeAt(uri);
+      if (at < 0) {
+        router.handle(request);
+        return;
+      }
+      String message = "malformed percent-escape '" + uri.substring(at, Math.min(uri.length(), at + 3))
+          + "' at index " + at + " of the request URI (% must be followed by two hex digits)";
+      request.response()
+          .setStatusCode(400)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(error(400, message).encode());
+    };
+  }
+
+  /** The index of the first {@code %} not followed by two hex digits, or -1. */
+  static int malformedEscapeAt(String uri) {
+    for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+      if (i + 2 >= uri.length()
+          || Character.digit(uri.charAt(i + 1), 16) < 0
+          || Character.digit(uri.charAt(i + 2), 16) < 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static void metrics(RoutingContext ctx, PrometheusMeterRegistry registry) {

@@ -94,9 +94,9 @@ public final class TailkeepServer implements AutoCloseable {
           await(
               vertx
                   .createHttpServer()
-                  .requestHandler(
+                  .requestHandler(ApiRoutes.refusingMalformedEscapes(
                       ApiRoutes.router(vertx, store == null ? null : store.reader(), samplingView,
-                          builder.query, readiness(store, kafka), registry))
+                          builder.query, readiness(store, kafka), registry)))
                   .listen(builder.apiPort, builder.host),
               "API on port " + builder.apiPort);
       started = true;

@@ -3,7 +3,6 @@ package io.tailkeep.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.util.JsonFormat;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -22,7 +21,6 @@ import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceQuery;
 import io.tailkeep.store.TraceSummary;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,8 +29,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +83,7 @@ class SpanBytesEndToEndTest {
     ClientCalls.blockingUnaryCall(
         channel, MalformedInputTest.RAW_EXPORT, CallOptions.DEFAULT, grpcRequest.toByteArray());
     assertThat(post("application/x-protobuf", request(protobufTrace).toByteArray())).isEqualTo(200);
-    assertThat(post("application/json", otlpJson(request(jsonTrace)))).isEqualTo(200);
+    assertThat(post("application/json", OtlpJsonBodies.of(request(jsonTrace)))).isEqualTo(200);
 
     List<OtlpSpan> viaGrpc = awaitStored(grpcTrace);
     List<OtlpSpan> viaProtobuf = awaitStored(protobufTrace);
@@ -262,30 +258,6 @@ class SpanBytesEndToEndTest {
                 .setSchemaUrl("https://opentelemetry.io/schemas/1.26.0")
                 .addScopeSpans(ScopeSpans.newBuilder().setScope(scope()).addAllSpans(spans)))
         .build();
-  }
-
-  /** OTLP/JSON: protobuf's JSON mapping with hex trace and span IDs, as OTLP specifies. */
-  private static byte[] otlpJson(ExportTraceServiceRequest request) throws Exception {
-    JsonObject json = new JsonObject(JsonFormat.printer().print(request));
-    for (Object rs : json.getJsonArray("resourceSpans")) {
-      for (Object ss : ((JsonObject) rs).getJsonArray("scopeSpans")) {
-        for (Object span : ((JsonObject) ss).getJsonArray("spans")) {
-          hexIds((JsonObject) span);
-          JsonArray links = ((JsonObject) span).getJsonArray("links", new JsonArray());
-          links.forEach(link -> hexIds((JsonObject) link));
-        }
-      }
-    }
-    return json.encode().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void hexIds(JsonObject object) {
-    for (String key : List.of("traceId", "spanId", "parentSpanId")) {
-      String base64 = object.getString(key);
-      if (base64 != null) {
-        object.put(key, HexFormat.of().formatHex(Base64.getDecoder().decode(base64)));
-      }
-    }
   }
 
   private int post(String contentType, byte[] body) throws Exception {
