@@ -7,6 +7,7 @@ import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.store.DeadLetters;
 import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.ui.jaeger.JaegerApi;
@@ -200,6 +201,11 @@ final class ApiRoutes {
       @Override
       public Map<String, Long> droppedByRule() {
         return sampler.buffer().tracesDroppedByRule();
+      }
+
+      @Override
+      public Optional<DeadLetters> deadLetters() {
+        return sampler.storeQueue().deadLetters();
       }
     };
   }

@@ -13,6 +13,7 @@ import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.reload.RulesReloader;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.store.DeadLetters;
 import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.store.DecisionLog;
 import io.tailkeep.store.SpanStore;
@@ -261,6 +262,11 @@ final class KafkaNode implements SamplingView {
   @Override
   public Map<String, Long> droppedByRule() {
     return counts.droppedByRule();
+  }
+
+  @Override
+  public Optional<DeadLetters> deadLetters() {
+    return storeQueue == null ? Optional.empty() : storeQueue.deadLetters();
   }
 
   /** Read from Kafka: the sampler group's owner of each partition of the spans topic, and lag. */

@@ -60,7 +60,8 @@ final class ServerAssembly {
             .maxMessageBytes(server.maxMessageBytes())
             .shutdownTimeout(server.shutdownTimeout())
             .buffer(buffer)
-            .storeQueue(storeQueue);
+            .storeQueue(storeQueue)
+            .deadLetters(config.deadLetterDirectory(), sampler.deadLetterBytes());
     if (store != null) {
       builder.spanStore(store);
     }

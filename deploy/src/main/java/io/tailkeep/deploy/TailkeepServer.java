@@ -13,6 +13,7 @@ import io.tailkeep.collector.SpanSink;
 import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.rules.RulesFileException;
+import io.tailkeep.sampler.store.DeadLetters;
 import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.store.SpanStore;
 import io.vertx.core.Future;
@@ -26,6 +27,7 @@ import io.vertx.core.http.HttpServer;
 import io.tailkeep.ui.sampling.SamplingView;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -253,8 +255,24 @@ public final class TailkeepServer implements AutoCloseable {
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private KafkaNode.Settings kafka;
     private boolean query = true;
+    private Path deadLetterDirectory;
+    private long deadLetterBytes;
 
     private Builder() {}
+
+    /**
+     * Where the store queue keeps batches the span store refuses for good, bounded to {@code
+     * maxBytes}; opened at start on a node that writes kept traces (a directory that cannot be
+     * created fails the start). Unset: such batches are only counted and logged.
+     */
+    public Builder deadLetters(Path directory, long maxBytes) {
+      this.deadLetterDirectory = Objects.requireNonNull(directory, "deadLetters directory");
+      if (maxBytes <= 0) {
+        throw new IllegalArgumentException("deadLetters maxBytes must be positive, got " + maxBytes);
+      }
+      this.deadLetterBytes = maxBytes;
+      return this;
+    }
 
     /**
      * Runs as a node on Kafka with these roles instead of the all-in-one; the rules file, buffer,
@@ -360,9 +378,21 @@ public final class TailkeepServer implements AutoCloseable {
       if (store == null && !ingestOnly) {
         throw new IllegalStateException("spanStore must be set");
       }
+      Consumer<StoreQueue.Builder> storeQueue = storeQueueSettings;
+      boolean writesKeptTraces = kafka == null || kafka.sampler();
+      if (deadLetterDirectory != null && writesKeptTraces) {
+        DeadLetters deadLetters;
+        try {
+          deadLetters = DeadLetters.open(deadLetterDirectory, deadLetterBytes, Clock.systemUTC());
+        } catch (IOException e) {
+          throw new IOException(
+              "the dead-letter directory " + deadLetterDirectory + " (sampler.dead_letter_directory)"
+                  + " cannot be used: " + e, e);
+        }
+        storeQueue = storeQueueSettings.andThen(q -> q.deadLetters(deadLetters));
+      }
       SamplerAssembly parts =
-          SamplerAssembly.load(
-              rulesFile, bufferSettings, storeQueueSettings, tick, rulesCheckInterval);
+          SamplerAssembly.load(rulesFile, bufferSettings, storeQueue, tick, rulesCheckInterval);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(registry);
       new JvmGcMetrics().bindTo(registry);

@@ -33,6 +33,7 @@ final class TestStores {
           ApiRoutesTest.KEYSPACE,
           SpanBytesEndToEndTest.KEYSPACE,
           KafkaRolesTest.KEYSPACE,
+          DeadLetterEndToEndTest.KEYSPACE,
           io.tailkeep.deploy.demo.DemoCommandTest.KEYSPACE);
 
   private static final Map<String, CompletableFuture<Void>> SCHEMAS = new ConcurrentHashMap<>();

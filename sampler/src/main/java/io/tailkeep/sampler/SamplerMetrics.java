@@ -11,6 +11,7 @@ import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.store.DeadLetters;
 import io.tailkeep.sampler.store.StoreQueue;
 import java.time.Duration;
 import java.util.Collection;
@@ -145,6 +146,20 @@ public final class SamplerMetrics implements DecisionListener {
         StoreQueue::retries);
     counter("tailkeep.store.failures", "Batches the span store refused for good", queue,
         StoreQueue::failures);
+    counter("tailkeep.store.dead.lettered.batches",
+        "Batches the span store refused for good, set aside as dead letters", queue,
+        StoreQueue::failures);
+    counter("tailkeep.store.dead.lettered.spans", "Spans of the dead-lettered batches", queue,
+        StoreQueue::deadLetteredSpans);
+    counter("tailkeep.store.splits", "Batches refused for their size and written in two parts",
+        queue, StoreQueue::splits);
+    queue.deadLetters().ifPresent(letters -> {
+      gauge("tailkeep.store.dead.letters.bytes", "Bytes of the dead-letter files kept now",
+          letters, DeadLetters::keptBytes);
+      counter("tailkeep.store.dead.letters.removed",
+          "Dead letters removed, or never kept, to stay within the directory's limit", letters,
+          DeadLetters::removed);
+    });
   }
 
   /** The rules in force and the rules file's reload state (empty on fixed rules). */

@@ -52,7 +52,11 @@ public record TailkeepConfig(
       int maxMessageBytes,
       Duration shutdownTimeout) {}
 
-  /** The rules file (empty: the shipped default rules) and the buffer's bounds and timing. */
+  /**
+   * The rules file (empty: the shipped default rules), the buffer's bounds and timing, the store
+   * queue's bound and where batches the store refuses for good are kept ({@code
+   * deadLetterDirectory}, empty: {@code dead-letter} in the embedded node's data directory).
+   */
   public record Sampler(
       Optional<Path> rulesFile,
       long bufferBytes,
@@ -64,7 +68,18 @@ public record TailkeepConfig(
       Duration decisionCacheExpiry,
       long storeQueueBytes,
       Duration decisionTtl,
-      int threads) {}
+      int threads,
+      Optional<Path> deadLetterDirectory,
+      long deadLetterBytes) {}
+
+  /** Default size bound of the dead-letter directory. */
+  public static final long DEFAULT_DEAD_LETTER_BYTES = 256L << 20;
+
+  /** Where refused batches are kept: {@code sampler.dead_letter_directory}, or under the data directory. */
+  public Path deadLetterDirectory() {
+    return sampler.deadLetterDirectory()
+        .orElseGet(() -> cassandra.embedded().dataDirectory().resolve("dead-letter"));
+  }
 
   /**
    * The spans topic between ingest and sampler nodes; none when {@code bootstrapServers} is empty
@@ -192,7 +207,9 @@ public record TailkeepConfig(
                 "sampler.decision_cache_expiry", TraceBuffer.DEFAULT_DECISION_CACHE_EXPIRY, second, day),
             s.bytes("sampler.store_queue_size", StoreQueue.DEFAULT_MAX_QUEUED_BYTES, 1L << 20, MAX_BYTES),
             s.duration("sampler.decision_ttl", CassandraStorage.DEFAULT_DECISION_TTL, Duration.ofMinutes(1), MAX_TTL),
-            s.integer("sampler.threads", Runtime.getRuntime().availableProcessors(), 1, 256));
+            s.integer("sampler.threads", Runtime.getRuntime().availableProcessors(), 1, 256),
+            s.path("sampler.dead_letter_directory"),
+            s.bytes("sampler.dead_letter_size", DEFAULT_DEAD_LETTER_BYTES, 1L << 20, MAX_BYTES));
     if (sampler.maxWait().compareTo(sampler.gracePeriod()) < 0) {
       s.problem(
           "sampler.max_wait",

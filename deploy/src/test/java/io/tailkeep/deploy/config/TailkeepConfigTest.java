@@ -53,6 +53,9 @@ class TailkeepConfigTest {
     assertThat(config.sampler().idleTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.sampler().maxWait()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.sampler().storeQueueBytes()).isEqualTo(128L << 20);
+    assertThat(config.sampler().deadLetterDirectory()).isEmpty();
+    assertThat(config.deadLetterDirectory()).isEqualTo(Path.of("data", "dead-letter").toAbsolutePath());
+    assertThat(config.sampler().deadLetterBytes()).isEqualTo(256L << 20);
     assertThat(config.cassandra().isEmbedded()).isTrue();
     assertThat(config.cassandra().embedded().dataDirectory())
         .isEqualTo(Path.of("data").toAbsolutePath());
@@ -75,6 +78,9 @@ class TailkeepConfigTest {
     assertThat(shipped.server()).isEqualTo(defaults.server());
     assertThat(shipped.sampler().rulesFile())
         .contains(Path.of("config/default-rules.yaml").toAbsolutePath());
+    assertThat(shipped.sampler().deadLetterBytes()).isEqualTo(defaults.sampler().deadLetterBytes());
+    assertThat(shipped.deadLetterDirectory())
+        .isEqualTo(shipped.cassandra().embedded().dataDirectory().resolve("dead-letter"));
     assertThat(shipped.cassandra().keyspace()).isEqualTo(defaults.cassandra().keyspace());
     assertThat(shipped.cassandra().indexedTags()).isEqualTo(defaults.cassandra().indexedTags());
     assertThat(shipped.logging()).isEqualTo(defaults.logging());
@@ -106,6 +112,8 @@ class TailkeepConfigTest {
               store_queue_size: 64MB
               decision_ttl: 2h
               threads: 3
+              dead_letter_directory: refused
+              dead_letter_size: 64MiB
             kafka:
               bootstrap_servers: [kafka-1:9092, kafka-2:9092]
               topic: spans
@@ -157,7 +165,9 @@ class TailkeepConfigTest {
                 Duration.ofMinutes(10),
                 64_000_000,
                 Duration.ofHours(2),
-                3));
+                3,
+                Optional.of(dir.resolve("refused")),
+                64L << 20));
     assertThat(config.kafka())
         .isEqualTo(
             new TailkeepConfig.Kafka(
@@ -263,6 +273,12 @@ class TailkeepConfigTest {
     assertThat(problems("cassandra:\n  tls:\n    enabled: yes-please\n"))
         .containsExactly(
             "tailkeep.yaml:3:14: cassandra.tls.enabled: must be true or false, got 'yes-please'");
+  }
+
+  @Test
+  void aDeadLetterSizeBelowOneMebibyteIsRefused() {
+    assertThat(problems("sampler:\n  dead_letter_size: 1000\n"))
+        .singleElement().asString().contains("sampler.dead_letter_size").contains("1000");
   }
 
   @Test

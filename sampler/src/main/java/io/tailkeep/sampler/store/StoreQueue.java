@@ -2,12 +2,14 @@ package io.tailkeep.sampler.store;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tailkeep.sampler.buffer.KeptTraceSink;
+import io.tailkeep.store.BatchRejectedException;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanWriter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -34,10 +36,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failed write goes back to the front of the queue and pauses the whole queue for an
  * exponential backoff, so a store that is down is not hammered; it is retried until it succeeds
- * ({@link SpanWriter} writes are idempotent). Only a batch the writer refuses with {@link
- * IllegalArgumentException} or {@link NullPointerException} is given up on, since retrying it
- * cannot help. Writes already in flight when the store goes away fail too; they go back to the
- * queue but do not lengthen the backoff, which grows once per round of attempts.
+ * ({@link SpanWriter} writes are idempotent). Writes already in flight when the store goes away
+ * fail too; they go back to the queue but do not lengthen the backoff, which grows once per round
+ * of attempts.
+ *
+ * <p>A batch the writer refuses for good ({@link BatchRejectedException}, or {@link
+ * IllegalArgumentException} / {@link NullPointerException} from a writer that found it invalid) is
+ * set aside at once, so it never holds up the batches behind it: counted, logged with its trace ID
+ * and written to the {@link DeadLetters}, if the queue has them. A batch of several spans refused
+ * for its size as a whole ({@link BatchRejectedException#splittingMayHelp()}) is first split in
+ * halves, which are written (and split again) in its place; a single span still refused is set
+ * aside.
  *
  * <p>Time for the backoff comes from the ticker; {@link #pump()} must be called every 50–100 ms
  * (besides the calls from {@code accept} and write completions) so the end of a pause is noticed.
@@ -62,6 +71,7 @@ public final class StoreQueue implements KeptTraceSink {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Backoff backoff;
+  private final DeadLetters deadLetters;
 
   private final Object lock = new Object();
   // Guarded by lock. Failed batches are retried first, in the order they came; they all came
@@ -87,6 +97,8 @@ public final class StoreQueue implements KeptTraceSink {
   private final LongAdder spansWritten = new LongAdder();
   private final LongAdder retries = new LongAdder();
   private final LongAdder failures = new LongAdder();
+  private final LongAdder deadLetteredSpans = new LongAdder();
+  private final LongAdder splits = new LongAdder();
 
   /** Pump calls not yet served; the caller that raises it from zero does the work. */
   private final AtomicInteger pumpRequests = new AtomicInteger();
@@ -99,6 +111,7 @@ public final class StoreQueue implements KeptTraceSink {
     this.initialBackoff = builder.initialBackoff;
     this.maxBackoff = builder.maxBackoff;
     this.backoff = new Backoff(initialBackoff, maxBackoff);
+    this.deadLetters = builder.deadLetters;
   }
 
   public static Builder builder() {
@@ -113,7 +126,8 @@ public final class StoreQueue implements KeptTraceSink {
 
   /**
    * {@link #accept}, with a stage that completes once the batch is done for good: durably written,
-   * or refused by the store as invalid (counted in {@link #failures()}). It never fails; a node
+   * or refused by the store for good and set aside (counted in {@link #failures()}; the dead letter
+   * is written by then). A batch split in parts is done when every part is. It never fails; a node
    * that must not forget a batch before it is settled (a Kafka offset) waits on it.
    */
   public CompletionStage<Void> enqueue(SpanBatch batch) {
@@ -206,9 +220,27 @@ public final class StoreQueue implements KeptTraceSink {
     return retries.sum();
   }
 
-  /** Batches given up on because the writer refused them as invalid; they are lost. */
+  /**
+   * Batches set aside because the writer refused them for good (after splitting, when that could
+   * help): kept in the {@link #deadLetters()} if the queue has them, lost otherwise.
+   */
   public long failures() {
     return failures.sum();
+  }
+
+  /** Spans of the batches counted in {@link #failures()}. */
+  public long deadLetteredSpans() {
+    return deadLetteredSpans.sum();
+  }
+
+  /** Batches refused for their size and split in two. */
+  public long splits() {
+    return splits.sum();
+  }
+
+  /** Where refused batches are kept; empty if they are only counted and logged. */
+  public Optional<DeadLetters> deadLetters() {
+    return Optional.ofNullable(deadLetters);
   }
 
   /** Rounds of failed attempts since the last success; non-zero while the store is out. */
@@ -282,8 +314,14 @@ public final class StoreQueue implements KeptTraceSink {
     } else {
       Throwable cause = unwrap(error);
       lastError = describe(cause);
-      if (cause instanceof IllegalArgumentException || cause instanceof NullPointerException) {
-        refused(queued, cause);
+      if (cause instanceof BatchRejectedException rejected) {
+        if (rejected.splittingMayHelp() && queued.batch().spans().size() > 1) {
+          split(queued, rejected);
+        } else {
+          refused(queued, rejected.reason());
+        }
+      } else if (cause instanceof IllegalArgumentException || cause instanceof NullPointerException) {
+        refused(queued, cause.toString());
       } else {
         failed(queued, startedInRound, cause);
       }
@@ -317,19 +355,60 @@ public final class StoreQueue implements KeptTraceSink {
     queued.settled().complete(null);
   }
 
-  /** A batch the store can never accept: retrying cannot help, so it is counted and dropped. */
-  private void refused(QueuedBatch queued, Throwable cause) {
+  /**
+   * A batch the store can never accept: retrying cannot help, so it is set aside. The dead letter
+   * is written before the batch leaves the queue, so a drained queue has written its dead letters.
+   */
+  private void refused(QueuedBatch queued, String reason) {
+    SpanBatch batch = queued.batch();
+    DeadLetter letter = deadLetters == null ? null : deadLetters.add(batch, reason);
     failures.increment();
+    deadLetteredSpans.add(batch.spans().size());
     synchronized (lock) {
       remove(queued);
     }
-    // One line per lost trace: rare, and the operator needs its ID. Never the spans themselves.
-    LOG.warn(
-        "Span store refused kept trace {} ({} spans); it is dropped: {}",
-        queued.batch().traceId(),
-        queued.batch().spans().size(),
-        cause.toString());
+    // One line per refused batch: rare, and the operator needs its ID. Never the spans themselves.
+    if (letter != null) {
+      LOG.warn(
+          "Span store refused kept trace {} ({} spans) for good; set aside as {} in {}: {}",
+          batch.traceId(), batch.spans().size(), letter.file(), deadLetters.directory(), reason);
+    } else {
+      LOG.warn(
+          "Span store refused kept trace {} ({} spans) for good; it is dropped: {}",
+          batch.traceId(), batch.spans().size(), reason);
+    }
     queued.settled().complete(null);
+  }
+
+  /**
+   * A batch refused for its size: its halves take its place at the front of the queue, with its
+   * sequence so they go before every batch that came after it. Each half carries the decision and
+   * a summary of its own spans; the store merges a trace's batches, so the halves stored add up to
+   * the whole. Not a store failure: no pause.
+   */
+  private void split(QueuedBatch queued, BatchRejectedException rejected) {
+    SpanBatch batch = queued.batch();
+    List<WireSpan> spans = batch.spans();
+    int half = spans.size() / 2;
+    SpanBatch first = SpanBatch.summarizing(spans.subList(0, half), batch.sampling());
+    SpanBatch second = SpanBatch.summarizing(spans.subList(half, spans.size()), batch.sampling());
+    QueuedBatch firstQueued =
+        new QueuedBatch(first, sizeOf(first), queued.sequence(), new CompletableFuture<>());
+    QueuedBatch secondQueued =
+        new QueuedBatch(second, sizeOf(second), queued.sequence(), new CompletableFuture<>());
+    splits.increment();
+    synchronized (lock) {
+      inFlight.decrementAndGet();
+      queuedBytes.addAndGet(firstQueued.bytes() + secondQueued.bytes() - queued.bytes());
+      queuedBatches.incrementAndGet(); // one batch became two
+      retrying.add(firstQueued);
+      retrying.add(secondQueued);
+    }
+    LOG.debug(
+        "Span store refused trace {} ({} spans) for its size; writing it in two parts: {}",
+        batch.traceId(), spans.size(), rejected.reason());
+    CompletableFuture.allOf(firstQueued.settled(), secondQueued.settled())
+        .whenComplete((ignored, error) -> queued.settled().complete(null));
   }
 
   private void failed(QueuedBatch queued, long startedInRound, Throwable cause) {
@@ -429,8 +508,15 @@ public final class StoreQueue implements KeptTraceSink {
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private DeadLetters deadLetters;
 
     private Builder() {}
+
+    /** Where batches the store refuses for good are kept; without, they are counted and logged. */
+    public Builder deadLetters(DeadLetters deadLetters) {
+      this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+      return this;
+    }
 
     /** Where kept traces are written; required. */
     public Builder writer(SpanWriter writer) {

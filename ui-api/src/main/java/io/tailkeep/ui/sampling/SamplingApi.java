@@ -4,6 +4,8 @@ import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.Decision;
 import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.store.DeadLetter;
+import io.tailkeep.sampler.store.DeadLetters;
 import io.tailkeep.store.TraceId;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -12,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +32,7 @@ import java.util.concurrent.CompletionStage;
  * GET /api/v1/sampling/rules
  * GET /api/v1/sampling/why/{traceId}
  * GET /api/v1/sampling/partitions
+ * GET /api/v1/sampling/dead-letters[?limit=100]
  * </pre>
  */
 public final class SamplingApi {
@@ -36,6 +40,9 @@ public final class SamplingApi {
   public static final String RULES_PATH = "/api/v1/sampling/rules";
   public static final String WHY_PATH = "/api/v1/sampling/why/:traceId";
   public static final String PARTITIONS_PATH = "/api/v1/sampling/partitions";
+  public static final String DEAD_LETTERS_PATH = "/api/v1/sampling/dead-letters";
+  static final int DEFAULT_DEAD_LETTERS_LIMIT = 100;
+  static final int MAX_DEAD_LETTERS_LIMIT = 1000;
 
   private final SamplingView view;
   private final RecentRuleCounts recent;
@@ -59,6 +66,7 @@ public final class SamplingApi {
     router.get(RULES_PATH).handler(api::rules);
     router.get(WHY_PATH).handler(api::why);
     router.get(PARTITIONS_PATH).handler(api::partitions);
+    router.get(DEAD_LETTERS_PATH).handler(api::deadLetters);
   }
 
   private void rules(RoutingContext ctx) {
@@ -181,6 +189,52 @@ public final class SamplingApi {
                 .orElseGet(() -> new JsonObject().put("kafka", false)));
           }
         });
+  }
+
+  /**
+   * The batches the span store refused for good, newest first, at most {@code limit} of them;
+   * {@code {"enabled": false}} on a node that keeps none.
+   */
+  private void deadLetters(RoutingContext ctx) {
+    String limitText = ctx.queryParams().get("limit");
+    int limit = DEFAULT_DEAD_LETTERS_LIMIT;
+    if (limitText != null) {
+      try {
+        limit = Integer.parseInt(limitText.strip());
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_DEAD_LETTERS_LIMIT) {
+        sendError(ctx, 400, "limit", limitText,
+            "limit must be a whole number from 1 to " + MAX_DEAD_LETTERS_LIMIT);
+        return;
+      }
+    }
+    Optional<DeadLetters> kept = view.deadLetters();
+    if (kept.isEmpty()) {
+      send(ctx, 200, new JsonObject().put("enabled", false).put("total", 0).put("entries", new JsonArray()));
+      return;
+    }
+    DeadLetters letters = kept.get();
+    List<DeadLetter> all = letters.list();
+    JsonArray entries = new JsonArray();
+    for (DeadLetter letter : all.subList(0, Math.min(limit, all.size()))) {
+      entries.add(new JsonObject()
+          .put("traceId", letter.traceId().toHex())
+          .put("time", letter.time().toString())
+          .put("reason", letter.reason())
+          .put("spans", letter.spans())
+          .put("bytes", letter.bytes())
+          .put("file", letter.file()));
+    }
+    send(ctx, 200, new JsonObject()
+        .put("enabled", true)
+        .put("directory", letters.directory().toString())
+        .put("total", all.size())
+        .put("totalBytes", letters.keptBytes())
+        .put("maxBytes", letters.maxBytes())
+        .put("removed", letters.removed())
+        .put("entries", entries));
   }
 
   private static JsonObject ownersJson(PartitionOwners owners) {

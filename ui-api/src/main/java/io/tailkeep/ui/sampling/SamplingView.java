@@ -3,6 +3,7 @@ package io.tailkeep.ui.sampling;
 import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.store.DeadLetters;
 import io.tailkeep.store.TraceId;
 import java.util.Map;
 import java.util.Optional;
@@ -36,5 +37,13 @@ public interface SamplingView {
    */
   default CompletionStage<Optional<PartitionOwners>> partitionOwners() {
     return CompletableFuture.completedFuture(Optional.empty());
+  }
+
+  /**
+   * Kept batches the span store refused for good, set aside by this node's store queue; empty when
+   * the node keeps none (it writes no kept traces, or was given no dead-letter directory).
+   */
+  default Optional<DeadLetters> deadLetters() {
+    return Optional.empty();
   }
 }

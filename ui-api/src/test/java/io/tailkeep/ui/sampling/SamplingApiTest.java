@@ -8,10 +8,15 @@ import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.sampler.store.DeadLetters;
+import io.tailkeep.store.Sampling;
+import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.store.testing.TestSpans;
 import io.tailkeep.ui.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SamplingApiTest {
 
@@ -273,6 +279,83 @@ class SamplingApiTest {
         .orElseThrow();
   }
 
+  @Test
+  void deadLettersListTheRefusedBatchesNewestFirst(@TempDir Path directory) throws IOException {
+    AtomicReference<Instant> now = new AtomicReference<>(DECIDED);
+    DeadLetters letters = DeadLetters.open(directory, 1L << 20, clockOf(now));
+    TestSpans spans = new TestSpans(3);
+    TraceId first = spans.newTraceId();
+    TraceId second = spans.newTraceId();
+    letters.add(SpanBatch.of(spans.trace(first, "checkout", "GET /cart", 1_000_000L, 5_000_000L, 3),
+        new Sampling("keep-errors", 1.0)), "invalid request: Key length of 70000 is longer than maximum of 65535");
+    now.set(DECIDED.plusSeconds(5));
+    letters.add(SpanBatch.of(spans.trace(second, "checkout", "GET /cart", 1_000_000L, 5_000_000L, 1),
+        new Sampling("keep-errors", 1.0)), "span too large: CQL Message of size 17825862 bytes exceeds allowed maximum of 16777216 bytes");
+    view.deadLetters = letters;
+
+    JsonObject body = json(server.get(SamplingApi.DEAD_LETTERS_PATH), 200);
+
+    assertThat(body.getBoolean("enabled")).isTrue();
+    assertThat(body.getString("directory")).isEqualTo(directory.toString());
+    assertThat(body.getInteger("total")).isEqualTo(2);
+    assertThat(body.getLong("totalBytes")).isEqualTo(letters.keptBytes()).isPositive();
+    assertThat(body.getLong("maxBytes")).isEqualTo(1L << 20);
+    assertThat(body.getLong("removed")).isZero();
+    JsonArray entries = body.getJsonArray("entries");
+    assertThat(entries).hasSize(2);
+    JsonObject newest = entries.getJsonObject(0);
+    assertThat(newest.getString("traceId")).isEqualTo(second.toHex());
+    assertThat(newest.getString("time")).isEqualTo("2026-11-22T10:15:35.123Z");
+    assertThat(newest.getString("reason")).startsWith("span too large: CQL Message of size");
+    assertThat(newest.getInteger("spans")).isEqualTo(1);
+    assertThat(newest.getLong("bytes")).isPositive();
+    assertThat(directory.resolve(newest.getString("file"))).exists();
+    JsonObject oldest = entries.getJsonObject(1);
+    assertThat(oldest.getString("traceId")).isEqualTo(first.toHex());
+    assertThat(oldest.getInteger("spans")).isEqualTo(3);
+
+    JsonObject limited = json(server.get(SamplingApi.DEAD_LETTERS_PATH, "limit", "1"), 200);
+    assertThat(limited.getInteger("total")).isEqualTo(2);
+    assertThat(limited.getJsonArray("entries")).hasSize(1);
+    assertThat(limited.getJsonArray("entries").getJsonObject(0).getString("traceId")).isEqualTo(second.toHex());
+  }
+
+  @Test
+  void deadLettersOnANodeThatKeepsNoneSayso() {
+    JsonObject body = json(server.get(SamplingApi.DEAD_LETTERS_PATH), 200);
+    assertThat(body).isEqualTo(new JsonObject().put("enabled", false).put("total", 0).put("entries", new JsonArray()));
+  }
+
+  @Test
+  void aBadDeadLettersLimitIsA400NamingIt() {
+    for (String bad : List.of("0", "1001", "ten", "-3", "")) {
+      JsonObject body = json(server.get(SamplingApi.DEAD_LETTERS_PATH, "limit", bad), 400);
+      assertThat(body.getJsonObject("error").getString("parameter")).isEqualTo("limit");
+      assertThat(body.getJsonObject("error").getString("value")).isEqualTo(bad);
+      assertThat(body.getJsonObject("error").getString("message"))
+          .isEqualTo("limit must be a whole number from 1 to 1000");
+    }
+  }
+
+  private static Clock clockOf(AtomicReference<Instant> now) {
+    return new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+    };
+  }
+
   private static final class FakeView implements SamplingView {
     final RuleSet rules = RulesFile.loadDefault();
     volatile Optional<RulesStatus> status = Optional.empty();
@@ -282,6 +365,12 @@ class SamplingApiTest {
     volatile Map<String, Long> dropped = Map.of();
     volatile CompletionStage<Optional<PartitionOwners>> owners;
     volatile RuntimeException ownersThrows;
+    volatile DeadLetters deadLetters;
+
+    @Override
+    public Optional<DeadLetters> deadLetters() {
+      return Optional.ofNullable(deadLetters);
+    }
 
     @Override
     public CompletionStage<Optional<PartitionOwners>> partitionOwners() {

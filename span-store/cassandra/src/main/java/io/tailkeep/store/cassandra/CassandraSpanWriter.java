@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -18,7 +20,8 @@ import java.util.function.Supplier;
  * Writes a batch as idempotent requests, each bounded by the in-flight limiter: the spans and the
  * summary chunk (all in the trace's partition) as unlogged batches of at most {@code maxBatchBytes}
  * of bound values each, then the index entries of the chunk, one insert each (each its own
- * partition).
+ * partition). A batch Cassandra can never take fails with {@link
+ * io.tailkeep.store.BatchRejectedException} ({@link WriteRefusals}).
  */
 final class CassandraSpanWriter implements SpanWriter {
   /** The operation under which a trace is indexed for searches that name only the service. */
@@ -87,6 +90,8 @@ final class CassandraSpanWriter implements SpanWriter {
         UnloggedBatch.split(partition, UnloggedBatch::valueBytes, maxBatchBytes)) {
       writes.add(limited(() -> unloggedBatch.execute(statements)));
     }
+    // The first request holds the summary row; see WriteRefusals.classify.
+    int summaryRequest = 0;
 
     long bucket = buckets.bucketOf(chunk.startNanos);
     long start = chunk.startNanos;
@@ -110,7 +115,36 @@ final class CassandraSpanWriter implements SpanWriter {
     for (IndexedTags.ServiceTag tag : chunk.tags) {
       writes.add(limited(() -> insertByTag.execute(tag, bucket, start, traceId, indexTtl)));
     }
-    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    CompletableFuture<?>[] all = writes.toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(all)
+        .handle(
+            (ignored, error) -> {
+              if (error == null) {
+                return null;
+              }
+              // Every request is done: tell the most telling failure, not whichever came first.
+              List<Throwable> failures = new ArrayList<>();
+              for (int i = 0; i < all.length; i++) {
+                Throwable failure = failureOf(all[i]);
+                if (failure != null) {
+                  failures.add(WriteRefusals.classify(failure, i == summaryRequest));
+                }
+              }
+              throw new CompletionException(WriteRefusals.mostTelling(failures));
+            });
+  }
+
+  /** The error a completed future failed with; null if it succeeded. */
+  private static Throwable failureOf(CompletableFuture<?> future) {
+    if (!future.isCompletedExceptionally()) {
+      return null;
+    }
+    try {
+      future.join();
+      return null;
+    } catch (CompletionException | CancellationException e) {
+      return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
   }
 
   private void indexUnder(
