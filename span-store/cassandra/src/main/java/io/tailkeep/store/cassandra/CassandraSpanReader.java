@@ -135,7 +135,7 @@ final class CassandraSpanReader implements SpanReader {
               return; // cancelled while it waited for a thread
             }
             try {
-              result.complete(search.run(bounded, earliest, latest, scope));
+              result.complete(search.run(bounded, earliest, latest, epochNanos(now), scope));
             } catch (CompletionException e) {
               result.completeExceptionally(e.getCause() == null ? e : e.getCause());
             } catch (RuntimeException e) {

@@ -57,7 +57,8 @@ final class TraceSearch {
    * more than the data that can exist; and of those at most as many as {@code maxPartitions}
    * allows.
    */
-  FoundTraces run(TraceQuery query, long earliestIndexedNanos, long latestNanos, ReadScope scope) {
+  FoundTraces run(
+      TraceQuery query, long earliestIndexedNanos, long latestNanos, long nowNanos, ReadScope scope) {
     List<String> services;
     if (query.service() != null) {
       services = List.of(query.service());
@@ -81,13 +82,22 @@ final class TraceSearch {
     long[] bucketList = buckets.newestFirst(start, last);
     List<String> warnings = new ArrayList<>();
     long windowStart = query.startEpochNanos();
+    long windowEnd = query.endEpochNanos();
     int coverable = maxPartitions / services.size();
     if (bucketList.length > coverable) {
-      bucketList = Arrays.copyOf(bucketList, coverable);
-      long from = bucketList[coverable - 1] * 1_000_000_000L;
-      warnings.add(narrowedWarning(query, services.size(), from));
-      start = Math.max(start, from);
+      // Narrowed: the budget goes to the newest buckets up to now, not to the (nearly always empty)
+      // ones past now that only hosts with clocks ahead write to.
+      last = Math.max(start, Math.min(last, nowNanos));
+      bucketList = buckets.newestFirst(start, last);
+      if (bucketList.length > coverable) {
+        bucketList = Arrays.copyOf(bucketList, coverable);
+      }
+      long from = Math.max(start, bucketList[bucketList.length - 1] * 1_000_000_000L);
+      long to = Math.min(query.endEpochNanos(), buckets.endOf(bucketList[0]));
+      warnings.add(narrowedWarning(query, services.size(), from, to));
+      start = from;
       windowStart = Math.max(windowStart, from);
+      windowEnd = Math.min(windowEnd, to);
     }
 
     List<TraceSummary> found = new ArrayList<>();
@@ -98,7 +108,7 @@ final class TraceSearch {
       for (long bucket : bucketList) {
         cursors.addAll(durationCursors(query, services, bucket, pageSize, scope));
       }
-      collect(query, windowStart, cursors, seen, found, scope);
+      collect(query, windowStart, windowEnd, cursors, seen, found, scope);
     } else {
       int pageSize = pageSize(query, services.size());
       for (long bucket : bucketList) {
@@ -106,7 +116,13 @@ final class TraceSearch {
           break;
         }
         collect(
-            query, windowStart, startCursors(query, services, bucket, start, pageSize, scope), seen, found, scope);
+            query,
+            windowStart,
+            windowEnd,
+            startCursors(query, services, bucket, start, pageSize, scope),
+            seen,
+            found,
+            scope);
       }
     }
     Comparator<TraceSummary> order =
@@ -124,13 +140,14 @@ final class TraceSearch {
     return Math.max(MIN_PAGE, Math.min(MAX_PAGE, Math.min(wanted, share)));
   }
 
-  private String narrowedWarning(TraceQuery query, int serviceCount, long fromNanos) {
+  private String narrowedWarning(TraceQuery query, int serviceCount, long fromNanos, long toNanos) {
     String what =
         query.service() != null
             ? "this one spans more " + bucketText() + " buckets than that"
             : "without a service it reads every service's index (" + serviceCount + " services), "
                 + bucketText() + " bucket by bucket";
-    return "only traces starting from " + Instant.ofEpochSecond(0, fromNanos) + " were searched: a search reads at"
+    return "only traces starting from " + Instant.ofEpochSecond(0, fromNanos) + " to "
+        + Instant.ofEpochSecond(0, toNanos) + " were searched: a search reads at"
         + " most " + maxPartitions + " index partitions, and " + what + "; "
         + (query.service() != null ? "narrow the window" : "name a service or narrow the window")
         + " to search earlier traces";
@@ -193,6 +210,7 @@ final class TraceSearch {
   private void collect(
       TraceQuery query,
       long windowStart,
+      long windowEnd,
       List<IndexCursor> cursors,
       Set<TraceId> seen,
       List<TraceSummary> found,
@@ -218,7 +236,7 @@ final class TraceSearch {
           heap.add(cursor);
         }
         boolean inWindow =
-            row.startNanos() >= windowStart && row.startNanos() <= query.endEpochNanos();
+            row.startNanos() >= windowStart && row.startNanos() <= windowEnd;
         if (inWindow && seen.add(row.traceId())) {
           candidates.add(row.traceId());
         }
