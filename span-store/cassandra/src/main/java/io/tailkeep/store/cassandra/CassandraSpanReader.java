@@ -24,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Reads spans, summaries and names. Every request goes through the readers' own in-flight limiter
@@ -36,7 +36,7 @@ final class CassandraSpanReader implements SpanReader {
   private final Statements statements;
   private final TraceSearch search;
   private final IndexedTags indexedTags;
-  private final Executor searchExecutor;
+  private final ExecutorService searchExecutor;
   private final InFlightLimiter limiter;
   /** Spans from hosts whose clocks run ahead are still found; nothing later can exist. */
   private static final Duration FUTURE_SKEW = Duration.ofDays(1);
@@ -48,7 +48,7 @@ final class CassandraSpanReader implements SpanReader {
       Statements statements,
       TraceSearch search,
       IndexedTags indexedTags,
-      Executor searchExecutor,
+      ExecutorService searchExecutor,
       InFlightLimiter limiter,
       Clock clock,
       Duration indexTtl) {
@@ -144,7 +144,9 @@ final class CassandraSpanReader implements SpanReader {
           });
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(
-          new StoreBusyException("the span store has as many searches waiting as it takes; try again"));
+          searchExecutor.isShutdown()
+              ? new IllegalStateException("the span store is closed")
+              : new StoreBusyException("the span store has as many searches waiting as it takes; try again"));
     }
     return result;
   }
