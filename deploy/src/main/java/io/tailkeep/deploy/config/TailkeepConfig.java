@@ -403,7 +403,7 @@ public record TailkeepConfig(
 
   private static Query query(Settings s) {
     QueryApiOptions api = QueryApiOptions.defaults();
-    return new Query(
+    Query query = new Query(
         s.integer("query.max_trace_spans", api.maxTraceSpans(), 1, 1_000_000),
         s.duration("query.timeout", api.storageTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10)),
         s.duration("query.retry_after", api.retryAfter(), Duration.ofSeconds(1), Duration.ofHours(1)),
@@ -414,6 +414,11 @@ public record TailkeepConfig(
         s.integer("query.search_queue", CassandraStorage.DEFAULT_SEARCH_QUEUE, 1, 100_000),
         s.integer(
             "query.max_search_partitions", CassandraStorage.DEFAULT_MAX_SEARCH_PARTITIONS, 1, 1_000_000));
+    if (query.retryAfter().getNano() != 0) {
+      s.problem("query.retry_after", "must be whole seconds (it is sent as Retry-After), got "
+          + Settings.format(query.retryAfter()));
+    }
+    return query;
   }
 
   private static Logging logging(Settings s) {

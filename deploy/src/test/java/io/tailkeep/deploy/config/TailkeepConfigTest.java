@@ -105,6 +105,10 @@ class TailkeepConfigTest {
     assertThatThrownBy(() -> parse("query:\n  max_jaeger_limit: 20000\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("query.max_jaeger_limit");
+    assertThatThrownBy(() -> parse("query:\n  retry_after: 1500ms\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("query.retry_after")
+        .hasMessageContaining("whole seconds");
   }
 
   @Test
