@@ -48,6 +48,7 @@ final class ApiRoutes {
    * @param query whether this node serves the query role: the APIs and the UI; a node without it
    *     serves only {@code /metrics} and the health checks
    * @param readiness what {@code /health/ready} asks: the parts this node's roles need
+   * @param queryOptions the query and Jaeger APIs' settings
    */
   static Router router(
       Vertx vertx,
@@ -55,11 +56,12 @@ final class ApiRoutes {
       SamplingView samplingView,
       boolean query,
       List<ReadyCheck> readiness,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      QueryApiOptions queryOptions) {
     Router router = Router.router(vertx);
     if (query) {
-      QueryApi.mount(router, reader, QueryApiOptions.defaults());
-      JaegerApi.mount(router, reader);
+      QueryApi.mount(router, reader, queryOptions);
+      JaegerApi.mount(router, reader, queryOptions);
       SamplingApi.mount(router, samplingView, RecentRuleCounts.start(vertx, samplingView));
       WebUi.mount(router);
     }
@@ -118,9 +120,12 @@ final class ApiRoutes {
    */
   record ReadyCheck(String part, Supplier<CompletionStage<?>> probe) {
 
-    /** Cassandra answers a read of the schema's services table. */
+    /**
+     * Cassandra answers a cheap read ({@link SpanReader#checkReachable()}: the coordinator's {@code
+     * system.local} row), not a scan of the service names, which grows with what is stored.
+     */
     static ReadyCheck storage(SpanReader reader) {
-      return new ReadyCheck("storage", reader::getServices);
+      return new ReadyCheck("storage", reader::checkReachable);
     }
   }
 

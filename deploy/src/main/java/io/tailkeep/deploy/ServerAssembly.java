@@ -2,6 +2,7 @@ package io.tailkeep.deploy;
 
 import io.tailkeep.deploy.config.TailkeepConfig;
 import io.tailkeep.kafka.SpansTopic;
+import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.store.SpanStore;
@@ -28,13 +29,27 @@ final class ServerAssembly {
             .spanTtl(cassandra.spanTtl())
             .indexedTagKeys(cassandra.indexedTags())
             .maxTagValueLength(cassandra.maxTagValueLength())
-            .decisionTtl(config.sampler().decisionTtl());
+            .decisionTtl(config.sampler().decisionTtl())
+            .maxReadsInFlight(config.query().maxReadsInFlight())
+            .maxReadsWaiting(config.query().maxReadsWaiting())
+            .searchThreads(config.query().searchThreads())
+            .searchQueue(config.query().searchQueue())
+            .maxSearchPartitions(config.query().maxSearchPartitions());
     cassandra.indexTtl().ifPresent(storage::indexTtl);
     cassandra.tls().ifPresent(storage::tls);
     if (cassandra.username().isPresent()) {
       storage.credentials(cassandra.username().get(), cassandra.password().orElseThrow());
     }
     return storage.build();
+  }
+
+  static QueryApiOptions queryOptions(TailkeepConfig.Query query) {
+    return QueryApiOptions.builder()
+        .maxTraceSpans(query.maxTraceSpans())
+        .storageTimeout(query.timeout())
+        .retryAfter(query.retryAfter())
+        .maxJaegerLimit(query.maxJaegerLimit())
+        .build();
   }
 
   /** @param store null when the node does not use Cassandra ({@link TailkeepConfig#usesCassandra()}) */
@@ -61,7 +76,8 @@ final class ServerAssembly {
             .shutdownTimeout(server.shutdownTimeout())
             .buffer(buffer)
             .storeQueue(storeQueue)
-            .deadLetters(config.deadLetterDirectory(), sampler.deadLetterBytes());
+            .deadLetters(config.deadLetterDirectory(), sampler.deadLetterBytes())
+            .queryOptions(queryOptions(config.query()));
     if (store != null) {
       builder.spanStore(store);
     }

@@ -10,6 +10,7 @@ import io.tailkeep.collector.GrpcReceiver;
 import io.tailkeep.collector.HttpReceiver;
 import io.tailkeep.collector.SamplerSink;
 import io.tailkeep.collector.SpanSink;
+import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.rules.RulesFileException;
@@ -98,7 +99,7 @@ public final class TailkeepServer implements AutoCloseable {
                   .createHttpServer()
                   .requestHandler(ApiRoutes.refusingMalformedEscapes(
                       ApiRoutes.router(vertx, store == null ? null : store.reader(), samplingView,
-                          builder.query, readiness(store, kafka), registry)))
+                          builder.query, readiness(store, kafka), registry, builder.queryOptions)))
                   .listen(builder.apiPort, builder.host),
               "API on port " + builder.apiPort);
       started = true;
@@ -257,8 +258,15 @@ public final class TailkeepServer implements AutoCloseable {
     private boolean query = true;
     private Path deadLetterDirectory;
     private long deadLetterBytes;
+    private QueryApiOptions queryOptions = QueryApiOptions.defaults();
 
     private Builder() {}
+
+    /** The query and Jaeger APIs' settings (span cap, timeout, Retry-After, Jaeger's largest limit). */
+    public Builder queryOptions(QueryApiOptions options) {
+      this.queryOptions = Objects.requireNonNull(options, "queryOptions");
+      return this;
+    }
 
     /**
      * Where the store queue keeps batches the span store refuses for good, bounded to {@code

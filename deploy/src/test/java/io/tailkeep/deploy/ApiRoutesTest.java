@@ -82,6 +82,31 @@ class ApiRoutesTest {
     assertThat(json(get("/health/live"), 200).getString("status")).isEqualTo("UP");
   }
 
+  @Test
+  void readinessAsksACheapQueryNotTheServiceNames() throws Exception {
+    // A keyspace of its own whose service_names table is gone: reading the names fails, and
+    // readiness, which reads only the coordinator's system.local row, does not notice.
+    String keyspace = "e2e_ready_cheap";
+    server.close();
+    server = TestServers.start(TestStores.open(keyspace));
+    io.tailkeep.store.testing.CassandraEndpoint node = io.tailkeep.store.testing.TestCassandra.shared();
+    try (com.datastax.oss.driver.api.core.CqlSession cql =
+        com.datastax.oss.driver.api.core.CqlSession.builder()
+            .addContactPoint(node.contactPoint())
+            .withLocalDatacenter(node.localDatacenter())
+            .build()) {
+      cql.execute(
+          com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                  "DROP TABLE IF EXISTS " + keyspace + ".service_names")
+              .setTimeout(Duration.ofSeconds(60)));
+      assertThat(get("/api/v1/services").statusCode()).isEqualTo(503);
+      assertThat(json(get("/health/ready"), 200).getString("status")).isEqualTo("UP");
+      cql.execute(
+          com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("DROP KEYSPACE " + keyspace)
+              .setTimeout(Duration.ofSeconds(60)));
+    }
+  }
+
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + path))

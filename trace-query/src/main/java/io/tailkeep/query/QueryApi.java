@@ -1,13 +1,16 @@
 package io.tailkeep.query;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.tailkeep.store.FoundTraces;
 import io.tailkeep.store.SpanReader;
+import io.tailkeep.store.StoreBusyException;
 import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceSummary;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -22,8 +25,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -87,7 +91,9 @@ public final class QueryApi {
     Context context = ctx.vertx().getOrCreateContext();
     Function<IllegalArgumentException, InvalidParameterException> badInput =
         e -> new InvalidParameterException(TRACE_ID, traceId.toHex(), e.getMessage());
-    Future<Optional<Trace>> trace = call(context, badInput, () -> reader.getTrace(traceId));
+    // The cap is the store's: it reads no more spans than the view can show.
+    Future<Optional<Trace>> trace =
+        call(context, badInput, () -> reader.getTrace(traceId, options.maxTraceSpans()));
     Future<List<TraceSummary>> summaries = call(context, badInput, () -> reader.getSummaries(List.of(traceId)));
     Future.all(trace, summaries)
         .compose(
@@ -138,12 +144,18 @@ public final class QueryApi {
 
   /** Runs the plan until it yields a page: at most a few store calls, each asking for more. */
   private Future<SearchPlan.Page> page(Context context, SearchPlan plan, int fetch, List<String> warnings) {
-    Future<List<TraceSummary>> fetched =
+    Future<FoundTraces> fetched =
         plan.emptyRange()
-            ? Future.succeededFuture(List.of())
-            : call(context, e -> badSearch(plan.filters(), e), () -> reader.findTraces(plan.query(fetch)));
+            ? Future.succeededFuture(FoundTraces.complete(List.of()))
+            : call(context, e -> badSearch(plan.filters(), e), () -> reader.search(plan.query(fetch)));
     return fetched.compose(
-        traces -> {
+        found -> {
+          for (String warning : found.warnings()) {
+            if (!warnings.contains(warning)) {
+              warnings.add(warning); // the store narrowed the search to bound its work
+            }
+          }
+          List<TraceSummary> traces = found.traces();
           SearchPlan.Step step = plan.next(traces, fetch);
           if (step instanceof SearchPlan.FetchMore more) {
             return page(context, plan, more.fetch(), warnings);
@@ -195,8 +207,9 @@ public final class QueryApi {
   }
 
   /**
-   * Calls the store: bad input it refuses at the call becomes a 400; any failure of the call or
-   * its stage, or no answer in time, becomes a 503.
+   * Calls the store: bad input it refuses at the call becomes a 400; a busy store a 503 with {@code
+   * Retry-After}; any other failure of the call or its stage a 503; no answer within {@code
+   * storageTimeout} a 503 too, after cancelling the call's stage so the store stops its work.
    */
   private <T> Future<T> call(
       Context context,
@@ -210,9 +223,53 @@ public final class QueryApi {
     } catch (RuntimeException e) {
       return Future.failedFuture(new StorageUnavailableException(STORAGE_UNAVAILABLE, e));
     }
-    return Future.fromCompletionStage(stage, context)
-        .timeout(options.storageTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .recover(e -> Future.failedFuture(new StorageUnavailableException(STORAGE_UNAVAILABLE, e)));
+    Promise<T> answer = Promise.promise();
+    long timeoutMillis = options.storageTimeout().toMillis();
+    long timer =
+        context.owner()
+            .setTimer(
+                timeoutMillis,
+                id -> {
+                  if (answer.tryFail(
+                      new StorageUnavailableException(
+                          "the span store did not answer within " + DurationFormat.format(options.storageTimeout())
+                              + "; the query was cancelled (a narrower one, with a service or a shorter window,"
+                              + " is faster)",
+                          new TimeoutException()))) {
+                    cancel(stage);
+                  }
+                });
+    stage.whenComplete(
+        (value, error) ->
+            context.runOnContext(
+                done -> {
+                  context.owner().cancelTimer(timer);
+                  if (error == null) {
+                    answer.tryComplete(value);
+                  } else {
+                    answer.tryFail(storageFailure(error));
+                  }
+                }));
+    return answer.future();
+  }
+
+  private StorageUnavailableException storageFailure(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof StoreBusyException) {
+      long seconds = options.retryAfter().toSeconds();
+      return new StorageUnavailableException(
+          "the span store has too many reads under way; try again in " + seconds + " s", cause, seconds);
+    }
+    return new StorageUnavailableException(STORAGE_UNAVAILABLE, cause);
+  }
+
+  /** Tells the store to stop: its stages are CompletableFutures, whose cancel reaches the driver. */
+  private static void cancel(CompletionStage<?> stage) {
+    try {
+      stage.toCompletableFuture().cancel(false);
+    } catch (UnsupportedOperationException e) {
+      // a stage that cannot be cancelled: it runs to its end, unanswered
+    }
   }
 
   /**
@@ -261,8 +318,11 @@ public final class QueryApi {
       value = e.value();
     } else if (failure instanceof StorageUnavailableException e) {
       status = 503;
-      message = STORAGE_UNAVAILABLE;
-      LOG.debug("{} {}: storage unavailable", ctx.request().method(), ctx.request().path(), e.getCause());
+      message = e.getMessage();
+      if (e.retryAfterSeconds() > 0) {
+        response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+      }
+      LOG.debug("{} {}: {}", ctx.request().method(), ctx.request().path(), message, e.getCause());
     } else if (failure instanceof HttpException e) {
       status = e.getStatusCode();
       message = e.getPayload() != null ? e.getPayload() : reason(status);

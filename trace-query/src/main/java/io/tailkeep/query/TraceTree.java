@@ -254,6 +254,8 @@ public final class TraceTree {
     /** Warnings by span position; few spans have any. */
     private final Map<Integer, List<String>> nodeWarnings = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    /** The store read only some of the trace's spans (its span cap). */
+    private final boolean capped;
     private int[] childStart;
     private int[] children;
     /** Nodes by span position; null for spans the cap leaves out. */
@@ -263,6 +265,7 @@ public final class TraceTree {
 
     Builder(Trace trace, TraceSummary summary, int maxSpans, int maxDepth) {
       this.traceId = trace.traceId();
+      this.capped = trace.capped();
       this.summary = summary;
       this.maxSpans = maxSpans;
       this.maxDepth = maxDepth;
@@ -374,6 +377,16 @@ public final class TraceTree {
         rootOperation = n > 0 ? spans[0].name() : null;
       }
       int shown = Math.min(n, maxSpans); // after breaking cycles, every span is reachable from the top
+      if (capped) {
+        warnings.add(cappedReadWarning(n));
+        if (summary != null) {
+          // The spans read are a part: the header describes the whole trace, as the store counted it.
+          return new TraceTree(
+              traceId, top, warnings, summary.startEpochNanos(), summary.durationNanos(), summary.spanCount(),
+              shown, summary.errorCount(), new ArrayList<>(new TreeSet<>(summary.services())), rootService,
+              rootOperation, root >= 0 || summary.rootSeen(), summary.sampling(), resources, scopes);
+        }
+      }
       return new TraceTree(
           traceId, top, warnings, n > 0 ? first : 0, n > 0 ? last - first : 0, n, shown, errorCount,
           new ArrayList<>(services), rootService, rootOperation, root >= 0,
@@ -612,6 +625,15 @@ public final class TraceTree {
       }
       top.sort(Comparator.comparingInt(node -> node.position));
       return top;
+    }
+
+    private String cappedReadWarning(int read) {
+      String why = "(the first by span ID, not by place in the tree, so some show without their parent)";
+      if (summary != null && summary.spanCount() > read) {
+        return "the trace has " + summary.spanCount() + " spans, more than the span cap of " + read + ": only "
+            + read + " were read " + why + ", " + (summary.spanCount() - read) + " are left out";
+      }
+      return "the trace has more than " + read + " spans, the span cap: only " + read + " were read " + why;
     }
 
     private void warn(int i, String warning) {

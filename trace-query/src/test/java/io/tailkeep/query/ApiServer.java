@@ -21,7 +21,8 @@ final class ApiServer implements AutoCloseable {
   private final HttpServer server;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  record Response(int status, String contentType, String body) {
+  /** @param retryAfter the {@code Retry-After} header, or null */
+  record Response(int status, String contentType, String body, String retryAfter) {
     JsonObject json() {
       return new JsonObject(body);
     }
@@ -50,7 +51,10 @@ final class ApiServer implements AutoCloseable {
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(
-          response.statusCode(), response.headers().firstValue("content-type").orElse(""), response.body());
+          response.statusCode(),
+          response.headers().firstValue("content-type").orElse(""),
+          response.body(),
+          response.headers().firstValue("retry-after").orElse(null));
     } catch (IOException e) {
       throw new IllegalStateException("GET " + pathAndQuery + " failed", e);
     } catch (InterruptedException e) {
@@ -77,7 +81,13 @@ final class ApiServer implements AutoCloseable {
               .map(l -> l.substring("content-type:".length()).strip())
               .findFirst()
               .orElse("");
-      return new Response(status, contentType, response.substring(headerEnd + 4));
+      String retryAfter =
+          head.lines()
+              .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("retry-after:"))
+              .map(l -> l.substring("retry-after:".length()).strip())
+              .findFirst()
+              .orElse(null);
+      return new Response(status, contentType, response.substring(headerEnd + 4), retryAfter);
     } catch (IOException e) {
       throw new IllegalStateException("GET " + pathAndQuery + " failed", e);
     }

@@ -6,7 +6,9 @@ import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
 import io.tailkeep.store.Operation;
+import io.tailkeep.store.FoundTraces;
 import io.tailkeep.store.SpanReader;
+import io.tailkeep.store.StoreBusyException;
 import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceQuery;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -170,11 +173,47 @@ class QueryApiErrorsTest {
   }
 
   @Test
-  void aStoreThatNeverAnswersIs503AfterTheStorageTimeout() {
+  void aStoreThatNeverAnswersIs503AfterTheStorageTimeoutAndItsCallIsCancelled() {
     QueryApiOptions options = QueryApiOptions.builder().storageTimeout(Duration.ofMillis(200)).build();
-    try (ApiServer hanging = new ApiServer(new FailingReader(CompletableFuture::new), options)) {
+    List<CompletableFuture<?>> handedOut = new CopyOnWriteArrayList<>();
+    Supplier<CompletableFuture<?>> hang =
+        () -> {
+          CompletableFuture<?> never = new CompletableFuture<>();
+          handedOut.add(never);
+          return never;
+        };
+    try (ApiServer hanging = new ApiServer(new FailingReader(hang), options)) {
       for (String path : EVERY_ENDPOINT) {
-        assertStorageUnavailable(hanging.get(path), path);
+        ApiServer.Response response = hanging.get(path);
+        assertThat(response.status()).as(path).isEqualTo(503);
+        assertThat(response.retryAfter()).isNull();
+        assertThat(response.error().getString("message"))
+            .isEqualTo("the span store did not answer within 200ms; the query was cancelled (a narrower one,"
+                + " with a service or a shorter window, is faster)");
+      }
+    }
+    // Every call the API gave up on was cancelled, which stops the store's work (its requests).
+    assertThat(handedOut).isNotEmpty().allSatisfy(call -> assertThat(call).isCancelled());
+  }
+
+  @Test
+  void aBusyStoreIs503WithRetryAfterOnEveryEndpoint() {
+    QueryApiOptions options = QueryApiOptions.builder().retryAfter(Duration.ofSeconds(3)).build();
+    Supplier<CompletableFuture<?>> busy =
+        () -> CompletableFuture.failedFuture(new StoreBusyException("the span store has 10000 reads waiting"));
+    try (ApiServer saturated = new ApiServer(new FailingReader(busy), options)) {
+      for (String path : EVERY_ENDPOINT) {
+        ApiServer.Response response = saturated.get(path);
+        assertThat(response.status()).as(path).isEqualTo(503);
+        assertThat(response.retryAfter()).as(path).isEqualTo("3");
+        assertThat(response.json())
+            .isEqualTo(
+                new JsonObject()
+                    .put(
+                        "error",
+                        new JsonObject()
+                            .put("status", 503)
+                            .put("message", "the span store has too many reads under way; try again in 3 s")));
       }
     }
   }
@@ -214,6 +253,16 @@ class QueryApiErrorsTest {
 
     @Override
     public CompletionStage<Optional<Trace>> getTrace(TraceId traceId) {
+      return answer();
+    }
+
+    @Override
+    public CompletionStage<Optional<Trace>> getTrace(TraceId traceId, int maxSpans) {
+      return answer();
+    }
+
+    @Override
+    public CompletionStage<FoundTraces> search(TraceQuery query) {
       return answer();
     }
 

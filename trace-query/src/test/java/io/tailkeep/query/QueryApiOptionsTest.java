@@ -19,6 +19,8 @@ class QueryApiOptionsTest {
     assertThat(options.defaultLookback()).isEqualTo(Duration.ofHours(1));
     assertThat(options.defaultLimit()).isEqualTo(20);
     assertThat(options.storageTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(options.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(options.maxJaegerLimit()).isEqualTo(500);
     assertThat(options.clock()).isEqualTo(Clock.systemUTC());
   }
 
@@ -32,8 +34,12 @@ class QueryApiOptionsTest {
             .defaultLookback(Duration.ofMinutes(15))
             .defaultLimit(100)
             .storageTimeout(Duration.ofSeconds(5))
+            .retryAfter(Duration.ofSeconds(7))
+            .maxJaegerLimit(1_000)
             .clock(clock)
             .build();
+    assertThat(options.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(options.maxJaegerLimit()).isEqualTo(1_000);
     assertThat(options.maxTraceSpans()).isEqualTo(50_000);
     assertThat(options.maxTreeDepth()).isEqualTo(200);
     assertThat(options.defaultLookback()).isEqualTo(Duration.ofMinutes(15));
@@ -54,6 +60,10 @@ class QueryApiOptionsTest {
         .hasMessage("defaultLimit must be between 1 and 10000, got 10001");
     assertThatThrownBy(() -> QueryApiOptions.builder().storageTimeout(Duration.ofSeconds(-1)).build())
         .hasMessage("storageTimeout must be positive, got PT-1S");
+    assertThatThrownBy(() -> QueryApiOptions.builder().retryAfter(Duration.ofMillis(1500)).build())
+        .hasMessage("retryAfter must be whole seconds from 1 s to 1 h, got PT1.5S");
+    assertThatThrownBy(() -> QueryApiOptions.builder().maxJaegerLimit(0).build())
+        .hasMessage("maxJaegerLimit must be between 1 and 10000, got 0");
     assertThatThrownBy(() -> QueryApiOptions.builder().clock(null).build()).hasMessage("clock");
   }
 }

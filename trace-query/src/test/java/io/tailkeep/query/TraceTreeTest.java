@@ -50,6 +50,33 @@ class TraceTreeTest {
   }
 
   @Test
+  void aTraceTheStoreReadOnlyToItsCapSaysSoAndTheHeaderDescribesTheWholeTrace() {
+    List<OtlpSpan> read = List.of(span(2, 1L, "child", 100, 200), span(3, 1L, "other", 300, 100));
+    Trace capped = new Trace(traceId, read, true);
+    TraceSummary whole =
+        new TraceSummary(traceId, "svc-r", "root", true, T0, 5_000, 40, 3, Set.of("svc-r", "svc-c"), new Sampling("all", 1.0));
+
+    TraceTree withSummary = TraceTree.assemble(capped, whole, CAP, DEPTH);
+    assertThat(withSummary.shownSpanCount()).isEqualTo(2);
+    assertThat(withSummary.spanCount()).isEqualTo(40);
+    assertThat(withSummary.errorCount()).isEqualTo(3);
+    assertThat(withSummary.startEpochNanos()).isEqualTo(T0);
+    assertThat(withSummary.durationNanos()).isEqualTo(5_000);
+    assertThat(withSummary.warnings())
+        .contains(
+            "the trace has 40 spans, more than the span cap of 2: only 2 were read (the first by span ID, not by"
+                + " place in the tree, so some show without their parent), 38 are left out");
+
+    TraceTree withoutSummary = TraceTree.assemble(capped, null, CAP, DEPTH);
+    assertThat(withoutSummary.spanCount()).isEqualTo(2);
+    assertThat(withoutSummary.warnings())
+        .contains(
+            "the trace has more than 2 spans, the span cap: only 2 were read (the first by span ID, not by place"
+                + " in the tree, so some show without their parent)");
+    assertThat(tree(read).warnings()).noneMatch(w -> w.contains("span cap"));
+  }
+
+  @Test
   void buildsOneRootWithChildrenByStartTimeAndAHeader() {
     List<OtlpSpan> list =
         new ArrayList<>(List.of(

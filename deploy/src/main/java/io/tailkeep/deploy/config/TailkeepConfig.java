@@ -4,8 +4,10 @@ import io.tailkeep.collector.GrpcReceiver;
 import io.tailkeep.collector.HttpReceiver;
 import io.tailkeep.deploy.TailkeepServer;
 import io.tailkeep.kafka.SpansTopic;
+import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.store.StoreQueue;
+import io.tailkeep.store.TraceQuery;
 import io.tailkeep.store.cassandra.CassandraStorage;
 import io.tailkeep.store.cassandra.CassandraTls;
 import io.tailkeep.store.cassandra.node.EmbeddedCassandra;
@@ -26,7 +28,7 @@ import java.util.Set;
  * listed in {@code deploy/README.md} and in {@code deploy/config/tailkeep.yaml}.
  */
 public record TailkeepConfig(
-    Server server, Sampler sampler, Cassandra cassandra, Kafka kafka, Node node, Logging logging) {
+    Server server, Sampler sampler, Cassandra cassandra, Kafka kafka, Node node, Logging logging, Query query) {
 
   static final List<String> CONSISTENCY_LEVELS =
       List.of(
@@ -142,6 +144,22 @@ public record TailkeepConfig(
 
   public record Embedded(Path dataDirectory, String maxHeap) {}
 
+  /**
+   * The bounds of the query role: the API's ({@code QueryApiOptions}: span cap, timeout,
+   * Retry-After, Jaeger's largest limit) and the span store's read side (reads in flight and
+   * waiting, search threads and queue, index partitions per search).
+   */
+  public record Query(
+      int maxTraceSpans,
+      Duration timeout,
+      Duration retryAfter,
+      int maxJaegerLimit,
+      int maxReadsInFlight,
+      int maxReadsWaiting,
+      int searchThreads,
+      int searchQueue,
+      int maxSearchPartitions) {}
+
   /** Log format ({@code text} or {@code json}) and level of Tailkeep's own loggers. */
   public record Logging(String format, String level) {}
 
@@ -163,7 +181,8 @@ public record TailkeepConfig(
   static TailkeepConfig read(Settings s) throws ConfigException {
     Kafka kafka = kafka(s);
     TailkeepConfig config =
-        new TailkeepConfig(server(s), sampler(s), cassandra(s), kafka, node(s, kafka), logging(s));
+        new TailkeepConfig(
+            server(s), sampler(s), cassandra(s), kafka, node(s, kafka), logging(s), query(s));
     s.finish();
     return config;
   }
@@ -397,6 +416,26 @@ public record TailkeepConfig(
     } catch (java.io.IOException e) {
       return "tailkeep";
     }
+  }
+
+  private static Query query(Settings s) {
+    QueryApiOptions api = QueryApiOptions.defaults();
+    Query query = new Query(
+        s.integer("query.max_trace_spans", api.maxTraceSpans(), 1, 1_000_000),
+        s.duration("query.timeout", api.storageTimeout(), Duration.ofMillis(100), Duration.ofMinutes(10)),
+        s.duration("query.retry_after", api.retryAfter(), Duration.ofSeconds(1), Duration.ofHours(1)),
+        s.integer("query.max_jaeger_limit", api.maxJaegerLimit(), 1, TraceQuery.MAX_LIMIT),
+        s.integer("query.max_reads_in_flight", CassandraStorage.DEFAULT_MAX_READS_IN_FLIGHT, 1, 65_536),
+        s.integer("query.max_reads_waiting", CassandraStorage.DEFAULT_MAX_READS_WAITING, 0, 10_000_000),
+        s.integer("query.search_threads", CassandraStorage.DEFAULT_SEARCH_THREADS, 1, 256),
+        s.integer("query.search_queue", CassandraStorage.DEFAULT_SEARCH_QUEUE, 1, 100_000),
+        s.integer(
+            "query.max_search_partitions", CassandraStorage.DEFAULT_MAX_SEARCH_PARTITIONS, 1, 1_000_000));
+    if (query.retryAfter().getNano() != 0) {
+      s.problem("query.retry_after", "must be whole seconds (it is sent as Retry-After), got "
+          + Settings.format(query.retryAfter()));
+    }
+    return query;
   }
 
   private static Logging logging(Settings s) {

@@ -84,6 +84,37 @@ class TailkeepConfigTest {
     assertThat(shipped.cassandra().keyspace()).isEqualTo(defaults.cassandra().keyspace());
     assertThat(shipped.cassandra().indexedTags()).isEqualTo(defaults.cassandra().indexedTags());
     assertThat(shipped.logging()).isEqualTo(defaults.logging());
+    assertThat(shipped.query()).isEqualTo(defaults.query());
+    assertThat(defaults.query())
+        .isEqualTo(new TailkeepConfig.Query(10_000, Duration.ofSeconds(30), Duration.ofSeconds(1), 500, 64, 10_000, 4,
+            64, 1_000));
+  }
+
+  @Test
+  void queryBoundsAreReadAndChecked() throws Exception {
+    TailkeepConfig config =
+        parse(
+            """
+            query:
+              max_trace_spans: 2000
+              timeout: 5s
+              retry_after: 3s
+              max_jaeger_limit: 100
+              max_reads_in_flight: 16
+              max_reads_waiting: 500
+              search_threads: 2
+              search_queue: 8
+              max_search_partitions: 200
+            """);
+    assertThat(config.query())
+        .isEqualTo(new TailkeepConfig.Query(2000, Duration.ofSeconds(5), Duration.ofSeconds(3), 100, 16, 500, 2, 8, 200));
+    assertThatThrownBy(() -> parse("query:\n  max_jaeger_limit: 20000\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("query.max_jaeger_limit");
+    assertThatThrownBy(() -> parse("query:\n  retry_after: 1500ms\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("query.retry_after")
+        .hasMessageContaining("whole seconds");
   }
 
   @Test

@@ -1,12 +1,16 @@
 package io.tailkeep.ui.jaeger;
 
+import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.query.StreamingJson;
 import io.tailkeep.store.Operation;
 import io.tailkeep.store.SpanReader;
+import io.tailkeep.store.StoreBusyException;
 import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceSummary;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -16,11 +20,14 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -54,11 +61,11 @@ public final class JaegerApi {
       Set.of("server", "client", "producer", "consumer", "internal");
 
   private final SpanReader reader;
-  private final Clock clock;
+  private final QueryApiOptions options;
 
-  private JaegerApi(SpanReader reader, Clock clock) {
+  private JaegerApi(SpanReader reader, QueryApiOptions options) {
     this.reader = Objects.requireNonNull(reader, "reader");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.options = Objects.requireNonNull(options, "options");
   }
 
   /**
@@ -66,24 +73,33 @@ public final class JaegerApi {
    * the router (and its server on port 16686). Mount before any catch-all failure handler.
    */
   public static void mount(Router router, SpanReader reader) {
-    mount(router, reader, Clock.systemUTC());
+    mount(router, reader, QueryApiOptions.defaults());
   }
 
   /** As above; {@code clock} says when "now" is for searches without an {@code end}. */
   static void mount(Router router, SpanReader reader, Clock clock) {
-    JaegerApi api = new JaegerApi(reader, clock);
-    router.get("/api/services").handler(api::services).failureHandler(JaegerApi::renderFailure);
+    mount(router, reader, QueryApiOptions.builder().clock(clock).build());
+  }
+
+  /**
+   * As above, with the query API's settings: the span cap of a trace read ({@code maxTraceSpans}),
+   * the largest search {@code limit} ({@code maxJaegerLimit}), {@code storageTimeout}, {@code
+   * retryAfter} and the clock.
+   */
+  public static void mount(Router router, SpanReader reader, QueryApiOptions options) {
+    JaegerApi api = new JaegerApi(reader, options);
+    router.get("/api/services").handler(api::services).failureHandler(api::renderFailure);
     router
         .get("/api/services/:service/operations")
         .handler(api::serviceOperations)
-        .failureHandler(JaegerApi::renderFailure);
-    router.get("/api/operations").handler(api::operations).failureHandler(JaegerApi::renderFailure);
-    router.get("/api/traces").handler(api::search).failureHandler(JaegerApi::renderFailure);
-    router.get("/api/traces/:traceID").handler(api::trace).failureHandler(JaegerApi::renderFailure);
+        .failureHandler(api::renderFailure);
+    router.get("/api/operations").handler(api::operations).failureHandler(api::renderFailure);
+    router.get("/api/traces").handler(api::search).failureHandler(api::renderFailure);
+    router.get("/api/traces/:traceID").handler(api::trace).failureHandler(api::renderFailure);
     router
         .get("/api/v3/traces/:traceID")
         .handler(api::otlpTrace)
-        .failureHandler(JaegerApi::renderV3Failure);
+        .failureHandler(api::renderV3Failure);
   }
 
   private void services(RoutingContext ctx) {
@@ -134,20 +150,24 @@ public final class JaegerApi {
   }
 
   private void search(RoutingContext ctx) {
-    JaegerSearchParams params = JaegerSearchParams.parse(ctx.queryParams(), clock.instant());
+    JaegerSearchParams params =
+        JaegerSearchParams.parse(ctx.queryParams(), options.clock().instant(), options.maxJaegerLimit());
     boolean pretty = prettyPrint(ctx);
     Future<TracesFound> found;
     if (params.byTraceIds()) {
-      found = tracesById(ctx, params.traceIds());
+      found = tracesById(ctx, params.traceIds(), Map.of());
     } else {
       // Jaeger answers a search with whole traces; the summaries say which, in order.
       found =
-          store(ctx, () -> reader.findTraces(params.query()))
+          store(ctx, () -> reader.search(params.query()))
               .compose(
-                  summaries ->
-                      tracesById(ctx, summaries.stream().map(TraceSummary::traceId).toList()))
-              // A trace whose spans expired between the two reads is left out, not reported.
-              .map(traces -> new TracesFound(traces.traces(), List.of()));
+                  search -> {
+                    Map<TraceId, TraceSummary> summaries = new HashMap<>();
+                    search.traces().forEach(summary -> summaries.put(summary.traceId(), summary));
+                    return tracesById(ctx, search.traces().stream().map(TraceSummary::traceId).toList(), summaries)
+                        // A trace whose spans expired between the two reads is left out, not reported.
+                        .map(traces -> new TracesFound(traces.traces(), List.of(), search.warnings()));
+                  });
     }
     found
         .compose(traces -> ctx.vertx().executeBlocking(() -> tracesAnswer(traces, pretty), false))
@@ -157,18 +177,19 @@ public final class JaegerApi {
 
   /**
    * Found traces as {@code data}; traces asked for by ID and not found as {@code errors}, as Jaeger
-   * does. Written span by span, the envelope as {@link #envelope} has it.
+   * does; the store's search warnings as {@code warnings} beside them (only when there are some).
+   * Written span by span, the envelope as {@link #envelope} has it.
    */
   private static Buffer tracesAnswer(TracesFound traces, boolean pretty) {
-    long spans = traces.traces().stream().mapToLong(trace -> trace.spans().size()).sum();
+    long spans = traces.traces().stream().mapToLong(trace -> trace.trace().spans().size()).sum();
     return StreamingJson.write(
         JaegerTraceJson.EXPECTED_BYTES_PER_SPAN * spans + 256,
         pretty,
         json -> {
           json.writeStartObject();
           json.writeArrayFieldStart("data");
-          for (Trace trace : traces.traces()) {
-            JaegerTraceJson.write(json, trace);
+          for (ReadTrace trace : traces.traces()) {
+            JaegerTraceJson.write(json, trace.trace(), trace.warnings());
           }
           json.writeEndArray();
           json.writeNumberField("total", 0);
@@ -186,6 +207,13 @@ public final class JaegerApi {
             }
             json.writeEndArray();
           }
+          if (!traces.warnings().isEmpty()) {
+            json.writeArrayFieldStart("warnings");
+            for (String warning : traces.warnings()) {
+              json.writeString(warning);
+            }
+            json.writeEndArray();
+          }
           json.writeEndObject();
         });
   }
@@ -198,7 +226,8 @@ public final class JaegerApi {
             trace ->
                 ctx.vertx()
                     .executeBlocking(
-                        () -> tracesAnswer(new TracesFound(List.of(trace), List.of()), pretty), false))
+                        () -> tracesAnswer(new TracesFound(List.of(trace), List.of(), List.of()), pretty),
+                        false))
         .onSuccess(body -> send(ctx, body))
         .onFailure(ctx::fail);
   }
@@ -208,50 +237,70 @@ public final class JaegerApi {
     oneTrace(ctx, traceId)
         .compose(
             trace ->
-                ctx.vertx().executeBlocking(() -> OtlpTraceJson.json(trace), false))
+                ctx.vertx().executeBlocking(() -> OtlpTraceJson.json(trace.trace()), false))
         .onSuccess(body -> send(ctx, body))
         .onFailure(ctx::fail);
   }
 
-  private Future<Trace> oneTrace(RoutingContext ctx, TraceId traceId) {
-    return store(ctx, () -> reader.getTrace(traceId))
+  private Future<ReadTrace> oneTrace(RoutingContext ctx, TraceId traceId) {
+    return store(ctx, () -> reader.getTrace(traceId, options.maxTraceSpans()))
         .compose(
             trace ->
                 trace.isPresent()
-                    ? Future.succeededFuture(trace.get())
+                    ? Future.succeededFuture(read(trace.get(), null))
                     : Future.failedFuture(new HttpException(404, "trace not found")));
   }
 
-  private Future<TracesFound> tracesById(RoutingContext ctx, List<TraceId> traceIds) {
+  /** Reads the traces, each up to the span cap; {@code summaries} count the spans of a capped one. */
+  private Future<TracesFound> tracesById(
+      RoutingContext ctx, List<TraceId> traceIds, Map<TraceId, TraceSummary> summaries) {
     List<Future<Optional<Trace>>> reads = new ArrayList<>(traceIds.size());
     for (TraceId traceId : traceIds) {
-      reads.add(store(ctx, () -> reader.getTrace(traceId)));
+      reads.add(store(ctx, () -> reader.getTrace(traceId, options.maxTraceSpans())));
     }
     return Future.all(reads)
         .map(
             all -> {
-              List<Trace> traces = new ArrayList<>();
+              List<ReadTrace> traces = new ArrayList<>();
               List<TraceId> missing = new ArrayList<>();
               for (int i = 0; i < traceIds.size(); i++) {
                 Optional<Trace> trace = all.resultAt(i);
                 if (trace.isPresent()) {
-                  traces.add(trace.get());
+                  traces.add(read(trace.get(), summaries.get(traceIds.get(i))));
                 } else {
                   missing.add(traceIds.get(i));
                 }
               }
-              return new TracesFound(traces, missing);
+              return new TracesFound(traces, missing, List.of());
             });
   }
 
-  private record TracesFound(List<Trace> traces, List<TraceId> missing) {}
+  /** A trace as read, with a warning when the span cap cut it. */
+  private static ReadTrace read(Trace trace, TraceSummary summary) {
+    if (!trace.capped()) {
+      return new ReadTrace(trace, List.of());
+    }
+    int read = trace.spans().size();
+    String warning =
+        summary != null && summary.spanCount() > read
+            ? "the trace has " + summary.spanCount() + " spans, more than the span cap of " + read + ": only "
+                + read + " are shown, " + (summary.spanCount() - read) + " are left out"
+            : "the trace has more than " + read + " spans, the span cap: only " + read + " are shown";
+    return new ReadTrace(trace, List.of(warning));
+  }
+
+  private record ReadTrace(Trace trace, List<String> warnings) {}
+
+  private record TracesFound(List<ReadTrace> traces, List<TraceId> missing, List<String> warnings) {}
 
   /**
    * Calls the store and completes on the request's context. Bad input the store refuses at the call
-   * stays an {@link IllegalArgumentException} (400); any other failure becomes a {@link
-   * SpanStoreFailure} (503).
+   * stays an {@link IllegalArgumentException} (400); a busy store becomes a {@link SpanStoreBusy}
+   * (503 with {@code Retry-After}); no answer within {@code storageTimeout} cancels the call's stage
+   * (the store stops its work) and becomes a {@link SpanStoreTimeout} (503); any other failure a
+   * {@link SpanStoreFailure} (503).
    */
-  private static <T> Future<T> store(RoutingContext ctx, Supplier<CompletionStage<T>> call) {
+  private <T> Future<T> store(RoutingContext ctx, Supplier<CompletionStage<T>> call) {
     CompletionStage<T> stage;
     try {
       stage = call.get();
@@ -260,8 +309,55 @@ public final class JaegerApi {
     } catch (RuntimeException e) {
       return Future.failedFuture(new SpanStoreFailure(e));
     }
-    return Future.fromCompletionStage(stage, ctx.vertx().getOrCreateContext())
-        .recover(e -> Future.failedFuture(new SpanStoreFailure(e)));
+    Context context = ctx.vertx().getOrCreateContext();
+    Promise<T> answer = Promise.promise();
+    long timer =
+        ctx.vertx()
+            .setTimer(
+                options.storageTimeout().toMillis(),
+                id -> {
+                  if (answer.tryFail(new SpanStoreTimeout(options.storageTimeout()))) {
+                    try {
+                      stage.toCompletableFuture().cancel(false);
+                    } catch (UnsupportedOperationException e) {
+                      // a stage that cannot be cancelled runs to its end, unanswered
+                    }
+                  }
+                });
+    stage.whenComplete(
+        (value, error) ->
+            context.runOnContext(
+                done -> {
+                  ctx.vertx().cancelTimer(timer);
+                  if (error == null) {
+                    answer.tryComplete(value);
+                    return;
+                  }
+                  Throwable cause =
+                      error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                  answer.tryFail(
+                      cause instanceof StoreBusyException ? new SpanStoreBusy(cause) : new SpanStoreFailure(cause));
+                }));
+    return answer.future();
+  }
+
+  /** The span store had too many reads under way; asking again shortly can succeed. */
+  private static final class SpanStoreBusy extends RuntimeException {
+    SpanStoreBusy(Throwable cause) {
+      super("span store busy: " + cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** The span store did not answer in time; the call was cancelled. */
+  private static final class SpanStoreTimeout extends RuntimeException {
+    SpanStoreTimeout(java.time.Duration timeout) {
+      super(
+          "the span store did not answer within " + timeout.toSeconds() + " s; the query was cancelled (a"
+              + " narrower one, with a service or a shorter lookback, is faster)",
+          null,
+          false,
+          false);
+    }
   }
 
   /** The span store did not answer; the request may succeed later. */
@@ -300,7 +396,7 @@ public final class JaegerApi {
 
   private record Failure(int status, String message) {}
 
-  private static Failure failure(RoutingContext ctx) {
+  private Failure failure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     String request = ctx.request().method().name() + " " + ctx.request().path();
     if (failure instanceof HttpException http) {
@@ -317,6 +413,16 @@ public final class JaegerApi {
       LOG.debug("{} answered 503: {}", request, failure.getMessage());
       return new Failure(503, "span store unavailable; try again later");
     }
+    if (failure instanceof SpanStoreBusy) {
+      LOG.debug("{} answered 503: {}", request, failure.getMessage());
+      long seconds = options.retryAfter().toSeconds();
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+      return new Failure(503, "span store busy: too many reads under way; try again in " + seconds + " s");
+    }
+    if (failure instanceof SpanStoreTimeout) {
+      LOG.debug("{} answered 503: {}", request, failure.getMessage());
+      return new Failure(503, failure.getMessage());
+    }
     if (failure == null && ctx.statusCode() > 0 && ctx.statusCode() < 500) {
       return new Failure(ctx.statusCode(), reason(ctx.statusCode()));
     }
@@ -325,13 +431,13 @@ public final class JaegerApi {
     return new Failure(500, "internal error");
   }
 
-  private static void renderFailure(RoutingContext ctx) {
+  private void renderFailure(RoutingContext ctx) {
     Failure failure = failure(ctx);
     JsonObject error = new JsonObject().put("code", failure.status()).put("msg", failure.message());
     end(ctx, failure.status(), envelope(null, 0).put("errors", new JsonArray().add(error)));
   }
 
-  private static void renderV3Failure(RoutingContext ctx) {
+  private void renderV3Failure(RoutingContext ctx) {
     Failure failure = failure(ctx);
     JsonObject error =
         new JsonObject().put("httpCode", failure.status()).put("message", failure.message());

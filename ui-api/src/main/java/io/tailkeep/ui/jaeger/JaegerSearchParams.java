@@ -26,7 +26,7 @@ import java.util.Set;
  * {@code start} and {@code end} (microseconds since the Unix epoch; {@code end} defaults to now,
  * {@code start} to {@code end} minus {@code lookback}), {@code lookback} (a Go duration, or {@code
  * 2d}/{@code 1w}; default {@value #DEFAULT_LOOKBACK_TEXT}; only read when {@code start} is absent),
- * {@code limit} (1 to {@value TraceQuery#MAX_LIMIT}, default {@value #DEFAULT_LIMIT}; 0 also means
+ * {@code limit} (1 to the API's maximum, default {@value #DEFAULT_LIMIT}; 0 also means
  * the default, as in Jaeger), {@code minDuration} and {@code maxDuration} (Go durations). A
  * parameter given twice counts once, the first, except the repeatable ones. Results are newest
  * first. A window reaching more than {@link #MAX_AHEAD} past now is cut there.
@@ -61,6 +61,11 @@ record JaegerSearchParams(List<TraceId> traceIds, TraceQuery query) {
    * @throws IllegalArgumentException naming the parameter and its value
    */
   static JaegerSearchParams parse(MultiMap params, Instant now) {
+    return parse(params, now, TraceQuery.MAX_LIMIT);
+  }
+
+  /** As above, with {@code limit} at most {@code maxLimit}: a search answers whole traces. */
+  static JaegerSearchParams parse(MultiMap params, Instant now, int maxLimit) {
     Objects.requireNonNull(now, "now");
     List<String> ids = params.getAll("traceID");
     if (!ids.isEmpty()) {
@@ -113,7 +118,7 @@ record JaegerSearchParams(List<TraceId> traceIds, TraceQuery query) {
       start = start.isAfter(latest) ? latest : start;
     }
 
-    int limit = limit(first(params, "limit"));
+    int limit = limit(first(params, "limit"), maxLimit);
     String minText = first(params, "minDuration");
     String maxText = first(params, "maxDuration");
     Duration minDuration = duration("minDuration", minText);
@@ -195,7 +200,7 @@ record JaegerSearchParams(List<TraceId> traceIds, TraceQuery query) {
     return lookback;
   }
 
-  private static int limit(String text) {
+  private static int limit(String text, int maxLimit) {
     if (text == null) {
       return DEFAULT_LIMIT;
     }
@@ -208,11 +213,12 @@ record JaegerSearchParams(List<TraceId> traceIds, TraceQuery query) {
     if (limit == 0) {
       return DEFAULT_LIMIT;
     }
-    if (limit < 0 || limit > TraceQuery.MAX_LIMIT) {
+    if (limit < 0 || limit > maxLimit) {
       throw invalid(
           "limit",
           text,
-          "is out of range: 1 to " + TraceQuery.MAX_LIMIT + " (0 means " + DEFAULT_LIMIT + ")");
+          "is out of range: 1 to " + maxLimit + " (0 means " + DEFAULT_LIMIT + ")"
+              + (limit > maxLimit ? "; a search answers whole traces, at most " + maxLimit : ""));
     }
     return limit;
   }

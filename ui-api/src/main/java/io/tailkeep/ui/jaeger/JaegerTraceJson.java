@@ -77,6 +77,11 @@ final class JaegerTraceJson {
 
   /** Writes the trace as Jaeger's {@code Trace} object, where {@code json} expects a value. */
   static void write(JsonGenerator json, Trace trace) throws IOException {
+    write(json, trace, List.of());
+  }
+
+  /** As above, with the trace's {@code warnings} (Jaeger's field; {@code null} when there are none). */
+  static void write(JsonGenerator json, Trace trace, List<String> warnings) throws IOException {
     List<OtlpSpan> spans = new ArrayList<>(trace.spans());
     spans.sort(BY_START);
     // Resources that differ only where Jaeger cannot show it share one process, as in Jaeger: the
@@ -109,7 +114,15 @@ final class JaegerTraceJson {
       process(json, processes.get(i));
     }
     json.writeEndObject();
-    json.writeNullField("warnings");
+    if (warnings.isEmpty()) {
+      json.writeNullField("warnings");
+    } else {
+      json.writeArrayFieldStart("warnings");
+      for (String warning : warnings) {
+        json.writeString(warning);
+      }
+      json.writeEndArray();
+    }
     json.writeEndObject();
   }
 

@@ -104,6 +104,16 @@ class JaegerSearchParamsTest {
   }
 
   @Test
+  void limitAboveTheApisMaximumIsRefusedNamingTheMaximum() {
+    assertThat(JaegerSearchParams.parse(params("limit", "500"), NOW, 500).query().limit()).isEqualTo(500);
+    assertThatThrownBy(() -> JaegerSearchParams.parse(params("limit", "501"), NOW, 500))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "invalid parameter 'limit': '501' is out of range: 1 to 500 (0 means 20); a search answers whole"
+                + " traces, at most 500");
+  }
+
+  @Test
   void limitZeroMeansTheDefaultAsInJaeger() {
     assertThat(query("limit", "0").limit()).isEqualTo(20);
     assertThat(query("limit", "10000").limit()).isEqualTo(10_000);

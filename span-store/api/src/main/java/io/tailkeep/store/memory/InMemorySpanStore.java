@@ -126,6 +126,28 @@ public final class InMemorySpanStore implements SpanStore {
     }
 
     @Override
+    public CompletionStage<Optional<Trace>> getTrace(TraceId traceId, int maxSpans) {
+      Objects.requireNonNull(traceId, "traceId");
+      SpanReader.checkMaxSpans(maxSpans);
+      if (closed) {
+        return closedStore();
+      }
+      StoredTrace trace = traces.get(traceId);
+      List<OtlpSpan> spans = trace == null ? List.of() : trace.spans();
+      if (spans.isEmpty()) {
+        return CompletableFuture.completedFuture(Optional.empty());
+      }
+      boolean capped = spans.size() > maxSpans;
+      return CompletableFuture.completedFuture(
+          Optional.of(new Trace(traceId, capped ? spans.subList(0, maxSpans) : spans, capped)));
+    }
+
+    @Override
+    public CompletionStage<Void> checkReachable() {
+      return closed ? closedStore() : CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public CompletionStage<List<TraceSummary>> findTraces(TraceQuery query) {
       Objects.requireNonNull(query, "query");
       indexedTags.checkSearchable(query.tags());

@@ -535,4 +535,47 @@ public abstract class SpanStoreContract implements DecisionLogContract, Sampling
     assertThat(stored.spans()).hasSize(10_000);
     assertThat(new HashSet<>(stored.spans())).isEqualTo(new HashSet<>(trace));
   }
+
+  @Test
+  void aCappedReadReturnsAtMostTheCapAndSaysMoreAreStored() {
+    TraceId traceId = spans.newTraceId();
+    List<OtlpSpan> trace =
+        spans.trace(traceId, service("capped"), "batch", nanos(hourAgo3.plusSeconds(800)), 5_000 * MS, 1_000);
+    write(trace, new Sampling("span-cap", 1.0));
+
+    Trace capped = store.reader().getTrace(traceId, 100).toCompletableFuture().join().orElseThrow();
+    assertThat(capped.spans()).hasSize(100);
+    assertThat(capped.capped()).isTrue();
+    assertThat(new HashSet<>(trace)).containsAll(capped.spans());
+    assertThat(new HashSet<>(capped.spans())).hasSize(100);
+
+    Trace exact = store.reader().getTrace(traceId, 1_000).toCompletableFuture().join().orElseThrow();
+    assertThat(exact.capped()).isFalse();
+    assertThat(new HashSet<>(exact.spans())).isEqualTo(new HashSet<>(trace));
+    assertThat(read(traceId).capped()).isFalse();
+
+    assertThat(store.reader().getTrace(spans.newTraceId(), 10).toCompletableFuture().join()).isEmpty();
+    assertThatThrownBy(() -> store.reader().getTrace(traceId, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxSpans");
+  }
+
+  @Test
+  void searchAnswersWhatFindTracesAnswers() {
+    String svc = service("search");
+    for (int i = 0; i < 3; i++) {
+      TraceId traceId = spans.newTraceId();
+      write(spans.trace(traceId, svc, "op", nanos(hourAgo3.plusSeconds(900 + i)), 10 * MS, 2), new Sampling("all", 1.0));
+    }
+    TraceQuery query = lastHours(4).service(svc).limit(2).build();
+    io.tailkeep.store.FoundTraces found = store.reader().search(query).toCompletableFuture().join();
+    assertThat(found.traces()).isEqualTo(find(query));
+    assertThat(found.traces()).hasSize(2);
+    assertThat(found.warnings()).isEmpty();
+  }
+
+  @Test
+  void checkReachableCompletesOnAnOpenStore() {
+    assertThat(store.reader().checkReachable().toCompletableFuture().join()).isNull();
+  }
 }

@@ -1,8 +1,11 @@
 package io.tailkeep.store.cassandra;
 
+import io.tailkeep.store.FoundTraces;
 import io.tailkeep.store.IndexedTags;
 import io.tailkeep.store.Operation;
+import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.SpanReader;
+import io.tailkeep.store.StoreBusyException;
 import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceQuery;
@@ -18,14 +21,23 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ExecutorService;
 
+/**
+ * Reads spans, summaries and names. Every request goes through the readers' own in-flight limiter
+ * (apart from the writers', so reads cannot starve writes nor writes reads), whose line is bounded:
+ * past it a read fails at once with {@link StoreBusyException}. Searches run on a few threads with
+ * a bounded queue, likewise. Cancelling a returned future cancels the read's requests.
+ */
 final class CassandraSpanReader implements SpanReader {
   private final Statements statements;
   private final TraceSearch search;
   private final IndexedTags indexedTags;
-  private final Executor searchExecutor;
+  private final ExecutorService searchExecutor;
+  private final InFlightLimiter limiter;
   /** Spans from hosts whose clocks run ahead are still found; nothing later can exist. */
   private static final Duration FUTURE_SKEW = Duration.ofDays(1);
 
@@ -36,13 +48,15 @@ final class CassandraSpanReader implements SpanReader {
       Statements statements,
       TraceSearch search,
       IndexedTags indexedTags,
-      Executor searchExecutor,
+      ExecutorService searchExecutor,
+      InFlightLimiter limiter,
       Clock clock,
       Duration indexTtl) {
     this.statements = statements;
     this.search = search;
     this.indexedTags = indexedTags;
     this.searchExecutor = searchExecutor;
+    this.limiter = limiter;
     this.clock = clock;
     this.indexTtl = indexTtl;
   }
@@ -50,14 +64,53 @@ final class CassandraSpanReader implements SpanReader {
   @Override
   public CompletionStage<Optional<Trace>> getTrace(TraceId traceId) {
     Objects.requireNonNull(traceId, "traceId");
-    return statements
-        .selectSpans
-        .execute(ByteBuffer.wrap(traceId.toBytes()))
-        .thenApply(spans -> spans.isEmpty() ? Optional.empty() : Optional.of(new Trace(traceId, spans)));
+    return read(
+        traceId,
+        Integer.MAX_VALUE,
+        spans -> spans.isEmpty() ? Optional.empty() : Optional.of(new Trace(traceId, spans)));
+  }
+
+  @Override
+  public CompletionStage<Optional<Trace>> getTrace(TraceId traceId, int maxSpans) {
+    Objects.requireNonNull(traceId, "traceId");
+    SpanReader.checkMaxSpans(maxSpans);
+    // One span past the cap tells whether more are stored; the LIMIT keeps the rest unread.
+    int limit = maxSpans == Integer.MAX_VALUE ? maxSpans : maxSpans + 1;
+    return read(
+        traceId,
+        limit,
+        spans -> {
+          if (spans.isEmpty()) {
+            return Optional.empty();
+          }
+          boolean capped = spans.size() > maxSpans;
+          return Optional.of(new Trace(traceId, capped ? spans.subList(0, maxSpans) : spans, capped));
+        });
+  }
+
+  private CompletableFuture<Optional<Trace>> read(
+      TraceId traceId, int limit, java.util.function.Function<List<OtlpSpan>, Optional<Trace>> toTrace) {
+    ReadScope scope = new ReadScope(limiter);
+    return scope.cancelledWith(
+        scope.send(() -> statements.selectSpans.execute(ByteBuffer.wrap(traceId.toBytes()), limit))
+            .thenApply(toTrace));
   }
 
   @Override
   public CompletionStage<List<TraceSummary>> findTraces(TraceQuery query) {
+    CompletableFuture<FoundTraces> found = search(query);
+    CompletableFuture<List<TraceSummary>> traces = found.thenApply(FoundTraces::traces);
+    traces.whenComplete(
+        (value, error) -> {
+          if (traces.isCancelled()) {
+            found.cancel(false);
+          }
+        });
+    return traces;
+  }
+
+  @Override
+  public CompletableFuture<FoundTraces> search(TraceQuery query) {
     Objects.requireNonNull(query, "query");
     indexedTags.checkSearchable(query.tags());
     for (Map.Entry<String, String> tag : query.tags().entrySet()) {
@@ -73,21 +126,47 @@ final class CassandraSpanReader implements SpanReader {
     Instant now = clock.instant();
     long earliest = epochNanos(now.minus(indexTtl));
     long latest = epochNanos(now.plus(FUTURE_SKEW));
-    return CompletableFuture.supplyAsync(
-        () -> search.run(bounded, earliest, latest), searchExecutor);
+    ReadScope scope = new ReadScope(limiter);
+    CompletableFuture<FoundTraces> result = scope.cancelledWith(new CompletableFuture<>());
+    try {
+      searchExecutor.execute(
+          () -> {
+            if (result.isDone()) {
+              return; // cancelled while it waited for a thread
+            }
+            try {
+              result.complete(search.run(bounded, earliest, latest, epochNanos(now), scope));
+            } catch (CompletionException e) {
+              result.completeExceptionally(e.getCause() == null ? e : e.getCause());
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(
+          searchExecutor.isShutdown()
+              ? new IllegalStateException("the span store is closed")
+              : new StoreBusyException("the span store has as many searches waiting as it takes; try again"));
+    }
+    return result;
   }
 
   @Override
   public CompletionStage<List<TraceSummary>> getSummaries(Collection<TraceId> traceIds) {
-    return statements
-        .selectSummary
-        .executeAll(List.copyOf(traceIds))
-        .thenApply(summaries -> summaries.stream().map(StoredSummary::toSummary).toList());
+    ReadScope scope = new ReadScope(limiter);
+    return scope.cancelledWith(
+        statements
+            .selectSummary
+            .executeAll(List.copyOf(traceIds), scope)
+            .thenApply(summaries -> summaries.stream().map(StoredSummary::toSummary).toList()));
   }
 
   @Override
   public CompletionStage<List<String>> getServices() {
-    return statements.selectServiceNames.execute().thenApply(names -> names.stream().sorted().toList());
+    ReadScope scope = new ReadScope(limiter);
+    return scope.cancelledWith(
+        scope.send(statements.selectServiceNames::execute)
+            .thenApply(names -> names.stream().sorted().toList()));
   }
 
   @Override
@@ -95,14 +174,23 @@ final class CassandraSpanReader implements SpanReader {
     if (service == null || service.isBlank()) {
       throw new IllegalArgumentException("service must not be blank");
     }
-    return statements
-        .selectOperationNames
-        .execute(IndexKeys.bounded(service))
-        .thenApply(
-            ops ->
-                ops.stream()
-                    .sorted(Comparator.comparing(Operation::name).thenComparing(Operation::kind))
-                    .toList());
+    ReadScope scope = new ReadScope(limiter);
+    return scope.cancelledWith(
+        scope.send(() -> statements.selectOperationNames.execute(IndexKeys.bounded(service)))
+            .thenApply(
+                ops ->
+                    ops.stream()
+                        .sorted(Comparator.comparing(Operation::name).thenComparing(Operation::kind))
+                        .toList()));
+  }
+
+  /**
+   * The coordinator's {@code system.local} row: no table of ours, no scan. Not through the readers'
+   * limiter, so a node busy answering searches still reports that Cassandra answers.
+   */
+  @Override
+  public CompletionStage<Void> checkReachable() {
+    return statements.selectReleaseVersion.execute().thenApply(version -> null);
   }
 
   /** The query with its service and operation cut as the writer cut them in the index keys. */

@@ -14,7 +14,9 @@ import io.tailkeep.store.SpanWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The span store on Apache Cassandra. Made by {@link CassandraStorage#open()}. */
@@ -45,13 +47,22 @@ public final class CassandraSpanStore implements SpanStore {
             (int) storage.spanTtl.toSeconds(),
             (int) storage.indexTtl.toSeconds(),
             storage.maxBatchBytes);
-    this.searchExecutor = Executors.newFixedThreadPool(4, daemonThreads("tailkeep-search-"));
+    // A bounded queue: past it a search fails at once (StoreBusyException) instead of waiting.
+    this.searchExecutor =
+        new ThreadPoolExecutor(
+            storage.searchThreads,
+            storage.searchThreads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(storage.searchQueue),
+            daemonThreads("tailkeep-search-"));
     this.reader =
         new CassandraSpanReader(
             statements,
-            new TraceSearch(statements, buckets),
+            new TraceSearch(statements, buckets, storage.bucketSize, storage.maxSearchPartitions),
             tagPolicy,
             searchExecutor,
+            new InFlightLimiter(storage.maxReadsInFlight, storage.maxReadsWaiting),
             Clock.systemUTC(),
             storage.indexTtl);
     this.decisions = new CassandraDecisionLog(statements, limiter, (int) storage.decisionTtl.toSeconds());

@@ -24,6 +24,16 @@ public final class CassandraStorage {
   /** The api's default, {@link IndexedTags#DEFAULT_MAX_VALUE_LENGTH}; named here for configs. */
   public static final int DEFAULT_MAX_TAG_VALUE_LENGTH = IndexedTags.DEFAULT_MAX_VALUE_LENGTH;
   static final int DEFAULT_MAX_IN_FLIGHT = 256;
+  /** Reads have their own bound, apart from writes: a burst of searches cannot stall ingest. */
+  public static final int DEFAULT_MAX_READS_IN_FLIGHT = 64;
+  public static final int DEFAULT_MAX_READS_WAITING = 10_000;
+  public static final int DEFAULT_SEARCH_THREADS = 4;
+  public static final int DEFAULT_SEARCH_QUEUE = 64;
+  /**
+   * Index partitions (service × time bucket) one search reads at most: a week of hourly buckets
+   * for up to 5 services without a service named, any window of the default TTL with one.
+   */
+  public static final int DEFAULT_MAX_SEARCH_PARTITIONS = 1_000;
   /** Cassandra's default batch_size_warn_threshold (5 KiB). */
   static final int DEFAULT_MAX_BATCH_BYTES = 5 * 1024;
   /** A bigger batch only delays the requests behind it on the connection. */
@@ -50,6 +60,11 @@ public final class CassandraStorage {
   final int maxTagValueLength;
   final int maxInFlight;
   final int maxBatchBytes;
+  final int maxReadsInFlight;
+  final int maxReadsWaiting;
+  final int searchThreads;
+  final int searchQueue;
+  final int maxSearchPartitions;
   final boolean createSchema;
 
   private CassandraStorage(Builder b) {
@@ -69,6 +84,11 @@ public final class CassandraStorage {
     this.maxTagValueLength = b.maxTagValueLength;
     this.maxInFlight = b.maxInFlight;
     this.maxBatchBytes = b.maxBatchBytes;
+    this.maxReadsInFlight = b.maxReadsInFlight;
+    this.maxReadsWaiting = b.maxReadsWaiting;
+    this.searchThreads = b.searchThreads;
+    this.searchQueue = b.searchQueue;
+    this.maxSearchPartitions = b.maxSearchPartitions;
     this.createSchema = b.createSchema;
   }
 
@@ -102,6 +122,11 @@ public final class CassandraStorage {
     private int maxTagValueLength = DEFAULT_MAX_TAG_VALUE_LENGTH;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+    private int maxReadsInFlight = DEFAULT_MAX_READS_IN_FLIGHT;
+    private int maxReadsWaiting = DEFAULT_MAX_READS_WAITING;
+    private int searchThreads = DEFAULT_SEARCH_THREADS;
+    private int searchQueue = DEFAULT_SEARCH_QUEUE;
+    private int maxSearchPartitions = DEFAULT_MAX_SEARCH_PARTITIONS;
     private boolean createSchema = true;
 
     private Builder() {}
@@ -196,6 +221,39 @@ public final class CassandraStorage {
       return this;
     }
 
+    /** Most read requests in flight at once, apart from writes' {@link #maxInFlight}. */
+    public Builder maxReadsInFlight(int maxReadsInFlight) {
+      this.maxReadsInFlight = maxReadsInFlight;
+      return this;
+    }
+
+    /** Read requests that may wait for their turn; past that a read fails with StoreBusyException. */
+    public Builder maxReadsWaiting(int maxReadsWaiting) {
+      this.maxReadsWaiting = maxReadsWaiting;
+      return this;
+    }
+
+    /** Searches run at once; each is blocking work on a thread of its own. */
+    public Builder searchThreads(int searchThreads) {
+      this.searchThreads = searchThreads;
+      return this;
+    }
+
+    /** Searches that may wait for a thread; past that a search fails with StoreBusyException. */
+    public Builder searchQueue(int searchQueue) {
+      this.searchQueue = searchQueue;
+      return this;
+    }
+
+    /**
+     * Index partitions (one per service and time bucket) a search reads at most; a wider search is
+     * narrowed to its newest buckets, with a warning.
+     */
+    public Builder maxSearchPartitions(int maxSearchPartitions) {
+      this.maxSearchPartitions = maxSearchPartitions;
+      return this;
+    }
+
     public Builder createSchema(boolean createSchema) {
       this.createSchema = createSchema;
       return this;
@@ -235,6 +293,14 @@ public final class CassandraStorage {
           "maxTagValueLength",
           maxTagValueLength);
       require(maxInFlight >= 1 && maxInFlight <= 65_536, "maxInFlight", maxInFlight);
+      require(maxReadsInFlight >= 1 && maxReadsInFlight <= 65_536, "maxReadsInFlight", maxReadsInFlight);
+      require(maxReadsWaiting >= 0 && maxReadsWaiting <= 10_000_000, "maxReadsWaiting", maxReadsWaiting);
+      require(searchThreads >= 1 && searchThreads <= 256, "searchThreads", searchThreads);
+      require(searchQueue >= 1 && searchQueue <= 100_000, "searchQueue", searchQueue);
+      require(
+          maxSearchPartitions >= 1 && maxSearchPartitions <= 1_000_000,
+          "maxSearchPartitions",
+          maxSearchPartitions);
       require(
           maxBatchBytes >= 1 && maxBatchBytes <= MAX_BATCH_BYTES,
           "maxBatchBytes (1 to " + MAX_BATCH_BYTES + ")",

@@ -33,19 +33,48 @@ final class Cql {
     return Instant.ofEpochSecond(0, epochNanos);
   }
 
-  /** Every row of a result, page after page, read with {@code reader}. */
-  static <T> CompletionStage<List<T>> readAll(
+  /**
+   * Every row of a result, page after page, read with {@code reader}. Cancelling the returned
+   * future cancels the page being fetched and fetches no more.
+   */
+  static <T> CompletableFuture<List<T>> readAll(
       CompletionStage<AsyncResultSet> firstPage, Function<Row, T> reader) {
-    return firstPage.thenCompose(page -> collect(page, reader, new ArrayList<>()));
+    CompletableFuture<List<T>> rows = new CompletableFuture<>();
+    follow(firstPage, reader, new ArrayList<>(), rows);
+    return rows;
   }
 
-  private static <T> CompletionStage<List<T>> collect(
-      AsyncResultSet page, Function<Row, T> reader, List<T> rows) {
-    for (Row row : page.currentPage()) {
-      rows.add(reader.apply(row));
-    }
-    return page.hasMorePages()
-        ? page.fetchNextPage().thenCompose(next -> collect(next, reader, rows))
-        : CompletableFuture.completedFuture(rows);
+  private static <T> void follow(
+      CompletionStage<AsyncResultSet> pageStage, Function<Row, T> reader, List<T> rows, CompletableFuture<List<T>> result) {
+    CompletableFuture<AsyncResultSet> page = pageStage.toCompletableFuture();
+    result.whenComplete(
+        (done, error) -> {
+          if (result.isCancelled()) {
+            page.cancel(false);
+          }
+        });
+    page.whenComplete(
+        (resultSet, error) -> {
+          if (result.isDone()) {
+            return;
+          }
+          if (error != null) {
+            result.completeExceptionally(error);
+            return;
+          }
+          try {
+            for (Row row : resultSet.currentPage()) {
+              rows.add(reader.apply(row));
+            }
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+          }
+          if (resultSet.hasMorePages()) {
+            follow(resultSet.fetchNextPage(), reader, rows, result);
+          } else {
+            result.complete(rows);
+          }
+        });
   }
 }

@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.Iterator;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Walks one index partition row by row, fetching the next page only when the rows run out. Its
@@ -12,14 +13,18 @@ import java.util.function.Function;
  */
 final class IndexCursor {
   private final Function<Row, IndexRow> reader;
+  private final ReadScope scope;
   private CompletionStage<AsyncResultSet> pending;
   private AsyncResultSet page;
   private Iterator<Row> rows;
   private IndexRow current;
   private boolean exhausted;
 
-  IndexCursor(CompletionStage<AsyncResultSet> firstPage, Function<Row, IndexRow> reader) {
-    this.pending = firstPage;
+  /** {@code firstPage} is sent through {@code scope}, and so is every later page. */
+  IndexCursor(
+      Supplier<CompletionStage<AsyncResultSet>> firstPage, Function<Row, IndexRow> reader, ReadScope scope) {
+    this.scope = scope;
+    this.pending = scope.send(firstPage);
     this.reader = reader;
   }
 
@@ -33,7 +38,8 @@ final class IndexCursor {
         rows = page.currentPage().iterator();
         pending = null;
       } else if (page.hasMorePages()) {
-        pending = page.fetchNextPage();
+        AsyncResultSet current = page;
+        pending = scope.send(current::fetchNextPage);
       } else {
         exhausted = true;
       }

@@ -6,22 +6,26 @@ import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.StoredEnvelope;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 
+/** The spans of a trace, at most a given number: the cap is the query's own {@code LIMIT}. */
 final class SelectSpans {
+  private static final int PAGE_SIZE = 5_000;
+
   private final CqlSession session;
   private final PreparedStatement statement;
 
   SelectSpans(CqlSession session, String keyspace) {
     this.session = session;
     this.statement =
-        session.prepare("SELECT span FROM " + keyspace + "." + Tables.SPANS + " WHERE trace_id = ?");
+        session.prepare(
+            "SELECT span FROM " + keyspace + "." + Tables.SPANS + " WHERE trace_id = ? LIMIT ?");
   }
 
-  /** Every span of the trace, reading page after page. */
-  CompletionStage<List<OtlpSpan>> execute(ByteBuffer traceId) {
+  /** At most {@code limit} spans of the trace (the first by span ID), reading page after page. */
+  CompletableFuture<List<OtlpSpan>> execute(ByteBuffer traceId, int limit) {
     return Cql.readAll(
-        session.executeAsync(statement.bind(traceId).setPageSize(5_000)),
+        session.executeAsync(statement.bind(traceId, limit).setPageSize(Math.min(limit, PAGE_SIZE))),
         row -> StoredEnvelope.decode(row.getByteBuffer(0)));
   }
 }

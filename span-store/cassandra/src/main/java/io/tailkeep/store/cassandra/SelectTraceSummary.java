@@ -32,11 +32,14 @@ final class SelectTraceSummary {
                 + keyspace + "." + Tables.TRACE_SUMMARIES + " WHERE trace_id = ?");
   }
 
-  /** The summaries of these traces, read concurrently, in the given order; unknown IDs left out. */
-  CompletableFuture<List<StoredSummary>> executeAll(Collection<TraceId> traceIds) {
+  /**
+   * The summaries of these traces, read concurrently through {@code scope}, in the given order;
+   * unknown IDs left out.
+   */
+  CompletableFuture<List<StoredSummary>> executeAll(Collection<TraceId> traceIds, ReadScope scope) {
     List<CompletableFuture<Optional<StoredSummary>>> reads = new ArrayList<>();
     for (TraceId traceId : traceIds) {
-      reads.add(execute(traceId).toCompletableFuture());
+      reads.add(scope.send(() -> execute(traceId)));
     }
     return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
         .thenApply(

@@ -23,6 +23,7 @@ final class Statements {
   final SelectDecision selectDecision;
   final InsertSamplingCounts insertSamplingCounts;
   final SelectSamplingCounts selectSamplingCounts;
+  final SelectReleaseVersion selectReleaseVersion;
 
   Statements(CqlSession session, String keyspace) {
     unloggedBatch = new UnloggedBatch(session);
@@ -44,5 +45,6 @@ final class Statements {
     selectDecision = new SelectDecision(session, keyspace);
     insertSamplingCounts = new InsertSamplingCounts(session, keyspace);
     selectSamplingCounts = new SelectSamplingCounts(session, keyspace);
+    selectReleaseVersion = new SelectReleaseVersion(session);
   }
 }

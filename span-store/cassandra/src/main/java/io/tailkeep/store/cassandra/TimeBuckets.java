@@ -14,6 +14,11 @@ final class TimeBuckets {
     return Math.floorDiv(epochNanos, bucketNanos) * (bucketNanos / 1_000_000_000L);
   }
 
+  /** The last nanosecond of {@code bucket} (named by its start in epoch seconds). */
+  long endOf(long bucket) {
+    return bucket * 1_000_000_000L + bucketNanos - 1;
+  }
+
   /** Buckets that hold times in [startNanos, endNanos], newest first. */
   long[] newestFirst(long startNanos, long endNanos) {
     long first = bucketOf(startNanos);
