@@ -63,12 +63,24 @@ final class ReadyBanner {
         "",
         "Rules:     " + rules,
         "Cassandra: " + cassandra,
+        "Access:    " + access(config),
         "Try it:    ./tailkeep demo",
         config.kafka().isEnabled()
             ? "Ctrl-C or SIGTERM stops it after what it decided is written and committed; the rest is replayed by the partitions' next owners."
             : "Ctrl-C or SIGTERM stops it after every buffered trace is decided and every kept one written.",
         ""));
     return String.join("\n", lines) + "\n";
+  }
+
+  private static String access(TailkeepConfig config) {
+    String host = config.server().host();
+    return config.auth().tokensFile()
+        .map(file -> "tokens from " + file + " (reloaded when it changes); exporters send"
+            + " 'Authorization: Bearer <token>', browsers and Grafana log in with the token as password")
+        .orElse(host.equals(TailkeepConfig.LOOPBACK)
+            ? "no authentication (no auth.tokens_file), so listening on " + host + " only"
+            : "NO AUTHENTICATION (no auth.tokens_file) while listening on " + host
+                + ": anyone who reaches these ports can send spans and read every trace");
   }
 
   private static String displayHost(String bindHost) {

@@ -65,6 +65,8 @@ final class ServerAssembly {
       builder.spanStore(store);
     }
     sampler.rulesFile().ifPresent(builder::rulesFile);
+    config.auth().tokensFile().ifPresent(builder::tokensFile);
+    builder.metricsNeedToken(config.auth().metricsNeedsToken());
     TailkeepConfig.Kafka kafka = config.kafka();
     if (kafka.isEnabled()) {
       TailkeepConfig.Node node = config.node();

@@ -6,10 +6,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tailkeep.collector.AccessCheck;
 import io.tailkeep.collector.GrpcReceiver;
 import io.tailkeep.collector.HttpReceiver;
 import io.tailkeep.collector.SamplerSink;
 import io.tailkeep.collector.SpanSink;
+import io.tailkeep.deploy.access.ApiAccess;
+import io.tailkeep.deploy.access.TokenFile;
 import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.rules.RulesFileException;
@@ -23,8 +26,11 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import io.tailkeep.ui.sampling.SamplingView;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,10 +70,16 @@ public final class TailkeepServer implements AutoCloseable {
   private final GrpcReceiver grpc;
   private final HttpReceiver http;
   private final HttpServer api;
+  /** Null without {@code auth.tokens_file}: no authentication. */
+  private final TokenFile tokens;
   private boolean closed;
 
   private TailkeepServer(
-      Builder builder, TailSampler sampler, KafkaNode kafka, PrometheusMeterRegistry registry)
+      Builder builder,
+      TailSampler sampler,
+      KafkaNode kafka,
+      PrometheusMeterRegistry registry,
+      TokenFile tokens)
       throws IOException {
     this.store = builder.store;
     this.sampler = sampler;
@@ -76,13 +88,20 @@ public final class TailkeepServer implements AutoCloseable {
     this.shutdownTimeout = builder.shutdownTimeout;
     SpanSink sink = kafka == null ? new SamplerSink(sampler) : kafka.sink().orElse(null);
     SamplingView samplingView = kafka == null ? ApiRoutes.view(sampler) : kafka;
+    this.tokens = tokens;
+    announceAccess(builder.host, tokens);
     this.vertx = vertxWithMetrics(registry);
     this.http = sink == null ? null
-        : new HttpReceiver(sink, builder.host, builder.httpPort, builder.maxMessageBytes, registry);
+        : new HttpReceiver(
+            sink, builder.host, builder.httpPort, builder.maxMessageBytes, registry, tokens);
     this.grpc = sink == null ? null
-        : GrpcReceiver.onAddress(builder.host, builder.grpcPort, sink, builder.maxMessageBytes, registry);
+        : GrpcReceiver.onAddress(
+            builder.host, builder.grpcPort, sink, builder.maxMessageBytes, registry, tokens);
     boolean started = false;
     try {
+      if (tokens != null) {
+        tokens.watch(builder.tokensCheckInterval);
+      }
       if (sampler != null) {
         sampler.start();
       }
@@ -90,13 +109,17 @@ public final class TailkeepServer implements AutoCloseable {
         grpc.start();
         await(vertx.deployVerticle(http), "OTLP/HTTP receiver on port " + builder.httpPort);
       }
+      Router apiRouter =
+          ApiRoutes.router(vertx, store == null ? null : store.reader(), samplingView,
+              builder.query, readiness(store, kafka), registry);
+      if (tokens != null) {
+        ApiAccess.guard(apiRouter, new AccessCheck(tokens), builder.metricsNeedToken);
+      }
       api =
           await(
               vertx
                   .createHttpServer()
-                  .requestHandler(
-                      ApiRoutes.router(vertx, store == null ? null : store.reader(), samplingView,
-                          builder.query, readiness(store, kafka), registry))
+                  .requestHandler(apiRouter)
                   .listen(builder.apiPort, builder.host),
               "API on port " + builder.apiPort);
       started = true;
@@ -107,7 +130,31 @@ public final class TailkeepServer implements AutoCloseable {
         }
         vertx.close();
         stopSampler(Duration.ZERO);
+        if (tokens != null) {
+          tokens.close();
+        }
       }
+    }
+  }
+
+  /** Says at start who may come in; warns once when anyone on the network may. */
+  private static void announceAccess(String host, TokenFile tokens) {
+    if (tokens != null) {
+      LOG.info("authentication on: tokens {}", tokens.describe());
+    } else if (isLoopback(host)) {
+      LOG.info("no auth.tokens_file: no authentication, listening on {} only (this machine);"
+          + " set auth.tokens_file and server.host to listen beyond it", host);
+    } else {
+      LOG.warn("no auth.tokens_file: listening on {} WITHOUT authentication; anyone who reaches"
+          + " these ports can send spans and read every trace", host);
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false; // listening will fail and say so
     }
   }
 
@@ -199,6 +246,9 @@ public final class TailkeepServer implements AutoCloseable {
     if (store != null) {
       store.close();
     }
+    if (tokens != null) {
+      tokens.close();
+    }
     registry.close();
     LOG.info("stopped");
   }
@@ -242,7 +292,10 @@ public final class TailkeepServer implements AutoCloseable {
     private Consumer<StoreQueue.Builder> storeQueueSettings = q -> {};
     private Duration tick = TailSampler.DEFAULT_TICK;
     private Duration rulesCheckInterval = TailSampler.DEFAULT_RULES_CHECK_INTERVAL;
-    private String host = "0.0.0.0";
+    private String host = "127.0.0.1";
+    private Path tokensFile;
+    private boolean metricsNeedToken;
+    private Duration tokensCheckInterval = Duration.ofSeconds(1);
     private int grpcPort = GrpcReceiver.DEFAULT_PORT;
     private int httpPort = HttpReceiver.DEFAULT_PORT;
     private int apiPort = DEFAULT_API_PORT;
@@ -305,7 +358,29 @@ public final class TailkeepServer implements AutoCloseable {
       return this;
     }
 
-    /** The interface the receivers listen on; all by default. */
+    /**
+     * The access tokens file ({@code TokenFile}): every port but {@code /health/*} (and {@code
+     * /metrics} unless {@link #metricsNeedToken}) then needs a token with the right role. Unset:
+     * no authentication.
+     */
+    public Builder tokensFile(Path file) {
+      this.tokensFile = Objects.requireNonNull(file, "tokensFile");
+      return this;
+    }
+
+    /** Whether {@code /metrics} needs a token with the {@code read} role; false by default. */
+    public Builder metricsNeedToken(boolean needed) {
+      this.metricsNeedToken = needed;
+      return this;
+    }
+
+    /** How often the tokens file is looked at for a change; 1 s by default. */
+    public Builder tokensCheckInterval(Duration interval) {
+      this.tokensCheckInterval = requirePositive("tokensCheckInterval", interval);
+      return this;
+    }
+
+    /** The interface the receivers and the API listen on; 127.0.0.1 (this machine) by default. */
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");
       return this;
@@ -357,6 +432,8 @@ public final class TailkeepServer implements AutoCloseable {
       if (store == null && !ingestOnly) {
         throw new IllegalStateException("spanStore must be set");
       }
+      // Before anything runs: a missing or invalid tokens file must leave nothing to stop.
+      TokenFile tokens = tokensFile == null ? null : TokenFile.load(tokensFile);
       SamplerAssembly parts =
           SamplerAssembly.load(
               rulesFile, bufferSettings, storeQueueSettings, tick, rulesCheckInterval);
@@ -373,9 +450,10 @@ public final class TailkeepServer implements AutoCloseable {
           Thread.currentThread().interrupt();
           throw new IOException("interrupted while connecting to Kafka", e);
         }
-        return new TailkeepServer(this, null, node, registry);
+        return new TailkeepServer(this, null, node, registry, tokens);
       }
-      return new TailkeepServer(this, parts.tailSampler(store.writer(), registry), null, registry);
+      return new TailkeepServer(
+          this, parts.tailSampler(store.writer(), registry), null, registry, tokens);
     }
 
     private static Duration requirePositive(String setting, Duration duration) {
