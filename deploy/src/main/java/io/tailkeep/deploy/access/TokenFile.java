@@ -209,11 +209,6 @@ public final class TokenFile implements AuthenticationProvider, AutoCloseable {
         problems.add(where + ": must be a mapping with name, token and roles");
         continue;
       }
-      for (Object key : item.keySet()) {
-        if (!Set.of("name", "token", "roles").contains(String.valueOf(key))) {
-          problems.add(where + ": unknown key '" + key + "' (the keys are name, token, roles)");
-        }
-      }
       String name = item.get("name") instanceof String n && !n.isBlank() ? n.trim() : null;
       if (name == null) {
         problems.add(where + ": name must be a non-empty text");
@@ -221,6 +216,11 @@ public final class TokenFile implements AuthenticationProvider, AutoCloseable {
         where = where + " (" + name + ")";
         if (!names.add(name)) {
           problems.add(where + ": name appears twice");
+        }
+      }
+      for (Object key : item.keySet()) {
+        if (!Set.of("name", "token", "roles").contains(String.valueOf(key))) {
+          problems.add(where + ": unknown key '" + key + "' (the keys are name, token, roles)");
         }
       }
       Object tokenValue = item.get("token");
