@@ -31,6 +31,7 @@ final class TestStores {
           MalformedInputTest.KEYSPACE,
           MetricsTest.KEYSPACE,
           ApiRoutesTest.KEYSPACE,
+          AccessEndToEndTest.KEYSPACE,
           SpanBytesEndToEndTest.KEYSPACE,
           KafkaRolesTest.KEYSPACE,
           io.tailkeep.deploy.demo.DemoCommandTest.KEYSPACE);
