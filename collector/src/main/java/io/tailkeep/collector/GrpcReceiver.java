@@ -3,6 +3,7 @@ package io.tailkeep.collector;
 import io.grpc.Server;
 import io.grpc.Metadata;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -114,15 +115,37 @@ public final class GrpcReceiver implements AutoCloseable {
       int maxMessageBytes,
       MeterRegistry registry,
       AuthenticationProvider authentication) {
-    return new GrpcReceiver(netty(host, port), sink, maxMessageBytes, registry, authentication);
+    return onAddress(host, port, sink, maxMessageBytes, registry, authentication, null);
+  }
+
+  /**
+   * As above, speaking TLS with {@code tls} (e.g. {@code TlsServerCredentials}, which may also
+   * require client certificates); null: plaintext.
+   */
+  public static GrpcReceiver onAddress(
+      String host,
+      int port,
+      SpanSink sink,
+      int maxMessageBytes,
+      MeterRegistry registry,
+      AuthenticationProvider authentication,
+      ServerCredentials tls) {
+    return new GrpcReceiver(netty(host, port, tls), sink, maxMessageBytes, registry, authentication);
   }
 
   private static ServerBuilder<?> netty(String host, int port) {
+    return netty(host, port, null);
+  }
+
+  private static ServerBuilder<?> netty(String host, int port, ServerCredentials tls) {
     Objects.requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
-    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    return tls == null
+        ? NettyServerBuilder.forAddress(address)
+        : NettyServerBuilder.forAddress(address, tls);
   }
 
   public GrpcReceiver start() throws IOException {

@@ -40,8 +40,7 @@ public final class HttpReceiver extends VerticleBase {
   private final TraceIngest ingest;
   /** Null when every request is taken. */
   private final AccessCheck access;
-  private final String host;
-  private final int port;
+  private final HttpServerOptions listen;
   private final int maxBodyBytes;
   private final ExportRequestReader reader;
   private volatile HttpServer server;
@@ -77,16 +76,30 @@ public final class HttpReceiver extends VerticleBase {
       int maxBodyBytes,
       MeterRegistry registry,
       AuthenticationProvider authentication) {
+    this(sink, new HttpServerOptions().setHost(Objects.requireNonNull(host, "host")).setPort(port),
+        maxBodyBytes, registry, authentication);
+  }
+
+  /**
+   * As above, listening as {@code listen} says: its host and port, and TLS when it sets SSL
+   * (a key and certificate, and client certificates when it asks for them).
+   */
+  public HttpReceiver(
+      SpanSink sink,
+      HttpServerOptions listen,
+      int maxBodyBytes,
+      MeterRegistry registry,
+      AuthenticationProvider authentication) {
     this.access = authentication == null ? null : new AccessCheck(authentication);
     this.ingest = new TraceIngest(sink, "OTLP/HTTP", registry);
-    this.host = Objects.requireNonNull(host, "host");
+    this.listen = new HttpServerOptions(Objects.requireNonNull(listen, "listen"));
+    int port = listen.getPort();
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
     if (maxBodyBytes <= 0) {
       throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
     }
-    this.port = port;
     this.maxBodyBytes = maxBodyBytes;
     this.reader = new ExportRequestReader(maxBodyBytes);
   }
@@ -108,7 +121,7 @@ public final class HttpReceiver extends VerticleBase {
       router.errorHandler(status, this::renderFailure);
     }
     return vertx
-        .createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .createHttpServer(listen)
         .requestHandler(router)
         .listen()
         .onSuccess(listening -> server = listening);

@@ -12,6 +12,7 @@ import io.tailkeep.collector.HttpReceiver;
 import io.tailkeep.collector.SamplerSink;
 import io.tailkeep.collector.SpanSink;
 import io.tailkeep.deploy.access.ApiAccess;
+import io.tailkeep.deploy.access.ServerTls;
 import io.tailkeep.deploy.access.TokenFile;
 import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.sampler.buffer.TraceBuffer;
@@ -26,6 +27,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.tailkeep.ui.sampling.SamplingView;
 import java.io.IOException;
@@ -72,6 +74,8 @@ public final class TailkeepServer implements AutoCloseable {
   private final HttpServer api;
   /** Null without {@code auth.tokens_file}: no authentication. */
   private final TokenFile tokens;
+  /** Null without {@code server.tls.*}: plaintext. */
+  private final ServerTls tls;
   private boolean closed;
 
   private TailkeepServer(
@@ -79,7 +83,8 @@ public final class TailkeepServer implements AutoCloseable {
       TailSampler sampler,
       KafkaNode kafka,
       PrometheusMeterRegistry registry,
-      TokenFile tokens)
+      TokenFile tokens,
+      ServerTls tls)
       throws IOException {
     this.store = builder.store;
     this.sampler = sampler;
@@ -89,14 +94,17 @@ public final class TailkeepServer implements AutoCloseable {
     SpanSink sink = kafka == null ? new SamplerSink(sampler) : kafka.sink().orElse(null);
     SamplingView samplingView = kafka == null ? ApiRoutes.view(sampler) : kafka;
     this.tokens = tokens;
+    this.tls = tls;
     announceAccess(builder.host, tokens);
     this.vertx = vertxWithMetrics(registry);
     this.http = sink == null ? null
         : new HttpReceiver(
-            sink, builder.host, builder.httpPort, builder.maxMessageBytes, registry, tokens);
+            sink, listen(builder.host, builder.httpPort, tls, true), builder.maxMessageBytes,
+            registry, tokens);
     this.grpc = sink == null ? null
         : GrpcReceiver.onAddress(
-            builder.host, builder.grpcPort, sink, builder.maxMessageBytes, registry, tokens);
+            builder.host, builder.grpcPort, sink, builder.maxMessageBytes, registry, tokens,
+            tls == null ? null : tls.grpc());
     boolean started = false;
     try {
       if (tokens != null) {
@@ -118,9 +126,9 @@ public final class TailkeepServer implements AutoCloseable {
       api =
           await(
               vertx
-                  .createHttpServer()
+                  .createHttpServer(listen(builder.host, builder.apiPort, tls, false))
                   .requestHandler(apiRouter)
-                  .listen(builder.apiPort, builder.host),
+                  .listen(),
               "API on port " + builder.apiPort);
       started = true;
     } finally {
@@ -133,8 +141,17 @@ public final class TailkeepServer implements AutoCloseable {
         if (tokens != null) {
           tokens.close();
         }
+        if (tls != null) {
+          tls.close();
+        }
       }
     }
+  }
+
+  /** Where a Vert.x server listens, with TLS when configured (client certificates on ingest only). */
+  private static HttpServerOptions listen(String host, int port, ServerTls tls, boolean ingest) {
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
+    return tls == null ? options : ingest ? tls.ingestHttp(options) : tls.api(options);
   }
 
   /** Says at start who may come in; warns once when anyone on the network may. */
@@ -249,6 +266,9 @@ public final class TailkeepServer implements AutoCloseable {
     if (tokens != null) {
       tokens.close();
     }
+    if (tls != null) {
+      tls.close();
+    }
     registry.close();
     LOG.info("stopped");
   }
@@ -296,6 +316,9 @@ public final class TailkeepServer implements AutoCloseable {
     private Path tokensFile;
     private boolean metricsNeedToken;
     private Duration tokensCheckInterval = Duration.ofSeconds(1);
+    private Path tlsCertFile;
+    private Path tlsKeyFile;
+    private Path tlsClientCaFile;
     private int grpcPort = GrpcReceiver.DEFAULT_PORT;
     private int httpPort = HttpReceiver.DEFAULT_PORT;
     private int apiPort = DEFAULT_API_PORT;
@@ -374,7 +397,23 @@ public final class TailkeepServer implements AutoCloseable {
       return this;
     }
 
-    /** How often the tokens file is looked at for a change; 1 s by default. */
+    /**
+     * TLS on all three ports with this PEM certificate (chain) and key, read again when they
+     * change (every {@link #tokensCheckInterval}); unset: plaintext.
+     */
+    public Builder tls(Path certFile, Path keyFile) {
+      this.tlsCertFile = Objects.requireNonNull(certFile, "certFile");
+      this.tlsKeyFile = Objects.requireNonNull(keyFile, "keyFile");
+      return this;
+    }
+
+    /** With {@link #tls}: the ingest ports (4317, 4318) require client certificates from this CA. */
+    public Builder tlsClientCa(Path caFile) {
+      this.tlsClientCaFile = Objects.requireNonNull(caFile, "caFile");
+      return this;
+    }
+
+    /** How often the tokens file (and TLS files) are looked at for a change; 1 s by default. */
     public Builder tokensCheckInterval(Duration interval) {
       this.tokensCheckInterval = requirePositive("tokensCheckInterval", interval);
       return this;
@@ -434,6 +473,12 @@ public final class TailkeepServer implements AutoCloseable {
       }
       // Before anything runs: a missing or invalid tokens file must leave nothing to stop.
       TokenFile tokens = tokensFile == null ? null : TokenFile.load(tokensFile);
+      if (tlsClientCaFile != null && tlsCertFile == null) {
+        throw new IllegalStateException("tlsClientCa needs tls(certFile, keyFile)");
+      }
+      ServerTls tls = tlsCertFile == null ? null
+          : ServerTls.load(tlsCertFile, tlsKeyFile, java.util.Optional.ofNullable(tlsClientCaFile),
+              tokensCheckInterval);
       SamplerAssembly parts =
           SamplerAssembly.load(
               rulesFile, bufferSettings, storeQueueSettings, tick, rulesCheckInterval);
@@ -450,10 +495,10 @@ public final class TailkeepServer implements AutoCloseable {
           Thread.currentThread().interrupt();
           throw new IOException("interrupted while connecting to Kafka", e);
         }
-        return new TailkeepServer(this, null, node, registry, tokens);
+        return new TailkeepServer(this, null, node, registry, tokens, tls);
       }
       return new TailkeepServer(
-          this, parts.tailSampler(store.writer(), registry), null, registry, tokens);
+          this, parts.tailSampler(store.writer(), registry), null, registry, tokens, tls);
     }
 
     private static Duration requirePositive(String setting, Duration duration) {

@@ -32,6 +32,7 @@ final class TestStores {
           MetricsTest.KEYSPACE,
           ApiRoutesTest.KEYSPACE,
           AccessEndToEndTest.KEYSPACE,
+          TlsEndToEndTest.KEYSPACE,
           SpanBytesEndToEndTest.KEYSPACE,
           KafkaRolesTest.KEYSPACE,
           io.tailkeep.deploy.demo.DemoCommandTest.KEYSPACE);

@@ -54,12 +54,18 @@ public record TailkeepConfig(
    * authentication, and the server listens on 127.0.0.1 unless {@code server.host} says otherwise)
    * and whether {@code /metrics} needs a token with the {@code read} role.
    */
-  public record Auth(Optional<Path> tokensFile, boolean metricsNeedsToken) {
+  public record Auth(Optional<Path> tokensFile, boolean metricsNeedsToken, Optional<Tls> tls) {
 
     public boolean isEnabled() {
       return tokensFile.isPresent();
     }
   }
+
+  /**
+   * TLS on the three ports ({@code server.tls.*}): a PEM certificate (chain) and key, and a CA
+   * whose client certificates the ingest ports then require.
+   */
+  public record Tls(Path certFile, Path keyFile, Optional<Path> clientCaFile) {}
 
   /** Where the receivers and the API listen, and how a stop waits. */
   public record Server(
@@ -212,7 +218,29 @@ public record TailkeepConfig(
     if (tokensFile.isPresent() && !Files.isRegularFile(tokensFile.get())) {
       s.problem("auth.tokens_file", "no such file: " + tokensFile.get());
     }
-    return new Auth(tokensFile, s.flag("auth.metrics_needs_token", false));
+    return new Auth(tokensFile, s.flag("auth.metrics_needs_token", false), serverTls(s));
+  }
+
+  private static Optional<Tls> serverTls(Settings s) {
+    Optional<Path> cert = s.path("server.tls.cert_file");
+    Optional<Path> key = s.path("server.tls.key_file");
+    Optional<Path> clientCa = s.path("server.tls.client_ca_file");
+    for (var file : List.of(Map.entry("server.tls.cert_file", cert), Map.entry("server.tls.key_file", key),
+        Map.entry("server.tls.client_ca_file", clientCa))) {
+      if (file.getValue().isPresent() && !Files.isRegularFile(file.getValue().get())) {
+        s.problem(file.getKey(), "no such file: " + file.getValue().get());
+      }
+    }
+    if (cert.isPresent() != key.isPresent()) {
+      s.problem(cert.isPresent() ? "server.tls.key_file" : "server.tls.cert_file",
+          "server.tls.cert_file and server.tls.key_file go together");
+      return Optional.empty();
+    }
+    if (clientCa.isPresent() && cert.isEmpty()) {
+      s.problem("server.tls.client_ca_file", "needs server.tls.cert_file and server.tls.key_file");
+      return Optional.empty();
+    }
+    return cert.map(c -> new Tls(c, key.orElseThrow(), clientCa));
   }
 
   private static Server server(Settings s, Auth auth) {

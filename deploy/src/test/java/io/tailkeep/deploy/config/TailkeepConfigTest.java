@@ -47,7 +47,7 @@ class TailkeepConfigTest {
 
     assertThat(config.server())
         .isEqualTo(new TailkeepConfig.Server("127.0.0.1", 4317, 4318, 16686, 4 << 20, Duration.ofSeconds(30)));
-    assertThat(config.auth()).isEqualTo(new TailkeepConfig.Auth(java.util.Optional.empty(), false));
+    assertThat(config.auth()).isEqualTo(new TailkeepConfig.Auth(java.util.Optional.empty(), false, java.util.Optional.empty()));
     assertThat(config.sampler().rulesFile()).isEmpty();
     assertThat(config.sampler().bufferBytes()).isEqualTo(256L << 20);
     assertThat(config.sampler().gracePeriod()).isEqualTo(Duration.ofSeconds(2));
