@@ -17,7 +17,8 @@ final class ReadyBanner {
       List<InetSocketAddress> contactPoints,
       String datacenter) {
     String host = displayHost(config.server().host());
-    String api = "http://" + host + ":" + server.apiPort();
+    String scheme = config.auth().tls().isPresent() ? "https://" : "http://";
+    String api = scheme + host + ":" + server.apiPort();
     String cassandra =
         !config.usesCassandra()
             ? "not used by an ingest-only node"
@@ -44,9 +45,9 @@ final class ReadyBanner {
           "",
           "Send traces with OTLP:",
           "  gRPC  " + host + ":" + server.grpcPort()
-              + "    OTEL_EXPORTER_OTLP_ENDPOINT=http://" + host + ":" + server.grpcPort(),
-          "  HTTP  http://" + host + ":" + server.httpPort() + "/v1/traces"
-              + "    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=http://"
+              + "    OTEL_EXPORTER_OTLP_ENDPOINT=" + scheme + host + ":" + server.grpcPort(),
+          "  HTTP  " + scheme + host + ":" + server.httpPort() + "/v1/traces"
+              + "    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=" + scheme
               + host + ":" + server.httpPort()));
     }
     lines.add("");

@@ -418,6 +418,26 @@ class TailkeepConfigTest {
   }
 
   @Test
+  void tlsFilesGoTogetherAndMustExist() throws Exception {
+    Files.writeString(dir.resolve("server.crt"), "x");
+    Files.writeString(dir.resolve("server.key"), "x");
+    Files.writeString(dir.resolve("ca.crt"), "x");
+
+    TailkeepConfig.Tls tls =
+        parse("server:\n  tls:\n    cert_file: server.crt\n    key_file: server.key\n    client_ca_file: ca.crt\n")
+            .auth().tls().orElseThrow();
+    assertThat(tls).isEqualTo(new TailkeepConfig.Tls(
+        dir.resolve("server.crt"), dir.resolve("server.key"), java.util.Optional.of(dir.resolve("ca.crt"))));
+    assertThat(parse("").auth().tls()).isEmpty();
+    assertThat(problems("server:\n  tls:\n    cert_file: server.crt\n"))
+        .containsExactly("tailkeep.yaml: server.tls.key_file: server.tls.cert_file and server.tls.key_file go together");
+    assertThat(problems("server:\n  tls:\n    client_ca_file: ca.crt\n"))
+        .containsExactly("tailkeep.yaml:3:21: server.tls.client_ca_file: needs server.tls.cert_file and server.tls.key_file");
+    assertThat(problems("server:\n  tls:\n    cert_file: nowhere.crt\n    key_file: server.key\n"))
+        .containsExactly("tailkeep.yaml:3:16: server.tls.cert_file: no such file: " + dir.resolve("nowhere.crt"));
+  }
+
+  @Test
   void aMissingTokensFileIsAnError() {
     assertThat(problems("auth:\n  tokens_file: nowhere.yaml\n"))
         .containsExactly("tailkeep.yaml:2:16: auth.tokens_file: no such file: " + dir.resolve("nowhere.yaml"));
