@@ -493,12 +493,22 @@ public final class TailkeepServer implements AutoCloseable {
           node = KafkaNode.start(kafka, store, parts, registry);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+          closeTls(tls);
           throw new IOException("interrupted while connecting to Kafka", e);
+        } catch (RuntimeException e) {
+          closeTls(tls); // its file watcher would outlive the failed start
+          throw e;
         }
         return new TailkeepServer(this, null, node, registry, tokens, tls);
       }
       return new TailkeepServer(
           this, parts.tailSampler(store.writer(), registry), null, registry, tokens, tls);
+    }
+
+    private static void closeTls(ServerTls tls) {
+      if (tls != null) {
+        tls.close();
+      }
     }
 
     private static Duration requirePositive(String setting, Duration duration) {
