@@ -3,12 +3,14 @@ package io.tailkeep.collector;
 import io.grpc.Server;
 import io.grpc.Metadata;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -38,16 +40,47 @@ public final class GrpcReceiver implements AutoCloseable {
   /** As above, counting spans received, accepted and refused in {@code registry}. */
   public GrpcReceiver(
       ServerBuilder<?> serverBuilder, SpanSink sink, int maxMessageBytes, MeterRegistry registry) {
+    this(serverBuilder, sink, maxMessageBytes, registry, null);
+  }
+
+  /**
+   * As above, taking only calls whose {@code authorization} metadata ({@code Bearer <token>}, or
+   * {@code Basic} with the token as password) names a user {@code authentication} knows with the
+   * {@code ingest} role: UNAUTHENTICATED otherwise, PERMISSION_DENIED without the role.
+   */
+  public static GrpcReceiver withAuthentication(
+      ServerBuilder<?> serverBuilder,
+      SpanSink sink,
+      int maxMessageBytes,
+      MeterRegistry registry,
+      AuthenticationProvider authentication) {
+    return new GrpcReceiver(
+        serverBuilder, sink, maxMessageBytes, registry,
+        Objects.requireNonNull(authentication, "authentication"));
+  }
+
+  /** @param authentication null: every call is taken */
+  private GrpcReceiver(
+      ServerBuilder<?> serverBuilder,
+      SpanSink sink,
+      int maxMessageBytes,
+      MeterRegistry registry,
+      AuthenticationProvider authentication) {
     Objects.requireNonNull(serverBuilder, "serverBuilder");
     TraceIngest ingest = new TraceIngest(sink, "OTLP/gRPC", registry);
     if (maxMessageBytes <= 0) {
       throw new IllegalArgumentException(
           "maxMessageBytes must be positive, got " + maxMessageBytes);
     }
+    serverBuilder
+        .maxInboundMessageSize(maxMessageBytes)
+        .addStreamTracerFactory(new OversizeCounter(ingest));
+    if (authentication != null) {
+      // Added before the metrics interceptor, so it runs inside it: refusals are counted there too.
+      serverBuilder.intercept(new IngestAuthInterceptor(new AccessCheck(authentication), ingest));
+    }
     this.server =
         serverBuilder
-            .maxInboundMessageSize(maxMessageBytes)
-            .addStreamTracerFactory(new OversizeCounter(ingest))
             // grpc.server.* request counts and processing time per method and status
             .intercept(new MetricCollectingServerInterceptor(registry))
             .addService(new TraceExportService(ingest).bind())
@@ -71,12 +104,48 @@ public final class GrpcReceiver implements AutoCloseable {
   /** Netty on {@code host:port} (0 picks a free port), counting in {@code registry}. */
   public static GrpcReceiver onAddress(
       String host, int port, SpanSink sink, int maxMessageBytes, MeterRegistry registry) {
+    return new GrpcReceiver(netty(host, port), sink, maxMessageBytes, registry, null);
+  }
+
+  /** As above, with {@code authentication} as in {@link #withAuthentication}; null: none. */
+  public static GrpcReceiver onAddress(
+      String host,
+      int port,
+      SpanSink sink,
+      int maxMessageBytes,
+      MeterRegistry registry,
+      AuthenticationProvider authentication) {
+    return onAddress(host, port, sink, maxMessageBytes, registry, authentication, null);
+  }
+
+  /**
+   * As above, speaking TLS with {@code tls} (e.g. {@code TlsServerCredentials}, which may also
+   * require client certificates); null: plaintext.
+   */
+  public static GrpcReceiver onAddress(
+      String host,
+      int port,
+      SpanSink sink,
+      int maxMessageBytes,
+      MeterRegistry registry,
+      AuthenticationProvider authentication,
+      ServerCredentials tls) {
+    return new GrpcReceiver(netty(host, port, tls), sink, maxMessageBytes, registry, authentication);
+  }
+
+  private static ServerBuilder<?> netty(String host, int port) {
+    return netty(host, port, null);
+  }
+
+  private static ServerBuilder<?> netty(String host, int port, ServerCredentials tls) {
     Objects.requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
-    return new GrpcReceiver(
-        NettyServerBuilder.forAddress(new InetSocketAddress(host, port)), sink, maxMessageBytes, registry);
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    return tls == null
+        ? NettyServerBuilder.forAddress(address)
+        : NettyServerBuilder.forAddress(address, tls);
   }
 
   public GrpcReceiver start() throws IOException {

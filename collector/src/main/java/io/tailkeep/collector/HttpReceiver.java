@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -37,8 +38,9 @@ public final class HttpReceiver extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpReceiver.class);
 
   private final TraceIngest ingest;
-  private final String host;
-  private final int port;
+  /** Null when every request is taken. */
+  private final AccessCheck access;
+  private final HttpServerOptions listen;
   private final int maxBodyBytes;
   private final ExportRequestReader reader;
   private volatile HttpServer server;
@@ -59,15 +61,45 @@ public final class HttpReceiver extends VerticleBase {
   /** As above, counting spans received, accepted and refused in {@code registry}. */
   public HttpReceiver(
       SpanSink sink, String host, int port, int maxBodyBytes, MeterRegistry registry) {
+    this(sink, host, port, maxBodyBytes, registry, null);
+  }
+
+  /**
+   * As above, taking only requests whose {@code Authorization} header ({@code Bearer <token>}, or
+   * {@code Basic} with the token as password) names a user {@code authentication} knows with the
+   * {@code ingest} role: 401 otherwise, 403 without the role. Null: every request is taken.
+   */
+  public HttpReceiver(
+      SpanSink sink,
+      String host,
+      int port,
+      int maxBodyBytes,
+      MeterRegistry registry,
+      AuthenticationProvider authentication) {
+    this(sink, new HttpServerOptions().setHost(Objects.requireNonNull(host, "host")).setPort(port),
+        maxBodyBytes, registry, authentication);
+  }
+
+  /**
+   * As above, listening as {@code listen} says: its host and port, and TLS when it sets SSL
+   * (a key and certificate, and client certificates when it asks for them).
+   */
+  public HttpReceiver(
+      SpanSink sink,
+      HttpServerOptions listen,
+      int maxBodyBytes,
+      MeterRegistry registry,
+      AuthenticationProvider authentication) {
+    this.access = authentication == null ? null : new AccessCheck(authentication);
     this.ingest = new TraceIngest(sink, "OTLP/HTTP", registry);
-    this.host = Objects.requireNonNull(host, "host");
+    this.listen = new HttpServerOptions(Objects.requireNonNull(listen, "listen"));
+    int port = listen.getPort();
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
     if (maxBodyBytes <= 0) {
       throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
     }
-    this.port = port;
     this.maxBodyBytes = maxBodyBytes;
     this.reader = new ExportRequestReader(maxBodyBytes);
   }
@@ -75,17 +107,21 @@ public final class HttpReceiver extends VerticleBase {
   @Override
   public Future<HttpServer> start() {
     Router router = Router.router(vertx);
+    if (access != null) {
+      // First, on every path: an unknown caller learns nothing, not even which paths exist.
+      router.route().handler(this::authenticate);
+    }
     // Headers are checked on a route of their own: Vert.x wants the body handler first on its route.
     router.post(TRACES_PATH).handler(this::checkHeaders);
     router
         .post(TRACES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
         .handler(this::export);
-    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+    for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500, 503}) {
       router.errorHandler(status, this::renderFailure);
     }
     return vertx
-        .createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .createHttpServer(listen)
         .requestHandler(router)
         .listen()
         .onSuccess(listening -> server = listening);
@@ -101,6 +137,24 @@ public final class HttpReceiver extends VerticleBase {
   public int actualPort() {
     HttpServer listening = server;
     return listening == null ? -1 : listening.actualPort();
+  }
+
+  /** Before the body is read, so an unknown caller's body is never buffered. */
+  private void authenticate(RoutingContext ctx) {
+    access
+        .check(ctx.request().getHeader(HttpHeaders.AUTHORIZATION), IngestAuthInterceptor.ROLE)
+        .onComplete(checked -> {
+          if (checked.failed()) {
+            LOG.warn("OTLP/HTTP: checking a token failed", checked.cause());
+            ctx.fail(new HttpException(503, "could not check the token; retry later"));
+          } else if (checked.result().allowed()) {
+            ctx.next();
+          } else {
+            AccessCheck.Verdict verdict = checked.result();
+            int status = verdict.outcome() == AccessCheck.Outcome.FORBIDDEN ? 403 : 401;
+            ctx.fail(new HttpException(status, verdict.message()));
+          }
+        });
   }
 
   /** Before the body is read, so a wrong content type is refused without buffering megabytes. */
@@ -164,12 +218,17 @@ public final class HttpReceiver extends VerticleBase {
     if (status == 405) {
       ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
     }
+    if (status == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"tailkeep\"");
+    }
     ingest.refusedRequest(Integer.toString(status));
     respond(ctx, status, codeFor(status), message);
   }
 
   private String defaultMessage(int status) {
     return switch (status) {
+      case 401 -> "authentication required";
+      case 403 -> "not allowed";
       case 404 -> "no such path; OTLP/HTTP traces go to POST " + TRACES_PATH;
       case 405 -> "method not allowed; OTLP/HTTP traces go to POST " + TRACES_PATH;
       case 413 -> "request body is larger than the limit of " + maxBodyBytes + " bytes";
@@ -180,10 +239,13 @@ public final class HttpReceiver extends VerticleBase {
 
   private static Code codeFor(int status) {
     return switch (status) {
+      case 401 -> Code.UNAUTHENTICATED;
+      case 403 -> Code.PERMISSION_DENIED;
       case 404 -> Code.NOT_FOUND;
       case 405 -> Code.UNIMPLEMENTED;
       case 413 -> Code.RESOURCE_EXHAUSTED;
       case 500 -> Code.INTERNAL;
+      case 503 -> Code.UNAVAILABLE;
       default -> Code.INVALID_ARGUMENT;
     };
   }

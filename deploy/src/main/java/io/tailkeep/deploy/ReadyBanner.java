@@ -17,7 +17,8 @@ final class ReadyBanner {
       List<InetSocketAddress> contactPoints,
       String datacenter) {
     String host = displayHost(config.server().host());
-    String api = "http://" + host + ":" + server.apiPort();
+    String scheme = config.auth().tls().isPresent() ? "https://" : "http://";
+    String api = scheme + host + ":" + server.apiPort();
     String cassandra =
         !config.usesCassandra()
             ? "not used by an ingest-only node"
@@ -44,9 +45,9 @@ final class ReadyBanner {
           "",
           "Send traces with OTLP:",
           "  gRPC  " + host + ":" + server.grpcPort()
-              + "    OTEL_EXPORTER_OTLP_ENDPOINT=http://" + host + ":" + server.grpcPort(),
-          "  HTTP  http://" + host + ":" + server.httpPort() + "/v1/traces"
-              + "    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=http://"
+              + "    OTEL_EXPORTER_OTLP_ENDPOINT=" + scheme + host + ":" + server.grpcPort(),
+          "  HTTP  " + scheme + host + ":" + server.httpPort() + "/v1/traces"
+              + "    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=" + scheme
               + host + ":" + server.httpPort()));
     }
     lines.add("");
@@ -63,12 +64,24 @@ final class ReadyBanner {
         "",
         "Rules:     " + rules,
         "Cassandra: " + cassandra,
+        "Access:    " + access(config),
         "Try it:    ./tailkeep demo",
         config.kafka().isEnabled()
             ? "Ctrl-C or SIGTERM stops it after what it decided is written and committed; the rest is replayed by the partitions' next owners."
             : "Ctrl-C or SIGTERM stops it after every buffered trace is decided and every kept one written.",
         ""));
     return String.join("\n", lines) + "\n";
+  }
+
+  private static String access(TailkeepConfig config) {
+    String host = config.server().host();
+    return config.auth().tokensFile()
+        .map(file -> "tokens from " + file + " (reloaded when it changes); exporters send"
+            + " 'Authorization: Bearer <token>', browsers and Grafana log in with the token as password")
+        .orElse(host.equals(TailkeepConfig.LOOPBACK)
+            ? "no authentication (no auth.tokens_file), so listening on " + host + " only"
+            : "NO AUTHENTICATION (no auth.tokens_file) while listening on " + host
+                + ": anyone who reaches these ports can send spans and read every trace");
   }
 
   private static String displayHost(String bindHost) {

@@ -82,6 +82,12 @@ final class ServerAssembly {
       builder.spanStore(store);
     }
     sampler.rulesFile().ifPresent(builder::rulesFile);
+    config.auth().tokensFile().ifPresent(builder::tokensFile);
+    builder.metricsNeedToken(config.auth().metricsNeedsToken());
+    config.auth().tls().ifPresent(tls -> {
+      builder.tls(tls.certFile(), tls.keyFile());
+      tls.clientCaFile().ifPresent(builder::tlsClientCa);
+    });
     TailkeepConfig.Kafka kafka = config.kafka();
     if (kafka.isEnabled()) {
       TailkeepConfig.Node node = config.node();

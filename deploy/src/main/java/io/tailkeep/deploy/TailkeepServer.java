@@ -6,10 +6,14 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tailkeep.collector.AccessCheck;
 import io.tailkeep.collector.GrpcReceiver;
 import io.tailkeep.collector.HttpReceiver;
 import io.tailkeep.collector.SamplerSink;
 import io.tailkeep.collector.SpanSink;
+import io.tailkeep.deploy.access.ApiAccess;
+import io.tailkeep.deploy.access.ServerTls;
+import io.tailkeep.deploy.access.TokenFile;
 import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.sampler.buffer.TraceBuffer;
@@ -25,8 +29,12 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.tailkeep.ui.sampling.SamplingView;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,10 +75,19 @@ public final class TailkeepServer implements AutoCloseable {
   private final GrpcReceiver grpc;
   private final HttpReceiver http;
   private final HttpServer api;
+  /** Null without {@code auth.tokens_file}: no authentication. */
+  private final TokenFile tokens;
+  /** Null without {@code server.tls.*}: plaintext. */
+  private final ServerTls tls;
   private boolean closed;
 
   private TailkeepServer(
-      Builder builder, TailSampler sampler, KafkaNode kafka, PrometheusMeterRegistry registry)
+      Builder builder,
+      TailSampler sampler,
+      KafkaNode kafka,
+      PrometheusMeterRegistry registry,
+      TokenFile tokens,
+      ServerTls tls)
       throws IOException {
     this.store = builder.store;
     this.sampler = sampler;
@@ -79,13 +96,23 @@ public final class TailkeepServer implements AutoCloseable {
     this.shutdownTimeout = builder.shutdownTimeout;
     SpanSink sink = kafka == null ? new SamplerSink(sampler) : kafka.sink().orElse(null);
     SamplingView samplingView = kafka == null ? ApiRoutes.view(sampler) : kafka;
+    this.tokens = tokens;
+    this.tls = tls;
+    announceAccess(builder.host, tokens);
     this.vertx = vertxWithMetrics(registry);
     this.http = sink == null ? null
-        : new HttpReceiver(sink, builder.host, builder.httpPort, builder.maxMessageBytes, registry);
+        : new HttpReceiver(
+            sink, listen(builder.host, builder.httpPort, tls, true), builder.maxMessageBytes,
+            registry, tokens);
     this.grpc = sink == null ? null
-        : GrpcReceiver.onAddress(builder.host, builder.grpcPort, sink, builder.maxMessageBytes, registry);
+        : GrpcReceiver.onAddress(
+            builder.host, builder.grpcPort, sink, builder.maxMessageBytes, registry, tokens,
+            tls == null ? null : tls.grpc());
     boolean started = false;
     try {
+      if (tokens != null) {
+        tokens.watch(builder.tokensCheckInterval);
+      }
       if (sampler != null) {
         sampler.start();
       }
@@ -93,14 +120,18 @@ public final class TailkeepServer implements AutoCloseable {
         grpc.start();
         await(vertx.deployVerticle(http), "OTLP/HTTP receiver on port " + builder.httpPort);
       }
+      Router apiRouter =
+          ApiRoutes.router(vertx, store == null ? null : store.reader(), samplingView,
+              builder.query, readiness(store, kafka), registry, builder.queryOptions);
+      if (tokens != null) {
+        ApiAccess.guard(apiRouter, new AccessCheck(tokens), builder.metricsNeedToken);
+      }
       api =
           await(
               vertx
-                  .createHttpServer()
-                  .requestHandler(ApiRoutes.refusingMalformedEscapes(
-                      ApiRoutes.router(vertx, store == null ? null : store.reader(), samplingView,
-                          builder.query, readiness(store, kafka), registry, builder.queryOptions)))
-                  .listen(builder.apiPort, builder.host),
+                  .createHttpServer(listen(builder.host, builder.apiPort, tls, false))
+                  .requestHandler(ApiRoutes.refusingMalformedEscapes(apiRouter))
+                  .listen(),
               "API on port " + builder.apiPort);
       started = true;
     } finally {
@@ -110,7 +141,40 @@ public final class TailkeepServer implements AutoCloseable {
         }
         vertx.close();
         stopSampler(Duration.ZERO);
+        if (tokens != null) {
+          tokens.close();
+        }
+        if (tls != null) {
+          tls.close();
+        }
       }
+    }
+  }
+
+  /** Where a Vert.x server listens, with TLS when configured (client certificates on ingest only). */
+  private static HttpServerOptions listen(String host, int port, ServerTls tls, boolean ingest) {
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
+    return tls == null ? options : ingest ? tls.ingestHttp(options) : tls.api(options);
+  }
+
+  /** Says at start who may come in; warns once when anyone on the network may. */
+  private static void announceAccess(String host, TokenFile tokens) {
+    if (tokens != null) {
+      LOG.info("authentication on: tokens {}", tokens.describe());
+    } else if (isLoopback(host)) {
+      LOG.info("no auth.tokens_file: no authentication, listening on {} only (this machine);"
+          + " set auth.tokens_file and server.host to listen beyond it", host);
+    } else {
+      LOG.warn("no auth.tokens_file: listening on {} WITHOUT authentication; anyone who reaches"
+          + " these ports can send spans and read every trace", host);
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false; // listening will fail and say so
     }
   }
 
@@ -205,6 +269,12 @@ public final class TailkeepServer implements AutoCloseable {
     if (store != null) {
       store.close();
     }
+    if (tokens != null) {
+      tokens.close();
+    }
+    if (tls != null) {
+      tls.close();
+    }
     registry.close();
     LOG.info("stopped");
   }
@@ -248,7 +318,13 @@ public final class TailkeepServer implements AutoCloseable {
     private Consumer<StoreQueue.Builder> storeQueueSettings = q -> {};
     private Duration tick = TailSampler.DEFAULT_TICK;
     private Duration rulesCheckInterval = TailSampler.DEFAULT_RULES_CHECK_INTERVAL;
-    private String host = "0.0.0.0";
+    private String host = "127.0.0.1";
+    private Path tokensFile;
+    private boolean metricsNeedToken;
+    private Duration tokensCheckInterval = Duration.ofSeconds(1);
+    private Path tlsCertFile;
+    private Path tlsKeyFile;
+    private Path tlsClientCaFile;
     private int grpcPort = GrpcReceiver.DEFAULT_PORT;
     private int httpPort = HttpReceiver.DEFAULT_PORT;
     private int apiPort = DEFAULT_API_PORT;
@@ -334,7 +410,45 @@ public final class TailkeepServer implements AutoCloseable {
       return this;
     }
 
-    /** The interface the receivers listen on; all by default. */
+    /**
+     * The access tokens file ({@code TokenFile}): every port but {@code /health/*} (and {@code
+     * /metrics} unless {@link #metricsNeedToken}) then needs a token with the right role. Unset:
+     * no authentication.
+     */
+    public Builder tokensFile(Path file) {
+      this.tokensFile = Objects.requireNonNull(file, "tokensFile");
+      return this;
+    }
+
+    /** Whether {@code /metrics} needs a token with the {@code read} role; false by default. */
+    public Builder metricsNeedToken(boolean needed) {
+      this.metricsNeedToken = needed;
+      return this;
+    }
+
+    /**
+     * TLS on all three ports with this PEM certificate (chain) and key, read again when they
+     * change (every {@link #tokensCheckInterval}); unset: plaintext.
+     */
+    public Builder tls(Path certFile, Path keyFile) {
+      this.tlsCertFile = Objects.requireNonNull(certFile, "certFile");
+      this.tlsKeyFile = Objects.requireNonNull(keyFile, "keyFile");
+      return this;
+    }
+
+    /** With {@link #tls}: the ingest ports (4317, 4318) require client certificates from this CA. */
+    public Builder tlsClientCa(Path caFile) {
+      this.tlsClientCaFile = Objects.requireNonNull(caFile, "caFile");
+      return this;
+    }
+
+    /** How often the tokens file (and TLS files) are looked at for a change; 1 s by default. */
+    public Builder tokensCheckInterval(Duration interval) {
+      this.tokensCheckInterval = requirePositive("tokensCheckInterval", interval);
+      return this;
+    }
+
+    /** The interface the receivers and the API listen on; 127.0.0.1 (this machine) by default. */
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");
       return this;
@@ -386,6 +500,14 @@ public final class TailkeepServer implements AutoCloseable {
       if (store == null && !ingestOnly) {
         throw new IllegalStateException("spanStore must be set");
       }
+      // Before anything runs: a missing or invalid tokens file must leave nothing to stop.
+      TokenFile tokens = tokensFile == null ? null : TokenFile.load(tokensFile);
+      if (tlsClientCaFile != null && tlsCertFile == null) {
+        throw new IllegalStateException("tlsClientCa needs tls(certFile, keyFile)");
+      }
+      ServerTls tls = tlsCertFile == null ? null
+          : ServerTls.load(tlsCertFile, tlsKeyFile, java.util.Optional.ofNullable(tlsClientCaFile),
+              tokensCheckInterval);
       Consumer<StoreQueue.Builder> storeQueue = storeQueueSettings;
       boolean writesKeptTraces = kafka == null || kafka.sampler();
       if (deadLetterDirectory != null && writesKeptTraces) {
@@ -412,11 +534,22 @@ public final class TailkeepServer implements AutoCloseable {
           node = KafkaNode.start(kafka, store, parts, registry);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+          closeTls(tls);
           throw new IOException("interrupted while connecting to Kafka", e);
+        } catch (RuntimeException e) {
+          closeTls(tls); // its file watcher would outlive the failed start
+          throw e;
         }
-        return new TailkeepServer(this, null, node, registry);
+        return new TailkeepServer(this, null, node, registry, tokens, tls);
       }
-      return new TailkeepServer(this, parts.tailSampler(store.writer(), registry), null, registry);
+      return new TailkeepServer(
+          this, parts.tailSampler(store.writer(), registry), null, registry, tokens, tls);
+    }
+
+    private static void closeTls(ServerTls tls) {
+      if (tls != null) {
+        tls.close();
+      }
     }
 
     private static Duration requirePositive(String setting, Duration duration) {

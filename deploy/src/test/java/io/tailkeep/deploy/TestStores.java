@@ -31,6 +31,8 @@ final class TestStores {
           MalformedInputTest.KEYSPACE,
           MetricsTest.KEYSPACE,
           ApiRoutesTest.KEYSPACE,
+          AccessEndToEndTest.KEYSPACE,
+          TlsEndToEndTest.KEYSPACE,
           SpanBytesEndToEndTest.KEYSPACE,
           KafkaRolesTest.KEYSPACE,
           DeadLetterEndToEndTest.KEYSPACE,

@@ -28,7 +28,14 @@ import java.util.Set;
  * listed in {@code deploy/README.md} and in {@code deploy/config/tailkeep.yaml}.
  */
 public record TailkeepConfig(
-    Server server, Sampler sampler, Cassandra cassandra, Kafka kafka, Node node, Logging logging, Query query) {
+    Server server,
+    Sampler sampler,
+    Cassandra cassandra,
+    Kafka kafka,
+    Node node,
+    Logging logging,
+    Query query,
+    Auth auth) {
 
   static final List<String> CONSISTENCY_LEVELS =
       List.of(
@@ -44,6 +51,24 @@ public record TailkeepConfig(
     return !kafka.isEnabled() || node.has(Role.SAMPLER) || node.has(Role.QUERY);
   }
   private static final long MAX_BYTES = 1L << 40;
+
+  /**
+   * Who may use the ports: the access tokens file ({@code auth.tokens_file}; empty: no
+   * authentication, and the server listens on 127.0.0.1 unless {@code server.host} says otherwise)
+   * and whether {@code /metrics} needs a token with the {@code read} role.
+   */
+  public record Auth(Optional<Path> tokensFile, boolean metricsNeedsToken, Optional<Tls> tls) {
+
+    public boolean isEnabled() {
+      return tokensFile.isPresent();
+    }
+  }
+
+  /**
+   * TLS on the three ports ({@code server.tls.*}): a PEM certificate (chain) and key, and a CA
+   * whose client certificates the ingest ports then require.
+   */
+  public record Tls(Path certFile, Path keyFile, Optional<Path> clientCaFile) {}
 
   /** Where the receivers and the API listen, and how a stop waits. */
   public record Server(
@@ -140,6 +165,37 @@ public record TailkeepConfig(
     public boolean isEmbedded() {
       return contactPoints.isEmpty();
     }
+
+    /** Every setting but the passwords, which show only whether they are set. */
+    @Override
+    public String toString() {
+      return "Cassandra[contactPoints=" + contactPoints
+          + ", localDatacenter=" + localDatacenter
+          + ", embedded=" + embedded
+          + ", keyspace=" + keyspace
+          + ", replication=" + replication
+          + ", consistency=" + consistency
+          + ", username=" + username
+          + ", password=" + hidden(password)
+          + ", tls=" + tls.map(Cassandra::describe)
+          + ", spanTtl=" + spanTtl
+          + ", indexTtl=" + indexTtl
+          + ", indexedTags=" + indexedTags
+          + ", maxTagValueLength=" + maxTagValueLength + "]";
+    }
+
+    /** CassandraTls' own toString would print its passwords. */
+    private static String describe(CassandraTls tls) {
+      return "CassandraTls[truststore=" + tls.truststore()
+          + ", truststorePassword=" + hidden(tls.truststorePassword())
+          + ", keystore=" + tls.keystore()
+          + ", keystorePassword=" + hidden(tls.keystorePassword())
+          + ", hostnameValidation=" + tls.hostnameValidation() + "]";
+    }
+
+    private static String hidden(Optional<String> secret) {
+      return secret.isPresent() ? "(set)" : "(none)";
+    }
   }
 
   public record Embedded(Path dataDirectory, String maxHeap) {}
@@ -180,16 +236,50 @@ public record TailkeepConfig(
 
   static TailkeepConfig read(Settings s) throws ConfigException {
     Kafka kafka = kafka(s);
+    Auth auth = auth(s);
     TailkeepConfig config =
         new TailkeepConfig(
-            server(s), sampler(s), cassandra(s), kafka, node(s, kafka), logging(s), query(s));
+            server(s, auth), sampler(s), cassandra(s), kafka, node(s, kafka), logging(s), query(s), auth);
     s.finish();
     return config;
   }
 
-  private static Server server(Settings s) {
+  /** The loopback interface: without tokens, nothing beyond this machine unless asked for. */
+  public static final String LOOPBACK = "127.0.0.1";
+
+  private static Auth auth(Settings s) {
+    Optional<Path> tokensFile = s.path("auth.tokens_file");
+    if (tokensFile.isPresent() && !Files.isRegularFile(tokensFile.get())) {
+      s.problem("auth.tokens_file", "no such file: " + tokensFile.get());
+    }
+    return new Auth(tokensFile, s.flag("auth.metrics_needs_token", false), serverTls(s));
+  }
+
+  private static Optional<Tls> serverTls(Settings s) {
+    Optional<Path> cert = s.path("server.tls.cert_file");
+    Optional<Path> key = s.path("server.tls.key_file");
+    Optional<Path> clientCa = s.path("server.tls.client_ca_file");
+    for (var file : List.of(Map.entry("server.tls.cert_file", cert), Map.entry("server.tls.key_file", key),
+        Map.entry("server.tls.client_ca_file", clientCa))) {
+      if (file.getValue().isPresent() && !Files.isRegularFile(file.getValue().get())) {
+        s.problem(file.getKey(), "no such file: " + file.getValue().get());
+      }
+    }
+    if (cert.isPresent() != key.isPresent()) {
+      s.problem(cert.isPresent() ? "server.tls.key_file" : "server.tls.cert_file",
+          "server.tls.cert_file and server.tls.key_file go together");
+      return Optional.empty();
+    }
+    if (clientCa.isPresent() && cert.isEmpty()) {
+      s.problem("server.tls.client_ca_file", "needs server.tls.cert_file and server.tls.key_file");
+      return Optional.empty();
+    }
+    return cert.map(c -> new Tls(c, key.orElseThrow(), clientCa));
+  }
+
+  private static Server server(Settings s, Auth auth) {
     return new Server(
-        s.text("server.host", "0.0.0.0"),
+        s.text("server.host", auth.isEnabled() ? "0.0.0.0" : LOOPBACK),
         s.port("server.grpc_port", GrpcReceiver.DEFAULT_PORT),
         s.port("server.http_port", HttpReceiver.DEFAULT_PORT),
         s.port("server.api_port", TailkeepServer.DEFAULT_API_PORT),

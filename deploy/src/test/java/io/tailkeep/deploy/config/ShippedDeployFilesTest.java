@@ -1,6 +1,7 @@
 package io.tailkeep.deploy.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
@@ -27,14 +28,22 @@ class ShippedDeployFilesTest {
     Files.copy(Path.of("config/default-rules.yaml"), etc.resolve("rules.yaml"));
 
     // As docker/compose.yaml runs it: Cassandra named by the environment.
-    TailkeepConfig config =
-        TailkeepConfig.load(
-            etc.resolve("tailkeep.yaml"),
-            Map.of(
-                "TAILKEEP_CASSANDRA_CONTACT_POINTS", "cassandra:9042",
-                "TAILKEEP_CASSANDRA_LOCAL_DATACENTER", "datacenter1",
-                "TAILKEEP_CASSANDRA_CONSISTENCY", "LOCAL_ONE"));
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "TAILKEEP_CASSANDRA_CONTACT_POINTS", "cassandra:9042",
+        "TAILKEEP_CASSANDRA_LOCAL_DATACENTER", "datacenter1",
+        "TAILKEEP_CASSANDRA_CONSISTENCY", "LOCAL_ONE"));
 
+    // Without the tokens secret mounted, the image refuses to start.
+    assertThatThrownBy(() -> TailkeepConfig.load(etc.resolve("tailkeep.yaml"), env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("auth.tokens_file: no such file: " + Path.of(IMAGE_TOKENS_FILE));
+    // With it (here: the same file elsewhere), it listens beyond loopback.
+    env.put("TAILKEEP_AUTH_TOKENS_FILE", tokensFile().toString());
+    TailkeepConfig config = TailkeepConfig.load(etc.resolve("tailkeep.yaml"), env);
+
+    assertThat(auth(Files.readString(Path.of("docker/tailkeep.yaml")))).containsEntry("tokens_file", IMAGE_TOKENS_FILE);
+    assertThat(config.auth().isEnabled()).isTrue();
+    assertThat(config.server().host()).isEqualTo("0.0.0.0");
     assertThat(config.sampler().rulesFile()).contains(etc.resolve("rules.yaml"));
     assertThat(config.cassandra().isEmbedded()).isFalse();
     assertThat(config.logging().format()).isEqualTo("json");
@@ -58,6 +67,9 @@ class ShippedDeployFilesTest {
       Map<String, Object> environment = (Map<String, Object>) services.get(service.getKey()).get("environment");
       Map<String, String> env = new java.util.HashMap<>();
       environment.forEach((key, value) -> env.put(key, String.valueOf(value)));
+      assertThat(env).as("tokens come from the secret, not the environment")
+          .doesNotContainKey("TAILKEEP_AUTH_TOKENS_FILE");
+      env.put("TAILKEEP_AUTH_TOKENS_FILE", tokensFile().toString()); // the secret, mounted here
       TailkeepConfig config = TailkeepConfig.load(etc.resolve("tailkeep.yaml"), env);
 
       assertThat(config.node().roles()).as(service.getKey()).containsExactly(service.getValue());
@@ -82,6 +94,7 @@ class ShippedDeployFilesTest {
       env.put("TAILKEEP_SAMPLER_RULES_FILE", rules.toString());
       env.put("TAILKEEP_CASSANDRA_PASSWORD", "from-the-secret");
       env.put("TAILKEEP_NODE_NAME", "pod-0"); // the pod's name, from the downward API
+      env.put("TAILKEEP_AUTH_TOKENS_FILE", tokensFile().toString()); // the Secret's file, mounted here
       for (Map<String, Object> variable : containerEnv(manifest)) {
         if (variable.containsKey("value")) {
           env.put((String) variable.get("name"), String.valueOf(variable.get("value")));
@@ -91,7 +104,81 @@ class ShippedDeployFilesTest {
 
       assertThat(config.node().roles()).as(workload.getKey()).containsExactly(workload.getValue());
       assertThat(config.kafka().isEnabled()).isTrue();
+      assertThat(config.auth().isEnabled()).isTrue();
     }
+  }
+
+  @Test
+  void bothComposeFilesNeedATokensFileAndHaveNoDefaultForIt() throws Exception {
+    for (String file : List.of("docker/compose.yaml", "docker/compose-cluster.yaml")) {
+      Map<String, Object> compose = new Yaml().load(Files.readString(Path.of(file)));
+      @SuppressWarnings("unchecked")
+      Map<String, Map<String, Object>> secrets = (Map<String, Map<String, Object>>) compose.get("secrets");
+      // ${VAR:?message}: compose stops with the message when VAR is unset or empty; no default.
+      assertThat(String.valueOf(secrets.get("tailkeep-tokens").get("file"))).as(file)
+          .matches("\\$\\{TAILKEEP_TOKENS_FILE:\\?[^}]+}");
+      @SuppressWarnings("unchecked")
+      Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+      services.forEach((name, service) -> {
+        if (service.containsKey("build")) { // a Tailkeep service (the anchor is merged in by the parser)
+          assertThat(service.get("secrets")).as(file + " " + name).isEqualTo(List.of("tailkeep-tokens"));
+        }
+      });
+      assertThat(services.keySet().stream().filter(n -> services.get(n).containsKey("build"))).as(file).isNotEmpty();
+    }
+    // compose mounts secret NAME at /run/secrets/NAME: the image's tokens file.
+    assertThat(IMAGE_TOKENS_FILE).isEqualTo("/run/secrets/tailkeep-tokens");
+  }
+
+  @Test
+  void everyKubernetesWorkloadMountsTheTokensSecretWhichIsNotCommitted() throws Exception {
+    for (String file : List.of("kubernetes/deployment.yaml", "kubernetes/cluster/ingest.yaml",
+        "kubernetes/cluster/sampler.yaml", "kubernetes/cluster/query.yaml")) {
+      Map<String, Object> manifest = new Yaml().load(Files.readString(Path.of(file)));
+      Map<String, Object> podSpec = podSpec(manifest);
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> volumes = (List<Map<String, Object>>) podSpec.get("volumes");
+      Map<String, Object> tokens = volumes.stream().filter(v -> "tokens".equals(v.get("name"))).findFirst()
+          .orElseThrow(() -> new AssertionError(file + " has no tokens volume"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> secret = (Map<String, Object>) tokens.get("secret");
+      assertThat(secret).as(file).containsEntry("secretName", "tailkeep-tokens");
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> mounts =
+          (List<Map<String, Object>>) ((List<Map<String, Object>>) podSpec.get("containers")).get(0).get("volumeMounts");
+      assertThat(mounts).as(file).anySatisfy(mount -> {
+        assertThat(mount.get("name")).isEqualTo("tokens");
+        assertThat(mount.get("mountPath") + "/tokens.yaml").isEqualTo(K8S_TOKENS_FILE);
+      });
+    }
+    // The Secret itself is created by the operator: no manifest of ours defines it with a value.
+    try (var files = Files.walk(Path.of("kubernetes"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        for (Object document : new Yaml().loadAll(Files.readString(file))) {
+          if (document instanceof Map<?, ?> manifest && "Secret".equals(manifest.get("kind"))) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> metadata = (Map<String, Object>) manifest.get("metadata");
+            assertThat(metadata.get("name")).as(file.toString()).isNotEqualTo("tailkeep-tokens");
+          }
+        }
+      }
+    }
+  }
+
+  private static final String IMAGE_TOKENS_FILE = "/run/secrets/tailkeep-tokens";
+  private static final String K8S_TOKENS_FILE = "/etc/tailkeep/tokens/tokens.yaml";
+
+  /** A valid tokens file, standing in for the secret the deploy files mount. */
+  private Path tokensFile() throws java.io.IOException {
+    return Files.writeString(dir.resolve("tokens.yaml"),
+        "- {name: app, token: app-token-0123456789abcdef, roles: [ingest]}\n");
+  }
+
+  /** The auth section of a Tailkeep config text. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> auth(String configYaml) {
+    Map<String, Object> config = new Yaml().load(configYaml);
+    return (Map<String, Object>) config.get("auth");
   }
 
   /** The shipped Kubernetes ConfigMap's files: tailkeep.yaml and rules.yaml. */
@@ -103,11 +190,15 @@ class ShippedDeployFilesTest {
 
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> containerEnv(Map<String, Object> manifest) {
+    List<Map<String, Object>> containers = (List<Map<String, Object>>) podSpec(manifest).get("containers");
+    return (List<Map<String, Object>>) containers.get(0).get("env");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> podSpec(Map<String, Object> manifest) {
     Map<String, Object> spec = (Map<String, Object>) manifest.get("spec");
     Map<String, Object> template = (Map<String, Object>) spec.get("template");
-    Map<String, Object> podSpec = (Map<String, Object>) template.get("spec");
-    List<Map<String, Object>> containers = (List<Map<String, Object>>) podSpec.get("containers");
-    return (List<Map<String, Object>>) containers.get(0).get("env");
+    return (Map<String, Object>) template.get("spec");
   }
 
   @Test
@@ -124,9 +215,12 @@ class ShippedDeployFilesTest {
             Map.of(
                 // Mounted at /etc/tailkeep/rules in the pod; here, the same text in a temp file.
                 "TAILKEEP_SAMPLER_RULES_FILE", rules.toString(),
+                "TAILKEEP_AUTH_TOKENS_FILE", tokensFile().toString(),
                 "TAILKEEP_CASSANDRA_PASSWORD", "from-the-secret"));
 
     assertThat(ruleSet.ruleNames()).isNotEmpty();
+    assertThat(config.server().host()).isEqualTo("0.0.0.0");
+    assertThat(auth(data.get("tailkeep.yaml"))).containsEntry("tokens_file", K8S_TOKENS_FILE);
     assertThat(config.cassandra().consistency()).isEqualTo("LOCAL_QUORUM");
     assertThat(config.cassandra().replication().simple()).isFalse();
     assertThat(config.cassandra().username()).contains("tailkeep");

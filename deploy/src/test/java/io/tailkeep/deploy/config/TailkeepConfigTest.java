@@ -46,7 +46,8 @@ class TailkeepConfigTest {
     TailkeepConfig config = TailkeepConfig.load(Map.of());
 
     assertThat(config.server())
-        .isEqualTo(new TailkeepConfig.Server("0.0.0.0", 4317, 4318, 16686, 4 << 20, Duration.ofSeconds(30)));
+        .isEqualTo(new TailkeepConfig.Server("127.0.0.1", 4317, 4318, 16686, 4 << 20, Duration.ofSeconds(30)));
+    assertThat(config.auth()).isEqualTo(new TailkeepConfig.Auth(java.util.Optional.empty(), false, java.util.Optional.empty()));
     assertThat(config.sampler().rulesFile()).isEmpty();
     assertThat(config.sampler().bufferBytes()).isEqualTo(256L << 20);
     assertThat(config.sampler().gracePeriod()).isEqualTo(Duration.ofSeconds(2));
@@ -446,6 +447,77 @@ class TailkeepConfigTest {
     assertThatThrownBy(() -> TailkeepConfig.load(missing, Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(missing + ": cannot read the config file: NoSuchFileException");
+  }
+
+  @Test
+  void withoutTokensTheServerListensOnLoopbackUnlessTheHostIsSet() throws Exception {
+    Path tokens = Files.writeString(dir.resolve("tokens.yaml"), "[]");
+
+    assertThat(parse("").server().host()).isEqualTo("127.0.0.1");
+    assertThat(parse("server:\n  host: 0.0.0.0\n").server().host()).isEqualTo("0.0.0.0");
+    assertThat(parse("", Map.of("TAILKEEP_SERVER_HOST", "10.0.0.5")).server().host()).isEqualTo("10.0.0.5");
+    TailkeepConfig withTokens = parse("auth:\n  tokens_file: tokens.yaml\n");
+    assertThat(withTokens.auth().tokensFile()).contains(tokens);
+    assertThat(withTokens.server().host()).isEqualTo("0.0.0.0");
+    assertThat(parse("auth:\n  tokens_file: tokens.yaml\nserver:\n  host: 127.0.0.1\n").server().host())
+        .isEqualTo("127.0.0.1");
+    assertThat(parse("auth:\n  metrics_needs_token: true\n").auth().metricsNeedsToken()).isTrue();
+  }
+
+  @Test
+  void tlsFilesGoTogetherAndMustExist() throws Exception {
+    Files.writeString(dir.resolve("server.crt"), "x");
+    Files.writeString(dir.resolve("server.key"), "x");
+    Files.writeString(dir.resolve("ca.crt"), "x");
+
+    TailkeepConfig.Tls tls =
+        parse("server:\n  tls:\n    cert_file: server.crt\n    key_file: server.key\n    client_ca_file: ca.crt\n")
+            .auth().tls().orElseThrow();
+    assertThat(tls).isEqualTo(new TailkeepConfig.Tls(
+        dir.resolve("server.crt"), dir.resolve("server.key"), java.util.Optional.of(dir.resolve("ca.crt"))));
+    assertThat(parse("").auth().tls()).isEmpty();
+    assertThat(problems("server:\n  tls:\n    cert_file: server.crt\n"))
+        .containsExactly("tailkeep.yaml: server.tls.key_file: server.tls.cert_file and server.tls.key_file go together");
+    assertThat(problems("server:\n  tls:\n    client_ca_file: ca.crt\n"))
+        .containsExactly("tailkeep.yaml:3:21: server.tls.client_ca_file: needs server.tls.cert_file and server.tls.key_file");
+    assertThat(problems("server:\n  tls:\n    cert_file: nowhere.crt\n    key_file: server.key\n"))
+        .containsExactly("tailkeep.yaml:3:16: server.tls.cert_file: no such file: " + dir.resolve("nowhere.crt"));
+  }
+
+  @Test
+  void aMissingTokensFileIsAnError() {
+    assertThat(problems("auth:\n  tokens_file: nowhere.yaml\n"))
+        .containsExactly("tailkeep.yaml:2:16: auth.tokens_file: no such file: " + dir.resolve("nowhere.yaml"));
+    assertThat(problems("", Map.of("TAILKEEP_AUTH_TOKENS_FILE", "/no/such/tokens.yaml")))
+        .containsExactly("environment variable TAILKEEP_AUTH_TOKENS_FILE: auth.tokens_file: no such file: "
+            + Path.of("/no/such/tokens.yaml"));
+  }
+
+  @Test
+  void passwordsNeverAppearInToString() throws Exception {
+    Files.writeString(dir.resolve("trust.p12"), "x");
+    Files.writeString(dir.resolve("client.p12"), "x");
+    TailkeepConfig config =
+        parse(
+            """
+            cassandra:
+              contact_points: [db1]
+              local_datacenter: dc1
+              username: tailkeep
+              password: pw-cassandra-1234
+              tls:
+                enabled: true
+                truststore: trust.p12
+                truststore_password: pw-truststore-1234
+                keystore: client.p12
+                keystore_password: pw-keystore-1234
+            """);
+
+    assertThat(config.cassandra().password()).contains("pw-cassandra-1234");
+    for (String text : List.of(config.toString(), config.cassandra().toString())) {
+      assertThat(text).doesNotContain("pw-").contains("username=Optional[tailkeep]", "password=(set)",
+          "truststorePassword=(set)", "keystorePassword=(set)", "keyspace=tailkeep");
+    }
   }
 
   @Test
