@@ -9,7 +9,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
@@ -250,26 +249,7 @@ class AccessEndToEndTest {
 
   /** One error span (kept by the default rules) through {@code exporter}: its trace ID if taken, else null. */
   private static String sendErrorTrace(SpanExporter exporter) {
-    List<CompletableResultCode> results = new java.util.concurrent.CopyOnWriteArrayList<>();
-    SpanExporter watching =
-        new SpanExporter() {
-          @Override
-          public CompletableResultCode export(java.util.Collection<io.opentelemetry.sdk.trace.data.SpanData> spans) {
-            CompletableResultCode result = exporter.export(spans);
-            results.add(result);
-            return result;
-          }
-
-          @Override
-          public CompletableResultCode flush() {
-            return exporter.flush();
-          }
-
-          @Override
-          public CompletableResultCode shutdown() {
-            return exporter.shutdown();
-          }
-        };
+    RecordingExporter watching = new RecordingExporter(exporter);
     try (SdkTracerProvider provider =
         SdkTracerProvider.builder()
             .setResource(Resource.getDefault().merge(Resource.create(
@@ -280,9 +260,8 @@ class AccessEndToEndTest {
       span.setStatus(StatusCode.ERROR, "boom");
       span.end();
       provider.forceFlush().join(10, TimeUnit.SECONDS);
-      assertThat(results).hasSize(1);
-      boolean taken = results.get(0).join(10, TimeUnit.SECONDS).isSuccess();
-      return taken ? span.getSpanContext().getTraceId() : null;
+      assertThat(watching.exportsSucceeded() + watching.failures().size()).as("exports ended").isEqualTo(1);
+      return watching.exportsSucceeded() == 1 ? span.getSpanContext().getTraceId() : null;
     }
   }
 

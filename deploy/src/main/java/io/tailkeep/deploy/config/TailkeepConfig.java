@@ -177,20 +177,11 @@ public record TailkeepConfig(
           + ", consistency=" + consistency
           + ", username=" + username
           + ", password=" + hidden(password)
-          + ", tls=" + tls.map(Cassandra::describe)
+          + ", tls=" + tls
           + ", spanTtl=" + spanTtl
           + ", indexTtl=" + indexTtl
           + ", indexedTags=" + indexedTags
           + ", maxTagValueLength=" + maxTagValueLength + "]";
-    }
-
-    /** CassandraTls' own toString would print its passwords. */
-    private static String describe(CassandraTls tls) {
-      return "CassandraTls[truststore=" + tls.truststore()
-          + ", truststorePassword=" + hidden(tls.truststorePassword())
-          + ", keystore=" + tls.keystore()
-          + ", keystorePassword=" + hidden(tls.keystorePassword())
-          + ", hostnameValidation=" + tls.hostnameValidation() + "]";
     }
 
     private static String hidden(Optional<String> secret) {

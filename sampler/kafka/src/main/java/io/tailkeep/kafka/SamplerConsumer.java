@@ -44,6 +44,7 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   private static final Duration LOOKUP_RETRY = Duration.ofSeconds(1);
   /** Longer than a fetch round (the consumer's fetch.max.wait.ms, 500 ms by default). */
   private static final Duration LAG_REFRESH = Duration.ofSeconds(1);
+  private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration ROW_RETRY_FIRST = Duration.ofMillis(200);
   private static final Duration ROW_RETRY_MAX = Duration.ofSeconds(5);
 
@@ -61,6 +62,12 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   private long lastCommitNanos;
   private boolean paused;
   private long resumedAt = System.nanoTime() - LAG_REFRESH.toNanos();
+  /**
+   * After a resume or a seek, each partition's end offset then: the lag the consumer reports stays
+   * as old as its last fetch until a new one returns, which under load can take longer than {@link
+   * #LAG_REFRESH}; "caught up" is believed only once the position has reached this offset.
+   */
+  private final Map<TopicPartition, Long> mustReach = new HashMap<>();
   /** The last decision-row write failed: rows wait until {@code rowsRetryAt}, reading waits too. */
   private boolean rowsFailing;
   private long rowsRetryAt;
@@ -132,7 +139,7 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
       // consumer reports is from before the seek: not "caught up" until a fetch round has passed.
       consumer.seek(shard.partition(), records.get(0).offset());
       sleep(LOOKUP_RETRY);
-      resumedAt = System.nanoTime();
+      readingAgain(List.of(shard.partition()));
       return;
     }
     for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -202,8 +209,26 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   }
 
   private boolean caughtUp(TopicPartition partition) {
+    Long end = mustReach.get(partition);
+    if (end != null) {
+      if (consumer.position(partition) < end) {
+        return false;
+      }
+      mustReach.remove(partition);
+    }
     OptionalLong lag = consumer.currentLag(partition);
     return lag.isPresent() && lag.getAsLong() == 0;
+  }
+
+  /** Reading starts again on {@code partitions}: it is caught up at the earliest at today's ends. */
+  private void readingAgain(Collection<TopicPartition> partitions) {
+    resumedAt = System.nanoTime();
+    try {
+      mustReach.putAll(consumer.endOffsets(partitions, END_OFFSETS_TIMEOUT));
+    } catch (RuntimeException e) {
+      // Not known now: the time guard alone holds, as before.
+      LOG.debug("End offsets of {} not read after resuming: {}", partitions, e.toString());
+    }
   }
 
   private void writeDecisions() {
@@ -306,9 +331,10 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
       consumer.pause(consumer.assignment()); // partitions assigned since the last pause too
       paused = true;
     } else if (paused) {
-      consumer.resume(consumer.paused());
+      Set<TopicPartition> resumed = consumer.paused();
+      consumer.resume(resumed);
       paused = false;
-      resumedAt = System.nanoTime();
+      readingAgain(resumed);
     }
   }
 
@@ -356,6 +382,7 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
     for (TopicPartition partition : partitions) {
       PartitionShard shard = shards.remove(partition);
       recovering.remove(partition);
+      mustReach.remove(partition);
       if (shard != null) {
         leaving.add(shard);
       }
@@ -381,6 +408,7 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
     for (TopicPartition partition : partitions) {
       PartitionShard shard = shards.remove(partition);
       recovering.remove(partition);
+      mustReach.remove(partition);
       committed.remove(partition);
       if (shard != null) {
         shard.revoke();

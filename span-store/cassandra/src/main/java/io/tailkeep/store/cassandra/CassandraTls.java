@@ -27,6 +27,16 @@ public record CassandraTls(
     }
   }
 
+  /** Every setting but the passwords, which show only whether they are set. */
+  @Override
+  public String toString() {
+    return "CassandraTls[truststore=" + truststore
+        + ", truststorePassword=" + (truststorePassword.isPresent() ? "(set)" : "(none)")
+        + ", keystore=" + keystore
+        + ", keystorePassword=" + (keystorePassword.isPresent() ? "(set)" : "(none)")
+        + ", hostnameValidation=" + hostnameValidation + "]";
+  }
+
   /** TLS with the JVM's trust store and hostname validation. */
   public static CassandraTls withDefaultTrust() {
     return new CassandraTls(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), true);

@@ -82,6 +82,15 @@ class CassandraTlsTest {
   }
 
   @Test
+  void itsToStringShowsOnlyWhetherThePasswordsAreSet() {
+    CassandraTls tls = new CassandraTls(Optional.of(Path.of("trust.p12")), Optional.of("s3cret-trust"),
+        Optional.of(Path.of("key.p12")), Optional.of("s3cret-key"), true);
+
+    assertThat(tls.toString()).doesNotContain("s3cret")
+        .contains("truststorePassword=(set)", "keystorePassword=(set)", "trust.p12");
+  }
+
+  @Test
   void notTrustingItRefusesToConnect() {
     assertThatThrownBy(() -> storage(dir.resolve("wrong-trust.p12")).build().open().close())
         .hasStackTraceContaining("SSL");
