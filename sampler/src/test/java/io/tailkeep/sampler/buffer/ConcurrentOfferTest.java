@@ -75,7 +75,8 @@ class ConcurrentOfferTest {
             buffer.spansKept()
                 + buffer.spansDropped()
                 + buffer.lateSpansKept()
-                + buffer.lateSpansDropped())
+                + buffer.lateSpansDropped()
+                + buffer.lateSpansOverCap())
         .isEqualTo(total);
     assertThat((long) sink.spanCount()).isEqualTo(buffer.spansKept() + buffer.lateSpansKept());
   }
