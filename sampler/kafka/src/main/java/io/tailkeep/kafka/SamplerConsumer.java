@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -211,13 +212,25 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
   private boolean caughtUp(TopicPartition partition) {
     Long end = mustReach.get(partition);
     if (end != null) {
-      if (consumer.position(partition) < end) {
+      if (positionNow(partition) < end) {
         return false;
       }
       mustReach.remove(partition);
     }
     OptionalLong lag = consumer.currentLag(partition);
     return lag.isPresent() && lag.getAsLong() == 0;
+  }
+
+  /**
+   * The partition's position if the consumer knows it without asking the broker; -1 otherwise (a
+   * partition assigned while paused has none yet), so the poll loop never blocks on it.
+   */
+  private long positionNow(TopicPartition partition) {
+    try {
+      return consumer.position(partition, Duration.ZERO);
+    } catch (TimeoutException e) {
+      return -1;
+    }
   }
 
   /** Reading starts again on {@code partitions}: it is caught up at the earliest at today's ends. */
