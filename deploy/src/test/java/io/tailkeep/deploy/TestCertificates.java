@@ -1,15 +1,22 @@
 package io.tailkeep.deploy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A self-signed certificate for 127.0.0.1 and its key as PEM files, made with the JDK's own keytool
@@ -46,6 +53,19 @@ public record TestCertificates(Path certFile, Path keyFile) {
     } catch (java.security.GeneralSecurityException e) {
       throw new IOException(e);
     }
+  }
+
+  /** An HTTPS client that trusts this certificate and nothing else. */
+  public HttpClient httpsClientTrustingOnlyThis() throws IOException, GeneralSecurityException {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("trusted", CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(certPem())));
+    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trust);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, factory.getTrustManagers(), null);
+    return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   public byte[] certPem() throws IOException {

@@ -8,7 +8,6 @@ import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,12 +16,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,15 +139,7 @@ class TlsEndToEndTest {
   /** The status of {@code GET /health/live} over HTTPS trusting {@code trusted} only; -1 if TLS failed. */
   private static int apiStatus(TailkeepServer tk, TestCertificates trusted) {
     try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("trusted", CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(trusted.certPem())));
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(trust);
-      SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, factory.getTrustManagers(), null);
-      HttpClient https = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient https = trusted.httpsClientTrustingOnlyThis();
       return https.send(
               HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tk.apiPort() + "/health/live")).build(),
               HttpResponse.BodyHandlers.discarding())

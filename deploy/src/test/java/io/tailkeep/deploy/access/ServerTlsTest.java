@@ -6,7 +6,6 @@ import io.tailkeep.deploy.TestCertificates;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,12 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,16 +77,9 @@ class ServerTlsTest {
 
   /** GET / over HTTPS trusting only {@code trusted}; -1 when the handshake fails. */
   static int status(int port, TestCertificates trusted) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("trusted", CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(trusted.certPem())));
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, factory.getTrustManagers(), null);
+    HttpClient https = trusted.httpsClientTrustingOnlyThis();
     try {
-      return HttpClient.newBuilder().sslContext(ssl).build()
+      return https
           .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/")).build(),
               HttpResponse.BodyHandlers.discarding())
           .statusCode();
