@@ -13,7 +13,10 @@ import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerIntercept
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +35,9 @@ public final class GrpcReceiver implements AutoCloseable {
   private static final long SHUTDOWN_GRACE_SECONDS = 5;
 
   private final Server server;
+  private final ScheduledExecutorService readTimer;
+  /** Null when the caller chose the transport. */
+  private final GrpcConnections connections;
 
   public GrpcReceiver(ServerBuilder<?> serverBuilder, SpanSink sink, int maxMessageBytes) {
     this(serverBuilder, sink, maxMessageBytes, Metrics.globalRegistry);
@@ -66,15 +72,41 @@ public final class GrpcReceiver implements AutoCloseable {
       int maxMessageBytes,
       MeterRegistry registry,
       AuthenticationProvider authentication) {
+    this(serverBuilder, sink, maxMessageBytes, registry, authentication,
+        ReceiverLimits.DEFAULT_READ_TIMEOUT, null);
+  }
+
+  /**
+   * @param readTimeout how long a request may take to arrive once its headers have
+   * @param connections the Netty transport under {@code serverBuilder}, closed after it; null when
+   *     gRPC's own
+   */
+  private GrpcReceiver(
+      ServerBuilder<?> serverBuilder,
+      SpanSink sink,
+      int maxMessageBytes,
+      MeterRegistry registry,
+      AuthenticationProvider authentication,
+      Duration readTimeout,
+      GrpcConnections connections) {
     Objects.requireNonNull(serverBuilder, "serverBuilder");
     TraceIngest ingest = new TraceIngest(sink, "OTLP/gRPC", registry);
     if (maxMessageBytes <= 0) {
       throw new IllegalArgumentException(
           "maxMessageBytes must be positive, got " + maxMessageBytes);
     }
+    this.connections = connections;
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "grpc-read-timeout");
+      thread.setDaemon(true);
+      return thread;
+    });
+    timer.setRemoveOnCancelPolicy(true); // most timers are cancelled: keep the queue short
+    this.readTimer = timer;
     serverBuilder
         .maxInboundMessageSize(maxMessageBytes)
-        .addStreamTracerFactory(new OversizeCounter(ingest));
+        .addStreamTracerFactory(new OversizeCounter(ingest))
+        .addStreamTracerFactory(new RequestReadTimeout(readTimer, readTimeout, ingest));
     if (authentication != null) {
       // Added before the metrics interceptor, so it runs inside it: refusals are counted there too.
       serverBuilder.intercept(new IngestAuthInterceptor(new AccessCheck(authentication), ingest));
@@ -95,16 +127,15 @@ public final class GrpcReceiver implements AutoCloseable {
   /** Netty on {@code port}, counting in {@code registry}. */
   public static GrpcReceiver onPort(
       int port, SpanSink sink, int maxMessageBytes, MeterRegistry registry) {
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port must be 0..65535, got " + port);
-    }
-    return new GrpcReceiver(ServerBuilder.forPort(port), sink, maxMessageBytes, registry);
+    checkPort(port);
+    return on(new InetSocketAddress(port), sink, maxMessageBytes, registry, null, null,
+        ReceiverLimits.DEFAULTS);
   }
 
   /** Netty on {@code host:port} (0 picks a free port), counting in {@code registry}. */
   public static GrpcReceiver onAddress(
       String host, int port, SpanSink sink, int maxMessageBytes, MeterRegistry registry) {
-    return new GrpcReceiver(netty(host, port), sink, maxMessageBytes, registry, null);
+    return onAddress(host, port, sink, maxMessageBytes, registry, null);
   }
 
   /** As above, with {@code authentication} as in {@link #withAuthentication}; null: none. */
@@ -115,12 +146,15 @@ public final class GrpcReceiver implements AutoCloseable {
       int maxMessageBytes,
       MeterRegistry registry,
       AuthenticationProvider authentication) {
-    return onAddress(host, port, sink, maxMessageBytes, registry, authentication, null);
+    return onAddress(
+        host, port, sink, maxMessageBytes, registry, authentication, null, ReceiverLimits.DEFAULTS);
   }
 
   /**
    * As above, speaking TLS with {@code tls} (e.g. {@code TlsServerCredentials}, which may also
-   * require client certificates); null: plaintext.
+   * require client certificates; null: plaintext), within {@code limits}: connections past the
+   * cap are closed on arrival, idle ones (including those that never send a byte) closed after
+   * the idle timeout, requests slower than the read timeout ended.
    */
   public static GrpcReceiver onAddress(
       String host,
@@ -129,23 +163,45 @@ public final class GrpcReceiver implements AutoCloseable {
       int maxMessageBytes,
       MeterRegistry registry,
       AuthenticationProvider authentication,
-      ServerCredentials tls) {
-    return new GrpcReceiver(netty(host, port, tls), sink, maxMessageBytes, registry, authentication);
-  }
-
-  private static ServerBuilder<?> netty(String host, int port) {
-    return netty(host, port, null);
-  }
-
-  private static ServerBuilder<?> netty(String host, int port, ServerCredentials tls) {
+      ServerCredentials tls,
+      ReceiverLimits limits) {
     Objects.requireNonNull(host, "host");
+    checkPort(port);
+    return on(new InetSocketAddress(host, port), sink, maxMessageBytes, registry, authentication,
+        tls, limits);
+  }
+
+  private static GrpcReceiver on(
+      InetSocketAddress address,
+      SpanSink sink,
+      int maxMessageBytes,
+      MeterRegistry registry,
+      AuthenticationProvider authentication,
+      ServerCredentials tls,
+      ReceiverLimits limits) {
+    Objects.requireNonNull(limits, "limits");
+    GrpcConnections connections =
+        new GrpcConnections(new ConnectionCap("otlp_grpc", limits.maxConnections(), registry));
+    try {
+      NettyServerBuilder builder =
+          connections
+              .serverBuilder(address, tls)
+              .maxConcurrentCallsPerConnection(limits.maxConcurrentStreams())
+              .maxConnectionIdle(limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+              // The idle timer starts once the HTTP/2 handshake is done; this bounds the time before.
+              .handshakeTimeout(limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      return new GrpcReceiver(
+          builder, sink, maxMessageBytes, registry, authentication, limits.readTimeout(), connections);
+    } catch (RuntimeException e) {
+      connections.close();
+      throw e;
+    }
+  }
+
+  private static void checkPort(int port) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
-    InetSocketAddress address = new InetSocketAddress(host, port);
-    return tls == null
-        ? NettyServerBuilder.forAddress(address)
-        : NettyServerBuilder.forAddress(address, tls);
   }
 
   public GrpcReceiver start() throws IOException {
@@ -169,6 +225,11 @@ public final class GrpcReceiver implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      readTimer.shutdownNow();
+      if (connections != null) {
+        connections.close();
+      }
     }
   }
 

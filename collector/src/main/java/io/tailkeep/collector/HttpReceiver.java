@@ -35,12 +35,16 @@ public final class HttpReceiver extends VerticleBase {
   public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
   public static final String TRACES_PATH = "/v1/traces";
 
+  private static final String READ_TIMER = "tailkeep.readTimer";
+
   private static final Logger LOG = LoggerFactory.getLogger(HttpReceiver.class);
 
   private final TraceIngest ingest;
   /** Null when every request is taken. */
   private final AccessCheck access;
   private final HttpServerOptions listen;
+  private final ConnectionCap connections;
+  private final long readTimeoutMillis;
   private final int maxBodyBytes;
   private final ExportRequestReader reader;
   private volatile HttpServer server;
@@ -77,22 +81,27 @@ public final class HttpReceiver extends VerticleBase {
       MeterRegistry registry,
       AuthenticationProvider authentication) {
     this(sink, new HttpServerOptions().setHost(Objects.requireNonNull(host, "host")).setPort(port),
-        maxBodyBytes, registry, authentication);
+        maxBodyBytes, registry, authentication, ReceiverLimits.DEFAULTS);
   }
 
   /**
    * As above, listening as {@code listen} says: its host and port, and TLS when it sets SSL
-   * (a key and certificate, and client certificates when it asks for them).
+   * (a key and certificate, and client certificates when it asks for them); within {@code
+   * limits}: connections past the cap closed on arrival, idle ones closed, a body slower than the
+   * read timeout answered 408 and its connection closed.
    */
   public HttpReceiver(
       SpanSink sink,
       HttpServerOptions listen,
       int maxBodyBytes,
       MeterRegistry registry,
-      AuthenticationProvider authentication) {
+      AuthenticationProvider authentication,
+      ReceiverLimits limits) {
     this.access = authentication == null ? null : new AccessCheck(authentication);
     this.ingest = new TraceIngest(sink, "OTLP/HTTP", registry);
-    this.listen = new HttpServerOptions(Objects.requireNonNull(listen, "listen"));
+    this.listen = limits.applyTo(new HttpServerOptions(Objects.requireNonNull(listen, "listen")));
+    this.connections = new ConnectionCap("otlp_http", limits.maxConnections(), registry);
+    this.readTimeoutMillis = limits.readTimeout().toMillis();
     int port = listen.getPort();
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -112,7 +121,7 @@ public final class HttpReceiver extends VerticleBase {
       router.route().handler(this::authenticate);
     }
     // Headers are checked on a route of their own: Vert.x wants the body handler first on its route.
-    router.post(TRACES_PATH).handler(this::checkHeaders);
+    router.post(TRACES_PATH).handler(this::checkHeaders).handler(this::startReadTimeout);
     router
         .post(TRACES_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
@@ -122,6 +131,7 @@ public final class HttpReceiver extends VerticleBase {
     }
     return vertx
         .createHttpServer(listen)
+        .connectionHandler(connections::admit)
         .requestHandler(router)
         .listen()
         .onSuccess(listening -> server = listening);
@@ -165,7 +175,32 @@ public final class HttpReceiver extends VerticleBase {
     ctx.next();
   }
 
+  /**
+   * Once the headers are taken: a body that has not arrived in full by the read timeout is
+   * answered 408 and its connection closed, so the rest of a slow upload is never buffered.
+   */
+  private void startReadTimeout(RoutingContext ctx) {
+    long timer = ctx.vertx().setTimer(readTimeoutMillis, fired -> {
+      if (ctx.response().ended() || ctx.response().closed()) {
+        return;
+      }
+      ingest.refusedRequest("408");
+      LOG.debug("OTLP/HTTP: a request body did not arrive within {} ms; closing its connection",
+          readTimeoutMillis);
+      respond(ctx, 408, Code.DEADLINE_EXCEEDED,
+              "the request body did not arrive within the read timeout of " + readTimeoutMillis + " ms")
+          .onComplete(answered -> ctx.request().connection().close());
+    });
+    ctx.put(READ_TIMER, timer);
+    ctx.addEndHandler(ended -> ctx.vertx().cancelTimer(timer));
+    ctx.next();
+  }
+
   private void export(RoutingContext ctx) {
+    ctx.vertx().cancelTimer(ctx.<Long>get(READ_TIMER));
+    if (ctx.response().ended()) {
+      return; // answered 408 while the last bytes were on their way
+    }
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     Buffer body = ctx.body().buffer();
     ScannedRequest request =
@@ -250,16 +285,16 @@ public final class HttpReceiver extends VerticleBase {
     };
   }
 
-  private static void respond(RoutingContext ctx, int status, Code code, String message) {
+  private static Future<Void> respond(RoutingContext ctx, int status, Code code, String message) {
     if (ctx.response().ended()) {
-      return;
+      return Future.succeededFuture();
     }
     OtlpMediaType mediaType =
         Objects.requireNonNullElse(
             OtlpMediaType.fromContentType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE)),
             OtlpMediaType.JSON);
     Status body = Status.newBuilder().setCode(code.getNumber()).setMessage(message).build();
-    ctx.response()
+    return ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, mediaType.contentType())
         .end(mediaType.encode(body));

@@ -73,6 +73,7 @@ final class ServerAssembly {
             .httpPort(server.httpPort())
             .apiPort(server.apiPort())
             .maxMessageBytes(server.maxMessageBytes())
+            .limits(server.limits())
             .shutdownTimeout(server.shutdownTimeout())
             .buffer(buffer)
             .storeQueue(storeQueue)

@@ -7,8 +7,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tailkeep.collector.AccessCheck;
+import io.tailkeep.collector.ConnectionCap;
 import io.tailkeep.collector.GrpcReceiver;
 import io.tailkeep.collector.HttpReceiver;
+import io.tailkeep.collector.ReceiverLimits;
 import io.tailkeep.collector.SamplerSink;
 import io.tailkeep.collector.SpanSink;
 import io.tailkeep.deploy.access.ApiAccess;
@@ -103,11 +105,11 @@ public final class TailkeepServer implements AutoCloseable {
     this.http = sink == null ? null
         : new HttpReceiver(
             sink, listen(builder.host, builder.httpPort, tls, true), builder.maxMessageBytes,
-            registry, tokens);
+            registry, tokens, builder.limits);
     this.grpc = sink == null ? null
         : GrpcReceiver.onAddress(
             builder.host, builder.grpcPort, sink, builder.maxMessageBytes, registry, tokens,
-            tls == null ? null : tls.grpc());
+            tls == null ? null : tls.grpc(), builder.limits);
     boolean started = false;
     try {
       if (tokens != null) {
@@ -129,7 +131,10 @@ public final class TailkeepServer implements AutoCloseable {
       api =
           await(
               vertx
-                  .createHttpServer(listen(builder.host, builder.apiPort, tls, false))
+                  .createHttpServer(
+                      builder.limits.applyTo(listen(builder.host, builder.apiPort, tls, false)))
+                  .connectionHandler(
+                      new ConnectionCap("api", builder.limits.maxConnections(), registry)::admit)
                   .requestHandler(ApiRoutes.refusingMalformedEscapes(apiRouter))
                   .listen(),
               "API on port " + builder.apiPort);
@@ -330,6 +335,7 @@ public final class TailkeepServer implements AutoCloseable {
     private int apiPort = DEFAULT_API_PORT;
     private int maxMessageBytes = GrpcReceiver.DEFAULT_MAX_MESSAGE_BYTES;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private ReceiverLimits limits = ReceiverLimits.DEFAULTS;
     private KafkaNode.Settings kafka;
     private boolean query = true;
     private Path deadLetterDirectory;
@@ -478,6 +484,12 @@ public final class TailkeepServer implements AutoCloseable {
         throw new IllegalArgumentException("maxMessageBytes must be positive, got " + bytes);
       }
       this.maxMessageBytes = bytes;
+      return this;
+    }
+
+    /** What clients may hold on each of the three ports; {@link ReceiverLimits#DEFAULTS} by default. */
+    public Builder limits(ReceiverLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

@@ -2,6 +2,7 @@ package io.tailkeep.deploy.config;
 
 import io.tailkeep.collector.GrpcReceiver;
 import io.tailkeep.collector.HttpReceiver;
+import io.tailkeep.collector.ReceiverLimits;
 import io.tailkeep.deploy.TailkeepServer;
 import io.tailkeep.kafka.SpansTopic;
 import io.tailkeep.query.QueryApiOptions;
@@ -70,13 +71,14 @@ public record TailkeepConfig(
    */
   public record Tls(Path certFile, Path keyFile, Optional<Path> clientCaFile) {}
 
-  /** Where the receivers and the API listen, and how a stop waits. */
+  /** Where the receivers and the API listen, what a client may hold there, and how a stop waits. */
   public record Server(
       String host,
       int grpcPort,
       int httpPort,
       int apiPort,
       int maxMessageBytes,
+      ReceiverLimits limits,
       Duration shutdownTimeout) {}
 
   /**
@@ -275,6 +277,14 @@ public record TailkeepConfig(
         s.port("server.http_port", HttpReceiver.DEFAULT_PORT),
         s.port("server.api_port", TailkeepServer.DEFAULT_API_PORT),
         (int) s.bytes("server.max_message_size", GrpcReceiver.DEFAULT_MAX_MESSAGE_BYTES, 1024, Integer.MAX_VALUE),
+        new ReceiverLimits(
+            s.integer("server.max_connections", ReceiverLimits.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+            s.integer(
+                "server.max_concurrent_streams", ReceiverLimits.DEFAULT_MAX_CONCURRENT_STREAMS, 1, 100_000),
+            s.duration("server.idle_timeout", ReceiverLimits.DEFAULT_IDLE_TIMEOUT,
+                Duration.ofSeconds(1), Duration.ofDays(1)),
+            s.duration("server.read_timeout", ReceiverLimits.DEFAULT_READ_TIMEOUT,
+                Duration.ofSeconds(1), Duration.ofHours(1))),
         s.duration(
             "server.shutdown_timeout",
             TailkeepServer.DEFAULT_SHUTDOWN_TIMEOUT,

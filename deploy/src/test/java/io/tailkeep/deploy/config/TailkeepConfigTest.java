@@ -3,6 +3,7 @@ package io.tailkeep.deploy.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tailkeep.collector.ReceiverLimits;
 import io.tailkeep.store.cassandra.Replication;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -46,7 +47,8 @@ class TailkeepConfigTest {
     TailkeepConfig config = TailkeepConfig.load(Map.of());
 
     assertThat(config.server())
-        .isEqualTo(new TailkeepConfig.Server("127.0.0.1", 4317, 4318, 16686, 4 << 20, Duration.ofSeconds(30)));
+        .isEqualTo(new TailkeepConfig.Server("127.0.0.1", 4317, 4318, 16686, 4 << 20,
+            ReceiverLimits.DEFAULTS, Duration.ofSeconds(30)));
     assertThat(config.auth()).isEqualTo(new TailkeepConfig.Auth(java.util.Optional.empty(), false, java.util.Optional.empty()));
     assertThat(config.sampler().rulesFile()).isEmpty();
     assertThat(config.sampler().bufferBytes()).isEqualTo(256L << 20);
@@ -131,6 +133,10 @@ class TailkeepConfigTest {
               http_port: 14318
               api_port: 26686
               max_message_size: 8MiB
+              max_connections: 500
+              max_concurrent_streams: 20
+              idle_timeout: 2m
+              read_timeout: 10s
               shutdown_timeout: 1m
             sampler:
               rules_file: rules.yaml
@@ -183,7 +189,9 @@ class TailkeepConfigTest {
 
     assertThat(config.server())
         .isEqualTo(
-            new TailkeepConfig.Server("127.0.0.1", 14317, 14318, 26686, 8 << 20, Duration.ofMinutes(1)));
+            new TailkeepConfig.Server("127.0.0.1", 14317, 14318, 26686, 8 << 20,
+                new ReceiverLimits(500, 20, Duration.ofMinutes(2), Duration.ofSeconds(10)),
+                Duration.ofMinutes(1)));
     assertThat(config.sampler())
         .isEqualTo(
             new TailkeepConfig.Sampler(
