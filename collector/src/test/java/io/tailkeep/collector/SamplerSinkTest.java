@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.sampler.buffer.TraceBuffer;
+import io.tailkeep.sampler.keptqueue.StoreQueue;
 import io.tailkeep.sampler.rules.RulesFile;
-import io.tailkeep.sampler.store.StoreQueue;
+import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.wire.ExportRequestScanner;
-import io.tailkeep.store.SpanBatch;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -5,9 +5,9 @@ import io.tailkeep.query.QueryApi;
 import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.sampler.buffer.DecisionRecord;
+import io.tailkeep.sampler.keptqueue.DeadLetters;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
-import io.tailkeep.sampler.store.DeadLetters;
 import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.ui.jaeger.JaegerApi;
@@ -27,8 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -200,17 +200,17 @@ final class ApiRoutes {
 
       @Override
       public Map<String, Long> keptByRule() {
-        return sampler.buffer().tracesKeptByRule();
+        return sampler.keptByRule();
       }
 
       @Override
       public Map<String, Long> droppedByRule() {
-        return sampler.buffer().tracesDroppedByRule();
+        return sampler.droppedByRule();
       }
 
       @Override
       public Optional<DeadLetters> deadLetters() {
-        return sampler.storeQueue().deadLetters();
+        return sampler.deadLetters();
       }
     };
   }

@@ -4,7 +4,7 @@ import io.tailkeep.deploy.config.TailkeepConfig;
 import io.tailkeep.kafka.SpansTopic;
 import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.sampler.buffer.TraceBuffer;
-import io.tailkeep.sampler.store.StoreQueue;
+import io.tailkeep.sampler.keptqueue.StoreQueue;
 import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.cassandra.CassandraStorage;
 import java.net.InetSocketAddress;

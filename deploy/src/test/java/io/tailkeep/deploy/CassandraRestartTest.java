@@ -10,7 +10,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.tailkeep.deploy.OtelServices.Transport;
 import io.tailkeep.deploy.TraceShapes.MustKeep;
 import io.tailkeep.sampler.buffer.TraceBuffer;
-import io.tailkeep.sampler.store.StoreQueue;
+import io.tailkeep.sampler.keptqueue.StoreQueue;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.cassandra.CassandraSpanStore;
 import io.tailkeep.store.cassandra.node.CassandraNode;

@@ -12,7 +12,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
-import io.tailkeep.sampler.store.StoreQueue;
+import io.tailkeep.sampler.keptqueue.StoreQueue;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;

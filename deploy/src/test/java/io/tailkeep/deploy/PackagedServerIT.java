@@ -78,7 +78,8 @@ class PackagedServerIT {
             logging:
               format: json
             """
-                .formatted(Path.of("config/default-rules.yaml").toAbsolutePath()));
+                .formatted(Path.of("../sampler/src/main/resources/io/tailkeep/sampler/default-rules.yaml")
+                    .toAbsolutePath().normalize()));
 
     // First run: traces in, read back through the API.
     Server first = start(config, work.resolve("first"));

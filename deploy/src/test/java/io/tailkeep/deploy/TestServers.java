@@ -1,8 +1,8 @@
 package io.tailkeep.deploy;
 
 import io.tailkeep.sampler.buffer.TraceBuffer;
+import io.tailkeep.sampler.keptqueue.StoreQueue;
 import io.tailkeep.sampler.rules.RulesFileException;
-import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.store.SpanStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;

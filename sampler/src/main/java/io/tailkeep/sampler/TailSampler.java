@@ -3,14 +3,16 @@ package io.tailkeep.sampler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.buffer.TraceBuffer;
+import io.tailkeep.sampler.keptqueue.DeadLetters;
+import io.tailkeep.sampler.keptqueue.StoreQueue;
 import io.tailkeep.sampler.reload.RulesReloader;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
-import io.tailkeep.sampler.store.StoreQueue;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.WireSpan;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -210,6 +212,21 @@ public final class TailSampler implements AutoCloseable {
   /** The rules file's reload state; empty when the sampler runs on fixed rules. */
   public Optional<RulesStatus> rulesStatus() {
     return reloader == null ? Optional.empty() : Optional.of(reloader.status());
+  }
+
+  /** Traces kept since start, by the rule that kept them. */
+  public Map<String, Long> keptByRule() {
+    return buffer.tracesKeptByRule();
+  }
+
+  /** Traces dropped since start, by the rule that dropped them. */
+  public Map<String, Long> droppedByRule() {
+    return buffer.tracesDroppedByRule();
+  }
+
+  /** Kept batches the span store refused for good; empty without a dead-letter directory. */
+  public Optional<DeadLetters> deadLetters() {
+    return storeQueue.deadLetters();
   }
 
   public TraceBuffer buffer() {

@@ -2,7 +2,7 @@ package io.tailkeep.deploy.demo;
 
 /**
  * The kinds of trace the demo sends, each shaped to meet exactly one rule of the shipped default
- * rules ({@code deploy/config/default-rules.yaml}), with its share of the traffic.
+ * rules ({@code sampler/src/main/resources/io/tailkeep/sampler/default-rules.yaml}), with its share of the traffic.
  */
 public enum DemoKind {
   ERROR("error", "keep-errors", 1.0, 0.07),

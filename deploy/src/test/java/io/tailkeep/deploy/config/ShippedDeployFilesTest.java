@@ -19,13 +19,20 @@ import org.yaml.snakeyaml.Yaml;
  */
 class ShippedDeployFilesTest {
 
+  /** The rules the image ships, from where the Dockerfile copies them (paths from the repository root). */
+  private static final String DEFAULT_RULES_IN_REPOSITORY =
+      "sampler/src/main/resources/io/tailkeep/sampler/default-rules.yaml";
+  private static final Path DEFAULT_RULES = Path.of("..", DEFAULT_RULES_IN_REPOSITORY);
+
   @TempDir Path dir;
 
   @Test
   void theImageConfigIsValidWithItsRulesFileInPlace() throws Exception {
+    assertThat(Files.readString(Path.of("Dockerfile")))
+        .contains("COPY " + DEFAULT_RULES_IN_REPOSITORY + " /etc/tailkeep/rules.yaml");
     Path etc = Files.createDirectories(dir.resolve("etc"));
     Files.copy(Path.of("docker/tailkeep.yaml"), etc.resolve("tailkeep.yaml"));
-    Files.copy(Path.of("config/default-rules.yaml"), etc.resolve("rules.yaml"));
+    Files.copy(DEFAULT_RULES, etc.resolve("rules.yaml"));
 
     // As docker/compose.yaml runs it: Cassandra named by the environment.
     Map<String, String> env = new java.util.HashMap<>(Map.of(
@@ -53,7 +60,7 @@ class ShippedDeployFilesTest {
   void everyTailkeepServiceOfTheClusterComposeFileHasAValidConfig() throws Exception {
     Path etc = Files.createDirectories(dir.resolve("etc-cluster"));
     Files.copy(Path.of("docker/tailkeep.yaml"), etc.resolve("tailkeep.yaml"));
-    Files.copy(Path.of("config/default-rules.yaml"), etc.resolve("rules.yaml"));
+    Files.copy(DEFAULT_RULES, etc.resolve("rules.yaml"));
     Map<String, Object> compose = new Yaml().load(Files.readString(Path.of("docker/compose-cluster.yaml")));
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");

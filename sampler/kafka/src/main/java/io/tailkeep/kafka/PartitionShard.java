@@ -5,7 +5,7 @@ import io.tailkeep.sampler.buffer.DecisionListener;
 import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.buffer.TraceBuffer;
-import io.tailkeep.sampler.store.StoreQueue;
+import io.tailkeep.sampler.keptqueue.StoreQueue;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.StoredDecision;
 import io.tailkeep.store.TraceId;

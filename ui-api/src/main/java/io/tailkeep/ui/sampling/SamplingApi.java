@@ -1,11 +1,11 @@
 package io.tailkeep.ui.sampling;
 
 import io.tailkeep.sampler.buffer.DecisionRecord;
+import io.tailkeep.sampler.keptqueue.DeadLetter;
+import io.tailkeep.sampler.keptqueue.DeadLetters;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.Decision;
 import io.tailkeep.sampler.rules.RuleSet;
-import io.tailkeep.sampler.store.DeadLetter;
-import io.tailkeep.sampler.store.DeadLetters;
 import io.tailkeep.store.TraceId;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;

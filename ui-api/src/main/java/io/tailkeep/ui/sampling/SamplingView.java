@@ -1,9 +1,9 @@
 package io.tailkeep.ui.sampling;
 
 import io.tailkeep.sampler.buffer.DecisionRecord;
+import io.tailkeep.sampler.keptqueue.DeadLetters;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
-import io.tailkeep.sampler.store.DeadLetters;
 import io.tailkeep.store.TraceId;
 import java.util.Map;
 import java.util.Optional;

@@ -1,14 +1,14 @@
-package io.tailkeep.sampler.store;
+package io.tailkeep.sampler.keptqueue;
 
-import static io.tailkeep.sampler.store.Batches.id;
-import static io.tailkeep.sampler.store.Batches.kept;
-import static io.tailkeep.sampler.store.Batches.late;
+import static io.tailkeep.sampler.keptqueue.Batches.id;
+import static io.tailkeep.sampler.keptqueue.Batches.kept;
+import static io.tailkeep.sampler.keptqueue.Batches.late;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tailkeep.sampler.testing.FakeTicker;
-import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.SpanBatch;
+import io.tailkeep.store.WireSpan;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
-package io.tailkeep.sampler.store;
+package io.tailkeep.sampler.keptqueue;
 
-import static io.tailkeep.sampler.store.Batches.kept;
+import static io.tailkeep.sampler.keptqueue.Batches.kept;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

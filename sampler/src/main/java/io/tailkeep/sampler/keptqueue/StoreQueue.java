@@ -1,11 +1,11 @@
-package io.tailkeep.sampler.store;
+package io.tailkeep.sampler.keptqueue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tailkeep.sampler.buffer.KeptTraceSink;
 import io.tailkeep.store.BatchRejectedException;
-import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanWriter;
+import io.tailkeep.store.WireSpan;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;

@@ -1,7 +1,7 @@
-package io.tailkeep.sampler.store;
+package io.tailkeep.sampler.keptqueue;
 
-import static io.tailkeep.sampler.store.Batches.id;
-import static io.tailkeep.sampler.store.Batches.kept;
+import static io.tailkeep.sampler.keptqueue.Batches.id;
+import static io.tailkeep.sampler.keptqueue.Batches.kept;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

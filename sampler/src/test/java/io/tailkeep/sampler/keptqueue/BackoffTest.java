@@ -1,4 +1,4 @@
-package io.tailkeep.sampler.store;
+package io.tailkeep.sampler.keptqueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.tailkeep.sampler.store;
+package io.tailkeep.sampler.keptqueue;
 
 import java.time.Duration;
 

@@ -1,12 +1,12 @@
-package io.tailkeep.sampler.store;
+package io.tailkeep.sampler.keptqueue;
 
 import static io.tailkeep.sampler.testing.TestSpans.child;
 import static io.tailkeep.sampler.testing.TestSpans.traceId;
 
-import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.store.WireSpan;
 import java.util.ArrayList;
 import java.util.List;
 
