@@ -14,7 +14,7 @@ import io.tailkeep.sampler.keptqueue.StoreQueue;
 import io.tailkeep.sampler.reload.RulesReloader;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.sampler.rules.RulesFileException;
-import io.tailkeep.sampler.testing.FakeTicker;
+import io.tailkeep.sampler.testing.TestClock;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanWriter;
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TailSamplerTest {
 
-  private final FakeTicker ticker = new FakeTicker();
+  private final TestClock ticker = new TestClock();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final HeldWriter writer = new HeldWriter();
 

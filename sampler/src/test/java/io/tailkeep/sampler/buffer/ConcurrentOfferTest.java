@@ -5,8 +5,8 @@ import static io.tailkeep.sampler.testing.TestSpans.root;
 import static io.tailkeep.sampler.testing.TestSpans.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailkeep.sampler.testing.FakeTicker;
 import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.sampler.testing.TestClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -21,7 +21,7 @@ class ConcurrentOfferTest {
 
   @Test
   void everyOfferedSpanIsAccountedForOnce() throws Exception {
-    FakeTicker ticker = new FakeTicker();
+    TestClock ticker = new TestClock();
     RecordingSink sink = new RecordingSink();
     TraceBuffer buffer =
         TraceBuffer.builder()

@@ -5,19 +5,19 @@ import static io.tailkeep.sampler.testing.TestSpans.root;
 import static io.tailkeep.sampler.testing.TestSpans.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailkeep.sampler.testing.FakeTicker;
 import io.tailkeep.sampler.rules.RulesFile;
-import io.tailkeep.store.WireSpan;
+import io.tailkeep.sampler.testing.TestClock;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.store.WireSpan;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Each timing path, on a fake ticker with the default rules and the default timings. */
 class DecisionTimingTest {
 
-  private final FakeTicker ticker = new FakeTicker();
+  private final TestClock ticker = new TestClock();
   private final RecordingSink sink = new RecordingSink();
   private final TraceBuffer buffer =
       TraceBuffer.builder()
@@ -114,7 +114,7 @@ class DecisionTimingTest {
 
   @Test
   void aTraceReachingTheSpanCapIsDecidedAtOnceAndTheRestAreLeftOut() {
-    FakeTicker time = new FakeTicker();
+    TestClock time = new TestClock();
     RecordingSink kept = new RecordingSink();
     TraceBuffer capped =
         TraceBuffer.builder()
@@ -147,7 +147,7 @@ class DecisionTimingTest {
 
   @Test
   void aTraceOverTheCapInOneOfferIsDecidedWithoutAWait() {
-    FakeTicker time = new FakeTicker();
+    TestClock time = new TestClock();
     TraceBuffer capped =
         TraceBuffer.builder()
             .rules(RulesFile.loadDefault(time))

@@ -5,11 +5,11 @@ import static io.tailkeep.sampler.testing.TestSpans.root;
 import static io.tailkeep.sampler.testing.TestSpans.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailkeep.sampler.testing.FakeTicker;
 import io.tailkeep.sampler.rules.RulesFile;
-import io.tailkeep.store.WireSpan;
+import io.tailkeep.sampler.testing.TestClock;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.store.WireSpan;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ class EvictionTest {
 
   private static final int OVERHEAD = 100;
 
-  private final FakeTicker ticker = new FakeTicker();
+  private final TestClock ticker = new TestClock();
   private final RecordingSink sink = new RecordingSink();
 
   private TraceBuffer buffer(long maximumWeightBytes) {

@@ -5,8 +5,8 @@ import static io.tailkeep.sampler.testing.TestSpans.root;
 import static io.tailkeep.sampler.testing.TestSpans.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailkeep.sampler.testing.FakeTicker;
 import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.sampler.testing.TestClock;
 import io.tailkeep.store.TraceId;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +20,7 @@ class LateSpansTest {
 
   private static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
 
-  private final FakeTicker ticker = new FakeTicker();
+  private final TestClock ticker = new TestClock();
   private final RecordingSink sink = new RecordingSink();
   private final TraceBuffer buffer =
       TraceBuffer.builder()

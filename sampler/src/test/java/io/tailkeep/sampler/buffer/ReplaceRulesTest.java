@@ -5,10 +5,10 @@ import static io.tailkeep.sampler.testing.TestSpans.root;
 import static io.tailkeep.sampler.testing.TestSpans.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailkeep.sampler.testing.FakeTicker;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.sampler.rules.RulesFileException;
+import io.tailkeep.sampler.testing.TestClock;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.TraceId;
 import java.util.List;
@@ -39,7 +39,7 @@ class ReplaceRulesTest {
           keep: {}
       """;
 
-  private final FakeTicker ticker = new FakeTicker();
+  private final TestClock ticker = new TestClock();
   private final RecordingSink sink = new RecordingSink();
   private final TraceBuffer buffer =
       TraceBuffer.builder()

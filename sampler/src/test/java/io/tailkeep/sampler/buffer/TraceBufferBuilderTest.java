@@ -3,15 +3,15 @@ package io.tailkeep.sampler.buffer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailkeep.sampler.testing.FakeTicker;
 import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.sampler.testing.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Defaults as documented; bad settings refused at once, naming the setting and the value. */
 class TraceBufferBuilderTest {
 
-  private final FakeTicker ticker = new FakeTicker();
+  private final TestClock ticker = new TestClock();
 
   @Test
   void defaults() {

@@ -4,7 +4,7 @@ import static io.tailkeep.sampler.keptqueue.Batches.kept;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailkeep.sampler.testing.FakeTicker;
+import io.tailkeep.sampler.testing.TestClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +16,7 @@ class AwaitDrainedTest {
 
   private static final Duration LONG = Duration.ofSeconds(30);
 
-  private final FakeTicker ticker = new FakeTicker();
+  private final TestClock ticker = new TestClock();
   private final FakeWriter writer = new FakeWriter();
   private final StoreQueue queue =
       StoreQueue.builder()

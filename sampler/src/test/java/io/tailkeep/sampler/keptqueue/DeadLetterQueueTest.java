@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tailkeep.sampler.SamplerMetrics;
-import io.tailkeep.sampler.testing.FakeTicker;
+import io.tailkeep.sampler.testing.TestClock;
 import io.tailkeep.store.BatchRejectedException;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
@@ -39,7 +39,7 @@ class DeadLetterQueueTest {
   private static final Instant NOW = Instant.parse("2026-12-05T00:10:00Z");
 
   @TempDir Path directory;
-  private final FakeTicker ticker = new FakeTicker();
+  private final TestClock ticker = new TestClock();
   private final FakeWriter writer = new FakeWriter();
 
   private DeadLetters deadLetters() throws IOException {

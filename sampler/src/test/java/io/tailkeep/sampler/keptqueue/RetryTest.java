@@ -4,7 +4,7 @@ import static io.tailkeep.sampler.keptqueue.Batches.id;
 import static io.tailkeep.sampler.keptqueue.Batches.kept;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailkeep.sampler.testing.FakeTicker;
+import io.tailkeep.sampler.testing.TestClock;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
 import java.io.IOException;
@@ -21,7 +21,7 @@ class RetryTest {
   private static final Duration INITIAL = Duration.ofMillis(100);
   private static final Duration MAX = Duration.ofMillis(700);
 
-  private final FakeTicker ticker = new FakeTicker();
+  private final TestClock ticker = new TestClock();
   private final FakeWriter writer = new FakeWriter();
 
   private StoreQueue queue(int maxInFlight) {

@@ -3,7 +3,7 @@ package io.tailkeep.sampler.keptqueue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailkeep.sampler.testing.FakeTicker;
+import io.tailkeep.sampler.testing.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +46,7 @@ class StoreQueueBuilderTest {
     StoreQueue queue =
         StoreQueue.builder()
             .writer(writer)
-            .ticker(new FakeTicker())
+            .ticker(new TestClock())
             .maxQueuedBytes(1_000)
             .maxInFlight(3)
             .initialBackoff(Duration.ofMillis(5))

@@ -6,7 +6,7 @@ import static io.tailkeep.sampler.keptqueue.Batches.late;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailkeep.sampler.testing.FakeTicker;
+import io.tailkeep.sampler.testing.TestClock;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.WireSpan;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The queue while the store is up: writes in order, up to the in-flight limit; the full signal. */
 class StoreQueueTest {
 
-  private final FakeTicker ticker = new FakeTicker();
+  private final TestClock ticker = new TestClock();
   private final FakeWriter writer = new FakeWriter();
 
   private StoreQueue.Builder queue() {

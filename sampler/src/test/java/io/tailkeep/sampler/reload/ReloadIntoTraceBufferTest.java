@@ -7,7 +7,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.sampler.buffer.TraceBuffer;
-import io.tailkeep.sampler.testing.FakeTicker;
+import io.tailkeep.sampler.testing.TestClock;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
@@ -39,8 +39,8 @@ class ReloadIntoTraceBufferTest {
 
   @TempDir Path dir;
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final MutableClock clock = new MutableClock(Instant.parse("2025-01-02T03:04:05Z"));
+  private final TestClock ticker = new TestClock();
+  private final TestClock clock = new TestClock(Instant.parse("2025-01-02T03:04:05Z"));
   private final List<SpanBatch> kept = new CopyOnWriteArrayList<>();
 
   @Test

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tailkeep.sampler.reload.RulesStatus.ReloadError;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFileException;
-import io.tailkeep.sampler.testing.FakeTicker;
+import io.tailkeep.sampler.testing.TestClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,8 +66,8 @@ class RulesReloaderTest {
 
   @TempDir Path dir;
 
-  private final MutableClock clock = new MutableClock(START);
-  private final FakeTicker ticker = new FakeTicker();
+  private final TestClock clock = new TestClock(START);
+  private final TestClock ticker = new TestClock();
   private final List<RuleSet> applied = new ArrayList<>();
 
   @Test

@@ -3,7 +3,7 @@ package io.tailkeep.sampler.rules;
 import static io.tailkeep.sampler.testing.TestSpans.root;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailkeep.sampler.testing.FakeTicker;
+import io.tailkeep.sampler.testing.TestClock;
 import io.tailkeep.sampler.testing.TestSpans;
 import io.tailkeep.store.TraceId;
 import java.time.Duration;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class PercentAndRateLimitTest {
 
-  private static RuleSet keepRule(String keepSettings, FakeTicker ticker) throws Exception {
+  private static RuleSet keepRule(String keepSettings, TestClock ticker) throws Exception {
     return RulesFile.parse(
         "test.yaml", "rules:\n  - {name: sampled, keep: " + keepSettings + "}\n", ticker);
   }
@@ -32,8 +32,8 @@ class PercentAndRateLimitTest {
   @Test
   void sameTraceIdSameDecisionOnEveryNodeAndRun() throws Exception {
     // Two rule sets parsed apart stand for two nodes (or two runs of one node).
-    RuleSet nodeA = keepRule("{percent: 10}", new FakeTicker());
-    RuleSet nodeB = keepRule("{percent: 10}", new FakeTicker());
+    RuleSet nodeA = keepRule("{percent: 10}", new TestClock());
+    RuleSet nodeB = keepRule("{percent: 10}", new TestClock());
     Random random = new Random(7);
     for (int i = 0; i < 10_000; i++) {
       TraceId traceId = randomTraceId(random);
@@ -44,7 +44,7 @@ class PercentAndRateLimitTest {
 
   @Test
   void tenPercentRuleKeepsTenPercentWithinThreeStandardDeviations() throws Exception {
-    RuleSet rules = keepRule("{percent: 10}", new FakeTicker());
+    RuleSet rules = keepRule("{percent: 10}", new TestClock());
     int traces = 100_000;
     double p = 0.10;
     Random random = new Random(20240611);
@@ -65,7 +65,7 @@ class PercentAndRateLimitTest {
 
   @Test
   void sequentialTraceIdsSpreadEvenlyToo() throws Exception {
-    RuleSet rules = keepRule("{percent: 10}", new FakeTicker());
+    RuleSet rules = keepRule("{percent: 10}", new TestClock());
     int traces = 100_000;
     int kept = 0;
     for (int i = 1; i <= traces; i++) {
@@ -98,8 +98,8 @@ class PercentAndRateLimitTest {
 
   @Test
   void zeroAndHundredPercent() throws Exception {
-    RuleSet none = keepRule("{percent: 0}", new FakeTicker());
-    RuleSet all = keepRule("{percent: 100}", new FakeTicker());
+    RuleSet none = keepRule("{percent: 0}", new TestClock());
+    RuleSet all = keepRule("{percent: 100}", new TestClock());
     Random random = new Random(5);
     for (int i = 0; i < 1_000; i++) {
       TraceId traceId = randomTraceId(random);
@@ -110,7 +110,7 @@ class PercentAndRateLimitTest {
 
   @Test
   void rateLimitRefusesPastTheRateAndRefillsWithTime() throws Exception {
-    FakeTicker ticker = new FakeTicker();
+    TestClock ticker = new TestClock();
     RuleSet rules = keepRule("{max_traces_per_second: 2}", ticker);
     TraceId traceId = TestSpans.TRACE_ID;
 
@@ -133,7 +133,7 @@ class PercentAndRateLimitTest {
 
   @Test
   void rateBelowOnePerSecond() throws Exception {
-    FakeTicker ticker = new FakeTicker();
+    TestClock ticker = new TestClock();
     RuleSet rules = keepRule("{max_traces_per_second: 0.5}", ticker);
     assertThat(decide(rules, TestSpans.TRACE_ID).keep()).isTrue();
     ticker.advance(Duration.ofMillis(1_999));
@@ -144,7 +144,7 @@ class PercentAndRateLimitTest {
 
   @Test
   void tracesOutsideThePercentSampleDoNotSpendTheRateLimit() throws Exception {
-    FakeTicker ticker = new FakeTicker();
+    TestClock ticker = new TestClock();
     RuleSet rules = keepRule("{percent: 50, max_traces_per_second: 1}", ticker);
     Random random = new Random(9);
     TraceId outside;

@@ -1,5 +1,6 @@
 package io.tailkeep.ui.sampling;
 
+import io.tailkeep.sampler.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,21 +9,19 @@ import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.store.TraceId;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 class RecentRuleCountsTest {
 
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
-  private final MutableClock clock = new MutableClock(T0);
+  private final TestClock clock = new TestClock(T0);
   private final Counters counters = new Counters();
   private final RecentRuleCounts recent =
       new RecentRuleCounts(counters, clock, Duration.ofSeconds(10), 3);
@@ -85,33 +84,10 @@ class RecentRuleCountsTest {
   }
 
   private void tick(Map<String, Long> kept, Map<String, Long> dropped) {
-    clock.now = clock.now.plusSeconds(10);
+    clock.advance(Duration.ofSeconds(10));
     counters.kept = kept;
     counters.dropped = dropped;
     recent.sample();
-  }
-
-  private static final class MutableClock extends Clock {
-    Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneId.of("UTC");
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 
   private static final class Counters implements SamplingView {
@@ -144,5 +120,4 @@ class RecentRuleCountsTest {
       return dropped;
     }
   }
-
 }

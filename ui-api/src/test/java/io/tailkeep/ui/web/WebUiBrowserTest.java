@@ -1,5 +1,6 @@
 package io.tailkeep.ui.web;
 
+import io.tailkeep.sampler.testing.TestClock;
 import static io.tailkeep.store.testing.TestSpans.attr;
 import static io.tailkeep.store.testing.TestSpans.nanos;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,20 +32,17 @@ import io.tailkeep.ui.testing.TestServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,12 +119,12 @@ class WebUiBrowserTest {
     sampling.decision =
         new DecisionRecord(
             smallId, true, "baseline-checkout", 0.1, false, DecisionReason.ROOT_GRACE, now, 5, 0);
-    MutableClock clock = new MutableClock(now.minus(Duration.ofMinutes(2)));
+    TestClock clock = new TestClock(now.minus(Duration.ofMinutes(2)));
     RecentRuleCounts recent = new RecentRuleCounts(sampling, clock, Duration.ofSeconds(10), 90);
     sampling.kept = Map.of("keep-errors", 40L, "keep-slow", 12L, "baseline-checkout", 7L);
     sampling.dropped = Map.of("baseline-checkout", 60L, "default", 300L);
     recent.sample();
-    clock.now = now;
+    clock.advance(Duration.ofMinutes(2));
     sampling.kept = Map.of("keep-errors", 43L, "keep-slow", 13L, "baseline-checkout", 9L);
     sampling.dropped = Map.of("baseline-checkout", 78L, "default", 321L);
     recent.sample();
@@ -554,29 +552,6 @@ class WebUiBrowserTest {
     @Override
     public Map<String, Long> droppedByRule() {
       return dropped;
-    }
-  }
-
-  private static final class MutableClock extends Clock {
-    volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }
