@@ -118,17 +118,6 @@ class DurationSyntaxTest {
     "100ms200us, 100200000",
     "2562047h47m16.854775807s, 9223372036854775807", // the largest
     "-2562047h47m16.854775808s, -9223372036854775808", // the smallest
-    // cases the native query API pinned
-    "250ms, 250000000",
-    "2m, 120000000000",
-    "1h, 3600000000000",
-    "1h30m, 5400000000000",
-    "500us, 500000",
-    "500µs, 500000",
-    "100ns, 100",
-    "1.5ns, 1",
-    "+3ms, 3000000",
-    "0.0000001ms, 0",
   })
   void goReadsWhatGoReads(String text, long nanos) {
     assertThat(DurationSyntax.GO.parse(text)).isEqualTo(Duration.ofNanos(nanos));
@@ -157,9 +146,7 @@ class DurationSyntaxTest {
         "2562047h47m16.854775808s",
         "9999999999999999999999h",
         "∞s",
-        "NaNs",
-        // cases the native query API pinned
-        "fast", "250", "1.5", "1..5s", "1s2", "s1", "1e3ms", "300y"
+        "NaNs"
       })
   void goRefusesWhatGoRefuses(String text) {
     assertThatThrownBy(() -> DurationSyntax.GO.parse(text)).isInstanceOf(IllegalArgumentException.class);
