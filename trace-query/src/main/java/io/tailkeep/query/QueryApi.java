@@ -7,6 +7,7 @@ import io.tailkeep.store.StoreBusyException;
 import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceSummary;
+import io.tailkeep.units.DurationSyntax;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -232,7 +233,7 @@ public final class QueryApi {
                 id -> {
                   if (answer.tryFail(
                       new StorageUnavailableException(
-                          "the span store did not answer within " + DurationFormat.format(options.storageTimeout())
+                          "the span store did not answer within " + DurationSyntax.GO.format(options.storageTimeout())
                               + "; the query was cancelled (a narrower one, with a service or a shorter window,"
                               + " is faster)",
                           new TimeoutException()))) {

@@ -2,6 +2,7 @@ package io.tailkeep.query;
 
 import io.tailkeep.store.TraceQuery;
 import io.tailkeep.store.TraceQuery.Order;
+import io.tailkeep.units.DurationSyntax;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,8 +81,8 @@ record SearchParams(SearchFilters filters, int limit, PageToken.Cursor after) {
     if (min != null && max != null && min.compareTo(max) > 0) {
       throw new InvalidParameterException(
           MIN_DURATION, in.single(MIN_DURATION),
-          MIN_DURATION + " " + DurationFormat.format(min) + " is greater than " + MAX_DURATION + " "
-              + DurationFormat.format(max));
+          MIN_DURATION + " " + DurationSyntax.GO.format(min) + " is greater than " + MAX_DURATION + " "
+              + DurationSyntax.GO.format(max));
     }
     if (end == null) {
       if (start != null && start.isAfter(now)) {
@@ -100,6 +101,27 @@ record SearchParams(SearchFilters filters, int limit, PageToken.Cursor after) {
     Order order = sort != null ? sort : min != null ? Order.SLOWEST_FIRST : Order.NEWEST_FIRST;
     return new SearchParams(
         new SearchFilters(service, operation, tags, min, max, start, end, order), limit, null);
+  }
+
+  /**
+   * {@code minDuration} and {@code maxDuration}: Go's duration dialect (which Jaeger's API takes, so
+   * values copied from it work), in any case and with spaces around it, never negative. The {@link
+   * IllegalArgumentException}'s message completes a sentence that starts with the parameter's name,
+   * e.g. "must be a duration like 250ms, 1.5s or 2m, got 'fast'".
+   */
+  static Duration parseDuration(String text) {
+    String got = text == null ? "nothing" : "'" + InvalidParameterException.abbreviate(text) + "'";
+    String s = text == null ? null : text.strip().toLowerCase(Locale.ROOT);
+    if (s != null && s.startsWith("-")) {
+      throw new IllegalArgumentException("must not be negative, got " + got);
+    }
+    try {
+      return DurationSyntax.GO.parse(s);
+    } catch (DurationSyntax.TooLongException e) {
+      throw new IllegalArgumentException("must be at most 292 years (" + Long.MAX_VALUE + "ns), got " + got);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("must be a duration like 250ms, 1.5s or 2m, got " + got);
+    }
   }
 
   private static void checkNames(Reader in, String service, String operation) {
@@ -151,7 +173,7 @@ record SearchParams(SearchFilters filters, int limit, PageToken.Cursor after) {
         return null;
       }
       try {
-        return DurationFormat.parse(value);
+        return parseDuration(value);
       } catch (IllegalArgumentException e) {
         throw new InvalidParameterException(name, value, name + " " + e.getMessage());
       }

@@ -10,6 +10,7 @@ import io.tailkeep.store.Operation;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.TraceSummary;
+import io.tailkeep.units.DurationSyntax;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -220,8 +221,8 @@ final class TraceJson {
             .put("service", filters.service())
             .put("operation", filters.operation())
             .put("tags", new JsonObject(new TreeMap<>(filters.tags())))
-            .put("minDuration", filters.minDuration() == null ? null : DurationFormat.format(filters.minDuration()))
-            .put("maxDuration", filters.maxDuration() == null ? null : DurationFormat.format(filters.maxDuration()))
+            .put("minDuration", filters.minDuration() == null ? null : DurationSyntax.GO.format(filters.minDuration()))
+            .put("maxDuration", filters.maxDuration() == null ? null : DurationSyntax.GO.format(filters.maxDuration()))
             .put("start", TimeFormat.format(TimeFormat.epochNanos(filters.start())))
             .put("end", TimeFormat.format(TimeFormat.epochNanos(filters.end())))
             .put("sort", SearchFilters.sortName(filters.order()))

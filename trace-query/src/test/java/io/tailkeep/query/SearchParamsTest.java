@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SearchParamsTest {
   static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
@@ -144,6 +145,63 @@ class SearchParamsTest {
         .hasMessageContaining("differs from the search the next token belongs to");
     assertThatThrownBy(() -> parse("sort", "start", "next", token.encode()))
         .isInstanceOfSatisfying(InvalidParameterException.class, e -> assertThat(e.parameter()).isEqualTo("sort"));
+  }
+
+  // minDuration and maxDuration: Go's dialect (io.tailkeep.units.DurationSyntax), forgiving case and
+  // spaces, never negative; the grammar's own cases are in DurationSyntaxTest.
+
+  @ParameterizedTest
+  @CsvSource({
+    "250ms, 250000000",
+    "1.5s, 1500000000",
+    "2m, 120000000000",
+    "1h, 3600000000000",
+    "1h30m, 5400000000000",
+    "500us, 500000",
+    "500µs, 500000",
+    "100ns, 100",
+    "0, 0",
+    "0s, 0",
+    ".5s, 500000000",
+    "1.s, 1000000000",
+    "1.5ns, 1",
+    "' 2S ', 2000000000",
+    "+3ms, 3000000",
+    "0.0000001ms, 0",
+  })
+  void durationsParseUnitsFractionsAndCompounds(String text, long nanos) {
+    assertThat(SearchParams.parseDuration(text)).isEqualTo(Duration.ofNanos(nanos));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"fast", "", "250", "1.5", "ms", "1 s", "1sec", "1d", "1..5s", "1s2", "s1", "1e3ms"})
+  void durationsRefuseWhatIsNotADuration(String text) {
+    assertThatThrownBy(() -> SearchParams.parseDuration(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("must be a duration like 250ms, 1.5s or 2m, got '" + text + "'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-1s", "-0"})
+  void durationsRefuseNegativeOnes(String text) {
+    assertThatThrownBy(() -> SearchParams.parseDuration(text)).hasMessageContaining("must not be negative");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"300y", "3000000h", "9223372036854775808ns", "99999999999999999999999h"})
+  void durationsRefuseWhatNanosecondsCannotHold(String text) {
+    assertThatThrownBy(() -> SearchParams.parseDuration(text))
+        .isInstanceOf(IllegalArgumentException.class);
+    if (!text.endsWith("y")) {
+      assertThatThrownBy(() -> SearchParams.parseDuration(text))
+          .hasMessage("must be at most 292 years (9223372036854775807ns), got '" + text + "'");
+    }
+  }
+
+  @Test
+  void durationsNeedAValue() {
+    assertThatThrownBy(() -> SearchParams.parseDuration(null))
+        .hasMessage("must be a duration like 250ms, 1.5s or 2m, got nothing");
   }
 
   static SearchParams parseAt(Instant now, String... nameValues) {

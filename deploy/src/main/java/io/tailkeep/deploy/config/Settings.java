@@ -1,10 +1,11 @@
 package io.tailkeep.deploy.config;
 
 import io.tailkeep.sampler.rules.Spelling;
+import io.tailkeep.units.DurationSyntax;
+import io.tailkeep.units.SizeSyntax;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -41,19 +40,8 @@ final class Settings {
 
   static final String ENV_PREFIX = "TAILKEEP_";
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
-  private static final Map<String, Long> MILLIS_PER_UNIT =
-      Map.of("ms", 1L, "s", 1_000L, "m", 60_000L, "h", 3_600_000L, "d", 86_400_000L);
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB)?");
-  private static final Map<String, Long> BYTES_PER_UNIT =
-      Map.of(
-          "B", 1L,
-          "KiB", 1L << 10,
-          "MiB", 1L << 20,
-          "GiB", 1L << 30,
-          "KB", 1_000L,
-          "MB", 1_000_000L,
-          "GB", 1_000_000_000L);
+  /** Durations in the config file: Tailkeep's dialect, whole milliseconds up to days. */
+  static final DurationSyntax DURATIONS = DurationSyntax.TAILKEEP.units("ms", "d");
 
   private final String fileName;
   private final Path baseDirectory;
@@ -152,21 +140,29 @@ final class Settings {
   java.time.Duration duration(
       String key, java.time.Duration defaultValue, java.time.Duration min, java.time.Duration max) {
     String expected =
-        "a duration from " + format(min) + " to " + format(max)
+        "a duration from " + DURATIONS.format(min) + " to " + DURATIONS.format(max)
             + " with a unit of ms, s, m, h or d (e.g. 30s)";
     return typed(key, defaultValue, expected, text -> {
-      java.time.Duration value = parseDuration(text);
-      return value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0 ? value : null;
+      try {
+        java.time.Duration value = DURATIONS.parse(text);
+        return value.compareTo(min) >= 0 && value.compareTo(max) <= 0 ? value : null;
+      } catch (IllegalArgumentException notADuration) {
+        return null;
+      }
     });
   }
 
   /** A size in bytes: a plain number, or with a unit B, KiB, MiB, GiB, KB, MB, GB. */
   long bytes(String key, long defaultValue, long min, long max) {
     String expected =
-        "a size from " + min + " to " + max + " bytes, e.g. 512MiB (units B, KiB, MiB, GiB, KB, MB, GB)";
+        "a size from " + min + " to " + max + " bytes, e.g. 512MiB (units " + SizeSyntax.UNITS + ")";
     return typed(key, defaultValue, expected, text -> {
-      Long value = parseBytes(text);
-      return value != null && value >= min && value <= max ? value : null;
+      try {
+        long value = SizeSyntax.parseBytes(text);
+        return value >= min && value <= max ? value : null;
+      } catch (IllegalArgumentException notASize) {
+        return null;
+      }
     });
   }
 
@@ -486,46 +482,6 @@ final class Settings {
       int value = Integer.parseInt(text);
       return value >= min && value <= max ? value : null;
     } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  /** A duration in the largest of this file's units that writes it exactly. */
-  static String format(java.time.Duration duration) {
-    long millis = duration.toMillis();
-    for (String unit : List.of("d", "h", "m", "s")) {
-      long per = MILLIS_PER_UNIT.get(unit);
-      if (millis != 0 && millis % per == 0) {
-        return millis / per + unit;
-      }
-    }
-    return millis + "ms";
-  }
-
-  static java.time.Duration parseDuration(String text) {
-    Matcher matcher = DURATION.matcher(text);
-    if (!matcher.matches()) {
-      return null;
-    }
-    BigDecimal millis =
-        new BigDecimal(matcher.group(1)).multiply(BigDecimal.valueOf(MILLIS_PER_UNIT.get(matcher.group(2))));
-    try {
-      return java.time.Duration.ofMillis(millis.longValueExact());
-    } catch (ArithmeticException fractionOrTooLarge) {
-      return null;
-    }
-  }
-
-  static Long parseBytes(String text) {
-    Matcher matcher = SIZE.matcher(text);
-    if (!matcher.matches()) {
-      return null;
-    }
-    try {
-      long number = Long.parseLong(matcher.group(1));
-      String unit = matcher.group(2) == null ? "B" : matcher.group(2);
-      return Math.multiplyExact(number, BYTES_PER_UNIT.get(unit));
-    } catch (ArithmeticException | NumberFormatException tooLarge) {
       return null;
     }
   }

@@ -324,7 +324,8 @@ public record TailkeepConfig(
       s.problem(
           "sampler.max_wait",
           "must not be shorter than sampler.grace_period ("
-              + Settings.format(sampler.gracePeriod()) + "), got " + Settings.format(sampler.maxWait()));
+              + Settings.DURATIONS.format(sampler.gracePeriod()) + "), got "
+              + Settings.DURATIONS.format(sampler.maxWait()));
     }
     return sampler;
   }
@@ -367,7 +368,7 @@ public record TailkeepConfig(
             : Optional.empty();
     if (indexTtl.isPresent() && indexTtl.get().compareTo(spanTtl) > 0) {
       s.problem("cassandra.index_ttl", "must not be longer than cassandra.span_ttl ("
-          + Settings.format(spanTtl) + "), got " + Settings.format(indexTtl.get()));
+          + Settings.DURATIONS.format(spanTtl) + "), got " + Settings.DURATIONS.format(indexTtl.get()));
     }
     return new Cassandra(
         contactPoints,
@@ -524,7 +525,7 @@ public record TailkeepConfig(
             "query.max_search_partitions", CassandraStorage.DEFAULT_MAX_SEARCH_PARTITIONS, 1, 1_000_000));
     if (query.retryAfter().getNano() != 0) {
       s.problem("query.retry_after", "must be whole seconds (it is sent as Retry-After), got "
-          + Settings.format(query.retryAfter()));
+          + Settings.DURATIONS.format(query.retryAfter()));
     }
     return query;
   }

@@ -3,6 +3,7 @@ package io.tailkeep.sampler.rules;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import io.tailkeep.units.DurationSyntax;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -693,18 +694,19 @@ final class RulesParser {
       problems.at(node, "a duration must be a number and a unit such as 500ms, got " + describe(node));
       return null;
     }
-    Long nanos = DurationText.parseNanos(scalar.getValue());
-    if (nanos == null) {
+    try {
+      return DurationSyntax.TAILKEEP.parse(scalar.getValue()).toNanos();
+    } catch (IllegalArgumentException notADuration) {
       String unitHint =
           scalar.getTag().equals(Tag.INT) || scalar.getTag().equals(Tag.FLOAT)
               ? "a duration needs a unit"
               : "expected a number and a unit";
       problems.at(
           node,
-          "bad duration '" + scalar.getValue() + "' (" + unitHint + ": " + DurationText.UNITS
-              + "; e.g. 500ms, 1.5s, 2m)");
+          "bad duration '" + scalar.getValue() + "' (" + unitHint + ": "
+              + DurationSyntax.TAILKEEP.unitNames() + "; e.g. 500ms, 1.5s, 2m)");
+      return null;
     }
-    return nanos;
   }
 
   private Pattern regex(Node node, String conditionType) {

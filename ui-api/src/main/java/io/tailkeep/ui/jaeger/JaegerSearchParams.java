@@ -5,6 +5,7 @@ import static io.tailkeep.ui.jaeger.JaegerIds.invalid;
 
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceQuery;
+import io.tailkeep.units.DurationSyntax;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -40,6 +41,9 @@ record JaegerSearchParams(List<TraceId> traceIds, TraceQuery query) {
   static final int DEFAULT_LIMIT = 20;
   static final String DEFAULT_LOOKBACK_TEXT = "1h";
   static final Duration DEFAULT_LOOKBACK = Duration.ofHours(1);
+
+  /** Go's durations plus the days and weeks Jaeger UI's lookback uses ({@code 2d}, {@code 1w}). */
+  private static final DurationSyntax LOOKBACK = DurationSyntax.GO.units("ns", "w");
 
   /** How far past now a search window may reach; later ends are cut here. */
   static final Duration MAX_AHEAD = Duration.ofDays(1);
@@ -190,7 +194,7 @@ record JaegerSearchParams(List<TraceId> traceIds, TraceQuery query) {
     }
     Duration lookback;
     try {
-      lookback = GoDuration.parseLookback(text);
+      lookback = LOOKBACK.parse(text);
     } catch (IllegalArgumentException e) {
       throw invalid("lookback", text, e.getMessage());
     }
@@ -229,7 +233,7 @@ record JaegerSearchParams(List<TraceId> traceIds, TraceQuery query) {
     }
     Duration duration;
     try {
-      duration = GoDuration.parse(text.strip());
+      duration = DurationSyntax.GO.parse(text.strip());
     } catch (IllegalArgumentException e) {
       throw invalid(parameter, text, e.getMessage());
     }
