@@ -22,7 +22,7 @@ class ConcurrentOfferTest {
   @Test
   void everyOfferedSpanIsAccountedForOnce() throws Exception {
     TestClock ticker = new TestClock();
-    RecordingSink sink = new RecordingSink();
+    RecordingKeptTraceSink sink = new RecordingKeptTraceSink();
     TraceBuffer buffer =
         TraceBuffer.builder()
             .rules(RulesFile.loadDefault(ticker))

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class DecisionTimingTest {
 
   private final TestClock ticker = new TestClock();
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingKeptTraceSink sink = new RecordingKeptTraceSink();
   private final TraceBuffer buffer =
       TraceBuffer.builder()
           .rules(RulesFile.loadDefault(ticker))
@@ -115,7 +115,7 @@ class DecisionTimingTest {
   @Test
   void aTraceReachingTheSpanCapIsDecidedAtOnceAndTheRestAreLeftOut() {
     TestClock time = new TestClock();
-    RecordingSink kept = new RecordingSink();
+    RecordingKeptTraceSink kept = new RecordingKeptTraceSink();
     TraceBuffer capped =
         TraceBuffer.builder()
             .rules(RulesFile.loadDefault(time))

@@ -20,7 +20,7 @@ class EvictionTest {
   private static final int OVERHEAD = 100;
 
   private final TestClock ticker = new TestClock();
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingKeptTraceSink sink = new RecordingKeptTraceSink();
 
   private TraceBuffer buffer(long maximumWeightBytes) {
     return TraceBuffer.builder()

@@ -21,7 +21,7 @@ class LateSpansTest {
   private static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
 
   private final TestClock ticker = new TestClock();
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingKeptTraceSink sink = new RecordingKeptTraceSink();
   private final TraceBuffer buffer =
       TraceBuffer.builder()
           .rules(RulesFile.loadDefault(ticker))

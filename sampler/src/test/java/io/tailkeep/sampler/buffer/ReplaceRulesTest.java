@@ -40,7 +40,7 @@ class ReplaceRulesTest {
       """;
 
   private final TestClock ticker = new TestClock();
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingKeptTraceSink sink = new RecordingKeptTraceSink();
   private final TraceBuffer buffer =
       TraceBuffer.builder()
           .rules(rules(ERRORS_ONLY))
