@@ -2,7 +2,6 @@ package io.tailkeep.deploy;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine;
@@ -32,19 +31,21 @@ public final class CommandLines {
 
   /** Runs {@code cli} (a command and its subcommands) on {@code args}; its exit code. */
   public static int execute(CommandLine cli, List<String> args, PrintStream out, PrintStream err) {
-    configure(cli);
-    cli.setSeparator(" ")
+    return configured(cli)
         .setOut(writer(out))
         .setErr(writer(err))
-        .setParameterExceptionHandler(CommandLines::usageError);
-    return cli.execute(args.toArray(String[]::new));
+        .setParameterExceptionHandler(CommandLines::usageError)
+        .execute(args.toArray(String[]::new));
   }
 
   /** The help {@code --help} prints for {@code command}. */
   public static String usage(Object command) {
-    CommandLine cli = new CommandLine(command);
+    return configured(new CommandLine(command)).getUsageMessage();
+  }
+
+  private static CommandLine configured(CommandLine cli) {
     configure(cli);
-    return cli.setSeparator(" ").getUsageMessage();
+    return cli.setSeparator(" ");
   }
 
   /**
@@ -53,16 +54,18 @@ public final class CommandLines {
    */
   private static void configure(CommandLine cli) {
     cli.getCommandSpec().usageMessage().synopsisHeading("").sortOptions(false).width(HELP_WIDTH);
-    cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().usageMessage().hidden(true));
     if (!cli.getCommandSpec().optionsMap().containsKey("--help")) {
       cli.getCommandSpec()
           .addOption(OptionSpec.builder("-h", "--help").usageHelp(true).hidden(true).build());
     }
-    cli.getSubcommands().values().forEach(CommandLines::configure);
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      sub.getCommandSpec().usageMessage().hidden(true);
+      configure(sub);
+    }
   }
 
   private static PrintWriter writer(PrintStream stream) {
-    return new PrintWriter(stream, true, Charset.defaultCharset());
+    return new PrintWriter(stream, true);
   }
 
   private static int usageError(ParameterException e, String[] args) {
