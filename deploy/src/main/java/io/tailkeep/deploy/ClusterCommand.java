@@ -29,12 +29,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cluster",
     customSynopsis = ClusterCommand.USAGE,
-    description = {
-      "",
-      "A local cluster on Kafka to try scaling out: an embedded Kafka broker and Cassandra node,"
-          + " N sampler nodes, ingest and query nodes, each its own process.",
-      ""
-    })
+    description =
+        "%nA local cluster on Kafka to try scaling out: an embedded Kafka broker and Cassandra node,"
+            + " N sampler nodes, ingest and query nodes, each its own process.%n")
 final class ClusterCommand implements Callable<Integer> {
 
   static final String USAGE = "usage: tailkeep cluster [--sampler-nodes N] [--ingest-nodes N] [--data DIR]";

@@ -27,12 +27,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     customSynopsis = RunCommand.USAGE,
-    description = {
-      "",
-      "The server: OTLP on 4317 (gRPC) and 4318 (HTTP), UI and APIs on 16686. Every config key can"
-          + " also be set with a TAILKEEP_* environment variable (deploy/README.md).",
-      ""
-    })
+    description =
+        "%nThe server: OTLP on 4317 (gRPC) and 4318 (HTTP), UI and APIs on 16686. Every config key can"
+            + " also be set with a TAILKEEP_* environment variable (deploy/README.md).%n")
 final class RunCommand implements Callable<Integer> {
 
   static final String USAGE = "usage: tailkeep run [--config FILE]";

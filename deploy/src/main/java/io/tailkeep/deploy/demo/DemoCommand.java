@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -39,14 +39,11 @@ import picocli.CommandLine.Spec;
       "usage: tailkeep demo [--endpoint URL] [--protocol grpc|http/protobuf] [--traces N]",
       "                     [--seed N] [--api URL]"
     },
-    description = {
-      "",
-      "Sends sample traffic of a small shop (9 services: errors, slow requests, admin actions,"
-          + " payments, uploads, health checks, ordinary requests) to a running Tailkeep server"
-          + " with the OpenTelemetry Java SDK, then prints what the default rules keep and where"
-          + " to look.",
-      ""
-    })
+    description =
+        "%nSends sample traffic of a small shop (9 services: errors, slow requests, admin actions,"
+            + " payments, uploads, health checks, ordinary requests) to a running Tailkeep server"
+            + " with the OpenTelemetry Java SDK, then prints what the default rules keep and where"
+            + " to look.%n")
 public final class DemoCommand implements Callable<Integer> {
 
   /** What {@code demo --help} prints. */
