@@ -45,7 +45,8 @@ public final class CommandLines {
 
   private static CommandLine configured(CommandLine cli) {
     configure(cli);
-    return cli.setSeparator(" ");
+    // Arguments are taken as written: "@rules.yaml" names a file to check, not a file of arguments.
+    return cli.setSeparator(" ").setExpandAtFiles(false);
   }
 
   /**
