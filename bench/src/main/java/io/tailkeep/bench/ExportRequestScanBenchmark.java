@@ -1,0 +1,48 @@
+package io.tailkeep.bench;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.tailkeep.store.wire.ExportRequestScanner;
+import io.tailkeep.store.wire.ExportRequestScanner.ScannedRequest;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The collector's read of one OTLP export request of 512 spans at the wire level, what both
+ * receivers do with a protobuf body ({@code ExportRequestMarshaller} for gRPC, {@code
+ * ExportRequestReader} for HTTP): structure and UTF-8 checked, each span's bytes copied out, resource
+ * and scope shared. Requests take turns, so no single one stays in the caches.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+public class ExportRequestScanBenchmark {
+
+  /** Distinct requests taking turns. */
+  @Param("16")
+  int requests;
+
+  RoundRobin<byte[]> encoded;
+
+  @Setup
+  public void makeRequests() {
+    encoded = new RoundRobin<>(HotPathInputs.requests(requests));
+  }
+
+  @Benchmark
+  public ScannedRequest scan() throws InvalidProtocolBufferException {
+    return ExportRequestScanner.scan(encoded.next());
+  }
+}
