@@ -38,7 +38,7 @@ public class RuleEvaluationBenchmark {
   /** A completed trace: its spans and the summary the buffer grew from them. */
   record CompletedTrace(TraceId traceId, List<WireSpan> spans, TraceFacts facts) {}
 
-  /** Requests whose completed traces take turns (about 29 traces each). */
+  /** Requests whose completed traces take turns (about 19 traces complete in each). */
   @Param("64")
   int requests;
 

@@ -23,7 +23,7 @@ class RuleEvaluationBenchmarkTest {
       kept += decision.keep() ? 1 : 0;
     }
 
-    // ExportTraffic aims at 5.07 % kept; 1 800 traces leave room for chance.
+    // ExportTraffic aims at 5.07 % kept; over about 1 200 traces, chance moves that by a point or so.
     assertThat(benchmark.traces.size()).isGreaterThan(1_000);
     assertThat((double) kept / benchmark.traces.size()).isBetween(0.025, 0.10);
     assertThat(byRule).containsKeys("keep-errors", "drop-health-checks", "baseline-everything-else");
