@@ -3,18 +3,9 @@ package io.tailkeep.bench;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.tailkeep.store.wire.ExportRequestScanner;
 import io.tailkeep.store.wire.ExportRequestScanner.ScannedRequest;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The collector's read of one OTLP export request of 512 spans at the wire level, what both
@@ -22,13 +13,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * ExportRequestReader} for HTTP): structure and UTF-8 checked, each span's bytes copied out, resource
  * and scope shared. Requests take turns, so no single one stays in the caches.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
-public class ExportRequestScanBenchmark {
+public class ExportRequestScanBenchmark extends HotPathBenchmark {
 
   /** Distinct requests taking turns. */
   @Param("16")

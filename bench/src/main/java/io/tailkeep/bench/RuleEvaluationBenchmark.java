@@ -9,31 +9,16 @@ import io.tailkeep.store.TraceId;
 import io.tailkeep.store.WireSpan;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The default rules ({@code deploy/config/default-rules.yaml}, as the sampler bundles and parses it)
+ * The default rules file ({@code default-rules.yaml}, as the sampler bundles it, read by its parser)
  * deciding completed traces of the traffic model's mix, one trace per operation: most fall through
  * every rule to the 1 % baseline, as in production.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
-public class RuleEvaluationBenchmark {
+public class RuleEvaluationBenchmark extends HotPathBenchmark {
 
   /** A completed trace: its spans and the summary the buffer grew from them. */
   record CompletedTrace(TraceId traceId, List<WireSpan> spans, TraceFacts facts) {}

@@ -5,19 +5,10 @@ import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.store.WireSpan;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The sampler's {@link TraceBuffer#offer} of one request's 512 spans, of about 80 traces (some new
@@ -26,13 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * read for the rules' summary. The buffer fills as the requests go by and starts afresh after each
  * round of them, so a trace ID never comes back after its trace was decided.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
-public class TraceBufferOfferBenchmark {
+public class TraceBufferOfferBenchmark extends HotPathBenchmark {
 
   /** Requests in a round: the buffer holds up to all their spans (131 072 at 256). */
   @Param("256")
