@@ -1,6 +1,7 @@
 package io.tailkeep.deploy;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tailkeep.query.ApiJson;
 import io.tailkeep.query.QueryApi;
 import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.sampler.TailSampler;
@@ -69,8 +70,8 @@ final class ApiRoutes {
     router.get("/health/live").handler(ctx -> send(ctx, 200, status("UP", null)));
     router.get("/health/ready").handler(ctx -> ready(ctx, readiness));
     router.errorHandler(
-        404, ctx -> send(ctx, 404, error(404, "no such path: " + ctx.request().path())));
-    router.errorHandler(405, ctx -> send(ctx, 405, error(405, "method not allowed")));
+        404, ctx -> send(ctx, 404, ApiJson.error(404, "no such path: " + ctx.request().path())));
+    router.errorHandler(405, ctx -> send(ctx, 405, ApiJson.error(405, "method not allowed")));
     return router;
   }
 
@@ -89,10 +90,7 @@ final class ApiRoutes {
       }
       String message = "malformed percent-escape '" + uri.substring(at, Math.min(uri.length(), at + 3))
           + "' at index " + at + " of the request URI (% must be followed by two hex digits)";
-      request.response()
-          .setStatusCode(400)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(error(400, message).encode());
+      ApiJson.send(request.response(), 400, ApiJson.error(400, message));
     };
   }
 
@@ -166,20 +164,10 @@ final class ApiRoutes {
     return reason == null ? body : body.put("reason", reason);
   }
 
-  private static JsonObject error(int status, String message) {
-    return new JsonObject()
-        .put("error", new JsonObject().put("status", status).put("message", message));
+  private static void send(RoutingContext ctx, int status, JsonObject body) {
+    ApiJson.send(ctx.response(), status, body);
   }
 
-  private static void send(RoutingContext ctx, int status, JsonObject body) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(body.encode());
-  }
 
   static SamplingView view(TailSampler sampler) {
     return new SamplingView() {

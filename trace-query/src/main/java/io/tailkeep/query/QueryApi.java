@@ -13,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -57,7 +56,6 @@ public final class QueryApi {
 
   static final String TRACE_ID = "traceId";
   static final String STORAGE_UNAVAILABLE = "storage unavailable";
-  private static final String JSON = "application/json; charset=utf-8";
   private static final Logger LOG = LoggerFactory.getLogger(QueryApi.class);
 
   private final SpanReader reader;
@@ -114,7 +112,7 @@ public final class QueryApi {
                                   found.get(), summary, options.maxTraceSpans(), options.maxTreeDepth())),
                       false);
             })
-        .onSuccess(body -> send(ctx, 200, body))
+        .onSuccess(body -> ApiJson.send(ctx.response(), 200, body))
         .onFailure(ctx::fail);
   }
 
@@ -130,8 +128,8 @@ public final class QueryApi {
     page(ctx.vertx().getOrCreateContext(), plan, plan.firstFetch(), warnings)
         .onSuccess(
             page ->
-                send(
-                    ctx,
+                ApiJson.send(
+                    ctx.response(),
                     200,
                     TraceJson.page(
                             page.traces(),
@@ -192,7 +190,7 @@ public final class QueryApi {
   private void services(RoutingContext ctx) {
     call(ctx.vertx().getOrCreateContext(), e -> new InvalidParameterException(null, null, e.getMessage()),
             reader::getServices)
-        .onSuccess(services -> send(ctx, 200, TraceJson.services(services).toBuffer()))
+        .onSuccess(services -> ApiJson.send(ctx.response(), 200, TraceJson.services(services).toBuffer()))
         .onFailure(ctx::fail);
   }
 
@@ -203,7 +201,7 @@ public final class QueryApi {
     }
     call(ctx.vertx().getOrCreateContext(), e -> new InvalidParameterException("service", service, e.getMessage()),
             () -> reader.getOperations(service))
-        .onSuccess(operations -> send(ctx, 200, TraceJson.operations(service, operations).toBuffer()))
+        .onSuccess(operations -> ApiJson.send(ctx.response(), 200, TraceJson.operations(service, operations).toBuffer()))
         .onFailure(ctx::fail);
   }
 
@@ -338,14 +336,11 @@ public final class QueryApi {
       message = "internal error";
       LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
     }
-    send(ctx, status, TraceJson.error(status, message, parameter, value).toBuffer());
+    ApiJson.send(response, status, ApiJson.error(status, message, parameter, value));
   }
 
   private static String reason(int status) {
     return HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(Locale.ROOT);
   }
 
-  private static void send(RoutingContext ctx, int status, Buffer body) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body);
-  }
 }

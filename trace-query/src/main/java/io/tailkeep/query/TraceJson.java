@@ -246,15 +246,6 @@ final class TraceJson {
     return new JsonObject().put("service", service).put("operations", items);
   }
 
-  /** {@code {"error":{"status":400,"parameter":"limit","value":"0","message":"..."}}}. */
-  static JsonObject error(int status, String message, String parameter, String value) {
-    JsonObject error = new JsonObject().put("status", status);
-    if (parameter != null) {
-      error.put("parameter", parameter).put("value", value);
-    }
-    return new JsonObject().put("error", error.put("message", message));
-  }
-
   private static void writeTime(JsonGenerator json, String name, String unixNanoName, long epochNanos, char[] text)
       throws IOException {
     TimeFormat.format(epochNanos, text);

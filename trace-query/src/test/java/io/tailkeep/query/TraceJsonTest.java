@@ -215,10 +215,10 @@ class TraceJsonTest {
                 .putNull("sampling"));
     assertThat(TraceJson.operations("checkout", List.of(new Operation("POST /pay", SpanKind.SPAN_KIND_SERVER))).encode())
         .isEqualTo("{\"service\":\"checkout\",\"operations\":[{\"name\":\"POST /pay\",\"kind\":\"SERVER\"}]}");
-    assertThat(TraceJson.error(400, "minDuration must be a duration like 250ms, 1.5s or 2m, got 'fast'", "minDuration", "fast").encode())
+    assertThat(ApiJson.error(400, "minDuration must be a duration like 250ms, 1.5s or 2m, got 'fast'", "minDuration", "fast").encode())
         .isEqualTo("{\"error\":{\"status\":400,\"parameter\":\"minDuration\",\"value\":\"fast\","
             + "\"message\":\"minDuration must be a duration like 250ms, 1.5s or 2m, got 'fast'\"}}");
-    assertThat(TraceJson.error(503, "storage unavailable", null, null).encode())
+    assertThat(ApiJson.error(503, "storage unavailable", null, null).encode())
         .isEqualTo("{\"error\":{\"status\":503,\"message\":\"storage unavailable\"}}");
   }
 }

@@ -1,5 +1,6 @@
 package io.tailkeep.ui.jaeger;
 
+import io.tailkeep.query.ApiJson;
 import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.query.StreamingJson;
 import io.tailkeep.store.Operation;
@@ -56,7 +57,6 @@ import org.slf4j.LoggerFactory;
 public final class JaegerApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(JaegerApi.class);
-  private static final String JSON = "application/json";
   private static final Set<String> SPAN_KINDS =
       Set.of("server", "client", "producer", "consumer", "internal");
 
@@ -391,7 +391,7 @@ public final class JaegerApi {
   }
 
   private static void send(RoutingContext ctx, Buffer body) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body);
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, ApiJson.CONTENT_TYPE).end(body);
   }
 
   private record Failure(int status, String message) {}
@@ -451,7 +451,7 @@ public final class JaegerApi {
     }
     ctx.response()
         .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .putHeader(HttpHeaders.CONTENT_TYPE, ApiJson.CONTENT_TYPE)
         .end(body.toBuffer());
   }
 

@@ -1,5 +1,6 @@
 package io.tailkeep.ui.sampling;
 
+import io.tailkeep.query.ApiJson;
 import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.keptqueue.DeadLetter;
 import io.tailkeep.sampler.keptqueue.DeadLetters;
@@ -9,7 +10,6 @@ import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.store.AsyncFailure;
 import io.tailkeep.store.TraceId;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -180,10 +180,9 @@ public final class SamplingApi {
     Future.fromCompletionStage(read, ctx.vertx().getOrCreateContext())
         .onComplete(answer -> {
           if (answer.failed()) {
-            send(ctx, 503, new JsonObject().put("error", new JsonObject()
-                .put("status", 503)
-                .put("message", "the partitions' owners cannot be read from Kafka now; try again: "
-                    + AsyncFailure.cause(answer.cause()).getMessage())));
+            send(ctx, 503, ApiJson.error(503,
+                "the partitions' owners cannot be read from Kafka now; try again: "
+                    + AsyncFailure.cause(answer.cause()).getMessage()));
           } else {
             send(ctx, 200, answer.result().map(SamplingApi::ownersJson)
                 .orElseGet(() -> new JsonObject().put("kafka", false)));
@@ -296,23 +295,11 @@ public final class SamplingApi {
 
   private static void sendError(
       RoutingContext ctx, int status, String parameter, String value, String message) {
-    send(
-        ctx,
-        status,
-        new JsonObject()
-            .put(
-                "error",
-                new JsonObject()
-                    .put("status", status)
-                    .put("parameter", parameter)
-                    .put("value", value)
-                    .put("message", message)));
+    send(ctx, status, ApiJson.error(status, message, parameter, value));
   }
 
   private static void send(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(body.encode());
+    ApiJson.send(ctx.response(), status, body);
   }
+
 }

@@ -5,6 +5,7 @@ import static io.tailkeep.store.testing.TestSpans.nanos;
 import static io.tailkeep.ui.testing.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailkeep.query.ApiJson;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
@@ -293,7 +294,7 @@ class JaegerApiTest {
   void theOtlpDownloadIsExactlyWhatWasIngested() {
     HttpResponse<Buffer> response = server.get("/api/v3/traces/" + every.traceId.toHex());
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.getHeader("Content-Type")).isEqualTo("application/json");
+    assertThat(response.getHeader("Content-Type")).isEqualTo(ApiJson.CONTENT_TYPE);
     assertThat(response.bodyAsJsonObject().fieldNames()).containsExactly("resourceSpans");
     assertThat(OtlpJsonReader.spans(OtlpJsonReader.parse(response.bodyAsString())))
         .containsExactlyInAnyOrderElementsOf(every.spans());

@@ -2,6 +2,7 @@ package io.tailkeep.ui.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailkeep.query.ApiJson;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -72,7 +73,7 @@ public final class TestServer implements AutoCloseable {
   /** The JSON body of a response that must have {@code status}. */
   public static JsonObject json(HttpResponse<Buffer> response, int status) {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
-    assertThat(response.getHeader("Content-Type")).isEqualTo("application/json");
+    assertThat(response.getHeader("Content-Type")).isEqualTo(ApiJson.CONTENT_TYPE);
     return response.bodyAsJsonObject();
   }
 
