@@ -98,35 +98,25 @@ final class ConditionParser {
   }
 
   private Condition durationCondition(Node value) {
-    MappingNode mapping = conditionMapping(value, "duration", "{of: root, gte: 500ms}");
-    if (mapping == null) {
+    Operation operation =
+        operation(value, "duration", "{of: root, gte: 500ms}", DURATION_OPERATORS, SCOPE_SETTING);
+    if (operation == null) {
       return null;
     }
-    Map<String, Entry> fields =
-        operators.conditionFields(mapping, "duration", DURATION_OPERATORS, SCOPE_SETTING);
-    Scope scope = operators.scope(fields);
-    Entry operator = operators.singleOperator(mapping, fields, "duration", DURATION_OPERATORS);
-    if (operator == null) {
+    Long nanos = operators.duration(operation.operator().value());
+    if (operation.scope() == null || nanos == null) {
       return null;
     }
-    Long nanos = operators.duration(operator.value());
-    if (scope == null || nanos == null) {
-      return null;
-    }
-    return new DurationCondition(scope, Comparison.fromYamlName(operator.name()), nanos);
+    return new DurationCondition(
+        operation.scope(), Comparison.fromYamlName(operation.operator().name()), nanos);
   }
 
   private Condition spanCountCondition(Node value) {
-    MappingNode mapping = conditionMapping(value, "span_count", "{gte: 100}");
-    if (mapping == null) {
+    Operation operation = operation(value, "span_count", "{gte: 100}", COUNT_OPERATORS, List.of());
+    if (operation == null) {
       return null;
     }
-    Map<String, Entry> fields =
-        operators.conditionFields(mapping, "span_count", COUNT_OPERATORS, List.of());
-    Entry operator = operators.singleOperator(mapping, fields, "span_count", COUNT_OPERATORS);
-    if (operator == null) {
-      return null;
-    }
+    Entry operator = operation.operator();
     BigDecimal count = nodes.number(operator.value(), "span_count");
     if (count == null) {
       return null;
@@ -145,18 +135,14 @@ final class ConditionParser {
       SpanKindName kind = operators.spanKind(value);
       return kind == null ? null : new SpanKindCondition(Scope.ANY, kind.bit());
     }
-    MappingNode mapping =
-        conditionMapping(value, "span_kind", "server or {of: root, in: [server, consumer]}");
-    if (mapping == null) {
+    Operation operation =
+        operation(
+            value, "span_kind", "server or {of: root, in: [server, consumer]}", KIND_OPERATORS,
+            SCOPE_SETTING);
+    if (operation == null) {
       return null;
     }
-    Map<String, Entry> fields =
-        operators.conditionFields(mapping, "span_kind", KIND_OPERATORS, SCOPE_SETTING);
-    Scope scope = operators.scope(fields);
-    Entry operator = operators.singleOperator(mapping, fields, "span_kind", KIND_OPERATORS);
-    if (operator == null) {
-      return null;
-    }
+    Entry operator = operation.operator();
     int bits = 0;
     switch (operator.name()) {
       case "equals", "not_equals" -> {
@@ -168,20 +154,16 @@ final class ConditionParser {
         bits = operator.name().equals("equals") ? kind.bit() : all & ~kind.bit();
       }
       default -> {
-        List<Node> items = nodes.nonEmptyList(operator.value(), "in");
-        if (items == null) {
+        List<SpanKindName> kinds = operators.inList(operator.value(), operators::spanKind);
+        if (kinds == null) {
           return null;
         }
-        for (Node item : items) {
-          SpanKindName kind = operators.spanKind(item);
-          if (kind == null) {
-            return null;
-          }
+        for (SpanKindName kind : kinds) {
           bits |= kind.bit();
         }
       }
     }
-    return scope == null ? null : new SpanKindCondition(scope, bits);
+    return operation.scope() == null ? null : new SpanKindCondition(operation.scope(), bits);
   }
 
   private Condition textCondition(TextField field, Node value) {
@@ -190,19 +172,17 @@ final class ConditionParser {
       String expected = scalar.getValue();
       return new TextCondition(field, Scope.ANY, OperatorParser.onCappedText(expected::equals));
     }
-    MappingNode mapping =
-        conditionMapping(value, type, "{contains: upload} or {of: root, in: [a, b]}");
-    if (mapping == null) {
+    Operation operation =
+        operation(
+            value, type, "{contains: upload} or {of: root, in: [a, b]}", TEXT_OPERATORS,
+            SCOPE_SETTING);
+    if (operation == null) {
       return null;
     }
-    Map<String, Entry> fields = operators.conditionFields(mapping, type, TEXT_OPERATORS, SCOPE_SETTING);
-    Scope scope = operators.scope(fields);
-    Entry operator = operators.singleOperator(mapping, fields, type, TEXT_OPERATORS);
-    if (operator == null) {
-      return null;
-    }
-    Predicate<String> test = operators.textTest(operator, type);
-    return scope == null || test == null ? null : new TextCondition(field, scope, test);
+    Predicate<String> test = operators.textTest(operation.operator(), type);
+    return operation.scope() == null || test == null
+        ? null
+        : new TextCondition(field, operation.scope(), test);
   }
 
   private Condition attributeCondition(Node value) {
@@ -254,6 +234,22 @@ final class ConditionParser {
       return null;
     }
     return key != null ? AttributeSelector.key(text) : AttributeSelector.keyPrefix(text);
+  }
+
+  /** A condition's one operator and its scope ({@code any} without an {@code of}; null if wrong). */
+  private record Operation(Entry operator, Scope scope) {}
+
+  /** The mapping of a condition whose keys are only operators and settings; null after a problem. */
+  private Operation operation(
+      Node value, String type, String example, List<String> operatorNames, List<String> settings) {
+    MappingNode mapping = conditionMapping(value, type, example);
+    if (mapping == null) {
+      return null;
+    }
+    Map<String, Entry> fields = operators.conditionFields(mapping, type, operatorNames, settings);
+    Scope scope = operators.scope(fields);
+    Entry operator = operators.singleOperator(mapping, fields, type, operatorNames);
+    return operator == null ? null : new Operation(operator, scope);
   }
 
   private MappingNode conditionMapping(Node value, String type, String example) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -145,18 +146,11 @@ final class OperatorParser {
     Node value = operator.value();
     switch (operator.name()) {
       case "in" -> {
-        List<Node> items = nodes.nonEmptyList(value, "in");
+        List<String> items = inList(value, item -> nodes.text(item, "an 'in' list item"));
         if (items == null) {
           return null;
         }
-        Set<String> accepted = new LinkedHashSet<>();
-        for (Node item : items) {
-          String text = nodes.text(item, "an 'in' list item");
-          if (text == null) {
-            return null;
-          }
-          accepted.add(text);
-        }
+        Set<String> accepted = new LinkedHashSet<>(items);
         return accepted::contains;
       }
       case "regex" -> {
@@ -192,19 +186,11 @@ final class OperatorParser {
             : actual -> !expected.matches(actual);
       }
       case "in" -> {
-        List<Node> items = nodes.nonEmptyList(value, "in");
-        if (items == null) {
-          return null;
-        }
-        List<ExpectedValue> accepted = new ArrayList<>();
-        for (Node item : items) {
-          ExpectedValue expected = expectedValue(item, "an 'in' list item");
-          if (expected == null) {
-            return null;
-          }
-          accepted.add(expected);
-        }
-        return actual -> accepted.stream().anyMatch(expected -> expected.matches(actual));
+        List<ExpectedValue> accepted =
+            inList(value, item -> expectedValue(item, "an 'in' list item"));
+        return accepted == null
+            ? null
+            : actual -> accepted.stream().anyMatch(expected -> expected.matches(actual));
       }
       case "gt", "gte", "lt", "lte" -> {
         BigDecimal threshold = nodes.number(value, operator.name());
@@ -225,6 +211,23 @@ final class OperatorParser {
             : actual -> textTest.test(AttributeValues.textOf(actual));
       }
     }
+  }
+
+  /** The items of an {@code in} list, each read by {@code read}; null at the first wrong one. */
+  <T> List<T> inList(Node value, Function<Node, T> read) {
+    List<Node> nodesGiven = nodes.nonEmptyList(value, "in");
+    if (nodesGiven == null) {
+      return null;
+    }
+    List<T> items = new ArrayList<>();
+    for (Node node : nodesGiven) {
+      T item = read.apply(node);
+      if (item == null) {
+        return null;
+      }
+      items.add(item);
+    }
+    return items;
   }
 
   private Pattern regex(Node node, String conditionType) {

@@ -23,6 +23,19 @@ final class RuleNodes {
 
   private final Problems problems;
 
+  private final MappingKeys.KeyProblems keyProblems =
+      new MappingKeys.KeyProblems() {
+        @Override
+        public void notAName(Node key) {
+          problems.at(key, "a key must be a plain name, got " + Scalars.describe(key));
+        }
+
+        @Override
+        public void repeated(ScalarNode key, ScalarNode first) {
+          problems.at(key, "duplicate key '" + key.getValue() + "' (first at line " + line(first) + ")");
+        }
+      };
+
   RuleNodes(Problems problems) {
     this.problems = problems;
   }
@@ -52,19 +65,6 @@ final class RuleNodes {
     }
     return fields;
   }
-
-  private final MappingKeys.KeyProblems keyProblems =
-      new MappingKeys.KeyProblems() {
-        @Override
-        public void notAName(Node key) {
-          problems.at(key, "a key must be a plain name, got " + Scalars.describe(key));
-        }
-
-        @Override
-        public void repeated(ScalarNode key, ScalarNode first) {
-          problems.at(key, "duplicate key '" + key.getValue() + "' (first at line " + line(first) + ")");
-        }
-      };
 
   SequenceNode sequence(Node node, String what, String expected) {
     if (node instanceof SequenceNode sequence) {
