@@ -222,25 +222,9 @@ final class Settings {
       }
       return Optional.of(counts);
     }
-    Optional<Node> node = node(key);
-    if (node.isEmpty()) {
-      return Optional.empty();
-    }
-    if (!(node.get() instanceof MappingNode mapping)) {
-      problem(where(node.get()), key, "must be a mapping of names to counts, e.g. {dc1: 3}");
-      return Optional.empty();
-    }
-    for (NodeTuple tuple : mapping.getValue()) {
-      String name = Scalars.text(tuple.getKeyNode());
-      String text = Scalars.text(tuple.getValueNode());
-      Integer count = text == null ? null : Scalars.wholeNumber(text, min, max);
-      if (name == null || count == null) {
-        problem(where(tuple.getValueNode()), key + "." + name, "must be " + expected + ", got " + quote(text));
-        return Optional.empty();
-      }
-      counts.put(name, count);
-    }
-    return Optional.of(counts);
+    return mappingInFile(
+        key, "a mapping of names to counts, e.g. {dc1: 3}",
+        text -> Scalars.wholeNumber(text, min, max), text -> "must be " + expected + ", got " + quote(text));
   }
 
   /**
@@ -265,19 +249,32 @@ final class Settings {
       }
       return Optional.of(values);
     }
+    return mappingInFile(
+        key, "a mapping of setting names to values, e.g. {security.protocol: SSL}",
+        Function.identity(), text -> "must be a single value");
+  }
+
+  /**
+   * The file's mapping of names to single values at {@code key}, each read by {@code parse}; a
+   * value it refuses (null) is reported with {@code refusal} of its text (null for no scalar).
+   */
+  private <T> Optional<Map<String, T>> mappingInFile(
+      String key, String expected, Function<String, T> parse, Function<String, String> refusal) {
     Optional<Node> node = node(key);
     if (node.isEmpty()) {
       return Optional.empty();
     }
     if (!(node.get() instanceof MappingNode mapping)) {
-      problem(where(node.get()), key, "must be a mapping of setting names to values, e.g. {security.protocol: SSL}");
+      problem(where(node.get()), key, "must be " + expected);
       return Optional.empty();
     }
+    Map<String, T> values = new LinkedHashMap<>();
     for (NodeTuple tuple : mapping.getValue()) {
       String name = Scalars.text(tuple.getKeyNode());
-      String value = Scalars.text(tuple.getValueNode());
+      String text = Scalars.text(tuple.getValueNode());
+      T value = text == null ? null : parse.apply(text);
       if (name == null || value == null) {
-        problem(where(tuple.getValueNode()), key + "." + name, "must be a single value");
+        problem(where(tuple.getValueNode()), key + "." + name, refusal.apply(text));
         return Optional.empty();
       }
       values.put(name, value);

@@ -43,9 +43,8 @@ final class ConditionParser {
 
   /** The condition, or null when it has a problem (which is then reported). */
   Condition condition(Node node) {
-    if (!(node instanceof MappingNode mapping)) {
-      problems.at(
-          node, "a condition must be a mapping such as 'error: true', got " + Scalars.describe(node));
+    MappingNode mapping = nodes.mapping(node, "a condition must be a mapping such as 'error: true', got ");
+    if (mapping == null) {
       return null;
     }
     List<NodeTuple> tuples = mapping.getValue();
@@ -253,12 +252,6 @@ final class ConditionParser {
   }
 
   private MappingNode conditionMapping(Node value, String type, String example) {
-    if (value instanceof MappingNode mapping) {
-      return mapping;
-    }
-    problems.at(
-        value,
-        type + " condition expects a mapping like " + example + ", got " + Scalars.describe(value));
-    return null;
+    return nodes.mapping(value, type + " condition expects a mapping like " + example + ", got ");
   }
 }

@@ -66,6 +66,15 @@ final class RuleNodes {
     return fields;
   }
 
+  /** A mapping, or null after reporting {@code mustBe} followed by what the node is instead. */
+  MappingNode mapping(Node node, String mustBe) {
+    if (node instanceof MappingNode mapping) {
+      return mapping;
+    }
+    problems.at(node, mustBe + Scalars.describe(node));
+    return null;
+  }
+
   SequenceNode sequence(Node node, String what, String expected) {
     if (node instanceof SequenceNode sequence) {
       return sequence;

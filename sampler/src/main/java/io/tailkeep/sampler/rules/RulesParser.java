@@ -65,10 +65,9 @@ final class RulesParser {
   }
 
   private RuleSet ruleSet(Node document) {
-    if (!(document instanceof MappingNode top)) {
-      problems.at(
-          document,
-          "expected a mapping with keys version, default, rules; got " + Scalars.describe(document));
+    MappingNode top =
+        nodes.mapping(document, "expected a mapping with keys version, default, rules; got ");
+    if (top == null) {
       return null;
     }
     Map<String, Entry> fields = nodes.fields(top, TOP_LEVEL_KEYS, "at the top level");
@@ -122,11 +121,10 @@ final class RulesParser {
 
   /** One rule, or null when it has a problem (which is then reported). */
   private Rule rule(Node node, int number, Map<String, ScalarNode> namesSeen) {
-    if (!(node instanceof MappingNode mapping)) {
-      problems.at(
-          node,
-          "rule #" + number + " must be a mapping with name, conditions and keep or drop; got "
-              + Scalars.describe(node));
+    MappingNode mapping =
+        nodes.mapping(
+            node, "rule #" + number + " must be a mapping with name, conditions and keep or drop; got ");
+    if (mapping == null) {
       return null;
     }
     int problemsBefore = problems.count();
@@ -224,10 +222,8 @@ final class RulesParser {
     if (Scalars.isNull(node)) {
       return new Action.Keep(Action.Keep.ALL, null);
     }
-    if (!(node instanceof MappingNode mapping)) {
-      problems.at(
-          node,
-          "'keep' must be a mapping like {} or {percent: 10}, got " + Scalars.describe(node));
+    MappingNode mapping = nodes.mapping(node, "'keep' must be a mapping like {} or {percent: 10}, got ");
+    if (mapping == null) {
       return null;
     }
     Map<String, Entry> fields = nodes.fields(mapping, KEEP_KEYS, "in keep");
@@ -269,8 +265,8 @@ final class RulesParser {
     if (Scalars.isNull(node)) {
       return new Action.Drop();
     }
-    if (!(node instanceof MappingNode mapping)) {
-      problems.at(node, "'drop' must be {} or empty, got " + Scalars.describe(node));
+    MappingNode mapping = nodes.mapping(node, "'drop' must be {} or empty, got ");
+    if (mapping == null) {
       return null;
     }
     nodes.fields(
