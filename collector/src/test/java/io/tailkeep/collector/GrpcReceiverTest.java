@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 
 class GrpcReceiverTest {
 
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingSpanSink sink = new RecordingSpanSink();
   private GrpcReceiver receiver;
   private ManagedChannel channel;
 

@@ -40,7 +40,7 @@ class HttpReceiverTest {
   private static final String JSON = "application/json";
   private static final int SMALL_LIMIT = 64 * 1024;
 
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingSpanSink sink = new RecordingSpanSink();
   private final Vertx vertx = Vertx.vertx();
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class IngestMetricsTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingSpanSink sink = new RecordingSpanSink();
   private final TraceIngest grpc = new TraceIngest(sink, "OTLP/gRPC", registry);
   private final TraceIngest http = new TraceIngest(sink, "OTLP/HTTP", registry);
 

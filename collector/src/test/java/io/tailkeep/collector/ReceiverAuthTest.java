@@ -67,7 +67,7 @@ class ReceiverAuthTest {
         }
       };
 
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingSpanSink sink = new RecordingSpanSink();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Vertx vertx = Vertx.vertx();
   private final HttpClient client =

@@ -44,7 +44,7 @@ class ReceiverLimitsTest {
 
   private static final Duration SHORT = Duration.ofMillis(500);
 
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingSpanSink sink = new RecordingSpanSink();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Vertx vertx = Vertx.vertx();
   private final List<Socket> sockets = new ArrayList<>();

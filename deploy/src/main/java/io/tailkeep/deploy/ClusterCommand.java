@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tailkeep cluster [--sampler-nodes N] [--ingest-nodes N]}: a cluster on one machine to try
@@ -23,37 +26,42 @@ import java.util.concurrent.CountDownLatch;
  * processes, each with its roles. Ctrl-C stops the nodes (each with SIGTERM, as an orchestrator
  * would), then Kafka and Cassandra.
  */
-final class ClusterCommand {
+@Command(
+    name = "cluster",
+    customSynopsis = ClusterCommand.USAGE,
+    description =
+        "%nA local cluster on Kafka to try scaling out: an embedded Kafka broker and Cassandra node,"
+            + " N sampler nodes, ingest and query nodes, each its own process.%n")
+final class ClusterCommand implements Callable<Integer> {
 
   static final String USAGE = "usage: tailkeep cluster [--sampler-nodes N] [--ingest-nodes N] [--data DIR]";
   private static final Duration NODE_START = Duration.ofSeconds(120);
   private static final Duration NODE_STOP = Duration.ofSeconds(60);
 
-  private ClusterCommand() {}
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
 
-  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-    int samplers = 2;
-    int ingests = 1;
-    Path data = Path.of("data", "cluster").toAbsolutePath();
-    try {
-      for (int i = 0; i < args.size(); i += 2) {
-        String option = args.get(i);
-        if (i + 1 >= args.size()) {
-          throw new IllegalArgumentException(option + " needs a value");
-        }
-        String value = args.get(i + 1);
-        switch (option) {
-          case "--sampler-nodes" -> samplers = count(option, value, 1, 16);
-          case "--ingest-nodes" -> ingests = count(option, value, 1, 8);
-          case "--data" -> data = Path.of(value).toAbsolutePath();
-          default -> throw new IllegalArgumentException("unknown option '" + option + "'");
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      err.println("tailkeep cluster: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
-    }
+  @Option(names = "--sampler-nodes", paramLabel = "N", converter = SamplerNodes.class,
+      description = "sampler nodes, 1 to 16 (default 2)")
+  private int samplers = 2;
+
+  @Option(names = "--ingest-nodes", paramLabel = "N", converter = IngestNodes.class,
+      description = "ingest nodes, 1 to 8 (default 1)")
+  private int ingests = 1;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "where the data and logs go (default ./data/cluster)")
+  private Path dataDirectory = Path.of("data", "cluster");
+
+  ClusterCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+    this.env = env;
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    Path data = dataDirectory.toAbsolutePath();
     List<NodeProcess> processes = new ArrayList<>();
     CassandraNode cassandra = null;
     KafkaBroker kafka = null;
@@ -113,18 +121,6 @@ final class ClusterCommand {
     }
   }
 
-  private static int count(String option, String value, int min, int max) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(option + " must be a whole number from " + min + " to " + max + ", got '" + value + "'");
-  }
-
   /** The conventional ports (4317, 4318, 16686) for the first ingest and query nodes when free. */
   private static List<Plan> plan(int ingests, int samplers, Path logs) throws IOException {
     List<Plan> nodes = new ArrayList<>();
@@ -166,5 +162,17 @@ final class ClusterCommand {
         .append("\nTry it: ./tailkeep demo --endpoint http://localhost:").append(ingest.grpcPort())
         .append("\nCtrl-C stops every node (SIGTERM: each hands its partitions over), then Kafka and Cassandra.\n");
     return text.toString();
+  }
+
+  static final class SamplerNodes extends CommandLines.Count {
+    SamplerNodes() {
+      super("a whole number", 1, 16);
+    }
+  }
+
+  static final class IngestNodes extends CommandLines.Count {
+    IngestNodes() {
+      super("a whole number", 1, 8);
+    }
   }
 }

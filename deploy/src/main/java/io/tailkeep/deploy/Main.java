@@ -5,9 +5,18 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /** The {@code tailkeep} command line: one word picks the command, the rest are its arguments. */
-public final class Main {
+@Command(name = "tailkeep", customSynopsis = Main.USAGE)
+public final class Main implements Callable<Integer> {
 
   static final String USAGE =
       """
@@ -24,11 +33,13 @@ public final class Main {
                                      nodes, each its own process (data in ./data/cluster)
         demo [--endpoint URL] [--traces N] ...
                                      send sample traffic to a running server (demo --help)
-        rules check FILE [FILE...]   validate sampling rules files; exit 1 with the errors if any is wrong
-        help, --help                 this text
+        rules check FILE [FILE...]   validate sampling rules files; exit 1 with the errors if any
+                                     is wrong
+        help, --help                 this text (help COMMAND: that command's)
 
-      example config with every key and its default: deploy/config/tailkeep.yaml
-      """;
+      example config with every key and its default: deploy/config/tailkeep.yaml""";
+
+  @Spec private CommandSpec spec;
 
   private Main() {}
 
@@ -36,43 +47,45 @@ public final class Main {
     System.exit(run(Arrays.asList(args), System.out, System.err));
   }
 
-  static int run(List<String> args, PrintStream out, PrintStream err) {
+  /** Runs one command line as {@link #main} would, without exiting; its exit code. */
+  public static int run(List<String> args, PrintStream out, PrintStream err) {
     return run(args, System.getenv(), out, err);
   }
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-    if (args.isEmpty()) {
-      err.print(USAGE);
-      return 2;
-    }
-    String command = args.get(0);
-    List<String> rest = args.subList(1, args.size());
-    switch (command) {
-      case "help", "--help", "-h" -> {
-        out.print(USAGE);
-        return 0;
-      }
-      case "run" -> {
-        return RunCommand.run(rest, env, out, err);
-      }
-      case "cluster" -> {
-        return ClusterCommand.run(rest, env, out, err);
-      }
-      case "demo" -> {
-        return DemoCommand.run(rest, out, err);
-      }
-      case "rules" -> {
-        if (rest.isEmpty() || !rest.get(0).equals("check")) {
-          err.println("tailkeep rules: the only subcommand is 'check FILE [FILE...]'");
-          return 2;
-        }
-        return RulesCheckCommand.run(rest.subList(1, rest.size()), out, err);
-      }
-      default -> {
-        err.println("tailkeep: unknown command '" + command + "'");
-        err.print(USAGE);
-        return 2;
-      }
+    CommandLine cli =
+        new CommandLine(new Main())
+            .addSubcommand("run", new RunCommand(env, out, err))
+            .addSubcommand("cluster", new ClusterCommand(env, out, err))
+            .addSubcommand("demo", new DemoCommand(out, err))
+            .addSubcommand(
+                "rules",
+                new CommandLine(new Rules()).addSubcommand("check", new RulesCheckCommand(out, err)))
+            .addSubcommand("help", new HelpCommand());
+    return CommandLines.execute(cli, args, out, err);
+  }
+
+  /** No command given: the usage, as an error. */
+  @Override
+  public Integer call() {
+    spec.commandLine().getErr().print(spec.commandLine().getUsageMessage());
+    spec.commandLine().getErr().flush();
+    return CommandLines.USAGE_ERROR;
+  }
+
+  /** {@code tailkeep rules}: a group of one, {@code check}. */
+  @Command(name = "rules", customSynopsis = RulesCheckCommand.USAGE)
+  private static final class Rules implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+
+    /** Whatever came instead of {@code check}; it is refused either way. */
+    @Unmatched private List<String> notCheck;
+
+    @Override
+    public Integer call() {
+      throw new ParameterException(
+          spec.commandLine(), "the only subcommand is 'check FILE [FILE...]'");
     }
   }
 }

@@ -13,6 +13,12 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code tailkeep rules check FILE [FILE...]}: validates sampling rules files the way the server
@@ -20,43 +26,41 @@ import java.util.List;
  * FILE: OK, N rules: names} for each valid file and every problem of the others, one per line as
  * {@code file:line:column: message}. Never a stack trace: the output is for people.
  */
-public final class RulesCheckCommand {
+@Command(name = "check", customSynopsis = RulesCheckCommand.USAGE)
+final class RulesCheckCommand implements Callable<Integer> {
 
   static final String USAGE = "usage: tailkeep rules check FILE [FILE...]";
 
   static final int ALL_VALID = 0;
   static final int INVALID = 1;
-  static final int USAGE_ERROR = 2;
 
-  private RulesCheckCommand() {}
+  private final PrintStream out;
+  private final PrintStream err;
+
+  @Spec private CommandSpec spec;
+
+  @Parameters(paramLabel = "FILE", arity = "0..*", hidden = true)
+  private List<String> files = List.of();
+
+  RulesCheckCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   /**
    * Checks every file, even after an invalid one.
    *
-   * @param args the arguments after {@code rules check}: one or more file paths
-   * @return 0 if every file is valid, 1 if any is invalid, missing or unreadable, 2 for a usage
-   *     error (no file, or an option)
+   * @return 0 if every file is valid, 1 if any is invalid, missing or unreadable (2, a usage error
+   *     for no file or an option, is picocli's)
    */
-  public static int run(List<String> args, PrintStream out, PrintStream err) {
-    if (args.isEmpty()) {
-      err.println("tailkeep rules check: no file given");
-      err.println(USAGE);
-      return USAGE_ERROR;
-    }
-    if (args.contains("-h") || args.contains("--help")) {
-      out.println(USAGE);
-      return ALL_VALID;
-    }
-    for (String arg : args) {
-      if (arg.startsWith("-")) {
-        err.println("tailkeep rules check: unknown option '" + arg + "'");
-        err.println(USAGE);
-        return USAGE_ERROR;
-      }
+  @Override
+  public Integer call() {
+    if (files.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "no file given");
     }
     int result = ALL_VALID;
-    for (String arg : args) {
-      if (!check(arg, out, err)) {
+    for (String file : files) {
+      if (!check(file, out, err)) {
         result = INVALID;
       }
     }

@@ -13,7 +13,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tailkeep run [--config FILE]}: the all-in-one server. Without external contact points in
@@ -21,24 +24,41 @@ import java.util.concurrent.CountDownLatch;
  * Ctrl-C stops it gracefully: no more spans taken, every buffered trace decided, every kept trace
  * written, then Cassandra stopped.
  */
-final class RunCommand {
+@Command(
+    name = "run",
+    customSynopsis = RunCommand.USAGE,
+    description =
+        "%nThe server: OTLP on 4317 (gRPC) and 4318 (HTTP), UI and APIs on 16686. Every config key can"
+            + " also be set with a TAILKEEP_* environment variable (deploy/README.md).%n")
+final class RunCommand implements Callable<Integer> {
 
   static final String USAGE = "usage: tailkeep run [--config FILE]";
 
-  private RunCommand() {}
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
 
-  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "the config file (default: the defaults and the environment)")
+  private Path configFile;
+
+  RunCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+    this.env = env;
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
     TailkeepConfig config;
     try {
-      config = load(args, env);
-    } catch (IllegalArgumentException e) {
-      err.println("tailkeep run: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+      config = configFile == null ? TailkeepConfig.load(env) : TailkeepConfig.load(configFile, env);
     } catch (ConfigException e) {
       err.println("tailkeep run: the configuration is invalid:");
       e.problems().forEach(problem -> err.println("  " + problem));
-      return 2;
+      return CommandLines.USAGE_ERROR;
     }
     LogSetup.apply(config.logging());
     CassandraNode node = null;
@@ -112,19 +132,5 @@ final class RunCommand {
         }
       }
     }
-  }
-
-  private static TailkeepConfig load(List<String> args, Map<String, String> env)
-      throws ConfigException {
-    if (args.isEmpty()) {
-      return TailkeepConfig.load(env);
-    }
-    if (args.size() == 2 && args.get(0).equals("--config")) {
-      return TailkeepConfig.load(Path.of(args.get(1)), env);
-    }
-    if (args.get(0).equals("--config")) {
-      throw new IllegalArgumentException("--config takes one FILE");
-    }
-    throw new IllegalArgumentException("unknown option '" + args.get(0) + "'");
   }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,7 +103,7 @@ class RulesCheckCommandTest {
 
   @Test
   void noFileIsAUsageError() {
-    assertThat(RulesCheckCommand.run(List.of(), out, err)).isEqualTo(2);
+    assertThat(run()).isEqualTo(2);
 
     assertThat(err()).contains("no file given", RulesCheckCommand.USAGE);
     assertThat(out()).isEmpty();
@@ -130,8 +131,10 @@ class RulesCheckCommandTest {
     assertThat(err()).startsWith(bad + ":2:10: ").doesNotContain(good.toString());
   }
 
-  private int run(String... args) {
-    return RulesCheckCommand.run(List.of(args), out, err);
+  private int run(String... files) {
+    List<String> args = new ArrayList<>(List.of("rules", "check"));
+    args.addAll(List.of(files));
+    return Main.run(args, out, err);
   }
 
   private Path write(String name, String text) throws IOException {

@@ -1,13 +1,16 @@
 package io.tailkeep.deploy.demo;
 
+import io.tailkeep.deploy.CommandLines;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /**
- * The demo's command-line options, checked as they are read: a bad one fails with a message that
- * names the option and the value.
+ * The demo's command-line options. Picocli converts each value with the converters here, which
+ * name what a good value is; the URLs are checked once all options are read, since their default
+ * port depends on {@code --protocol}.
  */
 record DemoOptions(Protocol protocol, URI endpoint, URI api, int traces, long seed) {
 
@@ -29,31 +32,12 @@ record DemoOptions(Protocol protocol, URI endpoint, URI api, int traces, long se
   static final int MAX_TRACES = 100_000;
   static final int DEFAULT_API_PORT = 16686;
 
-  static DemoOptions parse(List<String> args) {
-    Protocol protocol = Protocol.GRPC;
-    String endpoint = null;
-    String api = null;
-    int traces = DEFAULT_TRACES;
-    // A new plan each run unless asked; trace IDs are always new (the SDK's random IDs), so
-    // sending the same seed twice never collides with traces already decided.
-    long seed = System.nanoTime();
-    for (int i = 0; i < args.size(); i++) {
-      String flag = args.get(i);
-      if (!List.of("--endpoint", "--protocol", "--api", "--traces", "--seed").contains(flag)) {
-        throw new IllegalArgumentException("unknown option '" + flag + "'");
-      }
-      if (i + 1 >= args.size()) {
-        throw new IllegalArgumentException(flag + " needs a value");
-      }
-      String value = args.get(++i);
-      switch (flag) {
-        case "--endpoint" -> endpoint = value;
-        case "--protocol" -> protocol = protocol(value);
-        case "--api" -> api = value;
-        case "--traces" -> traces = traces(value);
-        default -> seed = seed(value);
-      }
-    }
+  /**
+   * @param endpoint the {@code --endpoint} given, or null for localhost on the protocol's port
+   * @param api the {@code --api} given, or null for the endpoint's host on port 16686
+   * @throws IllegalArgumentException naming the option and the value of a bad URL
+   */
+  static DemoOptions of(Protocol protocol, String endpoint, String api, int traces, long seed) {
     URI endpointUri =
         endpoint == null
             ? URI.create("http://localhost:" + protocol.defaultPort)
@@ -73,38 +57,6 @@ record DemoOptions(Protocol protocol, URI endpoint, URI api, int traces, long se
   /** {@code host:port} of the endpoint, for messages. */
   String endpointAddress() {
     return endpoint.getHost() + ":" + endpoint.getPort();
-  }
-
-  private static Protocol protocol(String value) {
-    for (Protocol protocol : Protocol.values()) {
-      if (protocol.flagValue.equals(value.toLowerCase(Locale.ROOT))) {
-        return protocol;
-      }
-    }
-    throw new IllegalArgumentException(
-        "--protocol must be grpc or http/protobuf, got '" + value + "'");
-  }
-
-  private static int traces(String value) {
-    try {
-      int traces = Integer.parseInt(value);
-      if (traces >= DemoTraffic.MIN_TRACES && traces <= MAX_TRACES) {
-        return traces;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        "--traces must be a number from " + DemoTraffic.MIN_TRACES + " to " + MAX_TRACES
-            + ", got '" + value + "'");
-  }
-
-  private static long seed(String value) {
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--seed must be a whole number, got '" + value + "'");
-    }
   }
 
   /** An http(s) URL with a host and nothing after the port; the port defaults to {@code port}. */
@@ -131,5 +83,37 @@ record DemoOptions(Protocol protocol, URI endpoint, URI api, int traces, long se
     }
     int actualPort = uri.getPort() < 0 ? port : uri.getPort();
     return URI.create(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost() + ":" + actualPort);
+  }
+
+  /** {@code --protocol}: {@code grpc} or {@code http/protobuf}, in any case. */
+  static final class ProtocolName implements ITypeConverter<Protocol> {
+    @Override
+    public Protocol convert(String value) {
+      for (Protocol protocol : Protocol.values()) {
+        if (protocol.flagValue.equals(value.toLowerCase(Locale.ROOT))) {
+          return protocol;
+        }
+      }
+      throw new TypeConversionException("must be grpc or http/protobuf");
+    }
+  }
+
+  /** {@code --traces}: enough for every kind of trace, few enough to send in a while. */
+  static final class TraceCount extends CommandLines.Count {
+    TraceCount() {
+      super("a number", DemoTraffic.MIN_TRACES, MAX_TRACES);
+    }
+  }
+
+  /** {@code --seed}: any long, in decimal. */
+  static final class Seed implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("must be a whole number");
+      }
+    }
   }
 }

@@ -2,14 +2,17 @@ package io.tailkeep.deploy.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailkeep.deploy.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The command without a server: usage errors, help, and no server at the endpoint. */
 class DemoCommandOptionsTest {
@@ -95,19 +98,27 @@ class DemoCommandOptionsTest {
 
   @Test
   void defaultApiIsTheEndpointHostOnPort16686() {
-    DemoOptions options = DemoOptions.parse(List.of("--endpoint", "http://collector.example:4317/"));
+    DemoOptions options = options("--endpoint", "http://collector.example:4317/");
     assertThat(options.api()).hasToString("http://collector.example:16686");
     assertThat(options.endpoint()).hasToString("http://collector.example:4317");
-    DemoOptions http = DemoOptions.parse(List.of("--protocol", "http/protobuf"));
+    DemoOptions http = options("--protocol", "http/protobuf");
     assertThat(http.endpoint()).hasToString("http://localhost:4318");
     assertThat(http.httpTracesUrl()).isEqualTo("http://localhost:4318/v1/traces");
   }
 
   private int run(String... args) {
-    return DemoCommand.run(
-        List.of(args),
+    List<String> command = new ArrayList<>(List.of("demo"));
+    command.addAll(List.of(args));
+    return Main.run(
+        command,
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private static DemoOptions options(String... args) {
+    DemoCommand demo = new DemoCommand(System.out, System.err);
+    new CommandLine(demo).parseArgs(args);
+    return demo.options();
   }
 
   private String out() {

@@ -2,6 +2,7 @@ package io.tailkeep.deploy.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailkeep.deploy.CommandLines;
 import io.tailkeep.deploy.TailkeepServer;
 import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.store.Sampling;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * {@code tailkeep demo} against a running server on the real Cassandra node, with the shipped
@@ -159,13 +161,14 @@ public class DemoCommandTest {
 
   private DemoRun runDemo(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
     AtomicReference<DemoRun> sent = new AtomicReference<>();
+    PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
     int exit =
-        DemoCommand.run(
+        CommandLines.execute(
+            new CommandLine(new DemoCommand(outStream, errStream, Clock.systemUTC(), sent::set)),
             List.of(args),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Clock.systemUTC(),
-            sent::set);
+            outStream,
+            errStream);
     assertThat(exit).as("exit code; stderr: %s", err.toString(StandardCharsets.UTF_8)).isEqualTo(0);
     assertThat(sent.get()).isNotNull();
     return sent.get();

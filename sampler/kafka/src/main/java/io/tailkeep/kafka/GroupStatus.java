@@ -1,5 +1,6 @@
 package io.tailkeep.kafka;
 
+import io.tailkeep.store.AsyncFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,9 +14,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,7 +121,7 @@ public final class GroupStatus implements AutoCloseable {
     CompletableFuture<GroupSnapshot> snapshot = new CompletableFuture<>();
     CompletableFuture.allOf(members, committed, starts, ends).whenComplete((ok, error) -> {
       if (error != null) {
-        snapshot.completeExceptionally(unwrap(error));
+        snapshot.completeExceptionally(AsyncFailure.cause(error));
         return;
       }
       try {
@@ -235,11 +234,11 @@ public final class GroupStatus implements AutoCloseable {
   }
 
   private static boolean noGroup(Throwable error) {
-    return unwrap(error).getCause() instanceof GroupIdNotFoundException;
+    return AsyncFailure.cause(error).getCause() instanceof GroupIdNotFoundException;
   }
 
   private IllegalStateException failed(String what, Throwable error) {
-    Throwable cause = unwrap(error);
+    Throwable cause = AsyncFailure.cause(error);
     String why;
     if (cause instanceof TimeoutException) {
       why = "no answer within " + timeoutMillis + " ms";
@@ -250,15 +249,6 @@ public final class GroupStatus implements AutoCloseable {
     }
     return new IllegalStateException(
         "Kafka at " + String.join(",", spans.bootstrapServers()) + ": cannot read " + what + ": " + why, cause);
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 
   @Override

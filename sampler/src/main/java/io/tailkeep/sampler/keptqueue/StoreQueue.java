@@ -2,6 +2,7 @@ package io.tailkeep.sampler.keptqueue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tailkeep.sampler.buffer.KeptTraceSink;
+import io.tailkeep.store.AsyncFailure;
 import io.tailkeep.store.BatchRejectedException;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanWriter;
@@ -14,9 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -312,7 +311,7 @@ public final class StoreQueue implements KeptTraceSink {
     if (error == null) {
       succeeded(queued);
     } else {
-      Throwable cause = unwrap(error);
+      Throwable cause = AsyncFailure.cause(error);
       lastError = describe(cause);
       if (cause instanceof BatchRejectedException rejected) {
         if (rejected.splittingMayHelp() && queued.batch().spans().size() > 1) {
@@ -469,16 +468,6 @@ public final class StoreQueue implements KeptTraceSink {
       bytes += span.retainedBytes();
     }
     return bytes;
-  }
-
-  /** Stages built with {@code thenApply}, {@code allOf} and the like wrap the writer's error. */
-  private static Throwable unwrap(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 
   private static String describe(Throwable error) {

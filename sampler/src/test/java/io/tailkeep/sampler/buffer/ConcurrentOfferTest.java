@@ -1,8 +1,8 @@
 package io.tailkeep.sampler.buffer;
 
-import static io.tailkeep.sampler.testing.TestSpans.child;
-import static io.tailkeep.sampler.testing.TestSpans.root;
-import static io.tailkeep.sampler.testing.TestSpans.traceId;
+import static io.tailkeep.store.testing.TestSpans.child;
+import static io.tailkeep.store.testing.TestSpans.root;
+import static io.tailkeep.store.testing.TestSpans.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.sampler.rules.RulesFile;
@@ -22,7 +22,7 @@ class ConcurrentOfferTest {
   @Test
   void everyOfferedSpanIsAccountedForOnce() throws Exception {
     TestClock ticker = new TestClock();
-    RecordingSink sink = new RecordingSink();
+    RecordingKeptTraceSink sink = new RecordingKeptTraceSink();
     TraceBuffer buffer =
         TraceBuffer.builder()
             .rules(RulesFile.loadDefault(ticker))

@@ -1,8 +1,8 @@
 package io.tailkeep.sampler.buffer;
 
-import static io.tailkeep.sampler.testing.TestSpans.child;
-import static io.tailkeep.sampler.testing.TestSpans.root;
-import static io.tailkeep.sampler.testing.TestSpans.traceId;
+import static io.tailkeep.store.testing.TestSpans.child;
+import static io.tailkeep.store.testing.TestSpans.root;
+import static io.tailkeep.store.testing.TestSpans.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.sampler.rules.RulesFile;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class DecisionTimingTest {
 
   private final TestClock ticker = new TestClock();
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingKeptTraceSink sink = new RecordingKeptTraceSink();
   private final TraceBuffer buffer =
       TraceBuffer.builder()
           .rules(RulesFile.loadDefault(ticker))
@@ -115,7 +115,7 @@ class DecisionTimingTest {
   @Test
   void aTraceReachingTheSpanCapIsDecidedAtOnceAndTheRestAreLeftOut() {
     TestClock time = new TestClock();
-    RecordingSink kept = new RecordingSink();
+    RecordingKeptTraceSink kept = new RecordingKeptTraceSink();
     TraceBuffer capped =
         TraceBuffer.builder()
             .rules(RulesFile.loadDefault(time))

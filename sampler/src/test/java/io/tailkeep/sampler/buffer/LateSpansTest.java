@@ -1,8 +1,8 @@
 package io.tailkeep.sampler.buffer;
 
-import static io.tailkeep.sampler.testing.TestSpans.child;
-import static io.tailkeep.sampler.testing.TestSpans.root;
-import static io.tailkeep.sampler.testing.TestSpans.traceId;
+import static io.tailkeep.store.testing.TestSpans.child;
+import static io.tailkeep.store.testing.TestSpans.root;
+import static io.tailkeep.store.testing.TestSpans.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.sampler.rules.RulesFile;
@@ -21,7 +21,7 @@ class LateSpansTest {
   private static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
 
   private final TestClock ticker = new TestClock();
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingKeptTraceSink sink = new RecordingKeptTraceSink();
   private final TraceBuffer buffer =
       TraceBuffer.builder()
           .rules(RulesFile.loadDefault(ticker))

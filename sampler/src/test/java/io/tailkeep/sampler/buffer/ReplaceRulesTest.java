@@ -1,8 +1,8 @@
 package io.tailkeep.sampler.buffer;
 
-import static io.tailkeep.sampler.testing.TestSpans.child;
-import static io.tailkeep.sampler.testing.TestSpans.root;
-import static io.tailkeep.sampler.testing.TestSpans.traceId;
+import static io.tailkeep.store.testing.TestSpans.child;
+import static io.tailkeep.store.testing.TestSpans.root;
+import static io.tailkeep.store.testing.TestSpans.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.sampler.rules.RuleSet;
@@ -40,7 +40,7 @@ class ReplaceRulesTest {
       """;
 
   private final TestClock ticker = new TestClock();
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingKeptTraceSink sink = new RecordingKeptTraceSink();
   private final TraceBuffer buffer =
       TraceBuffer.builder()
           .rules(rules(ERRORS_ONLY))

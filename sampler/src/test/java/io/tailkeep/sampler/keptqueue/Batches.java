@@ -1,7 +1,7 @@
 package io.tailkeep.sampler.keptqueue;
 
-import static io.tailkeep.sampler.testing.TestSpans.child;
-import static io.tailkeep.sampler.testing.TestSpans.traceId;
+import static io.tailkeep.store.testing.TestSpans.child;
+import static io.tailkeep.store.testing.TestSpans.traceId;
 
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;

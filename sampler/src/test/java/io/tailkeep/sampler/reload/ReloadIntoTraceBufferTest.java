@@ -1,8 +1,8 @@
 package io.tailkeep.sampler.reload;
 
-import static io.tailkeep.sampler.testing.TestSpans.child;
-import static io.tailkeep.sampler.testing.TestSpans.root;
-import static io.tailkeep.sampler.testing.TestSpans.traceId;
+import static io.tailkeep.store.testing.TestSpans.child;
+import static io.tailkeep.store.testing.TestSpans.root;
+import static io.tailkeep.store.testing.TestSpans.traceId;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,13 +1,13 @@
 package io.tailkeep.sampler.rules;
 
-import static io.tailkeep.sampler.testing.TestSpans.root;
-import static io.tailkeep.sampler.testing.TestSpans.span;
+import static io.tailkeep.store.testing.TestSpans.root;
+import static io.tailkeep.store.testing.TestSpans.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailkeep.sampler.testing.TestSpans;
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.testing.TestSpans;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package io.tailkeep.sampler.rules;
 
-import static io.tailkeep.sampler.testing.TestSpans.root;
+import static io.tailkeep.store.testing.TestSpans.root;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.sampler.testing.TestClock;
-import io.tailkeep.sampler.testing.TestSpans;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.store.testing.TestSpans;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

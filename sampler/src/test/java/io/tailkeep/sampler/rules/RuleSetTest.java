@@ -1,14 +1,14 @@
 package io.tailkeep.sampler.rules;
 
-import static io.tailkeep.sampler.testing.TestSpans.TRACE_ID;
-import static io.tailkeep.sampler.testing.TestSpans.root;
-import static io.tailkeep.sampler.testing.TestSpans.span;
+import static io.tailkeep.store.testing.TestSpans.TRACE_ID;
+import static io.tailkeep.store.testing.TestSpans.root;
+import static io.tailkeep.store.testing.TestSpans.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
-import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.Sampling;
+import io.tailkeep.store.WireSpan;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Nested;

@@ -1,7 +1,7 @@
 package io.tailkeep.sampler.rules;
 
-import static io.tailkeep.sampler.testing.TestSpans.root;
-import static io.tailkeep.sampler.testing.TestSpans.span;
+import static io.tailkeep.store.testing.TestSpans.root;
+import static io.tailkeep.store.testing.TestSpans.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;

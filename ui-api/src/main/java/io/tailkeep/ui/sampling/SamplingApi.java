@@ -6,6 +6,7 @@ import io.tailkeep.sampler.keptqueue.DeadLetters;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.Decision;
 import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.store.AsyncFailure;
 import io.tailkeep.store.TraceId;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -21,7 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -162,7 +162,7 @@ public final class SamplingApi {
         .onComplete(answer -> {
           if (answer.failed()) {
             sendError(ctx, 503, "traceId", text,
-                "the decision log cannot be read now; try again: " + unwrap(answer.cause()).getMessage());
+                "the decision log cannot be read now; try again: " + AsyncFailure.cause(answer.cause()).getMessage());
           } else {
             answerWhy(ctx, text, answer.result());
           }
@@ -183,7 +183,7 @@ public final class SamplingApi {
             send(ctx, 503, new JsonObject().put("error", new JsonObject()
                 .put("status", 503)
                 .put("message", "the partitions' owners cannot be read from Kafka now; try again: "
-                    + unwrap(answer.cause()).getMessage())));
+                    + AsyncFailure.cause(answer.cause()).getMessage())));
           } else {
             send(ctx, 200, answer.result().map(SamplingApi::ownersJson)
                 .orElseGet(() -> new JsonObject().put("kafka", false)));
@@ -263,11 +263,6 @@ public final class SamplingApi {
         .put("readAt", owners.readAt().toString())
         .put("partitions", partitions)
         .put("nodes", nodes);
-  }
-
-  /** A failed stage's cause, without the CompletionException a dependent stage wraps it in. */
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   private static void answerWhy(RoutingContext ctx, String text, Optional<DecisionRecord> record) {

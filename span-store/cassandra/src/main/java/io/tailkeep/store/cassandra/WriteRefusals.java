@@ -2,10 +2,9 @@ package io.tailkeep.store.cassandra;
 
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
+import io.tailkeep.store.AsyncFailure;
 import io.tailkeep.store.BatchRejectedException;
 import java.util.Locale;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Which of Cassandra's answers to a write mean the batch can never be stored as it is, so the
@@ -40,7 +39,7 @@ final class WriteRefusals {
    *     ones share requests of at most {@code maxBatchBytes}), which no split can make smaller.
    */
   static Throwable classify(Throwable error, boolean carriesSummary) {
-    Throwable cause = unwrap(error);
+    Throwable cause = AsyncFailure.cause(error);
     if (cause instanceof BatchRejectedException) {
       return cause;
     }
@@ -83,14 +82,5 @@ final class WriteRefusals {
       }
     }
     return refusal != null ? refusal : first;
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }

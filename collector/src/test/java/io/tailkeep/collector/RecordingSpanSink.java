@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A sink that keeps what it takes, decoded, and can be told to refuse, to fail or to answer later. */
-final class RecordingSink implements SpanSink {
+final class RecordingSpanSink implements SpanSink {
 
   private final List<OtlpSpan> spans = new CopyOnWriteArrayList<>();
   private volatile Admission answer = Admission.accept();

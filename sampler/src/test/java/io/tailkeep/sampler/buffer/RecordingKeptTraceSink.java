@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A sink that keeps what it is given. */
-final class RecordingSink implements KeptTraceSink {
+final class RecordingKeptTraceSink implements KeptTraceSink {
 
   final List<SpanBatch> batches = new CopyOnWriteArrayList<>();
 
