@@ -370,7 +370,8 @@ final class Settings {
         new MappingKeys.KeyProblems() {
           @Override
           public void notAName(Node key) {
-            problem(where(key), prefix.isEmpty() ? "(top level)" : prefix, "keys must be words");
+            String section = prefix.isEmpty() ? "(top level)" : prefix.substring(0, prefix.length() - 1);
+            problem(where(key), section, "keys must be words");
           }
 
           @Override
