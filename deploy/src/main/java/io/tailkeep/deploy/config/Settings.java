@@ -1,11 +1,15 @@
 package io.tailkeep.deploy.config;
 
-import io.tailkeep.sampler.rules.Spelling;
 import io.tailkeep.units.DurationSyntax;
 import io.tailkeep.units.SizeSyntax;
+import io.tailkeep.yaml.DidYouMean;
+import io.tailkeep.yaml.MappingKeys;
+import io.tailkeep.yaml.MappingKeys.Entry;
+import io.tailkeep.yaml.Position;
+import io.tailkeep.yaml.Scalars;
+import io.tailkeep.yaml.YamlSyntaxException;
+import io.tailkeep.yaml.YamlTree;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,16 +23,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Typed reads of dotted keys ({@code server.grpc_port}) from the YAML config file, each overridable
@@ -80,20 +79,18 @@ final class Settings {
   static Settings fromYaml(String fileName, Path baseDirectory, String yaml, Map<String, String> env)
       throws ConfigException {
     Node document;
-    try (Reader reader = new StringReader(yaml)) {
-      document = new Yaml(new LoaderOptions()).compose(reader);
-    } catch (MarkedYAMLException e) {
+    try {
+      document = YamlTree.compose(yaml);
+    } catch (YamlSyntaxException e) {
       throw new ConfigException(
-          List.of(where(fileName, e.getProblemMark()) + ": not valid YAML: " + e.getProblem()));
-    } catch (IOException | RuntimeException e) {
-      throw new ConfigException(List.of(fileName + ": not valid YAML: " + e.getMessage()));
+          List.of(where(fileName, e.position().orElse(null)) + ": not valid YAML: " + e.problem()));
     }
-    if (document == null || isNull(document)) {
+    if (document == null || Scalars.isNull(document)) {
       return new Settings(fileName, baseDirectory, null, env);
     }
     if (!(document instanceof MappingNode mapping)) {
       throw new ConfigException(
-          List.of(where(fileName, document.getStartMark()) + ": the config must be a mapping of sections"));
+          List.of(where(fileName, Position.of(document)) + ": the config must be a mapping of sections"));
     }
     return new Settings(fileName, baseDirectory, mapping, env);
   }
@@ -122,14 +119,9 @@ final class Settings {
   }
 
   int integer(String key, int defaultValue, int min, int max) {
-    return typed(key, defaultValue, "a whole number from " + min + " to " + max, text -> {
-      try {
-        int value = Integer.parseInt(text.replace("_", ""));
-        return value >= min && value <= max ? value : null;
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    });
+    return typed(
+        key, defaultValue, "a whole number from " + min + " to " + max,
+        text -> Scalars.wholeNumber(text, min, max));
   }
 
   int port(String key, int defaultValue) {
@@ -220,7 +212,7 @@ final class Settings {
     if (env.containsKey(envName)) {
       for (String entry : splitCommas(env.get(envName))) {
         int colon = entry.lastIndexOf(':');
-        Integer count = colon < 0 ? null : parseCount(entry.substring(colon + 1).trim(), min, max);
+        Integer count = colon < 0 ? null : Scalars.wholeNumber(entry.substring(colon + 1).trim(), min, max);
         if (count == null || colon == 0) {
           problem("environment variable " + envName, key,
               "'" + entry + "' must be NAME:COUNT with COUNT " + expected);
@@ -230,25 +222,9 @@ final class Settings {
       }
       return Optional.of(counts);
     }
-    Optional<Node> node = node(key);
-    if (node.isEmpty()) {
-      return Optional.empty();
-    }
-    if (!(node.get() instanceof MappingNode mapping)) {
-      problem(where(node.get()), key, "must be a mapping of names to counts, e.g. {dc1: 3}");
-      return Optional.empty();
-    }
-    for (NodeTuple tuple : mapping.getValue()) {
-      String name = scalarText(tuple.getKeyNode());
-      String text = scalarText(tuple.getValueNode());
-      Integer count = text == null ? null : parseCount(text, min, max);
-      if (name == null || count == null) {
-        problem(where(tuple.getValueNode()), key + "." + name, "must be " + expected + ", got " + quote(text));
-        return Optional.empty();
-      }
-      counts.put(name, count);
-    }
-    return Optional.of(counts);
+    return mappingInFile(
+        key, "a mapping of names to counts, e.g. {dc1: 3}",
+        text -> Scalars.wholeNumber(text, min, max), text -> "must be " + expected + ", got " + quote(text));
   }
 
   /**
@@ -273,19 +249,32 @@ final class Settings {
       }
       return Optional.of(values);
     }
+    return mappingInFile(
+        key, "a mapping of setting names to values, e.g. {security.protocol: SSL}",
+        Function.identity(), text -> "must be a single value");
+  }
+
+  /**
+   * The file's mapping of names to single values at {@code key}, each read by {@code parse}; a
+   * value it refuses (null) is reported with {@code refusal} of its text (null for no scalar).
+   */
+  private <T> Optional<Map<String, T>> mappingInFile(
+      String key, String expected, Function<String, T> parse, Function<String, String> refusal) {
     Optional<Node> node = node(key);
     if (node.isEmpty()) {
       return Optional.empty();
     }
     if (!(node.get() instanceof MappingNode mapping)) {
-      problem(where(node.get()), key, "must be a mapping of setting names to values, e.g. {security.protocol: SSL}");
+      problem(where(node.get()), key, "must be " + expected);
       return Optional.empty();
     }
+    Map<String, T> values = new LinkedHashMap<>();
     for (NodeTuple tuple : mapping.getValue()) {
-      String name = scalarText(tuple.getKeyNode());
-      String value = scalarText(tuple.getValueNode());
+      String name = Scalars.text(tuple.getKeyNode());
+      String text = Scalars.text(tuple.getValueNode());
+      T value = text == null ? null : parse.apply(text);
       if (name == null || value == null) {
-        problem(where(tuple.getValueNode()), key + "." + name, "must be a single value");
+        problem(where(tuple.getValueNode()), key + "." + name, refusal.apply(text));
         return Optional.empty();
       }
       values.put(name, value);
@@ -342,7 +331,7 @@ final class Settings {
       return Optional.empty();
     }
     if (!(node.get() instanceof ScalarNode scalar)) {
-      problem(where(node.get()), key, "must be a single value, not a " + kind(node.get()));
+      problem(where(node.get()), key, "must be a single value, not a " + Scalars.kind(node.get()));
       return Optional.empty();
     }
     return Optional.of(new Value(scalar.getValue().trim(), false, where(scalar)));
@@ -356,8 +345,8 @@ final class Settings {
     String[] parts = key.split("\\.");
     MappingNode mapping = root;
     for (int i = 0; i < parts.length; i++) {
-      Node value = valueOf(mapping, parts[i]);
-      if (value == null || isNull(value)) {
+      Node value = MappingKeys.value(mapping, parts[i]);
+      if (value == null || Scalars.isNull(value)) {
         return Optional.empty();
       }
       if (i == parts.length - 1) {
@@ -367,7 +356,7 @@ final class Settings {
       if (!(value instanceof MappingNode next)) {
         String section = String.join(".", java.util.Arrays.copyOf(parts, i + 1));
         if (read.add(value)) {
-          problem(where(value), section, "must be a mapping of settings, not a " + kind(value));
+          problem(where(value), section, "must be a mapping of settings, not a " + Scalars.kind(value));
         }
         return Optional.empty();
       }
@@ -376,39 +365,35 @@ final class Settings {
     return Optional.empty();
   }
 
-  private static Node valueOf(MappingNode mapping, String name) {
-    for (NodeTuple tuple : mapping.getValue()) {
-      if (name.equals(scalarText(tuple.getKeyNode()))) {
-        return tuple.getValueNode();
-      }
-    }
-    return null;
+  private void findUnread(MappingNode mapping, String prefix) {
+    MappingKeys.KeyProblems keyProblems =
+        new MappingKeys.KeyProblems() {
+          @Override
+          public void notAName(Node key) {
+            String section = prefix.isEmpty() ? "(top level)" : prefix.substring(0, prefix.length() - 1);
+            problem(where(key), section, "keys must be words");
+          }
+
+          @Override
+          public void repeated(ScalarNode key, ScalarNode first) {
+            problem(where(key), prefix + key.getValue(), "appears twice");
+          }
+        };
+    MappingKeys.forEach(mapping, keyProblems, entry -> findUnread(entry, prefix));
   }
 
-  private void findUnread(MappingNode mapping, String prefix) {
-    Set<String> seen = new TreeSet<>();
-    for (NodeTuple tuple : mapping.getValue()) {
-      String name = scalarText(tuple.getKeyNode());
-      String key = prefix + name;
-      if (name == null) {
-        problem(where(tuple.getKeyNode()), prefix.isEmpty() ? "(top level)" : prefix, "keys must be words");
-        continue;
-      }
-      if (!seen.add(name)) {
-        problem(where(tuple.getKeyNode()), key, "appears twice");
-        continue;
-      }
-      Node value = tuple.getValueNode();
-      if (read.contains(value) || knownKeys.contains(key)) {
-        continue; // read, or overridden by the environment
-      }
-      if (!isSection(key)) {
-        problem(where(tuple.getKeyNode()), key, "unknown key" + suggestion(key));
-      } else if (value instanceof MappingNode nested) {
-        findUnread(nested, key + ".");
-      } else if (!isNull(value)) {
-        problem(where(value), key, "must be a mapping of settings, not a " + kind(value));
-      }
+  private void findUnread(Entry entry, String prefix) {
+    String key = prefix + entry.name();
+    Node value = entry.value();
+    if (read.contains(value) || knownKeys.contains(key)) {
+      return; // read, or overridden by the environment
+    }
+    if (!isSection(key)) {
+      problem(where(entry.key()), key, "unknown key" + suggestion(key));
+    } else if (value instanceof MappingNode nested) {
+      findUnread(nested, key + ".");
+    } else if (!Scalars.isNull(value)) {
+      problem(where(value), key, "must be a mapping of settings, not a " + Scalars.kind(value));
     }
   }
 
@@ -418,16 +403,7 @@ final class Settings {
   }
 
   private String suggestion(String key) {
-    String best = null;
-    int bestDistance = 4;
-    for (String known : knownKeys) {
-      int distance = Spelling.editDistance(key, known);
-      if (distance < bestDistance) {
-        best = known;
-        bestDistance = distance;
-      }
-    }
-    return best == null ? "" : " (did you mean '" + best + "'?)";
+    return DidYouMean.closest(key, knownKeys).map(best -> " (did you mean '" + best + "'?)").orElse("");
   }
 
   private String locate(String key) {
@@ -443,24 +419,12 @@ final class Settings {
   }
 
   private String where(Node node) {
-    return where(fileName, node.getStartMark());
+    return where(fileName, Position.of(node));
   }
 
-  private static String where(String fileName, Mark mark) {
+  private static String where(String fileName, Position position) {
     String file = fileName == null ? "config" : fileName;
-    return mark == null ? file : file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
-  }
-
-  private static boolean isNull(Node node) {
-    return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
-  }
-
-  private static String scalarText(Node node) {
-    return node instanceof ScalarNode scalar ? scalar.getValue() : null;
-  }
-
-  private static String kind(Node node) {
-    return node instanceof MappingNode ? "mapping" : node instanceof SequenceNode ? "list" : "value";
+    return position == null ? file : position.in(file);
   }
 
   private static String quote(String text) {
@@ -475,14 +439,5 @@ final class Settings {
       }
     }
     return items;
-  }
-
-  private static Integer parseCount(String text, int min, int max) {
-    try {
-      int value = Integer.parseInt(text);
-      return value >= min && value <= max ? value : null;
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 }

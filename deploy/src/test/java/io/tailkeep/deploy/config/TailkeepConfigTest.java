@@ -297,6 +297,15 @@ class TailkeepConfigTest {
   }
 
   @Test
+  void aKeyThatExtendsAKnownOneGetsItSuggestedAndAKeyThatIsNoWordIsRefused() {
+    assertThat(problems("server:\n  grpc_port_number: 4317\n"))
+        .containsExactly(
+            "tailkeep.yaml:2:3: server.grpc_port_number: unknown key (did you mean 'server.grpc_port'?)");
+    assertThat(problems("server:\n  [a]: 1\n"))
+        .containsExactly("tailkeep.yaml:2:3: server: keys must be words");
+  }
+
+  @Test
   void aWrongTypeNamesTheKeyTheValueAndWhatIsExpected() {
     assertThat(problems("server:\n  grpc_port: fast\n  shutdown_timeout: 30\n"))
         .containsExactly(

@@ -1,15 +1,17 @@
 package io.tailkeep.sampler.rules;
 
+import io.tailkeep.yaml.Position;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** The problems found in one rules file, each tied to the place in the file it is about. */
 final class Problems {
 
-  private record Problem(int line, int column, String message) {}
+  private record Problem(Position position, String message) {}
+
+  private static final Position START = new Position(1, 1);
 
   private final String fileName;
   private final List<Problem> problems = new ArrayList<>();
@@ -19,16 +21,12 @@ final class Problems {
   }
 
   void at(Node node, String message) {
-    at(node.getStartMark(), message);
+    at(Position.of(node), message);
   }
 
-  /** SnakeYAML counts lines and columns from 0; editors and compilers from 1. */
-  void at(Mark mark, String message) {
-    if (mark == null) {
-      problems.add(new Problem(1, 1, message));
-    } else {
-      problems.add(new Problem(mark.getLine() + 1, mark.getColumn() + 1, message));
-    }
+  /** A problem at a position, or at the start of the file when there is none. */
+  void at(Position position, String message) {
+    problems.add(new Problem(position == null ? START : position, message));
   }
 
   int count() {
@@ -41,8 +39,10 @@ final class Problems {
     }
     List<String> formatted =
         problems.stream()
-            .sorted(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column))
-            .map(p -> fileName + ":" + p.line() + ":" + p.column() + ": " + p.message())
+            .sorted(
+                Comparator.comparingInt((Problem p) -> p.position().line())
+                    .thenComparingInt(p -> p.position().column()))
+            .map(p -> p.position().in(fileName) + ": " + p.message())
             .toList();
     throw new RulesFileException(fileName, formatted);
   }
