@@ -3,7 +3,6 @@ package io.tailkeep.query;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.tailkeep.store.FoundTraces;
 import io.tailkeep.store.SpanReader;
-import io.tailkeep.store.StoreBusyException;
 import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceSummary;
@@ -11,7 +10,6 @@ import io.tailkeep.units.DurationSyntax;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -25,9 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -214,61 +210,29 @@ public final class QueryApi {
       Context context,
       Function<IllegalArgumentException, InvalidParameterException> badInput,
       Supplier<CompletionStage<T>> call) {
-    CompletionStage<T> stage;
-    try {
-      stage = call.get();
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(badInput.apply(e));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(new StorageUnavailableException(STORAGE_UNAVAILABLE, e));
-    }
-    Promise<T> answer = Promise.promise();
-    long timeoutMillis = options.storageTimeout().toMillis();
-    long timer =
-        context.owner()
-            .setTimer(
-                timeoutMillis,
-                id -> {
-                  if (answer.tryFail(
-                      new StorageUnavailableException(
-                          "the span store did not answer within " + DurationSyntax.GO.format(options.storageTimeout())
-                              + "; the query was cancelled (a narrower one, with a service or a shorter window,"
-                              + " is faster)",
-                          new TimeoutException()))) {
-                    cancel(stage);
-                  }
-                });
-    stage.whenComplete(
-        (value, error) ->
-            context.runOnContext(
-                done -> {
-                  context.owner().cancelTimer(timer);
-                  if (error == null) {
-                    answer.tryComplete(value);
-                  } else {
-                    answer.tryFail(storageFailure(error));
-                  }
-                }));
-    return answer.future();
+    return StoreCall.run(context, options.storageTimeout(), call)
+        .recover(error -> Future.failedFuture(
+            error instanceof StoreCall.Failure failure ? apiFailure(failure, badInput) : error));
   }
 
-  private StorageUnavailableException storageFailure(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (cause instanceof StoreBusyException) {
-      long seconds = options.retryAfter().toSeconds();
-      return new StorageUnavailableException(
-          "the span store has too many reads under way; try again in " + seconds + " s", cause, seconds);
-    }
-    return new StorageUnavailableException(STORAGE_UNAVAILABLE, cause);
-  }
-
-  /** Tells the store to stop: its stages are CompletableFutures, whose cancel reaches the driver. */
-  private static void cancel(CompletionStage<?> stage) {
-    try {
-      stage.toCompletableFuture().cancel(false);
-    } catch (UnsupportedOperationException e) {
-      // a stage that cannot be cancelled: it runs to its end, unanswered
-    }
+  /** A failed store call as this API answers it: 400 naming the parameter, or 503. */
+  private RuntimeException apiFailure(
+      StoreCall.Failure failure, Function<IllegalArgumentException, InvalidParameterException> badInput) {
+    return switch (failure.kind()) {
+      case BAD_INPUT -> badInput.apply((IllegalArgumentException) failure.getCause());
+      case BUSY -> {
+        long seconds = options.retryAfter().toSeconds();
+        yield new StorageUnavailableException(
+            "the span store has too many reads under way; try again in " + seconds + " s",
+            failure.getCause(), seconds);
+      }
+      case TIMED_OUT -> new StorageUnavailableException(
+          "the span store did not answer within " + DurationSyntax.GO.format(options.storageTimeout())
+              + "; the query was cancelled (a narrower one, with a service or a shorter window,"
+              + " is faster)",
+          failure);
+      case FAILED -> new StorageUnavailableException(STORAGE_UNAVAILABLE, failure.getCause());
+    };
   }
 
   /**

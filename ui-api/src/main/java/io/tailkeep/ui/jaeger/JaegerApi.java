@@ -2,16 +2,14 @@ package io.tailkeep.ui.jaeger;
 
 import io.tailkeep.query.ApiJson;
 import io.tailkeep.query.QueryApiOptions;
+import io.tailkeep.query.StoreCall;
 import io.tailkeep.query.StreamingJson;
 import io.tailkeep.store.Operation;
 import io.tailkeep.store.SpanReader;
-import io.tailkeep.store.StoreBusyException;
 import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceSummary;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -28,7 +26,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -293,78 +290,9 @@ public final class JaegerApi {
 
   private record TracesFound(List<ReadTrace> traces, List<TraceId> missing, List<String> warnings) {}
 
-  /**
-   * Calls the store and completes on the request's context. Bad input the store refuses at the call
-   * stays an {@link IllegalArgumentException} (400); a busy store becomes a {@link SpanStoreBusy}
-   * (503 with {@code Retry-After}); no answer within {@code storageTimeout} cancels the call's stage
-   * (the store stops its work) and becomes a {@link SpanStoreTimeout} (503); any other failure a
-   * {@link SpanStoreFailure} (503).
-   */
+  /** Reads the store for this request; its failures are worded by {@link #failure}. */
   private <T> Future<T> store(RoutingContext ctx, Supplier<CompletionStage<T>> call) {
-    CompletionStage<T> stage;
-    try {
-      stage = call.get();
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(new SpanStoreFailure(e));
-    }
-    Context context = ctx.vertx().getOrCreateContext();
-    Promise<T> answer = Promise.promise();
-    long timer =
-        ctx.vertx()
-            .setTimer(
-                options.storageTimeout().toMillis(),
-                id -> {
-                  if (answer.tryFail(new SpanStoreTimeout(options.storageTimeout()))) {
-                    try {
-                      stage.toCompletableFuture().cancel(false);
-                    } catch (UnsupportedOperationException e) {
-                      // a stage that cannot be cancelled runs to its end, unanswered
-                    }
-                  }
-                });
-    stage.whenComplete(
-        (value, error) ->
-            context.runOnContext(
-                done -> {
-                  ctx.vertx().cancelTimer(timer);
-                  if (error == null) {
-                    answer.tryComplete(value);
-                    return;
-                  }
-                  Throwable cause =
-                      error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                  answer.tryFail(
-                      cause instanceof StoreBusyException ? new SpanStoreBusy(cause) : new SpanStoreFailure(cause));
-                }));
-    return answer.future();
-  }
-
-  /** The span store had too many reads under way; asking again shortly can succeed. */
-  private static final class SpanStoreBusy extends RuntimeException {
-    SpanStoreBusy(Throwable cause) {
-      super("span store busy: " + cause.getMessage(), cause, false, false);
-    }
-  }
-
-  /** The span store did not answer in time; the call was cancelled. */
-  private static final class SpanStoreTimeout extends RuntimeException {
-    SpanStoreTimeout(java.time.Duration timeout) {
-      super(
-          "the span store did not answer within " + timeout.toSeconds() + " s; the query was cancelled (a"
-              + " narrower one, with a service or a shorter lookback, is faster)",
-          null,
-          false,
-          false);
-    }
-  }
-
-  /** The span store did not answer; the request may succeed later. */
-  private static final class SpanStoreFailure extends RuntimeException {
-    SpanStoreFailure(Throwable cause) {
-      super("span store failed: " + cause, cause, false, false);
-    }
+    return StoreCall.run(ctx.vertx().getOrCreateContext(), options.storageTimeout(), call);
   }
 
   private static JsonObject envelope(Object data, int total) {
@@ -405,23 +333,12 @@ public final class JaegerApi {
       LOG.debug("{} answered {}: {}", request, status, message);
       return new Failure(status, message);
     }
+    if (failure instanceof StoreCall.Failure store) {
+      return storeFailure(ctx, request, store);
+    }
     if (failure instanceof IllegalArgumentException) {
       LOG.debug("{} answered 400: {}", request, failure.getMessage());
       return new Failure(400, failure.getMessage());
-    }
-    if (failure instanceof SpanStoreFailure) {
-      LOG.debug("{} answered 503: {}", request, failure.getMessage());
-      return new Failure(503, "span store unavailable; try again later");
-    }
-    if (failure instanceof SpanStoreBusy) {
-      LOG.debug("{} answered 503: {}", request, failure.getMessage());
-      long seconds = options.retryAfter().toSeconds();
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-      return new Failure(503, "span store busy: too many reads under way; try again in " + seconds + " s");
-    }
-    if (failure instanceof SpanStoreTimeout) {
-      LOG.debug("{} answered 503: {}", request, failure.getMessage());
-      return new Failure(503, failure.getMessage());
     }
     if (failure == null && ctx.statusCode() > 0 && ctx.statusCode() < 500) {
       return new Failure(ctx.statusCode(), reason(ctx.statusCode()));
@@ -429,6 +346,23 @@ public final class JaegerApi {
     // A bug of ours, not the caller's: logged with its stack, answered without it.
     LOG.warn("{} failed", request, failure);
     return new Failure(500, "internal error");
+  }
+
+  private Failure storeFailure(RoutingContext ctx, String request, StoreCall.Failure failure) {
+    LOG.debug("{}: {}", request, failure.getMessage());
+    return switch (failure.kind()) {
+      case BAD_INPUT -> new Failure(400, failure.getCause().getMessage());
+      case BUSY -> {
+        long seconds = options.retryAfter().toSeconds();
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        yield new Failure(503, "span store busy: too many reads under way; try again in " + seconds + " s");
+      }
+      case TIMED_OUT -> new Failure(503,
+          "the span store did not answer within " + options.storageTimeout().toSeconds()
+              + " s; the query was cancelled (a narrower one, with a service or a shorter lookback,"
+              + " is faster)");
+      case FAILED -> new Failure(503, "span store unavailable; try again later");
+    };
   }
 
   private void renderFailure(RoutingContext ctx) {
