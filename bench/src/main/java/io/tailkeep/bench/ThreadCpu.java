@@ -20,7 +20,9 @@ final class ThreadCpu {
 
   static {
     GROUPS.put("gRPC executor (parse, validate, buffer)", List.of("grpc-default-ex"));
-    GROUPS.put("server event loops", List.of("grpc-default-wo", "grpc-nio-worker", "grpc-default-bo", "grpc-nio-boss"));
+    // gRPC's own event loops, and the receiver's since it counts connections (GrpcConnections).
+    GROUPS.put("server event loops", List.of(
+        "grpc-default-wo", "grpc-nio-worker", "grpc-default-bo", "grpc-nio-boss", "grpc-io-", "grpc-accept-"));
     GROUPS.put("decideDue", List.of("tailkeep-decide"));
     GROUPS.put("Caffeine maintenance", List.of("ForkJoinPool.co"));
     GROUPS.put("GC", List.of("GC Thread", "G1 ", "VM Thread", "Shenandoah", "ZDriver", "ZDirector", "ZWorker", "ZStat"));
