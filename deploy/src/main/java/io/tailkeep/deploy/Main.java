@@ -35,6 +35,7 @@ public final class Main implements Callable<Integer> {
                                      send sample traffic to a running server (demo --help)
         rules check FILE [FILE...]   validate sampling rules files; exit 1 with the errors if any
                                      is wrong
+        rules defaults               print the shipped default rules, to start your own from
         help, --help                 this text (help COMMAND: that command's)
 
       example config with every key and its default: deploy/config/tailkeep.yaml""";
@@ -60,7 +61,9 @@ public final class Main implements Callable<Integer> {
             .addSubcommand("demo", new DemoCommand(out, err))
             .addSubcommand(
                 "rules",
-                new CommandLine(new Rules()).addSubcommand("check", new RulesCheckCommand(out, err)))
+                new CommandLine(new Rules())
+                    .addSubcommand("check", new RulesCheckCommand(out, err))
+                    .addSubcommand("defaults", new RulesDefaultsCommand(out)))
             .addSubcommand("help", new HelpCommand());
     return CommandLines.execute(cli, args, out, err);
   }
@@ -73,19 +76,21 @@ public final class Main implements Callable<Integer> {
     return CommandLines.USAGE_ERROR;
   }
 
-  /** {@code tailkeep rules}: a group of one, {@code check}. */
-  @Command(name = "rules", customSynopsis = RulesCheckCommand.USAGE)
+  /** {@code tailkeep rules}: {@code check} and {@code defaults}. */
+  @Command(
+      name = "rules",
+      customSynopsis = RulesCheckCommand.USAGE + "%n" + RulesDefaultsCommand.USAGE)
   private static final class Rules implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
 
-    /** Whatever came instead of {@code check}; it is refused either way. */
+    /** Whatever came instead of a subcommand; it is refused either way. */
     @Unmatched private List<String> notCheck;
 
     @Override
     public Integer call() {
       throw new ParameterException(
-          spec.commandLine(), "the only subcommand is 'check FILE [FILE...]'");
+          spec.commandLine(), "the subcommands are 'check FILE [FILE...]' and 'defaults'");
     }
   }
 }

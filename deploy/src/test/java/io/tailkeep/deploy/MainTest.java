@@ -2,6 +2,7 @@ package io.tailkeep.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailkeep.sampler.rules.RulesFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,6 +48,16 @@ class MainTest {
   void rulesWithoutCheckIsAUsageError() {
     assertThat(run("rules", "lint", "x.yaml")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("'check FILE [FILE...]'");
+  }
+
+  @Test
+  void rulesDefaultsPrintsTheShippedRulesAsAFileToStartFrom() throws Exception {
+    assertThat(run("rules", "defaults")).isZero();
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed).isEqualTo(RulesFile.defaultRulesText());
+    assertThat(RulesFile.parse("rules.yaml", printed).ruleNames())
+        .isEqualTo(RulesFile.loadDefault().ruleNames())
+        .contains("keep-errors");
   }
 
   @Test
