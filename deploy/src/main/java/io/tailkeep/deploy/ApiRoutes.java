@@ -4,13 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tailkeep.query.ApiJson;
 import io.tailkeep.query.QueryApi;
 import io.tailkeep.query.QueryApiOptions;
-import io.tailkeep.sampler.TailSampler;
-import io.tailkeep.sampler.buffer.DecisionRecord;
-import io.tailkeep.sampler.keptqueue.DeadLetters;
-import io.tailkeep.sampler.reload.RulesStatus;
-import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.store.SpanReader;
-import io.tailkeep.store.TraceId;
 import io.tailkeep.ui.jaeger.JaegerApi;
 import io.tailkeep.ui.sampling.RecentRuleCounts;
 import io.tailkeep.ui.sampling.SamplingApi;
@@ -26,9 +20,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -168,38 +159,4 @@ final class ApiRoutes {
     ApiJson.send(ctx.response(), status, body);
   }
 
-
-  static SamplingView view(TailSampler sampler) {
-    return new SamplingView() {
-      @Override
-      public RuleSet rules() {
-        return sampler.rules();
-      }
-
-      @Override
-      public Optional<RulesStatus> rulesStatus() {
-        return sampler.rulesStatus();
-      }
-
-      @Override
-      public CompletionStage<Optional<DecisionRecord>> why(TraceId traceId) {
-        return CompletableFuture.completedFuture(sampler.why(traceId));
-      }
-
-      @Override
-      public Map<String, Long> keptByRule() {
-        return sampler.keptByRule();
-      }
-
-      @Override
-      public Map<String, Long> droppedByRule() {
-        return sampler.droppedByRule();
-      }
-
-      @Override
-      public Optional<DeadLetters> deadLetters() {
-        return sampler.deadLetters();
-      }
-    };
-  }
 }

@@ -8,19 +8,17 @@ import io.tailkeep.kafka.KafkaSampling;
 import io.tailkeep.kafka.KafkaSpanSink;
 import io.tailkeep.kafka.SpansTopic;
 import io.tailkeep.sampler.SamplerMetrics;
-import io.tailkeep.sampler.buffer.DecisionReason;
-import io.tailkeep.sampler.buffer.DecisionRecord;
-import io.tailkeep.sampler.keptqueue.DeadLetters;
 import io.tailkeep.sampler.keptqueue.StoreQueue;
 import io.tailkeep.sampler.reload.RulesReloader;
-import io.tailkeep.sampler.reload.RulesStatus;
-import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.store.DecisionLog;
 import io.tailkeep.store.SpanStore;
-import io.tailkeep.store.StoredDecision;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.ui.sampling.PartitionOwners;
 import io.tailkeep.ui.sampling.SamplingView;
+import io.tailkeep.ui.sampling.SamplingView.ActiveRules;
+import io.tailkeep.ui.sampling.SamplingView.DeadLetterList;
+import io.tailkeep.ui.sampling.SamplingView.FileStatus;
+import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -226,31 +224,20 @@ final class KafkaNode implements SamplingView {
   }
 
   @Override
-  public RuleSet rules() {
-    return rules.current();
+  public ActiveRules rules() {
+    return SamplerViews.activeRules(rules.current());
   }
 
   @Override
-  public Optional<RulesStatus> rulesStatus() {
-    return rules.status();
+  public Optional<FileStatus> rulesStatus() {
+    return rules.status().map(SamplerViews::fileStatus);
   }
 
   /** From the decision log: every node answers for every trace, whoever decided it. */
   @Override
-  public CompletionStage<Optional<DecisionRecord>> why(TraceId traceId) {
+  public CompletionStage<Optional<TraceDecision>> why(TraceId traceId) {
     return decisions.read(List.of(traceId))
-        .thenApply(found -> Optional.ofNullable(found.get(traceId)).map(KafkaNode::record));
-  }
-
-  private static DecisionRecord record(StoredDecision stored) {
-    DecisionReason reason;
-    try {
-      reason = DecisionReason.valueOf(stored.reason());
-    } catch (IllegalArgumentException e) {
-      reason = DecisionReason.SHUTDOWN; // a reason a newer node wrote; shown as the nearest
-    }
-    return new DecisionRecord(stored.traceId(), stored.keep(), stored.rule(), stored.probability(),
-        stored.rateLimited(), reason, stored.decidedAt(), stored.spansDecided(), 0);
+        .thenApply(found -> Optional.ofNullable(found.get(traceId)).map(SamplerViews::decision));
   }
 
   /** The whole cluster's counts since this node started, refreshed every 10 s. */
@@ -265,8 +252,10 @@ final class KafkaNode implements SamplingView {
   }
 
   @Override
-  public Optional<DeadLetters> deadLetters() {
-    return storeQueue == null ? Optional.empty() : storeQueue.deadLetters();
+  public Optional<DeadLetterList> deadLetters() {
+    return storeQueue == null
+        ? Optional.empty()
+        : storeQueue.deadLetters().map(SamplerViews::deadLetterList);
   }
 
   /** Read from Kafka: the sampler group's owner of each partition of the spans topic, and lag. */

@@ -97,7 +97,7 @@ public final class TailkeepServer implements AutoCloseable {
     this.registry = registry;
     this.shutdownTimeout = builder.shutdownTimeout;
     SpanSink sink = kafka == null ? new SamplerSink(sampler) : kafka.sink().orElse(null);
-    SamplingView samplingView = kafka == null ? ApiRoutes.view(sampler) : kafka;
+    SamplingView samplingView = kafka == null ? SamplerViews.of(sampler) : kafka;
     this.tokens = tokens;
     this.tls = tls;
     announceAccess(builder.host, tokens);

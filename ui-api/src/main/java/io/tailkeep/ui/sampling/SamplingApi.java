@@ -1,14 +1,13 @@
 package io.tailkeep.ui.sampling;
 
 import io.tailkeep.query.ApiJson;
-import io.tailkeep.sampler.buffer.DecisionRecord;
-import io.tailkeep.sampler.keptqueue.DeadLetter;
-import io.tailkeep.sampler.keptqueue.DeadLetters;
-import io.tailkeep.sampler.reload.RulesStatus;
-import io.tailkeep.sampler.rules.Decision;
-import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.store.AsyncFailure;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.ui.sampling.SamplingView.ActiveRules;
+import io.tailkeep.ui.sampling.SamplingView.DeadLetter;
+import io.tailkeep.ui.sampling.SamplingView.DeadLetterList;
+import io.tailkeep.ui.sampling.SamplingView.FileStatus;
+import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +15,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,13 +68,13 @@ public final class SamplingApi {
   }
 
   private void rules(RoutingContext ctx) {
-    RuleSet rules = view.rules();
+    ActiveRules rules = view.rules();
     Map<String, Long> kept = view.keptByRule();
     Map<String, Long> dropped = view.droppedByRule();
     RecentRuleCounts.Window window = recent == null ? null : recent.window();
     // Rules in file order, then names that decided under an earlier version of the file.
     Set<String> names = new LinkedHashSet<>(rules.ruleNames());
-    names.add(Decision.DEFAULT_RULE);
+    names.add(rules.defaultRule());
     names.addAll(kept.keySet());
     names.addAll(dropped.keySet());
     if (window != null) {
@@ -87,7 +85,7 @@ public final class SamplingApi {
       JsonObject rule =
           new JsonObject()
               .put("name", name)
-              .put("active", name.equals(Decision.DEFAULT_RULE) || rules.ruleNames().contains(name))
+              .put("active", name.equals(rules.defaultRule()) || rules.ruleNames().contains(name))
               .put("kept", kept.getOrDefault(name, 0L))
               .put("dropped", dropped.getOrDefault(name, 0L));
       if (window != null) {
@@ -128,10 +126,10 @@ public final class SamplingApi {
         .put("droppedSteps", new JsonArray(series.dropped()));
   }
 
-  private static JsonObject fileStatus(RulesStatus status) {
+  private static JsonObject fileStatus(FileStatus status) {
     JsonObject file =
         new JsonObject()
-            .put("path", status.file().toString())
+            .put("path", status.path())
             .put("sha256", status.sha256())
             .put("loadedAt", status.loadedAt().toString())
             .put("reloads", status.reloads())
@@ -209,13 +207,13 @@ public final class SamplingApi {
         return;
       }
     }
-    Optional<DeadLetters> kept = view.deadLetters();
+    Optional<DeadLetterList> kept = view.deadLetters();
     if (kept.isEmpty()) {
       send(ctx, 200, new JsonObject().put("enabled", false).put("total", 0).put("entries", new JsonArray()));
       return;
     }
-    DeadLetters letters = kept.get();
-    List<DeadLetter> all = letters.list();
+    DeadLetterList letters = kept.get();
+    List<DeadLetter> all = letters.entries();
     JsonArray entries = new JsonArray();
     for (DeadLetter letter : all.subList(0, Math.min(limit, all.size()))) {
       entries.add(new JsonObject()
@@ -228,7 +226,7 @@ public final class SamplingApi {
     }
     send(ctx, 200, new JsonObject()
         .put("enabled", true)
-        .put("directory", letters.directory().toString())
+        .put("directory", letters.directory())
         .put("total", all.size())
         .put("totalBytes", letters.keptBytes())
         .put("maxBytes", letters.maxBytes())
@@ -264,7 +262,7 @@ public final class SamplingApi {
         .put("nodes", nodes);
   }
 
-  private static void answerWhy(RoutingContext ctx, String text, Optional<DecisionRecord> record) {
+  private static void answerWhy(RoutingContext ctx, String text, Optional<TraceDecision> record) {
     if (record.isEmpty()) {
       sendError(
           ctx,
@@ -276,18 +274,18 @@ public final class SamplingApi {
               + ": not decided yet, never seen, or decided longer ago than decisions are kept");
       return;
     }
-    DecisionRecord decision = record.get();
+    TraceDecision decision = record.get();
     send(
         ctx,
         200,
         new JsonObject()
             .put("traceId", decision.traceId().toHex())
-            .put("decision", decision.keep() ? "kept" : "dropped")
+            .put("decision", decision.kept() ? "kept" : "dropped")
             .put("rule", decision.rule())
             .put("probability", decision.probability())
-            .put("adjustedCount", decision.keep() ? 1 / decision.probability() : 0)
+            .put("adjustedCount", decision.kept() ? 1 / decision.probability() : 0)
             .put("rateLimited", decision.rateLimited())
-            .put("reason", decision.reason().name().toLowerCase(Locale.ROOT))
+            .put("reason", decision.reason())
             .put("decidedAt", decision.decidedAt().toString())
             .put("spansDecided", decision.spansDecided())
             .put("lateSpans", decision.lateSpans()));

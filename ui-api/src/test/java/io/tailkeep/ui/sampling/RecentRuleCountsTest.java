@@ -4,13 +4,13 @@ import io.tailkeep.sampler.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailkeep.sampler.buffer.DecisionRecord;
-import io.tailkeep.sampler.reload.RulesStatus;
-import io.tailkeep.sampler.rules.RuleSet;
-import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.ui.sampling.SamplingView.ActiveRules;
+import io.tailkeep.ui.sampling.SamplingView.FileStatus;
+import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -91,22 +91,22 @@ class RecentRuleCountsTest {
   }
 
   private static final class Counters implements SamplingView {
-    final RuleSet rules = RulesFile.loadDefault();
+    final ActiveRules rules = new ActiveRules("rules.yaml", List.of("keep-errors"), "default", false);
     Map<String, Long> kept = Map.of();
     Map<String, Long> dropped = Map.of();
 
     @Override
-    public RuleSet rules() {
+    public ActiveRules rules() {
       return rules;
     }
 
     @Override
-    public Optional<RulesStatus> rulesStatus() {
+    public Optional<FileStatus> rulesStatus() {
       return Optional.empty();
     }
 
     @Override
-    public CompletionStage<Optional<DecisionRecord>> why(TraceId traceId) {
+    public CompletionStage<Optional<TraceDecision>> why(TraceId traceId) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
 

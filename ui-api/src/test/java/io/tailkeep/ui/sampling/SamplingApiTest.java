@@ -3,26 +3,20 @@ package io.tailkeep.ui.sampling;
 import static io.tailkeep.ui.testing.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailkeep.sampler.buffer.DecisionReason;
-import io.tailkeep.sampler.buffer.DecisionRecord;
-import io.tailkeep.sampler.keptqueue.DeadLetters;
-import io.tailkeep.sampler.reload.RulesStatus;
-import io.tailkeep.sampler.rules.RuleSet;
-import io.tailkeep.sampler.rules.RulesFile;
-import io.tailkeep.store.Sampling;
-import io.tailkeep.store.SpanBatch;
+import io.tailkeep.sampler.testing.TestClock;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.testing.TestSpans;
+import io.tailkeep.ui.sampling.SamplingView.ActiveRules;
+import io.tailkeep.ui.sampling.SamplingView.DeadLetter;
+import io.tailkeep.ui.sampling.SamplingView.DeadLetterList;
+import io.tailkeep.ui.sampling.SamplingView.FileStatus;
+import io.tailkeep.ui.sampling.SamplingView.Refusal;
+import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
 import io.tailkeep.ui.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +24,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class SamplingApiTest {
 
@@ -78,28 +70,11 @@ class SamplingApiTest {
 
   @Test
   void withRecentCountsEachRuleShowsWhatItDidInTheWindow() {
-    AtomicReference<Instant> now = new AtomicReference<>(DECIDED);
-    Clock clock =
-        new Clock() {
-          @Override
-          public ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return now.get();
-          }
-        };
+    TestClock clock = new TestClock(DECIDED);
     RecentRuleCounts recent = new RecentRuleCounts(view, clock, Duration.ofSeconds(10), 6);
     view.kept = Map.of("keep-errors", 7L);
     recent.sample();
-    now.set(DECIDED.plusSeconds(10));
+    clock.advance(Duration.ofSeconds(10));
     view.kept = Map.of("keep-errors", 9L);
     view.dropped = Map.of("default", 5L);
     recent.sample();
@@ -133,20 +108,19 @@ class SamplingApiTest {
   void aRefusedRulesFileShowsWithItsErrors() {
     view.status =
         Optional.of(
-            new RulesStatus(
-                Path.of("/etc/tailkeep/rules.yaml"),
+            new FileStatus(
+                "/etc/tailkeep/rules.yaml",
                 "ab12",
                 DECIDED,
-                view.rules.ruleNames(),
                 2,
                 1,
+                true,
                 Optional.of(
-                    new RulesStatus.ReloadError(
+                    new Refusal(
                         DECIDED.plusSeconds(60),
                         List.of(
                             "/etc/tailkeep/rules.yaml:4:21:"
-                                + " 'percent' must be between 0 and 100, got 150"))),
-                true));
+                                + " 'percent' must be between 0 and 100, got 150")))));
 
     JsonObject file = json(server.get(SamplingApi.RULES_PATH), 200).getJsonObject("file");
 
@@ -163,8 +137,7 @@ class SamplingApiTest {
   @Test
   void whySaysWhichRuleDecidedWhenAndWithWhatProbability() {
     view.decision =
-        new DecisionRecord(
-            KEPT, true, "baseline-uploads", 0.1, false, DecisionReason.ROOT_GRACE, DECIDED, 12, 3);
+        new TraceDecision(KEPT, true, "baseline-uploads", 0.1, false, "root_grace", DECIDED, 12, 3);
 
     JsonObject body = json(server.get("/api/v1/sampling/why/" + KEPT.toHex()), 200);
 
@@ -186,8 +159,7 @@ class SamplingApiTest {
   @Test
   void aDroppedTraceHasNoAdjustedCount() {
     view.decision =
-        new DecisionRecord(
-            KEPT, false, "drop-health-checks", 0, false, DecisionReason.IDLE_TIMEOUT, DECIDED, 1, 0);
+        new TraceDecision(KEPT, false, "drop-health-checks", 0, false, "idle_timeout", DECIDED, 1, 0);
 
     JsonObject body = json(server.get("/api/v1/sampling/why/" + KEPT.toHex()), 200);
 
@@ -280,25 +252,25 @@ class SamplingApiTest {
   }
 
   @Test
-  void deadLettersListTheRefusedBatchesNewestFirst(@TempDir Path directory) throws IOException {
-    AtomicReference<Instant> now = new AtomicReference<>(DECIDED);
-    DeadLetters letters = DeadLetters.open(directory, 1L << 20, clockOf(now));
+  void deadLettersListTheRefusedBatchesNewestFirst() {
     TestSpans spans = new TestSpans(3);
     TraceId first = spans.newTraceId();
     TraceId second = spans.newTraceId();
-    letters.add(SpanBatch.of(spans.trace(first, "checkout", "GET /cart", 1_000_000L, 5_000_000L, 3),
-        new Sampling("keep-errors", 1.0)), "invalid request: Key length of 70000 is longer than maximum of 65535");
-    now.set(DECIDED.plusSeconds(5));
-    letters.add(SpanBatch.of(spans.trace(second, "checkout", "GET /cart", 1_000_000L, 5_000_000L, 1),
-        new Sampling("keep-errors", 1.0)), "span too large: CQL Message of size 17825862 bytes exceeds allowed maximum of 16777216 bytes");
+    // As the sampler's dead letters list them: newest first (deploy's SamplerViewsTest reads real ones).
+    DeadLetterList letters = new DeadLetterList("/var/lib/tailkeep/dead-letters", List.of(
+        new DeadLetter("20261122T101535.123Z-" + second.toHex() + ".otlp", second, DECIDED.plusSeconds(5),
+            "span too large: CQL Message of size 17825862 bytes exceeds allowed maximum of 16777216 bytes", 1, 310),
+        new DeadLetter("20261122T101530.123Z-" + first.toHex() + ".otlp", first, DECIDED,
+            "invalid request: Key length of 70000 is longer than maximum of 65535", 3, 930)),
+        1_240, 1L << 20, 0);
     view.deadLetters = letters;
 
     JsonObject body = json(server.get(SamplingApi.DEAD_LETTERS_PATH), 200);
 
     assertThat(body.getBoolean("enabled")).isTrue();
-    assertThat(body.getString("directory")).isEqualTo(directory.toString());
+    assertThat(body.getString("directory")).isEqualTo("/var/lib/tailkeep/dead-letters");
     assertThat(body.getInteger("total")).isEqualTo(2);
-    assertThat(body.getLong("totalBytes")).isEqualTo(letters.keptBytes()).isPositive();
+    assertThat(body.getLong("totalBytes")).isEqualTo(1_240);
     assertThat(body.getLong("maxBytes")).isEqualTo(1L << 20);
     assertThat(body.getLong("removed")).isZero();
     JsonArray entries = body.getJsonArray("entries");
@@ -308,8 +280,8 @@ class SamplingApiTest {
     assertThat(newest.getString("time")).isEqualTo("2026-11-22T10:15:35.123Z");
     assertThat(newest.getString("reason")).startsWith("span too large: CQL Message of size");
     assertThat(newest.getInteger("spans")).isEqualTo(1);
-    assertThat(newest.getLong("bytes")).isPositive();
-    assertThat(directory.resolve(newest.getString("file"))).exists();
+    assertThat(newest.getLong("bytes")).isEqualTo(310);
+    assertThat(newest.getString("file")).isEqualTo(letters.entries().get(0).file());
     JsonObject oldest = entries.getJsonObject(1);
     assertThat(oldest.getString("traceId")).isEqualTo(first.toHex());
     assertThat(oldest.getInteger("spans")).isEqualTo(3);
@@ -337,38 +309,21 @@ class SamplingApiTest {
     }
   }
 
-  private static Clock clockOf(AtomicReference<Instant> now) {
-    return new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now.get();
-      }
-    };
-  }
-
   private static final class FakeView implements SamplingView {
-    final RuleSet rules = RulesFile.loadDefault();
-    volatile Optional<RulesStatus> status = Optional.empty();
-    volatile DecisionRecord decision;
+    final ActiveRules rules = new ActiveRules("default-rules.yaml", List.of("keep-errors",
+        "drop-health-checks", "keep-slow-reports", "keep-slow", "keep-admin-actions", "keep-payments",
+        "baseline-uploads", "baseline-streaming", "baseline-everything-else"), "default", false);
+    volatile Optional<FileStatus> status = Optional.empty();
+    volatile TraceDecision decision;
     volatile RuntimeException failure;
     volatile Map<String, Long> kept = Map.of();
     volatile Map<String, Long> dropped = Map.of();
     volatile CompletionStage<Optional<PartitionOwners>> owners;
     volatile RuntimeException ownersThrows;
-    volatile DeadLetters deadLetters;
+    volatile DeadLetterList deadLetters;
 
     @Override
-    public Optional<DeadLetters> deadLetters() {
+    public Optional<DeadLetterList> deadLetters() {
       return Optional.ofNullable(deadLetters);
     }
 
@@ -381,17 +336,17 @@ class SamplingApiTest {
     }
 
     @Override
-    public RuleSet rules() {
+    public ActiveRules rules() {
       return rules;
     }
 
     @Override
-    public Optional<RulesStatus> rulesStatus() {
+    public Optional<FileStatus> rulesStatus() {
       return status;
     }
 
     @Override
-    public CompletionStage<Optional<DecisionRecord>> why(TraceId traceId) {
+    public CompletionStage<Optional<TraceDecision>> why(TraceId traceId) {
       if (failure != null) {
         return CompletableFuture.failedFuture(failure);
       }

@@ -8,11 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.tailkeep.query.QueryApi;
 import io.tailkeep.query.QueryApiOptions;
-import io.tailkeep.sampler.buffer.DecisionReason;
-import io.tailkeep.sampler.buffer.DecisionRecord;
-import io.tailkeep.sampler.reload.RulesStatus;
-import io.tailkeep.sampler.rules.RuleSet;
-import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
@@ -28,10 +23,13 @@ import io.tailkeep.ui.sampling.PartitionOwners;
 import io.tailkeep.ui.sampling.RecentRuleCounts;
 import io.tailkeep.ui.sampling.SamplingApi;
 import io.tailkeep.ui.sampling.SamplingView;
+import io.tailkeep.ui.sampling.SamplingView.ActiveRules;
+import io.tailkeep.ui.sampling.SamplingView.FileStatus;
+import io.tailkeep.ui.sampling.SamplingView.Refusal;
+import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
 import io.tailkeep.ui.testing.TestServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -75,24 +73,9 @@ class WebUiBrowserTest {
   private static final long MS = 1_000_000L;
   private static final int BIG_SPANS = 5_000;
   private static final String MARKUP_NAME = "<img src=x onerror=\"window.__pwned=1\">";
-  private static final String RULES_YAML =
-      """
-      version: 1
-      default: drop
-      rules:
-        - name: keep-errors
-          conditions:
-            - error: true
-          keep: {}
-        - name: keep-slow
-          conditions:
-            - duration: {of: root, gte: 1s}
-          keep: {}
-        - name: baseline-checkout
-          conditions:
-            - service: {of: root, in: [shop]}
-          keep: {percent: 10}
-      """;
+  /** The rules the page shows: keep-errors, keep-slow (root 1 s or more), baseline-checkout 10 %. */
+  private static final ActiveRules RULES =
+      new ActiveRules("rules.yaml", List.of("keep-errors", "keep-slow", "baseline-checkout"), "default", false);
 
   private final TestSpans testSpans = new TestSpans(6);
   private final String prefix = "web-" + UUID.randomUUID().toString().substring(0, 8);
@@ -115,10 +98,8 @@ class WebUiBrowserTest {
     bigId = testSpans.newTraceId();
     write(bigTrace(bigId, nanos(now.minus(Duration.ofMinutes(10)))), new Sampling("keep-slow", 1.0));
 
-    sampling = new FixedSamplingView(RulesFile.parse("rules.yaml", RULES_YAML));
-    sampling.decision =
-        new DecisionRecord(
-            smallId, true, "baseline-checkout", 0.1, false, DecisionReason.ROOT_GRACE, now, 5, 0);
+    sampling = new FixedSamplingView(RULES);
+    sampling.decision = new TraceDecision(smallId, true, "baseline-checkout", 0.1, false, "root_grace", now, 5, 0);
     TestClock clock = new TestClock(now.minus(Duration.ofMinutes(2)));
     RecentRuleCounts recent = new RecentRuleCounts(sampling, clock, Duration.ofSeconds(10), 90);
     sampling.kept = Map.of("keep-errors", 40L, "keep-slow", 12L, "baseline-checkout", 7L);
@@ -499,42 +480,41 @@ class WebUiBrowserTest {
 
   /** The sampler as the API sees it: fixed rules, counts and one remembered decision. */
   private static final class FixedSamplingView implements SamplingView {
-    final RuleSet rules;
+    final ActiveRules rules;
     volatile Map<String, Long> kept = Map.of();
     volatile Map<String, Long> dropped = Map.of();
-    volatile DecisionRecord decision;
+    volatile TraceDecision decision;
     /** Null: not on Kafka. */
     volatile CompletionStage<Optional<PartitionOwners>> owners;
 
-    FixedSamplingView(RuleSet rules) {
+    FixedSamplingView(ActiveRules rules) {
       this.rules = rules;
     }
 
     @Override
-    public RuleSet rules() {
+    public ActiveRules rules() {
       return rules;
     }
 
     @Override
-    public Optional<RulesStatus> rulesStatus() {
+    public Optional<FileStatus> rulesStatus() {
       Instant loaded = decision.decidedAt().minus(Duration.ofHours(1));
       return Optional.of(
-          new RulesStatus(
-              Path.of("/etc/tailkeep/rules.yaml"),
+          new FileStatus(
+              "/etc/tailkeep/rules.yaml",
               "ab12cd34",
               loaded,
-              rules.ruleNames(),
               3,
               1,
+              false,
               Optional.of(
-                  new RulesStatus.ReloadError(
+                  new Refusal(
                       loaded.plusSeconds(600),
-                      List.of("/etc/tailkeep/rules.yaml:4:21: 'percent' must be between 0 and 100, got 150"))),
-              false));
+                      List.of("/etc/tailkeep/rules.yaml:4:21: 'percent' must be between 0 and 100, got 150")))));
     }
 
     @Override
-    public CompletionStage<Optional<DecisionRecord>> why(TraceId traceId) {
+    public CompletionStage<Optional<TraceDecision>> why(TraceId traceId) {
       return CompletableFuture.completedFuture(decision.traceId().equals(traceId) ? Optional.of(decision) : Optional.empty());
     }
 
