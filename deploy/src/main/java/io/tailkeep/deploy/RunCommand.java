@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code tailkeep run [--config FILE]}: the all-in-one server. Without external contact points in
- * the config it starts an embedded Cassandra node whose data is kept across restarts. SIGTERM or
+ * the config it starts an embedded Cassandra node whose data is kept across restarts; without a
+ * rules file it watches {@code rules.yaml} in the data directory ({@link FirstRunRules}). SIGTERM or
  * Ctrl-C stops it gracefully: no more spans taken, every buffered trace decided, every kept trace
  * written, then Cassandra stopped.
  */
@@ -61,6 +62,12 @@ final class RunCommand implements Callable<Integer> {
       return CommandLines.USAGE_ERROR;
     }
     LogSetup.apply(config.logging());
+    try {
+      config = FirstRunRules.apply(config, out);
+    } catch (IOException e) {
+      err.println("tailkeep run: could not write the default rules file: " + e.getMessage());
+      return 1;
+    }
     CassandraNode node = null;
     SpanStore store = null;
     boolean serving = false;

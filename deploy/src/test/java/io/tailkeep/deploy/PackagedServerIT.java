@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.deploy.OtelServices.Transport;
 import io.tailkeep.deploy.TraceShapes.MustKeep;
+import io.tailkeep.sampler.rules.RulesFile;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * The packaged distribution ({@code deploy/target/tailkeep-deploy-*.jar} + {@code lib/}, what
  * {@code ./tailkeep run} starts) as its own process, with its own embedded Cassandra node: traces
  * sent with the OpenTelemetry SDK are read back through the API; must-keep traces sent right
- * before a SIGTERM, still undecided in the buffer, are all in Cassandra after a restart.
+ * before a SIGTERM, still undecided in the buffer, are all in Cassandra after a restart; the rules
+ * file a first run writes from the shipped defaults is the one in force, edits and all.
  *
  * <p>The server runs in a session of its own ({@code setsid}), and the SIGTERM goes to its whole
  * process group, as systemd's default {@code KillMode=control-group}, {@code timeout} and many
@@ -66,8 +68,7 @@ class PackagedServerIT {
               grpc_port: 0
               http_port: 0
               api_port: 0
-            sampler:
-              rules_file: %s
+            sampler:              # no rules_file: data/rules.yaml, from the shipped defaults
               grace_period: 10s   # the traces sent before SIGTERM are still undecided
               idle_timeout: 20s
             cassandra:
@@ -77,12 +78,15 @@ class PackagedServerIT {
               keyspace: packaged_it
             logging:
               format: json
-            """
-                .formatted(Path.of("../sampler/src/main/resources/io/tailkeep/sampler/default-rules.yaml")
-                    .toAbsolutePath().normalize()));
+            """);
+    Path rules = work.resolve("data").resolve("rules.yaml");
 
     // First run: traces in, read back through the API.
     Server first = start(config, work.resolve("first"));
+    assertThat(rules).as("the rules file a first run writes").hasContent(RulesFile.defaultRulesText());
+    assertThat(Files.readString(first.stdout))
+        .contains("wrote the shipped default rules to " + rules)
+        .contains("Rules:     " + rules + " (reloaded when it changes)");
     List<SentTrace> mustKeep = new ArrayList<>();
     SentTrace health;
     try (OtelServices apps = OtelServices.exportingTo(Transport.GRPC, first.grpcPort)) {
@@ -127,8 +131,29 @@ class PackagedServerIT {
     }
     assertThat(status(second, "/api/v1/traces/" + health.traceId().toHex())).isEqualTo(404);
     assertThat(status(second, "/health/ready")).isEqualTo(200);
+    assertThat(Files.readString(second.stdout)).as("the user's rules file is never rewritten")
+        .doesNotContain("wrote the shipped default rules");
+
+    // The rules file a first run wrote is the one in force: an edit applies, a bad edit is refused.
+    Files.writeString(rules, RulesFile.defaultRulesText()
+        .replace("name: baseline-everything-else", "name: baseline-the-rest"));
+    JsonObject edited = Poll.until(Duration.ofSeconds(30), "the edited rules in force",
+        () -> getJson(second, "/api/v1/sampling/rules"), body -> activeRules(body).contains("baseline-the-rest"));
+    assertThat(edited.getJsonObject("file").getLong("reloads")).isEqualTo(1);
+    Files.writeString(rules, "version: 1\nrules: [oops\n");
+    JsonObject refused = Poll.until(Duration.ofSeconds(30), "the bad edit refused",
+        () -> getJson(second, "/api/v1/sampling/rules"), body -> body.getJsonObject("file").getBoolean("invalidOnDisk"));
+    assertThat(activeRules(refused)).as("the rules in force after a bad edit").contains("baseline-the-rest");
     second.process.destroy();
     assertThat(second.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static List<String> activeRules(JsonObject rulesBody) {
+    return rulesBody.getJsonArray("rules").stream()
+        .map(JsonObject.class::cast)
+        .filter(rule -> rule.getBoolean("active"))
+        .map(rule -> rule.getString("name"))
+        .toList();
   }
 
   /** SIGTERM to every process of the server's group (its session leader's ID is the group's). */

@@ -101,6 +101,17 @@ public record TailkeepConfig(
       Optional<Path> deadLetterDirectory,
       long deadLetterBytes) {}
 
+  /** This config with {@code file} as the sampling rules file, watched and reloaded. */
+  public TailkeepConfig withRulesFile(Path file) {
+    Sampler s = sampler;
+    return new TailkeepConfig(server,
+        new Sampler(Optional.of(file), s.bufferBytes(), s.maxSpansPerTrace(), s.gracePeriod(),
+            s.idleTimeout(), s.maxWait(), s.decisionCacheSize(), s.decisionCacheExpiry(),
+            s.storeQueueBytes(), s.decisionTtl(), s.threads(), s.deadLetterDirectory(),
+            s.deadLetterBytes()),
+        cassandra, kafka, node, logging, query, auth);
+  }
+
   /** Default size bound of the dead-letter directory. */
   public static final long DEFAULT_DEAD_LETTER_BYTES = 256L << 20;
 
