@@ -14,6 +14,7 @@ import io.tailkeep.ui.sampling.SamplingView.DeadLetter;
 import io.tailkeep.ui.sampling.SamplingView.DeadLetterList;
 import io.tailkeep.ui.sampling.SamplingView.FileStatus;
 import io.tailkeep.ui.sampling.SamplingView.Refusal;
+import io.tailkeep.ui.sampling.SamplingView.RuleText;
 import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +66,14 @@ final class SamplerViews {
   }
 
   static ActiveRules activeRules(RuleSet rules) {
-    return new ActiveRules(rules.source(), rules.ruleNames(), Decision.DEFAULT_RULE, rules.keepsByDefault());
+    return new ActiveRules(
+        rules.source(),
+        rules.version(),
+        rules.ruleTexts().stream()
+            .map(r -> new RuleText(r.name(), r.description(), r.match(), r.conditions(), r.action()))
+            .toList(),
+        Decision.DEFAULT_RULE,
+        rules.keepsByDefault());
   }
 
   static FileStatus fileStatus(RulesStatus status) {

@@ -18,6 +18,7 @@ import io.tailkeep.ui.sampling.SamplingView.DeadLetter;
 import io.tailkeep.ui.sampling.SamplingView.DeadLetterList;
 import io.tailkeep.ui.sampling.SamplingView.FileStatus;
 import io.tailkeep.ui.sampling.SamplingView.Refusal;
+import io.tailkeep.ui.sampling.SamplingView.RuleText;
 import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,6 +40,11 @@ class SamplerViewsTest {
     ActiveRules rules = SamplerViews.activeRules(RulesFile.loadDefault());
 
     assertThat(rules.ruleNames()).isEqualTo(RulesFile.loadDefault().ruleNames()).startsWith("keep-errors");
+    assertThat(rules.version()).isEqualTo(RulesFile.loadDefault().version());
+    assertThat(rules.rules().get(0))
+        .isEqualTo(new RuleText("keep-errors",
+            "Every trace with a span in error status or an HTTP server status >= 500.", "all",
+            List.of("error: true"), "keep: {}"));
     assertThat(rules.defaultRule()).isEqualTo("default");
     assertThat(rules.keepsByDefault()).isFalse();
     assertThat(rules.source()).isEqualTo(RulesFile.loadDefault().source());

@@ -14,10 +14,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -266,17 +263,9 @@ public final class RulesReloader {
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(ByteBuffer.wrap(bytes))
                 .toString();
-        return new FileContent(text, sha256(bytes), null);
+        return new FileContent(text, RulesFile.sha256(bytes), null);
       } catch (CharacterCodingException e) {
-        return new FileContent(null, sha256(bytes), file + ": not valid UTF-8");
-      }
-    }
-
-    private static String sha256(byte[] bytes) {
-      try {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("every JDK has SHA-256", e);
+        return new FileContent(null, RulesFile.sha256(bytes), file + ": not valid UTF-8");
       }
     }
   }

@@ -20,14 +20,16 @@ public final class RuleSet {
   private static final Logger LOG = LoggerFactory.getLogger(RuleSet.class);
 
   private final String source;
+  private final String version;
   private final List<Rule> rules;
   private final boolean keepByDefault;
   private final Decision defaultDecision;
   private final TrackedKeys trackedKeys;
   private final Set<String> failedRules = ConcurrentHashMap.newKeySet();
 
-  RuleSet(String source, List<Rule> rules, boolean keepByDefault) {
+  RuleSet(String source, String version, List<Rule> rules, boolean keepByDefault) {
     this.source = Objects.requireNonNull(source, "source");
+    this.version = Objects.requireNonNull(version, "version");
     this.rules = List.copyOf(rules);
     this.keepByDefault = keepByDefault;
     this.defaultDecision =
@@ -96,6 +98,28 @@ public final class RuleSet {
   /** The file name the rules came from, as given to the parser. */
   public String source() {
     return source;
+  }
+
+  /** The SHA-256 of the rules file's text (lower-case hex): which version of the rules this is. */
+  public String version() {
+    return version;
+  }
+
+  /** Every rule as written, in order: what the API and the UI show of the rules. */
+  public List<RuleText> ruleTexts() {
+    return rules.stream().map(Rule::text).toList();
+  }
+
+  /**
+   * A rule as written: each condition and the action in one-line YAML flow style.
+   *
+   * @param match {@code all} or {@code any}: which of the conditions must hold
+   */
+  public record RuleText(
+      String name, String description, String match, List<String> conditions, String action) {
+    public RuleText {
+      conditions = List.copyOf(conditions);
+    }
   }
 
   List<Rule> rules() {

@@ -1,6 +1,7 @@
 package io.tailkeep.sampler.rules;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.tailkeep.yaml.FlowText;
 import io.tailkeep.yaml.MappingKeys;
 import io.tailkeep.yaml.MappingKeys.Entry;
 import io.tailkeep.yaml.Position;
@@ -46,7 +47,7 @@ final class RulesParser {
 
   RuleSet parse(String yaml) throws RulesFileException {
     Node document = compose(yaml);
-    RuleSet ruleSet = document == null ? null : ruleSet(document);
+    RuleSet ruleSet = document == null ? null : ruleSet(document, RulesFile.sha256(yaml));
     problems.throwIfAny();
     return ruleSet;
   }
@@ -64,7 +65,7 @@ final class RulesParser {
     }
   }
 
-  private RuleSet ruleSet(Node document) {
+  private RuleSet ruleSet(Node document, String sha256) {
     MappingNode top =
         nodes.mapping(document, "expected a mapping with keys version, default, rules; got ");
     if (top == null) {
@@ -116,7 +117,7 @@ final class RulesParser {
       }
       rules.add(rule);
     }
-    return new RuleSet(fileName, rules, keepByDefault);
+    return new RuleSet(fileName, sha256, rules, keepByDefault);
   }
 
   /** One rule, or null when it has a problem (which is then reported). */
@@ -144,6 +145,7 @@ final class RulesParser {
     }
 
     List<Condition> ruleConditions = new ArrayList<>();
+    List<String> conditionTexts = new ArrayList<>();
     Entry conditionsField = fields.get("conditions");
     if (conditionsField != null) {
       SequenceNode list =
@@ -153,16 +155,24 @@ final class RulesParser {
           Condition condition = conditions.condition(conditionNode);
           if (condition != null) {
             ruleConditions.add(condition);
+            conditionTexts.add(FlowText.item(conditionNode));
           }
         }
       }
     }
 
-    Action action = action(mapping, fields.get("keep"), fields.get("drop"), label);
+    Entry keep = fields.get("keep");
+    Entry drop = fields.get("drop");
+    Action action = action(mapping, keep, drop, label);
     if (problems.count() > problemsBefore || name == null || action == null) {
       return null;
     }
-    return new Rule(name, description, matchAny, ruleConditions, action);
+    Entry actionField = keep != null ? keep : drop;
+    String actionText = (keep != null ? "keep: " : "drop: ")
+        + (Scalars.isNull(actionField.value()) ? "{}" : FlowText.write(actionField.value()));
+    RuleSet.RuleText text =
+        new RuleSet.RuleText(name, description, matchAny ? "any" : "all", conditionTexts, actionText);
+    return new Rule(name, description, matchAny, ruleConditions, action, text);
   }
 
   /** The rule's name, or null when it is missing, blank, reserved or taken (then reported). */

@@ -428,9 +428,12 @@ class RuleSetTest {
       RuleSet rules =
           new RuleSet(
               "test.yaml",
+              "v1",
               List.of(
-                  new Rule("breaks", "", false, List.of(throwing), new Action.Drop()),
-                  new Rule("drops-all", "", false, List.of(), new Action.Drop())),
+                  new Rule("breaks", "", false, List.of(throwing), new Action.Drop(),
+                      new RuleSet.RuleText("breaks", "", "all", List.of("throwing: true"), "drop: {}")),
+                  new Rule("drops-all", "", false, List.of(), new Action.Drop(),
+                      new RuleSet.RuleText("drops-all", "", "all", List.of(), "drop: {}"))),
               false);
 
       Decision decision = decide(rules, root("a", "GET").build());

@@ -466,4 +466,49 @@ class RulesFileTest {
                     .startsWith(missing + ": cannot read the file: ")
                     .contains("NoSuchFileException"));
   }
+
+  @Test
+  void eachRuleReadsBackAsWrittenInOneLineAndTheVersionIsTheFilesSha256() {
+    RuleSet rules = RulesFile.loadDefault();
+
+    assertThat(rules.version())
+        .isEqualTo(RulesFile.sha256(RulesFile.defaultRulesText().getBytes(StandardCharsets.UTF_8)))
+        .hasSize(64);
+    List<RuleSet.RuleText> texts = rules.ruleTexts();
+    assertThat(texts).extracting(RuleSet.RuleText::name).isEqualTo(rules.ruleNames());
+    assertThat(texts.get(0))
+        .isEqualTo(new RuleSet.RuleText("keep-errors",
+            "Every trace with a span in error status or an HTTP server status >= 500.", "all",
+            List.of("error: true"), "keep: {}"));
+    // Block style, an anchor and its alias all come back as the same flow text.
+    String paths = "[/health, /healthz, /health/live, /health/ready, /ready, /readyz, /live, /livez, /ping,"
+        + " /actuator/health]";
+    assertThat(texts.get(1).match()).isEqualTo("any");
+    assertThat(texts.get(1).conditions())
+        .containsExactly(
+            "attribute: {key: http.route, of: root, in: " + paths + "}",
+            "attribute: {key: url.path, of: root, in: " + paths + "}");
+    assertThat(texts.get(1).action()).isEqualTo("drop: {}");
+    assertThat(texts.get(3).conditions())
+        .containsExactly("duration: {of: root, gte: 500ms}", "not: {service: {of: root, in: [reports, batch]}}");
+    assertThat(texts.get(6).action()).isEqualTo("keep: {percent: 10}");
+    assertThat(texts.get(8).conditions()).isEmpty();
+  }
+
+  @Test
+  void quotedValuesStayQuotedAndAnEmptyKeepReadsAsKeepingAll() throws RulesFileException {
+    RuleSet rules = RulesFile.parse("rules.yaml", """
+        version: 1
+        rules:
+          - name: odd-names
+            conditions:
+              - service: {in: ["a \\"b\\"", 'c d', plain]}
+            keep:
+        """);
+
+    assertThat(rules.ruleTexts().get(0).conditions())
+        .containsExactly("service: {in: [\"a \\\"b\\\"\", \"c d\", plain]}");
+    assertThat(rules.ruleTexts().get(0).action()).isEqualTo("keep: {}");
+    assertThat(rules.version()).isNotEqualTo(RulesFile.loadDefault().version());
+  }
 }

@@ -7,12 +7,14 @@ import io.tailkeep.ui.sampling.SamplingView.ActiveRules;
 import io.tailkeep.ui.sampling.SamplingView.DeadLetter;
 import io.tailkeep.ui.sampling.SamplingView.DeadLetterList;
 import io.tailkeep.ui.sampling.SamplingView.FileStatus;
+import io.tailkeep.ui.sampling.SamplingView.RuleText;
 import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -80,14 +82,22 @@ public final class SamplingApi {
     if (window != null) {
       names.addAll(window.byRule().keySet());
     }
+    Map<String, RuleText> written = new HashMap<>();
+    rules.rules().forEach(rule -> written.put(rule.name(), rule));
     JsonArray effect = new JsonArray();
     for (String name : names) {
       JsonObject rule =
           new JsonObject()
               .put("name", name)
-              .put("active", name.equals(rules.defaultRule()) || rules.ruleNames().contains(name))
-              .put("kept", kept.getOrDefault(name, 0L))
-              .put("dropped", dropped.getOrDefault(name, 0L));
+              .put("active", name.equals(rules.defaultRule()) || written.containsKey(name));
+      RuleText text = written.get(name);
+      if (text != null) {
+        rule.put("description", text.description())
+            .put("match", text.match())
+            .put("conditions", new JsonArray(text.conditions()))
+            .put("action", text.action());
+      }
+      rule.put("kept", kept.getOrDefault(name, 0L)).put("dropped", dropped.getOrDefault(name, 0L));
       if (window != null) {
         rule.put("recent", recentCounts(window.byRule().get(name)));
       }
@@ -96,6 +106,7 @@ public final class SamplingApi {
     JsonObject body =
         new JsonObject()
             .put("source", rules.source())
+            .put("version", rules.version())
             .put("default", rules.keepsByDefault() ? "keep" : "drop")
             .put("rules", effect);
     if (window != null) {

@@ -52,16 +52,35 @@ public interface SamplingView {
   /**
    * The rules in force.
    *
-   * @param source where they came from (a file's path, or the shipped defaults)
-   * @param ruleNames the rules' names in file order
+   * @param source where they came from (a file's name, or the shipped defaults')
+   * @param version the SHA-256 of the rules file's text: which version of the rules decides
+   * @param rules the rules as written, in file order
    * @param defaultRule the name decisions carry when no rule matched
    * @param keepsByDefault what happens to a trace no rule matched
    */
-  record ActiveRules(String source, List<String> ruleNames, String defaultRule, boolean keepsByDefault) {
+  record ActiveRules(
+      String source, String version, List<RuleText> rules, String defaultRule, boolean keepsByDefault) {
     public ActiveRules {
       Objects.requireNonNull(source, "source");
-      ruleNames = List.copyOf(ruleNames);
+      Objects.requireNonNull(version, "version");
+      rules = List.copyOf(rules);
       Objects.requireNonNull(defaultRule, "defaultRule");
+    }
+
+    public List<String> ruleNames() {
+      return rules.stream().map(RuleText::name).toList();
+    }
+  }
+
+  /**
+   * One rule as written: its conditions and action, each one line of YAML in flow style.
+   *
+   * @param match {@code all} or {@code any}: which of the conditions must hold
+   */
+  record RuleText(String name, String description, String match, List<String> conditions, String action) {
+    public RuleText {
+      Objects.requireNonNull(name, "name");
+      conditions = List.copyOf(conditions);
     }
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.ui.sampling.SamplingView.ActiveRules;
 import io.tailkeep.ui.sampling.SamplingView.FileStatus;
+import io.tailkeep.ui.sampling.SamplingView.RuleText;
 import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +92,8 @@ class RecentRuleCountsTest {
   }
 
   private static final class Counters implements SamplingView {
-    final ActiveRules rules = new ActiveRules("rules.yaml", List.of("keep-errors"), "default", false);
+    final ActiveRules rules = new ActiveRules("rules.yaml", "ab12",
+        List.of(new RuleText("keep-errors", "", "all", List.of("error: true"), "keep: {}")), "default", false);
     Map<String, Long> kept = Map.of();
     Map<String, Long> dropped = Map.of();
 

@@ -11,6 +11,7 @@ import io.tailkeep.ui.sampling.SamplingView.DeadLetter;
 import io.tailkeep.ui.sampling.SamplingView.DeadLetterList;
 import io.tailkeep.ui.sampling.SamplingView.FileStatus;
 import io.tailkeep.ui.sampling.SamplingView.Refusal;
+import io.tailkeep.ui.sampling.SamplingView.RuleText;
 import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
 import io.tailkeep.ui.testing.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -31,6 +32,7 @@ class SamplingApiTest {
 
   private static final TraceId KEPT = TraceId.fromHex("0af7651916cd43dd8448eb211c80319c");
   private static final Instant DECIDED = Instant.parse("2026-11-22T10:15:30.123Z");
+  private static final String VERSION = "9f2c4e8a1b3d5f7091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708";
 
   private final FakeView view = new FakeView();
   private final TestServer server = TestServer.start(router -> SamplingApi.mount(router, view));
@@ -59,8 +61,14 @@ class SamplingApiTest {
             new JsonObject()
                 .put("name", "keep-errors")
                 .put("active", true)
+                .put("description", "Every trace with an error.")
+                .put("match", "all")
+                .put("conditions", new JsonArray().add("error: true"))
+                .put("action", "keep: {}")
                 .put("kept", 7)
                 .put("dropped", 0));
+    assertThat(rule(rules, "an-old-rule").containsKey("conditions")).as("a rule no longer in the file").isFalse();
+    assertThat(body.getString("version")).isEqualTo(VERSION);
     assertThat(rule(rules, "baseline-uploads").getLong("kept")).isEqualTo(2);
     assertThat(rule(rules, "baseline-uploads").getLong("dropped")).isEqualTo(18);
     assertThat(rule(rules, "default").getLong("dropped")).isEqualTo(3);
@@ -310,9 +318,15 @@ class SamplingApiTest {
   }
 
   private static final class FakeView implements SamplingView {
-    final ActiveRules rules = new ActiveRules("default-rules.yaml", List.of("keep-errors",
-        "drop-health-checks", "keep-slow-reports", "keep-slow", "keep-admin-actions", "keep-payments",
-        "baseline-uploads", "baseline-streaming", "baseline-everything-else"), "default", false);
+    final ActiveRules rules = new ActiveRules("default-rules.yaml", VERSION, List.of(
+        new RuleText("keep-errors", "Every trace with an error.", "all", List.of("error: true"), "keep: {}"),
+        rule("drop-health-checks"), rule("keep-slow-reports"), rule("keep-slow"), rule("keep-admin-actions"),
+        rule("keep-payments"), rule("baseline-uploads"), rule("baseline-streaming"),
+        rule("baseline-everything-else")), "default", false);
+
+    private static RuleText rule(String name) {
+      return new RuleText(name, "", "any", List.of("service: {contains: " + name + "}"), "keep: {percent: 10}");
+    }
     volatile Optional<FileStatus> status = Optional.empty();
     volatile TraceDecision decision;
     volatile RuntimeException failure;

@@ -26,6 +26,7 @@ import io.tailkeep.ui.sampling.SamplingView;
 import io.tailkeep.ui.sampling.SamplingView.ActiveRules;
 import io.tailkeep.ui.sampling.SamplingView.FileStatus;
 import io.tailkeep.ui.sampling.SamplingView.Refusal;
+import io.tailkeep.ui.sampling.SamplingView.RuleText;
 import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
 import io.tailkeep.ui.testing.TestServer;
 import java.net.URLEncoder;
@@ -73,9 +74,12 @@ class WebUiBrowserTest {
   private static final long MS = 1_000_000L;
   private static final int BIG_SPANS = 5_000;
   private static final String MARKUP_NAME = "<img src=x onerror=\"window.__pwned=1\">";
-  /** The rules the page shows: keep-errors, keep-slow (root 1 s or more), baseline-checkout 10 %. */
-  private static final ActiveRules RULES =
-      new ActiveRules("rules.yaml", List.of("keep-errors", "keep-slow", "baseline-checkout"), "default", false);
+  /** The rules the page shows. */
+  private static final ActiveRules RULES = new ActiveRules("rules.yaml", "ab12cd34ef56" + "0".repeat(52), List.of(
+      new RuleText("keep-errors", "", "all", List.of("error: true"), "keep: {}"),
+      new RuleText("keep-slow", "Roots of a second or more.", "all", List.of("duration: {of: root, gte: 1s}"), "keep: {}"),
+      new RuleText("baseline-checkout", "", "all", List.of("service: {of: root, in: [shop]}"), "keep: {percent: 10}")),
+      "default", false);
 
   private final TestSpans testSpans = new TestSpans(6);
   private final String prefix = "web-" + UUID.randomUUID().toString().substring(0, 8);
@@ -380,6 +384,13 @@ class WebUiBrowserTest {
     assertThat(baseline.findElement(By.cssSelector(".recent-dropped")).getText()).isEqualTo("18");
     assertThat(baseline.findElement(By.cssSelector(".kept")).getText()).isEqualTo("9");
     assertThat(baseline.findElement(By.cssSelector(".dropped")).getText()).isEqualTo("78");
+    // Each rule as written: its conditions and action; the version of the rules in force.
+    assertThat(baseline.findElement(By.cssSelector(".rule-conditions")).getText())
+        .isEqualTo("service: {of: root, in: [shop]}");
+    assertThat(baseline.findElement(By.cssSelector(".rule-action")).getText()).isEqualTo("then keep: {percent: 10}");
+    WebElement slow = browser.findElement(By.cssSelector("#rule-list tr[data-rule='keep-slow']"));
+    assertThat(slow.findElement(By.cssSelector(".rule-description")).getText()).isEqualTo("Roots of a second or more.");
+    assertThat(browser.findElement(By.id("rules-version")).getText()).isEqualTo("ab12cd34ef56");
     assertThat(browser.findElement(By.id("rules")).getText()).contains("Last 2 min");
     assertThat(browser.findElement(By.cssSelector("#file-status")).getText()).contains("/etc/tailkeep/rules.yaml");
     assertThat(browser.findElement(By.id("reload-error")).getText()).contains("rules.yaml:4:21");

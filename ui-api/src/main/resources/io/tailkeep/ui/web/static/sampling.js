@@ -101,11 +101,12 @@ async function showRules(container) {
       el('tr', {},
         recent ? [el('th', { scope: 'col' }, 'Kept'), el('th', { scope: 'col' }, 'Dropped'), el('th', { scope: 'col' }, `Over time (${recent.stepSeconds} s steps)`)] : null,
         el('th', { scope: 'col' }, 'Kept'), el('th', { scope: 'col' }, 'Dropped'))),
-    el('tbody', {}, body.rules.map((rule, i) => ruleRow(rule, i, recent))));
+    el('tbody', {}, body.rules.map((rule, i) => ruleRow(rule, i, recent, body.default))));
   const parts = [
     el('div', { class: 'rules-header' }, el('h2', {}, 'Rules in force'), refresh),
     el('p', {}, 'Rules are tried in order; the first that matches decides. Traces no rule matches are ',
-      el('strong', {}, body.default === 'keep' ? 'kept' : 'dropped'), ` (default). Source: ${body.source}.`),
+      el('strong', {}, body.default === 'keep' ? 'kept' : 'dropped'), ` (default). Source: ${body.source}, version `,
+      el('code', { id: 'rules-version', title: body.version }, body.version.slice(0, 12)), '.'),
     recent ? null : message('info', 'This server does not collect recent counts; the counts are since start.'),
     table,
   ];
@@ -121,10 +122,14 @@ function windowText(recent) {
   return `${Math.round(seconds / 60)} min`;
 }
 
-function ruleRow(rule, i, recent) {
-  const order = rule.active && rule.name !== 'default' ? String(i + 1) : '';
+function ruleRow(rule, i, recent, defaultAction) {
+  const isDefault = rule.name === 'default';
+  const order = rule.active && !isDefault ? String(i + 1) : '';
   const name = el('td', {}, el('span', { class: 'rule-name' }, rule.name),
-    rule.active ? null : el('span', { class: 'badge' }, 'no longer in the file'));
+    rule.active ? null : el('span', { class: 'badge' }, 'no longer in the file'),
+    rule.action ? ruleText(rule) : null,
+    isDefault ? el('div', { class: 'rule-text' }, el('span', { class: 'rule-label' }, 'when '), 'no rule above matches ',
+      el('span', { class: 'rule-label' }, 'then '), el('code', {}, defaultAction)) : null);
   return el('tr', { class: rule.active ? 'rule' : 'rule inactive', dataset: { rule: rule.name } },
     el('td', { class: 'number' }, order), name,
     recent ? [
@@ -134,6 +139,18 @@ function ruleRow(rule, i, recent) {
     ] : null,
     el('td', { class: 'number kept' }, String(rule.kept)),
     el('td', { class: 'number dropped' }, String(rule.dropped)));
+}
+
+/** What a rule does, as written in the file: when (its conditions), then its action. */
+function ruleText(rule) {
+  const when = rule.conditions.length === 0 ? 'every trace'
+    : rule.conditions.length === 1 ? null : (rule.match === 'any' ? 'any of:' : 'all of:');
+  return el('div', { class: 'rule-text' },
+    rule.description ? el('div', { class: 'rule-description' }, rule.description) : null,
+    el('div', { class: 'rule-when' }, el('span', { class: 'rule-label' }, 'when '), when,
+      rule.conditions.length === 0 ? null
+        : el('ul', { class: 'rule-conditions' }, rule.conditions.map((c) => el('li', {}, el('code', {}, c))))),
+    el('div', { class: 'rule-action' }, el('span', { class: 'rule-label' }, 'then '), el('code', {}, rule.action)));
 }
 
 /** Kept (up) and dropped (down) per step, oldest on the left. */
