@@ -90,6 +90,7 @@ final class RulesCheckCommand implements Callable<Integer> {
     try {
       RuleSet rules = RulesFile.parse(fileName, yaml);
       out.println(fileName + ": OK, " + describe(rules.ruleNames()));
+      reach(rules, fileName, out);
       return true;
     } catch (RulesFileException e) {
       e.errors().forEach(err::println);
@@ -97,6 +98,26 @@ final class RulesCheckCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       err.println(fileName + ": the rules parser failed (a bug, please report it): " + e);
       return false;
+    }
+  }
+
+  /**
+   * What each rule reaches: its conditions and action as written, in order, then the default; and
+   * the rules an earlier one always matches first, which can never decide.
+   */
+  private static void reach(RuleSet rules, String fileName, PrintStream out) {
+    List<RuleSet.RuleText> texts = rules.ruleTexts();
+    for (int i = 0; i < texts.size(); i++) {
+      RuleSet.RuleText rule = texts.get(i);
+      String when = rule.conditions().isEmpty() ? "every trace"
+          : rule.conditions().size() == 1 ? rule.conditions().get(0)
+          : (rule.match().equals("any") ? "any of " : "all of ") + String.join("; ", rule.conditions());
+      out.println("  " + (i + 1) + ". " + rule.name() + ": when " + when + ", then " + rule.action());
+    }
+    out.println("  otherwise: " + (rules.keepsByDefault() ? "keep" : "drop") + " (default)");
+    for (RuleSet.Unreachable unreachable : rules.unreachable()) {
+      out.println(fileName + ": warning: rule '" + unreachable.rule() + "' can never decide: rule '"
+          + unreachable.shadowedBy() + "' before it matches every trace it matches");
     }
   }
 

@@ -54,7 +54,10 @@ class RulesCheckCommandTest {
 
     assertThat(run(file.toString())).isZero();
 
-    assertThat(out()).isEqualTo(file + ": OK, 2 rules: keep-errors, keep-slow\n");
+    assertThat(out()).isEqualTo(file + ": OK, 2 rules: keep-errors, keep-slow\n"
+        + "  1. keep-errors: when error: true, then keep: {}\n"
+        + "  2. keep-slow: when duration: {of: root, gte: 500ms}, then keep: {percent: 50}\n"
+        + "  otherwise: drop (default)\n");
     assertThat(err()).isEmpty();
   }
 
@@ -66,7 +69,10 @@ class RulesCheckCommandTest {
 
     assertThat(out())
         .startsWith(file + ": OK, 9 rules: keep-errors, drop-health-checks, ")
-        .endsWith(", baseline-everything-else\n");
+        .contains(", baseline-everything-else\n  1. keep-errors: when error: true, then keep: {}\n")
+        .contains("  9. baseline-everything-else: when every trace, then keep: {percent: 1}\n")
+        .endsWith("  otherwise: drop (default)\n")
+        .doesNotContain("warning");
     assertThat(err()).isEmpty();
   }
 
@@ -127,7 +133,10 @@ class RulesCheckCommandTest {
     assertThat(run(good.toString(), bad.toString(), alsoGood.toString())).isEqualTo(1);
 
     assertThat(out())
-        .isEqualTo(good + ": OK, 2 rules: keep-errors, keep-slow\n" + alsoGood + ": OK, 0 rules\n");
+        .isEqualTo(good + ": OK, 2 rules: keep-errors, keep-slow\n" + "  1. keep-errors: when error: true, then keep: {}\n"
+        + "  2. keep-slow: when duration: {of: root, gte: 500ms}, then keep: {percent: 50}\n"
+        + "  otherwise: drop (default)\n"
+            + alsoGood + ": OK, 0 rules\n  otherwise: drop (default)\n");
     assertThat(err()).startsWith(bad + ":2:10: ").doesNotContain(good.toString());
   }
 
@@ -143,6 +152,27 @@ class RulesCheckCommandTest {
 
   private String out() {
     return outBytes.toString(UTF_8);
+  }
+
+@Test
+  void aRuleAnEarlierOneAlwaysMatchesFirstIsAWarningNotAnError() throws IOException {
+    Path file = write("rules.yaml", """
+        rules:
+          - name: keep-errors
+            conditions: [{error: true}]
+            keep: {}
+          - name: keep-slow-errors
+            match: all
+            conditions: [{duration: {of: root, gte: 1s}}, {error: true}]
+            keep: {}
+        """);
+
+    assertThat(run(file.toString())).isZero();
+
+    assertThat(out())
+        .contains("  2. keep-slow-errors: when all of duration: {of: root, gte: 1s}; error: true, then keep: {}\n")
+        .endsWith(file + ": warning: rule 'keep-slow-errors' can never decide: rule 'keep-errors' before it"
+            + " matches every trace it matches\n");
   }
 
   private String err() {

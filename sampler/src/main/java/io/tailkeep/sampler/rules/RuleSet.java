@@ -111,6 +111,50 @@ public final class RuleSet {
   }
 
   /**
+   * Rules that can never decide because a rule before them matches every trace they match, judged
+   * on the conditions as written: a later rule that needs all of an earlier rule's conditions (and
+   * more) is never reached, nor one that needs any one condition of an earlier {@code match: any}
+   * rule. Sound but not complete: conditions that differ in text but not in effect are not seen.
+   */
+  public List<Unreachable> unreachable() {
+    List<Unreachable> found = new ArrayList<>();
+    List<RuleText> texts = ruleTexts();
+    for (int later = 0; later < texts.size(); later++) {
+      for (int earlier = 0; earlier < later; earlier++) {
+        if (alwaysMatchesFirst(texts.get(earlier), texts.get(later))) {
+          found.add(new Unreachable(texts.get(later).name(), texts.get(earlier).name()));
+          break;
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Whether every trace {@code later} matches is matched by {@code earlier}. */
+  private static boolean alwaysMatchesFirst(RuleText earlier, RuleText later) {
+    List<String> first = earlier.conditions();
+    List<String> then = later.conditions();
+    if (first.isEmpty() || then.isEmpty()) {
+      return first.isEmpty(); // the parser refuses rules after an unconditional one
+    }
+    boolean firstAny = first.size() > 1 && earlier.match().equals("any");
+    boolean thenAny = then.size() > 1 && later.match().equals("any");
+    if (!firstAny && !thenAny) {
+      return then.containsAll(first); // later needs all of earlier's conditions, and maybe more
+    }
+    if (firstAny && !thenAny) {
+      return then.stream().anyMatch(first::contains); // later needs one that earlier is happy with
+    }
+    if (firstAny) {
+      return first.containsAll(then); // each of later's alternatives is one of earlier's
+    }
+    return first.size() == 1 && first.containsAll(then); // earlier needs one thing, later only offers it
+  }
+
+  /** A rule that can never decide, and the earlier rule that always matches first. */
+  public record Unreachable(String rule, String shadowedBy) {}
+
+  /**
    * A rule as written: each condition and the action in one-line YAML flow style.
    *
    * @param match {@code all} or {@code any}: which of the conditions must hold

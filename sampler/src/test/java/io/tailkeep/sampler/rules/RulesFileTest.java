@@ -511,4 +511,43 @@ class RulesFileTest {
     assertThat(rules.ruleTexts().get(0).action()).isEqualTo("keep: {}");
     assertThat(rules.version()).isNotEqualTo(RulesFile.loadDefault().version());
   }
+
+  @Test
+  void aRuleThatAnEarlierOneAlwaysMatchesFirstIsNamed() throws RulesFileException {
+    RuleSet rules = RulesFile.parse("rules.yaml", """
+        version: 1
+        rules:
+          - name: errors
+            conditions: [{error: true}]
+            keep: {}
+          - name: slow-errors           # needs errors' one condition and more
+            conditions: [{error: true}, {duration: {of: root, gte: 1s}}]
+            keep: {}
+          - name: checkout-or-cart
+            match: any
+            conditions: [{service: {in: [checkout]}}, {service: {in: [cart]}}]
+            drop: {}
+          - name: slow-checkout         # needs one alternative of checkout-or-cart
+            conditions: [{service: {in: [checkout]}}, {duration: {of: root, gte: 1s}}]
+            keep: {}
+          - name: cart-only             # its alternatives are among checkout-or-cart's
+            match: any
+            conditions: [{service: {in: [cart]}}]
+            keep: {}
+          - name: slow                  # reachable: nothing before needs only a slow root
+            conditions: [{duration: {of: root, gte: 1s}}]
+            keep: {}
+          - name: slow-or-search        # reachable: search roots are not all taken before
+            match: any
+            conditions: [{duration: {of: root, gte: 1s}}, {service: {in: [search]}}]
+            keep: {}
+        """);
+
+    assertThat(rules.unreachable())
+        .containsExactly(
+            new RuleSet.Unreachable("slow-errors", "errors"),
+            new RuleSet.Unreachable("slow-checkout", "checkout-or-cart"),
+            new RuleSet.Unreachable("cart-only", "checkout-or-cart"));
+    assertThat(RulesFile.loadDefault().unreachable()).isEmpty();
+  }
 }
