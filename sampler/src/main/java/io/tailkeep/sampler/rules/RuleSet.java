@@ -39,6 +39,9 @@ public final class RuleSet {
     List<AttributeSelector> selectors = new ArrayList<>();
     for (Rule rule : this.rules) {
       rule.conditions().forEach(condition -> condition.addAttributeSelectors(selectors));
+      if (rule.action() instanceof Action.Keep keep && keep.perKey() != null) {
+        selectors.addAll(keep.perKey().by());
+      }
     }
     for (AttributeSelector selector : selectors) {
       (selector.isPrefix() ? prefixes : keys).add(selector.text());
@@ -57,7 +60,7 @@ public final class RuleSet {
     for (Rule rule : rules) {
       try {
         if (rule.matches(facts)) {
-          return rule.action().decide(rule.name(), traceId);
+          return rule.action().decide(rule.name(), traceId, facts);
         }
       } catch (RuntimeException | StackOverflowError e) {
         if (failedRules.add(rule.name())) {

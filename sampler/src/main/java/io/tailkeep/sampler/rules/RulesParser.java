@@ -9,6 +9,7 @@ import io.tailkeep.yaml.Scalars;
 import io.tailkeep.yaml.YamlSyntaxException;
 import io.tailkeep.yaml.YamlTree;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,13 +30,19 @@ final class RulesParser {
   private static final List<String> TOP_LEVEL_KEYS = List.of("version", "default", "rules");
   private static final List<String> RULE_KEYS =
       List.of("name", "description", "match", "conditions", "keep", "drop");
-  private static final List<String> KEEP_KEYS = List.of("percent", "max_traces_per_second");
+  private static final List<String> KEEP_KEYS =
+      List.of("percent", "max_traces_per_second", "per_second", "max_per_second", "by", "interval", "max_keys");
+  /** How often a per-key rule recomputes each key's rate, unless the rule says. */
+  static final Duration DEFAULT_KEY_INTERVAL = Duration.ofSeconds(30);
+  /** How many keys a per-key rule tracks, unless the rule says; the rest share one budget. */
+  static final int DEFAULT_MAX_KEYS = 10_000;
 
   private final String fileName;
   private final Ticker ticker;
   private final Problems problems;
   private final RuleNodes nodes;
   private final ConditionParser conditions;
+  private final OperatorParser operators;
 
   RulesParser(String fileName, Ticker ticker) {
     this.fileName = fileName;
@@ -43,6 +50,7 @@ final class RulesParser {
     this.problems = new Problems(fileName);
     this.nodes = new RuleNodes(problems);
     this.conditions = new ConditionParser(nodes);
+    this.operators = new OperatorParser(nodes);
   }
 
   RuleSet parse(String yaml) throws RulesFileException {
@@ -268,7 +276,99 @@ final class RulesParser {
       }
       rateLimit = new TokenBucket(value.doubleValue(), ticker);
     }
-    return new Action.Keep(percent, rateLimit);
+    Action.PerKey perKey = perKey(mapping, fields, percentField != null);
+    if (perKey == INVALID) {
+      return null;
+    }
+    return new Action.Keep(percent, rateLimit, perKey);
+  }
+
+  private static final Action.PerKey INVALID = new Action.PerKey(List.of(), null);
+
+  /**
+   * A target per key ({@code per_second}) or a cap per key on a percentage ({@code
+   * max_per_second}), with the {@code by} keys; null when the rule has neither, {@link #INVALID}
+   * when what it has is wrong (then reported).
+   */
+  private Action.PerKey perKey(MappingNode keep, Map<String, Entry> fields, boolean hasPercent) {
+    Entry target = fields.get("per_second");
+    Entry cap = fields.get("max_per_second");
+    Entry by = fields.get("by");
+    if (target != null && cap != null) {
+      problems.at(cap.key(), "give per_second (a target per key) or max_per_second (a cap per key"
+          + " on a percentage), not both");
+      return INVALID;
+    }
+    if (target != null && hasPercent) {
+      problems.at(target.key(), "per_second keeps about that many traces a second per key by itself;"
+          + " to cap a percentage per key, write max_per_second with percent");
+      return INVALID;
+    }
+    Entry rate = target != null ? target : cap;
+    if (rate == null) {
+      for (String key : List.of("by", "interval", "max_keys")) {
+        if (fields.containsKey(key)) {
+          problems.at(fields.get(key).key(), "'" + key + "' goes with per_second or max_per_second");
+          return INVALID;
+        }
+      }
+      return null;
+    }
+    String rateName = rate.name();
+    BigDecimal perSecond = nodes.number(rate.value(), rateName);
+    if (perSecond == null) {
+      return INVALID;
+    }
+    if (perSecond.signum() <= 0) {
+      problems.at(rate.value(), "'" + rateName + "' must be greater than 0, got " + RuleNodes.shown(rate.value()));
+      return INVALID;
+    }
+    if (by == null) {
+      problems.at(keep, "'" + rateName + "' needs 'by': the attributes whose values make the key,"
+          + " e.g. by: [service.name, http.route]");
+      return INVALID;
+    }
+    List<Node> keyNodes = nodes.nonEmptyList(by.value(), "by");
+    if (keyNodes == null) {
+      return INVALID;
+    }
+    List<AttributeSelector> keys = new ArrayList<>();
+    for (Node keyNode : keyNodes) {
+      String key = nodes.text(keyNode, "by");
+      if (key == null) {
+        return INVALID;
+      }
+      keys.add(AttributeSelector.key(key));
+    }
+    Duration interval = DEFAULT_KEY_INTERVAL;
+    Entry intervalField = fields.get("interval");
+    if (intervalField != null) {
+      Long nanos = operators.duration(intervalField.value());
+      if (nanos == null) {
+        return INVALID;
+      }
+      interval = Duration.ofNanos(nanos);
+      if (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+        problems.at(intervalField.value(), "'interval' must be from 1s to 1h, got " + RuleNodes.shown(intervalField.value()));
+        return INVALID;
+      }
+    }
+    int maxKeys = DEFAULT_MAX_KEYS;
+    Entry maxKeysField = fields.get("max_keys");
+    if (maxKeysField != null) {
+      BigDecimal value = nodes.number(maxKeysField.value(), "max_keys");
+      if (value == null) {
+        return INVALID;
+      }
+      if (value.stripTrailingZeros().scale() > 0 || value.compareTo(BigDecimal.ONE) < 0
+          || value.compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
+        problems.at(maxKeysField.value(), "'max_keys' must be a whole number from 1 to 1000000, got "
+            + RuleNodes.shown(maxKeysField.value()));
+        return INVALID;
+      }
+      maxKeys = value.intValue();
+    }
+    return new Action.PerKey(keys, new KeyedThroughput(perSecond.doubleValue(), interval, maxKeys, ticker));
   }
 
   private Action drop(Node node) {

@@ -146,7 +146,7 @@ class RulesFileTest {
     expected.put(
         "unknown keep key",
         List.of(
-            "rules.yaml:3:12: unknown key 'percentage' in keep (expected one of: percent, max_traces_per_second; did you mean 'percent'?)"));
+            "rules.yaml:3:12: unknown key 'percentage' in keep (expected one of: percent, max_traces_per_second, per_second, max_per_second, by, interval, max_keys; did you mean 'percent'?)"));
     expected.put(
         "rate zero",
         List.of(
@@ -549,5 +549,39 @@ class RulesFileTest {
             new RuleSet.Unreachable("slow-checkout", "checkout-or-cart"),
             new RuleSet.Unreachable("cart-only", "checkout-or-cart"));
     assertThat(RulesFile.loadDefault().unreachable()).isEmpty();
+  }
+
+  @Test
+  void aPerKeyRuleSaysWhatIsWrongWithIt() {
+    String rule = "version: 1\nrules:\n  - name: per-route\n    conditions: []\n    keep: %s\n";
+    assertThat(errorsOf(rule.formatted("{per_second: 5}")))
+        .containsExactly("rules.yaml:5:11: 'per_second' needs 'by': the attributes whose values make the key,"
+            + " e.g. by: [service.name, http.route]");
+    assertThat(errorsOf(rule.formatted("{percent: 10, per_second: 5, by: [http.route]}")))
+        .containsExactly("rules.yaml:5:25: per_second keeps about that many traces a second per key by itself;"
+            + " to cap a percentage per key, write max_per_second with percent");
+    assertThat(errorsOf(rule.formatted("{per_second: 5, max_per_second: 9, by: [http.route]}")))
+        .containsExactly("rules.yaml:5:27: give per_second (a target per key) or max_per_second (a cap per key"
+            + " on a percentage), not both");
+    assertThat(errorsOf(rule.formatted("{percent: 10, by: [http.route]}")))
+        .containsExactly("rules.yaml:5:25: 'by' goes with per_second or max_per_second");
+    assertThat(errorsOf(rule.formatted("{per_second: 0, by: [http.route]}")))
+        .containsExactly("rules.yaml:5:24: 'per_second' must be greater than 0, got 0");
+    assertThat(errorsOf(rule.formatted("{per_second: 5, by: []}")))
+        .containsExactly("rules.yaml:5:31: 'by' list is empty");
+    assertThat(errorsOf(rule.formatted("{per_second: 5, by: [http.route], interval: 100ms}")))
+        .containsExactly("rules.yaml:5:55: 'interval' must be from 1s to 1h, got 100ms");
+    assertThat(errorsOf(rule.formatted("{per_second: 5, by: [http.route], max_keys: 1.5}")))
+        .containsExactly("rules.yaml:5:55: 'max_keys' must be a whole number from 1 to 1000000, got 1.5");
+  }
+
+  @Test
+  void aPercentageCappedPerKeyKeepsItsPercentageUntilAKeyPassesTheCap() throws RulesFileException {
+    RuleSet rules = RulesFile.parse("rules.yaml",
+        "version: 1\nrules:\n  - name: capped\n    conditions: []\n"
+            + "    keep: {percent: 50, max_per_second: 5, by: [service.name]}\n");
+
+    assertThat(rules.referencedKeys()).contains("service.name");
+    assertThat(rules.ruleTexts().get(0).action()).isEqualTo("keep: {percent: 50, max_per_second: 5, by: [service.name]}");
   }
 }
