@@ -48,6 +48,6 @@ public class TraceBufferOfferBenchmark extends HotPathBenchmark {
   @Benchmark
   public long offer() {
     buffer.offer(scanned.next());
-    return buffer.bufferedSpans();
+    return buffer.stats().bufferedSpans();
   }
 }
