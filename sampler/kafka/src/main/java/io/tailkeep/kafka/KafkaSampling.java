@@ -1,5 +1,6 @@
 package io.tailkeep.kafka;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -92,6 +93,14 @@ public final class KafkaSampling implements AutoCloseable {
     this.decisionListener = b.decisionListener;
     Gauge.builder("tailkeep.kafka.partitions.owned", buffers, Set::size)
         .description("Partitions of the spans topic this node samples now")
+        .register(b.registry);
+    // Counted by the buffers, once; read here when scraped.
+    FunctionCounter.builder("tailkeep.kafka.decisions.made", this,
+            node -> {
+              BufferStats stats = node.stats();
+              return stats.tracesKept() + stats.tracesDropped();
+            })
+        .description("Traces decided on this node")
         .register(b.registry);
     for (int i = 0; i < b.threads; i++) {
       KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
