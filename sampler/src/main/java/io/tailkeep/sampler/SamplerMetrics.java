@@ -65,13 +65,16 @@ public final class SamplerMetrics implements DecisionListener {
     }
   }
 
-  /** Runs inside the buffer's map update: a lookup per decision; registers only a new kind. */
+  /**
+   * Runs inside the buffer's map update: a lock-free lookup per decision (a set's {@code add}
+   * would lock the key's bin each time); registers only a kind not seen before.
+   */
   @Override
   public void decided(DecisionRecord decision, Duration waited) {
     waits.get(decision.reason()).record(waited);
     BufferStats.Decided kind =
         new BufferStats.Decided(decision.keep(), decision.rule(), decision.reason());
-    if (decisionKinds.add(kind)) {
+    if (!decisionKinds.contains(kind) && decisionKinds.add(kind)) {
       Supplier<BufferStats> bound = buffers;
       if (bound != null) {
         decidedCounter(kind, bound);

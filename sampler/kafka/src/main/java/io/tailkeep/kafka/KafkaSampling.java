@@ -172,11 +172,6 @@ public final class KafkaSampling implements AutoCloseable {
     return buffers.size();
   }
 
-  /** The buffers of the partitions this node owns now, one per partition. */
-  public Collection<TraceBuffer> buffers() {
-    return List.copyOf(buffers);
-  }
-
   /**
    * This node's buffers as one since it started: what the partitions it owns hold now, and what
    * every partition it has owned counted (the per-rule counts of the sampling page, the metrics).

@@ -50,10 +50,12 @@ final class BufferCounters {
     bufferedTraces.decrement();
     bufferedSpans.add(-spans);
     bufferedBytes.add(-bytes);
-    (decision.keep() ? kept : dropped)
-        .get(reason)
-        .computeIfAbsent(decision.rule(), rule -> new LongAdder())
-        .increment();
+    Map<String, LongAdder> byRule = (decision.keep() ? kept : dropped).get(reason);
+    LongAdder count = byRule.get(decision.rule()); // lock-free once the rule has decided before
+    if (count == null) {
+      count = byRule.computeIfAbsent(decision.rule(), rule -> new LongAdder());
+    }
+    count.increment();
     if (decision.keep()) {
       spansKept.add(spans);
     } else {
