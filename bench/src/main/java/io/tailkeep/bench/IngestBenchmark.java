@@ -3,6 +3,7 @@ package io.tailkeep.bench;
 import io.tailkeep.collector.Admission;
 import io.tailkeep.collector.GrpcReceiver;
 import io.tailkeep.collector.SpanSink;
+import io.tailkeep.sampler.buffer.BufferStats;
 import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.KeptTraceSink;
 import io.tailkeep.sampler.buffer.TraceBuffer;
@@ -122,8 +123,9 @@ public final class IngestBenchmark {
         () -> {
           try {
             buffer.decideDue();
-            peakSpans.accumulateAndGet(buffer.bufferedSpans(), Math::max);
-            peakBytes.accumulateAndGet(buffer.bufferedBytes(), Math::max);
+            BufferStats now = buffer.stats();
+            peakSpans.accumulateAndGet(now.bufferedSpans(), Math::max);
+            peakBytes.accumulateAndGet(now.bufferedBytes(), Math::max);
           } catch (RuntimeException e) { // a scheduled task that throws stops silently; say so
             LOG.error("decideDue failed", e);
             problems.add("decideDue failed: " + e);
@@ -225,7 +227,7 @@ public final class IngestBenchmark {
     }
     scheduler.shutdown();
     scheduler.awaitTermination(10, TimeUnit.SECONDS);
-    long bufferedBeforeShutdown = buffer.bufferedSpans();
+    long bufferedBeforeShutdown = buffer.stats().bufferedSpans();
     buffer.decideAll();
     ForkJoinPool.commonPool().awaitQuiescence(10, TimeUnit.SECONDS); // evicted traces' hand-over
 
@@ -277,22 +279,23 @@ public final class IngestBenchmark {
           pacedLatency.getMaxValue() / 1e6, paced.requests()));
     }
     report.add(String.format("  GC in the window          %,d collections, %,d ms", gcCount, gcMillis));
+    BufferStats figures = buffer.stats();
     report.add(String.format("  buffer peak               %,d spans, %,d MiB weighed; %,d evictions; decided by %s",
-        peakSpans.get(), peakBytes.get() >> 20, buffer.evictions(), decidedBy(buffer)));
+        peakSpans.get(), peakBytes.get() >> 20, figures.evictions(), decidedBy(figures)));
 
-    long late = buffer.lateSpansKept() + buffer.lateSpansDropped();
-    long accounted = buffer.bufferedSpans() + buffer.spansKept() + buffer.spansDropped() + late;
+    long late = figures.lateSpansKept() + figures.lateSpansDropped();
+    long accounted = figures.bufferedSpans() + figures.spansKept() + figures.spansDropped() + late;
     boolean balanced = accounted == sentSpans;
     report.add(String.format("  accounting                sent %,d = buffered %,d + kept %,d + dropped %,d + late %,d (%,d were buffered at the end, then decideAll): %s",
-        sentSpans, buffer.bufferedSpans(), buffer.spansKept(), buffer.spansDropped(), late,
+        sentSpans, figures.bufferedSpans(), figures.spansKept(), figures.spansDropped(), late,
         bufferedBeforeShutdown, balanced ? "ok" : "MISMATCH"));
     if (!balanced) {
       problems.add(String.format("sent %d spans but the buffer accounts for %d", sentSpans, accounted));
     }
-    long handedOver = buffer.spansKept() + buffer.lateSpansKept();
-    if (kept.spans.sum() != handedOver || buffer.sinkFailures() > 0) {
+    long handedOver = figures.spansKept() + figures.lateSpansKept();
+    if (kept.spans.sum() != handedOver || figures.sinkFailures() > 0) {
       problems.add(String.format("the kept sink got %d spans, the buffer kept %d, %d sink failures",
-          kept.spans.sum(), handedOver, buffer.sinkFailures()));
+          kept.spans.sum(), handedOver, figures.sinkFailures()));
     }
     Reference.reachabilityFence(pool); // sent as it was prepared; freed only after the figures
   }
@@ -306,19 +309,20 @@ public final class IngestBenchmark {
         traces += kind.getValue();
       }
     }
-    long decided = buffer.tracesKept() + buffer.tracesDropped();
-    long decidedSpans = buffer.spansKept() + buffer.spansDropped();
+    BufferStats figures = buffer.stats();
+    long decided = figures.tracesKept() + figures.tracesDropped();
+    long decidedSpans = figures.spansKept() + figures.spansDropped();
     report.add(String.format("  kept                      %.2f %% of %,d traces decided (%.2f %% of spans); the mix aims at %.2f %%",
-        100.0 * buffer.tracesKept() / decided, decided, 100.0 * buffer.spansKept() / decidedSpans,
+        100.0 * figures.tracesKept() / decided, decided, 100.0 * figures.spansKept() / decidedSpans,
         100 * expected / traces));
-    report.add("  kept by rule              " + buffer.tracesKeptByRule());
-    report.add("  dropped by rule           " + buffer.tracesDroppedByRule());
+    report.add("  kept by rule              " + figures.tracesKeptByRule());
+    report.add("  dropped by rule           " + figures.tracesDroppedByRule());
   }
 
-  private static String decidedBy(TraceBuffer buffer) {
+  private static String decidedBy(BufferStats figures) {
     StringBuilder text = new StringBuilder();
     for (DecisionReason reason : DecisionReason.values()) {
-      long count = buffer.tracesDecided(reason);
+      long count = figures.tracesDecided(reason);
       if (count > 0) {
         text.append(text.length() == 0 ? "" : ", ").append(reason).append(' ').append(String.format("%,d", count));
       }
@@ -369,17 +373,18 @@ public final class IngestBenchmark {
       Reference.reachabilityFence(buffer);
       Reference.reachabilityFence(receiver);
     }
-    long spans = buffer.bufferedSpans();
-    long traces = buffer.bufferedTraces();
+    BufferStats figures = buffer.stats();
+    long spans = figures.bufferedSpans();
+    long traces = figures.bufferedTraces();
     double perSpan = (double) (after - baseline) / spans;
     double otlpPerSpan = (double) requests.requestBytes() / requests.spans();
     double barePerSpan = (double) requests.spanBytes() / requests.spans();
-    double weigherPerSpan = (double) buffer.bufferedBytes() / spans;
+    double weigherPerSpan = (double) figures.bufferedBytes() / spans;
     heapRatio = perSpan / otlpPerSpan;
 
     report.add("");
     report.add(String.format("heap: %,d spans in %,d traces buffered, nothing decided (%,d decided, %,d spans sent)",
-        spans, traces, buffer.tracesKept() + buffer.tracesDropped(), (long) sent.requests() * ExportTraffic.SPANS_PER_REQUEST));
+        spans, traces, figures.tracesKept() + figures.tracesDropped(), (long) sent.requests() * ExportTraffic.SPANS_PER_REQUEST));
     report.add(String.format("  heap per buffered span    %,.0f B (heap used after GC: %,d MiB, baseline %,d MiB; %,.0f B per trace)",
         perSpan, after >> 20, baseline >> 20, (double) (after - baseline) / traces));
     report.add(String.format("  OTLP size per span        %,.0f B in the requests; %,.0f B bare Span.getSerializedSize()",

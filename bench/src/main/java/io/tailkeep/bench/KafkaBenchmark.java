@@ -280,7 +280,7 @@ public final class KafkaBenchmark {
     report.add(String.format("  cores used                %.2f of 2 on average (all three processes)", cpu.total() / (double) cpu.wallNanos()));
     report.add(String.format("  decision rows written     %,d (decisions made %,d); kept spans stored %,d in %,d batches, %d retries",
         counter(registry, "tailkeep.kafka.decisions.written"), counter(registry, "tailkeep.kafka.decisions.made"),
-        queue.spansWritten(), queue.batchesWritten(), queue.retries()));
+        queue.stats().spansWritten(), queue.stats().batchesWritten(), queue.stats().retries()));
   }
 
   /**
@@ -522,8 +522,9 @@ public final class KafkaBenchmark {
     return text.toString();
   }
 
+  /** A counter's count, whether counted by Micrometer or read from a part's figures. */
   private static long counter(MeterRegistry registry, String name) {
-    return (long) registry.get(name).counter().count();
+    return (long) registry.get(name).meter().measure().iterator().next().getValue();
   }
 
   /** What the sampler node counted, to take differences between phases. */
@@ -532,7 +533,7 @@ public final class KafkaBenchmark {
     static Counts of(MeterRegistry registry, StoreQueue queue) {
       return new Counts(counter(registry, "tailkeep.kafka.decisions.made"),
           counter(registry, "tailkeep.kafka.decisions.written"), counter(registry, "tailkeep.kafka.decisions.looked.up"),
-          counter(registry, "tailkeep.kafka.decisions.followed"), queue.spansWritten(), queue.failures());
+          counter(registry, "tailkeep.kafka.decisions.followed"), queue.stats().spansWritten(), queue.stats().deadLetteredBatches());
     }
 
     Counts minus(Counts earlier) {

@@ -127,13 +127,14 @@ final class KafkaNode implements SamplingView {
             .decisionListener(metrics)
             .build()
             .start();
-        metrics.bindBuffers(sampling::buffers);
+        metrics.bindBuffers(sampling::stats);
       }
       KafkaSampling counted = sampling;
       // An ingest-only node has no store: it neither counts nor answers "why".
       ClusterCounts counts = store == null ? null
           : new ClusterCounts(store.samplingCounts(), settings.nodeName(),
-              counted == null ? null : counted::keptByRule, counted == null ? null : counted::droppedByRule,
+              counted == null ? null : () -> counted.stats().tracesKeptByRule(),
+              counted == null ? null : () -> counted.stats().tracesDroppedByRule(),
               Clock.systemUTC());
       KafkaNode node =
           new KafkaNode(store == null ? null : store.decisions(), counts, sink, sampling, queue, rules,
@@ -215,7 +216,7 @@ final class KafkaNode implements SamplingView {
     }
     if (storeQueue != null && !storeQueue.awaitDrained(left(deadline))) {
       LOG.warn("stopped with {} kept batches not written; their records are replayed by the next owner",
-          storeQueue.queuedBatches());
+          storeQueue.stats().queuedBatches());
     }
   }
 

@@ -58,27 +58,27 @@ class BufferEvictionTest {
       Poll.until(
           Duration.ofSeconds(30),
           "the buffer back under its bound",
-          buffer::bufferedBytes,
+          () -> buffer.stats().bufferedBytes(),
           bytes -> bytes <= BUFFER_BYTES);
     } finally {
       // Decides what is still buffered and writes every kept trace before closing the store.
       server.close();
     }
 
-    assertThat(buffer.evictions()).isPositive();
-    assertThat(buffer.tracesDecided(DecisionReason.EVICTED)).isEqualTo(buffer.evictions());
-    assertThat(buffer.tracesDecided(DecisionReason.SHUTDOWN)).as("decided at the stop").isPositive();
-    assertThat(buffer.tracesKept() + buffer.tracesDropped()).isEqualTo(TRACES);
-    assertThat(buffer.tracesKept("keep-errors")).isEqualTo(errors.size());
-    assertThat(buffer.bufferedSpans()).isZero();
+    assertThat(buffer.stats().evictions()).isPositive();
+    assertThat(buffer.stats().tracesDecided(DecisionReason.EVICTED)).isEqualTo(buffer.stats().evictions());
+    assertThat(buffer.stats().tracesDecided(DecisionReason.SHUTDOWN)).as("decided at the stop").isPositive();
+    assertThat(buffer.stats().tracesKept() + buffer.stats().tracesDropped()).isEqualTo(TRACES);
+    assertThat(buffer.stats().tracesKept("keep-errors")).isEqualTo(errors.size());
+    assertThat(buffer.stats().bufferedSpans()).isZero();
     assertThat(
-            buffer.spansKept() + buffer.spansDropped() + buffer.lateSpansKept() + buffer.lateSpansDropped()
-                + buffer.lateSpansOverCap())
+            buffer.stats().spansKept() + buffer.stats().spansDropped() + buffer.stats().lateSpansKept() + buffer.stats().lateSpansDropped()
+                + buffer.stats().lateSpansOverCap())
         .as("every span accepted kept or dropped")
         .isEqualTo(spansSent);
-    assertThat(buffer.sinkFailures()).isZero();
-    assertThat(sampler.storeQueue().queuedBatches()).isZero();
-    assertThat(sampler.storeQueue().failures()).isZero();
+    assertThat(buffer.stats().sinkFailures()).isZero();
+    assertThat(sampler.storeQueue().stats().queuedBatches()).isZero();
+    assertThat(sampler.storeQueue().stats().deadLetteredBatches()).isZero();
 
     try (CassandraSpanStore reopened = TestStores.open(KEYSPACE)) {
       StoredTraces stored = new StoredTraces(reopened.reader());

@@ -82,7 +82,7 @@ class CassandraRestartTest {
 
       RetryingSender running = sender;
       Poll.until(Duration.ofSeconds(60), "20 traces accepted", () -> running.accepted.size() >= 20);
-      Poll.until(Duration.ofSeconds(60), "kept traces written", () -> queue.batchesWritten() >= 10);
+      Poll.until(Duration.ofSeconds(60), "kept traces written", () -> queue.stats().batchesWritten() >= 10);
 
       TailkeepServer serving = server;
       assertThat(readiness(serving)).as("/health/ready before the stop").isEqualTo(200);
@@ -95,7 +95,7 @@ class CassandraRestartTest {
           Duration.ofSeconds(60),
           "exports refused while Cassandra is down",
           () -> running.refusedAfter(stopped) >= 3);
-      assertThat(queue.retries()).as("failed writes retried").isPositive();
+      assertThat(queue.stats().retries()).as("failed writes retried").isPositive();
       Poll.until(Duration.ofSeconds(30), "/health/ready DOWN while Cassandra is stopped",
           () -> readiness(serving) == 503);
       long refusing = System.nanoTime();
@@ -117,7 +117,7 @@ class CassandraRestartTest {
       Poll.until(
           Duration.ofSeconds(60),
           "every buffered trace decided and every kept one written",
-          () -> buffer.bufferedTraces() == 0 && queue.queuedBatches() == 0);
+          () -> buffer.stats().bufferedTraces() == 0 && queue.stats().queuedBatches() == 0);
 
       assertThat(sender.refusedAfter(stopped)).isPositive();
       assertThat(sender.refusedAfter(stopping) - sender.refusedAfter(restarted))
@@ -126,9 +126,9 @@ class CassandraRestartTest {
       assertThat(sender.refusalCodes)
           .as("why exports failed")
           .containsOnly(Status.Code.RESOURCE_EXHAUSTED.value());
-      assertThat(queue.failures()).as("batches given up").isZero();
-      assertThat(buffer.sinkFailures()).isZero();
-      assertThat(buffer.tracesKept()).isGreaterThanOrEqualTo(sender.accepted.size());
+      assertThat(queue.stats().deadLetteredBatches()).as("batches given up").isZero();
+      assertThat(buffer.stats().sinkFailures()).isZero();
+      assertThat(buffer.stats().tracesKept()).isGreaterThanOrEqualTo(sender.accepted.size());
 
       StoredTraces stored = new StoredTraces(store.reader());
       LOG.info("{} traces accepted, {} exports refused; checking Cassandra", sender.accepted.size(),

@@ -79,7 +79,7 @@ class DeadLetterEndToEndTest {
 
   @BeforeEach
   void nothingQueued() {
-    Poll.until(WAIT, "an empty store queue", () -> queue.queuedBatches() == 0);
+    Poll.until(WAIT, "an empty store queue", () -> queue.stats().queuedBatches() == 0);
   }
 
   /**
@@ -88,7 +88,7 @@ class DeadLetterEndToEndTest {
    */
   @Test
   void aHundredErrorTracesWith64KiBSpanNamesDoNotHoldUpTheNormalErrorTracesAfterThem() throws Exception {
-    long failuresBefore = queue.failures();
+    long failuresBefore = queue.stats().deadLetteredBatches();
     List<TraceId> huge = new ArrayList<>();
     ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
     for (int i = 0; i < 100; i++) {
@@ -119,7 +119,7 @@ class DeadLetterEndToEndTest {
     for (TraceId traceId : huge) {
       Poll.until(WAIT, "trace " + traceId + " with a 64 KiB span name stored", () -> trace(traceId).isPresent());
     }
-    assertThat(queue.failures()).as("these are storable: span names are cut in keys").isEqualTo(failuresBefore);
+    assertThat(queue.stats().deadLetteredBatches()).as("these are storable: span names are cut in keys").isEqualTo(failuresBefore);
   }
 
   /**
@@ -129,8 +129,8 @@ class DeadLetterEndToEndTest {
    */
   @Test
   void aKeptTraceOverCassandrasRequestLimitIsSplitAndStoredWhole() throws Exception {
-    long splitsBefore = queue.splits();
-    long failuresBefore = queue.failures();
+    long splitsBefore = queue.stats().splits();
+    long failuresBefore = queue.stats().deadLetteredBatches();
     TraceId traceId = newTraceId();
     byte[] rootId = newSpanId();
     int spans = 6_000;
@@ -153,10 +153,10 @@ class DeadLetterEndToEndTest {
     // loaded machine and is retried (writes are idempotent): allow for that.
     Poll.until(Duration.ofMinutes(4), "a summary of all " + spans + " spans",
         () -> summaries(traceId).stream().mapToInt(TraceSummary::spanCount).sum() == spans);
-    Poll.until(WAIT, "an empty store queue", () -> queue.queuedBatches() == 0);
+    Poll.until(WAIT, "an empty store queue", () -> queue.stats().queuedBatches() == 0);
     assertThat(trace(traceId).orElseThrow().spans()).hasSize(spans);
-    assertThat(queue.splits()).isGreaterThan(splitsBefore);
-    assertThat(queue.failures()).isEqualTo(failuresBefore);
+    assertThat(queue.stats().splits()).isGreaterThan(splitsBefore);
+    assertThat(queue.stats().deadLetteredBatches()).isEqualTo(failuresBefore);
     TraceSummary summary = summary(traceId);
     assertThat(summary.spanCount()).isEqualTo(spans);
     assertThat(summary.errorCount()).isEqualTo(1);
@@ -166,7 +166,7 @@ class DeadLetterEndToEndTest {
 
   @Test
   void aSpanOverCassandrasRequestLimitIsSetAsideListedAndTheQueueGoesOn() throws Exception {
-    long failuresBefore = queue.failures();
+    long failuresBefore = queue.stats().deadLetteredBatches();
     TraceId refused = newTraceId();
     byte[] rootId = newSpanId();
     Span root = errorRoot(refused, rootId, "POST /upload");
@@ -182,7 +182,7 @@ class DeadLetterEndToEndTest {
         .addResourceSpans(resourceSpans("checkout", errorRoot(after, "POST /orders"))).build())).isEqualTo(200);
     Poll.until(Duration.ofSeconds(15), "the trace after the refused one stored", () -> trace(after).isPresent());
 
-    Poll.until(WAIT, "the refused trace set aside", () -> queue.failures() == failuresBefore + 1);
+    Poll.until(WAIT, "the refused trace set aside", () -> queue.stats().deadLetteredBatches() == failuresBefore + 1);
     JsonObject listing = getJson("/api/v1/sampling/dead-letters");
     assertThat(listing.getBoolean("enabled")).isTrue();
     JsonArray entries = listing.getJsonArray("entries");
@@ -198,8 +198,8 @@ class DeadLetterEndToEndTest {
         .isEqualTo("trace_id: " + refused.toHex());
 
     PrometheusScrape scrape = PrometheusScrape.parse(server.scrapeMetrics());
-    assertThat(scrape.value("tailkeep_store_dead_lettered_batches_total")).isEqualTo(queue.failures());
-    assertThat(scrape.value("tailkeep_store_dead_lettered_spans_total")).isEqualTo(queue.deadLetteredSpans());
+    assertThat(scrape.value("tailkeep_store_dead_lettered_batches_total")).isEqualTo(queue.stats().deadLetteredBatches());
+    assertThat(scrape.value("tailkeep_store_dead_lettered_spans_total")).isEqualTo(queue.stats().deadLetteredSpans());
     assertThat(scrape.value("tailkeep_store_dead_letters_bytes")).isGreaterThan(OVER_THE_LIMIT);
   }
 

@@ -111,11 +111,11 @@ class EndToEndTest {
 
     TraceBuffer buffer = server.sampler().buffer();
     int perKindTotal = 2 * TRACES_PER_KIND;
-    assertThat(buffer.tracesDropped("drop-health-checks")).isEqualTo(healthChecks.size());
-    assertThat(buffer.tracesKept("keep-errors")).isEqualTo(2L * perKindTotal);
-    assertThat(buffer.tracesKept("keep-slow")).isEqualTo(perKindTotal);
-    assertThat(buffer.tracesKept("keep-admin-actions")).isEqualTo(perKindTotal);
-    assertThat(buffer.tracesKept("keep-payments")).isEqualTo(2L * perKindTotal);
+    assertThat(buffer.stats().tracesDropped("drop-health-checks")).isEqualTo(healthChecks.size());
+    assertThat(buffer.stats().tracesKept("keep-errors")).isEqualTo(2L * perKindTotal);
+    assertThat(buffer.stats().tracesKept("keep-slow")).isEqualTo(perKindTotal);
+    assertThat(buffer.stats().tracesKept("keep-admin-actions")).isEqualTo(perKindTotal);
+    assertThat(buffer.stats().tracesKept("keep-payments")).isEqualTo(2L * perKindTotal);
   }
 
   /**
@@ -148,11 +148,11 @@ class EndToEndTest {
     Poll.until(
         WAIT,
         n + " upload traces decided by " + rule,
-        () -> buffer.tracesKept(rule) + buffer.tracesDropped(rule),
+        () -> buffer.stats().tracesKept(rule) + buffer.stats().tracesDropped(rule),
         decided -> decided == n);
     awaitStoreQueueEmpty();
 
-    long kept = buffer.tracesKept(rule);
+    long kept = buffer.stats().tracesKept(rule);
     double mean = n * p;
     double sd = Math.sqrt(n * p * (1 - p));
     LOG.info("{} of {} upload traces kept at {} (expected {} ± {} for 3 sd)", kept, n, p, mean, 3 * sd);
@@ -193,7 +193,7 @@ class EndToEndTest {
         WAIT,
         "an empty buffer and store queue",
         () ->
-            server.sampler().buffer().bufferedTraces() == 0
-                && server.sampler().storeQueue().queuedBatches() == 0);
+            server.sampler().buffer().stats().bufferedTraces() == 0
+                && server.sampler().storeQueue().stats().queuedBatches() == 0);
   }
 }

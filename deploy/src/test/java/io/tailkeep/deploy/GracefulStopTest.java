@@ -47,16 +47,16 @@ class GracefulStopTest {
         }
         services.flush();
       }
-      assertThat(buffer.bufferedTraces()).isEqualTo(sent.size());
-      assertThat(buffer.bufferedSpans()).isEqualTo(spans);
-      assertThat(buffer.tracesKept() + buffer.tracesDropped()).as("decided before the stop").isZero();
+      assertThat(buffer.stats().bufferedTraces()).isEqualTo(sent.size());
+      assertThat(buffer.stats().bufferedSpans()).isEqualTo(spans);
+      assertThat(buffer.stats().tracesKept() + buffer.stats().tracesDropped()).as("decided before the stop").isZero();
     } finally {
       server.close();
     }
 
-    assertThat(buffer.tracesDecided(DecisionReason.SHUTDOWN)).isEqualTo(sent.size());
-    assertThat(buffer.tracesKept()).isEqualTo(sent.size());
-    assertThat(server.sampler().storeQueue().queuedBatches()).isZero();
+    assertThat(buffer.stats().tracesDecided(DecisionReason.SHUTDOWN)).isEqualTo(sent.size());
+    assertThat(buffer.stats().tracesKept()).isEqualTo(sent.size());
+    assertThat(server.sampler().storeQueue().stats().queuedBatches()).isZero();
     assertThat(exportAfterStop(grpcPort).isSuccess()).as("export to a stopped server").isFalse();
 
     try (CassandraSpanStore reopened = TestStores.open(KEYSPACE)) {

@@ -93,14 +93,14 @@ class IngestFuzzTest {
       server.close(); // decides every buffered trace and writes every kept one
       TraceBuffer buffer = sampler.buffer();
       assertThat(accepted).as("spans accepted over the fuzz run").isPositive();
-      assertThat(buffer.bufferedSpans()).isZero();
-      assertThat((double) (buffer.spansKept() + buffer.spansDropped() + buffer.lateSpansKept()
-              + buffer.lateSpansDropped() + buffer.lateSpansOverCap()))
+      assertThat(buffer.stats().bufferedSpans()).isZero();
+      assertThat((double) (buffer.stats().spansKept() + buffer.stats().spansDropped() + buffer.stats().lateSpansKept()
+              + buffer.stats().lateSpansDropped() + buffer.stats().lateSpansOverCap()))
           .as("accepted spans kept, dropped or left out over the span cap")
           .isEqualTo(accepted);
-      assertThat(sampler.storeQueue().spansWritten())
+      assertThat(sampler.storeQueue().stats().spansWritten())
           .as("kept spans written")
-          .isEqualTo(buffer.spansKept() + buffer.lateSpansKept());
+          .isEqualTo(buffer.stats().spansKept() + buffer.stats().lateSpansKept());
       assertThat(logErrors.errors()).as("errors logged while fuzzing").isEmpty();
     } finally {
       logErrors.close();

@@ -63,7 +63,7 @@ class LateSpansTest {
     SentTrace withLateSpan = trace.plus(lateSpan);
     stored.awaitComplete(withLateSpan, WAIT);
     TraceBuffer buffer = server.sampler().buffer();
-    assertThat(buffer.lateSpansKept()).isEqualTo(1);
+    assertThat(buffer.stats().lateSpansKept()).isEqualTo(1);
     assertThat(server.sampler().why(trace.traceId()).orElseThrow().lateSpans()).isEqualTo(1);
     TraceSummary summary = stored.summary(trace.traceId());
     assertThat(summary.spanCount()).isEqualTo(withLateSpan.spanCount());
@@ -83,10 +83,10 @@ class LateSpansTest {
     services.flush();
 
     TraceBuffer buffer = server.sampler().buffer();
-    Poll.until(WAIT, "the late span counted as dropped", () -> buffer.lateSpansDropped() == 1);
+    Poll.until(WAIT, "the late span counted as dropped", () -> buffer.stats().lateSpansDropped() == 1);
     assertThat(server.sampler().why(probe.traceId()).orElseThrow().lateSpans()).isEqualTo(1);
-    assertThat(buffer.bufferedTraces()).as("a late span starts no new trace").isZero();
-    Poll.until(WAIT, "an empty store queue", () -> server.sampler().storeQueue().queuedBatches() == 0);
+    assertThat(buffer.stats().bufferedTraces()).as("a late span starts no new trace").isZero();
+    Poll.until(WAIT, "an empty store queue", () -> server.sampler().storeQueue().stats().queuedBatches() == 0);
     assertThat(stored.get(probe.traceId())).isEmpty();
     PrometheusScrape scrape = PrometheusScrape.parse(server.scrapeMetrics());
     assertThat(scrape.value("tailkeep_sampler_late_spans_total", "decision", "dropped")).isEqualTo(1.0);

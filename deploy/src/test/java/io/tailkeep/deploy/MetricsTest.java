@@ -43,8 +43,8 @@ class MetricsTest {
 
       // While the traces wait out their grace period.
       PrometheusScrape buffered = PrometheusScrape.parse(server.scrapeMetrics());
-      long bytes = buffer.bufferedBytes();
-      assertThat(buffer.tracesKept() + buffer.tracesDropped())
+      long bytes = buffer.stats().bufferedBytes();
+      assertThat(buffer.stats().tracesKept() + buffer.stats().tracesDropped())
           .as("decided before the first scrape (grace %s too short for this machine?)", GRACE)
           .isZero();
       assertThat(buffered.value("tailkeep_sampler_buffer_traces")).isEqualTo(ERROR_TRACES + HEALTH_CHECKS);
@@ -63,8 +63,8 @@ class MetricsTest {
           Duration.ofSeconds(30),
           "every trace decided and every kept one written",
           () ->
-              buffer.tracesKept() + buffer.tracesDropped() == ERROR_TRACES + HEALTH_CHECKS
-                  && server.sampler().storeQueue().queuedBatches() == 0);
+              buffer.stats().tracesKept() + buffer.stats().tracesDropped() == ERROR_TRACES + HEALTH_CHECKS
+                  && server.sampler().storeQueue().stats().queuedBatches() == 0);
 
       PrometheusScrape after = PrometheusScrape.parse(server.scrapeMetrics());
       assertThat(
@@ -94,7 +94,7 @@ class MetricsTest {
           .isEqualTo(probeSpans);
       assertThat(after.value("tailkeep_store_writes_total")).isEqualTo(ERROR_TRACES);
       assertThat(after.value("tailkeep_store_spans_written_total")).isEqualTo(errorSpans);
-      assertThat(after.value("tailkeep_store_failures_total")).isZero();
+      assertThat(after.value("tailkeep_store_dead_lettered_batches_total")).isZero();
       assertThat(after.value("tailkeep_store_queue_batches")).isZero();
       assertThat(after.value("tailkeep_sampler_evictions_total")).isZero();
       assertThat(after.value("tailkeep_rules_count")).isEqualTo(server.sampler().rules().ruleNames().size());

@@ -140,7 +140,7 @@ class RulesHotReloadTest {
   }
 
   private void awaitEmptyStoreQueue() {
-    Poll.until(WAIT, "an empty store queue", () -> server.sampler().storeQueue().queuedBatches() == 0);
+    Poll.until(WAIT, "an empty store queue", () -> server.sampler().storeQueue().stats().queuedBatches() == 0);
   }
 
   /** As editors and Kubernetes do: the new version appears at once, never half written. */

@@ -1,45 +1,51 @@
 package io.tailkeep.sampler;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.tailkeep.sampler.buffer.BufferStats;
 import io.tailkeep.sampler.buffer.DecisionListener;
 import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.DecisionRecord;
-import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.keptqueue.DeadLetters;
 import io.tailkeep.sampler.keptqueue.StoreQueue;
+import io.tailkeep.sampler.keptqueue.StoreQueueStats;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The sampler's metrics, all names in one place. Counters the parts already keep are read when
- * scraped; decisions are counted here as they happen, by rule, because rule names change with
- * the rules file. Prometheus names: dots become underscores, counters end in {@code _total}.
+ * The sampler's metrics, all names in one place, and the one place that turns the parts' figures
+ * into meters. Every count is kept by its part ({@link BufferStats}, {@link StoreQueueStats},
+ * {@link RulesStatus}); the meters here read a fresh snapshot when scraped and count nothing
+ * themselves. Prometheus names: dots become underscores, counters end in {@code _total}.
  *
- * <p>The buffer is built with this as its {@link DecisionListener}; the {@link TailSampler} given it
- * adds the gauges and counters of its buffer, store queue and rules. A node on Kafka binds its
- * buffers, store queue and rules itself, and gives this to its partitions' buffers.
+ * <p>The buffer is built with this as its {@link DecisionListener} for two things a snapshot
+ * cannot give: the decision wait, a distribution recorded per decision; and the kinds of decision
+ * (outcome, rule, reason) as they first occur, since rule names come and go with the rules file,
+ * so each kind's counter is registered when it first happens. The {@link TailSampler} given this
+ * binds its buffer, store queue and rules; a node on Kafka binds its partitions' buffers summed,
+ * its store queue and rules itself, and gives this to its partitions' buffers.
  */
 public final class SamplerMetrics implements DecisionListener {
 
   private final MeterRegistry registry;
-  /** Decisions run inside the buffer's map update: look meters up in these, not the registry. */
-  private final Map<DecisionKey, Counter> decided = new ConcurrentHashMap<>();
   private final Map<DecisionReason, Timer> waits = new EnumMap<>(DecisionReason.class);
+  /** Kinds of decision seen so far; each has a counter once the buffers are bound. */
+  private final Set<BufferStats.Decided> decisionKinds = ConcurrentHashMap.newKeySet();
+  /** The buffers' figures, once bound; read by the decision counters. */
+  private volatile Supplier<BufferStats> buffers;
   /**
    * What the gauges and function counters read, held here: Micrometer holds them weakly, and a
    * target may be a supplier nothing else refers to.
@@ -59,22 +65,32 @@ public final class SamplerMetrics implements DecisionListener {
     }
   }
 
+  /**
+   * Runs inside the buffer's map update: a lock-free lookup per decision (a set's {@code add}
+   * would lock the key's bin each time); registers only a kind not seen before.
+   */
   @Override
   public void decided(DecisionRecord decision, Duration waited) {
-    decided
-        .computeIfAbsent(
-            new DecisionKey(decision.keep(), decision.rule(), decision.reason()), this::decidedCounter)
-        .increment();
     waits.get(decision.reason()).record(waited);
+    BufferStats.Decided kind =
+        new BufferStats.Decided(decision.keep(), decision.rule(), decision.reason());
+    if (!decisionKinds.contains(kind) && decisionKinds.add(kind)) {
+      Supplier<BufferStats> bound = buffers;
+      if (bound != null) {
+        decidedCounter(kind, bound);
+      }
+    }
   }
 
-  private Counter decidedCounter(DecisionKey key) {
-    return Counter.builder("tailkeep.sampler.traces.decided")
+  private void decidedCounter(BufferStats.Decided kind, Supplier<BufferStats> stats) {
+    targets.add(stats);
+    FunctionCounter.builder("tailkeep.sampler.traces.decided", stats,
+            s -> s.get().tracesDecided(kind))
         .description("Traces decided, by outcome, the rule that decided and what made it decide then")
         .tags(
-            "decision", key.keep() ? "kept" : "dropped",
-            "rule", key.rule(),
-            "reason", tag(key.reason()))
+            "decision", kind.keep() ? "kept" : "dropped",
+            "rule", kind.rule(),
+            "reason", tag(kind.reason()))
         .register(registry);
   }
 
@@ -82,77 +98,72 @@ public final class SamplerMetrics implements DecisionListener {
     return reason.name().toLowerCase(Locale.ROOT);
   }
 
-  private record DecisionKey(boolean keep, String rule, DecisionReason reason) {}
-
   void bind(TailSampler sampler) {
-    TraceBuffer buffer = sampler.buffer();
-    bindBuffers(() -> List.of(buffer));
-    counter("tailkeep.sampler.spans.decided", "Spans of decided traces", "decision", "kept",
-        buffer, TraceBuffer::spansKept);
-    counter("tailkeep.sampler.spans.decided", "Spans of decided traces", "decision", "dropped",
-        buffer, TraceBuffer::spansDropped);
-    counter("tailkeep.sampler.late.spans", "Spans that came after their trace was decided",
-        "decision", "kept", buffer, TraceBuffer::lateSpansKept);
-    counter("tailkeep.sampler.late.spans", "Spans that came after their trace was decided",
-        "decision", "dropped", buffer, TraceBuffer::lateSpansDropped);
-    counter("tailkeep.sampler.late.spans", "Spans that came after their trace was decided",
-        "decision", "over_span_cap", buffer, TraceBuffer::lateSpansOverCap);
-    counter("tailkeep.sampler.evictions", "Traces decided early because the buffer was full",
-        buffer, TraceBuffer::evictions);
-    counter("tailkeep.sampler.rate.limited", "Traces a rule would keep but its rate limit dropped",
-        buffer, TraceBuffer::tracesRateLimited);
-    counter("tailkeep.sampler.sink.failures", "Kept batches the store queue refused (a bug)",
-        buffer, TraceBuffer::sinkFailures);
+    bindBuffers(sampler.buffer()::stats);
     bindStoreQueue(sampler.storeQueue());
     bindRules(sampler::rules, sampler::rulesStatus);
   }
 
   /**
-   * What the buffers hold now, summed: the all-in-one's one buffer, or a node on Kafka's buffer per
-   * partition it owns (the set changes with rebalances, so only gauges, never counters, come from it).
+   * The buffers' figures: the all-in-one's one buffer, or a node on Kafka's buffers of the
+   * partitions it owns, summed with those it owned before (so no counter goes backwards when a
+   * partition moves). Bound once.
    */
-  public void bindBuffers(Supplier<? extends Collection<TraceBuffer>> buffers) {
-    gauge("tailkeep.sampler.buffer.bytes", "Bytes buffered, as the buffer weighs them", buffers,
-        b -> sum(b.get(), TraceBuffer::bufferedBytes));
-    gauge("tailkeep.sampler.buffer.traces", "Traces waiting for a decision", buffers,
-        b -> sum(b.get(), TraceBuffer::bufferedTraces));
-    gauge("tailkeep.sampler.buffer.spans", "Spans waiting for a decision", buffers,
-        b -> sum(b.get(), TraceBuffer::bufferedSpans));
-  }
-
-  private static double sum(Collection<TraceBuffer> buffers, ToDoubleFunction<TraceBuffer> figure) {
-    double total = 0;
-    for (TraceBuffer buffer : buffers) {
-      total += figure.applyAsDouble(buffer);
+  public synchronized void bindBuffers(Supplier<BufferStats> stats) {
+    if (buffers != null) {
+      throw new IllegalStateException("buffers are bound already");
     }
-    return total;
+    buffers = stats;
+    gauge("tailkeep.sampler.buffer.bytes", "Bytes buffered, as the buffer weighs them", stats,
+        s -> s.get().bufferedBytes());
+    gauge("tailkeep.sampler.buffer.traces", "Traces waiting for a decision", stats,
+        s -> s.get().bufferedTraces());
+    gauge("tailkeep.sampler.buffer.spans", "Spans waiting for a decision", stats,
+        s -> s.get().bufferedSpans());
+    counter("tailkeep.sampler.spans.decided", "Spans of decided traces", "decision", "kept",
+        stats, s -> s.get().spansKept());
+    counter("tailkeep.sampler.spans.decided", "Spans of decided traces", "decision", "dropped",
+        stats, s -> s.get().spansDropped());
+    counter("tailkeep.sampler.late.spans", "Spans that came after their trace was decided",
+        "decision", "kept", stats, s -> s.get().lateSpansKept());
+    counter("tailkeep.sampler.late.spans", "Spans that came after their trace was decided",
+        "decision", "dropped", stats, s -> s.get().lateSpansDropped());
+    counter("tailkeep.sampler.late.spans", "Spans that came after their trace was decided",
+        "decision", "over_span_cap", stats, s -> s.get().lateSpansOverCap());
+    counter("tailkeep.sampler.evictions", "Traces decided early because the buffer was full",
+        stats, s -> s.get().evictions());
+    counter("tailkeep.sampler.rate.limited", "Traces a rule would keep but its rate limit dropped",
+        stats, s -> s.get().tracesRateLimited());
+    counter("tailkeep.sampler.sink.failures", "Kept batches the store queue refused (a bug)",
+        stats, s -> s.get().sinkFailures());
+    // Kinds decided before binding (none in a server, which binds before it starts).
+    decisionKinds.forEach(kind -> decidedCounter(kind, stats));
   }
 
-  /** The store queue in front of the span store. */
+  /** The store queue in front of the span store, and its dead letters if it has them. */
   public void bindStoreQueue(StoreQueue queue) {
-    gauge("tailkeep.store.queue.batches", "Kept batches not yet written", queue,
-        StoreQueue::queuedBatches);
-    gauge("tailkeep.store.queue.bytes", "Bytes of kept batches not yet written", queue,
-        StoreQueue::queuedBytes);
+    Supplier<StoreQueueStats> stats = queue::stats;
+    gauge("tailkeep.store.queue.batches", "Kept batches not yet written", stats,
+        s -> s.get().queuedBatches());
+    gauge("tailkeep.store.queue.bytes", "Bytes of kept batches not yet written", stats,
+        s -> s.get().queuedBytes());
     gauge("tailkeep.store.queue.full", "1 while ingest is refused because the queue is full",
-        queue, q -> q.isFull() ? 1 : 0);
-    gauge("tailkeep.store.writes.in.flight", "Batches being written now", queue,
-        StoreQueue::inFlight);
-    counter("tailkeep.store.writes", "Batches written to the span store", queue,
-        StoreQueue::batchesWritten);
-    counter("tailkeep.store.spans.written", "Spans written to the span store", queue,
-        StoreQueue::spansWritten);
-    counter("tailkeep.store.retries", "Failed writes that will be retried", queue,
-        StoreQueue::retries);
-    counter("tailkeep.store.failures", "Batches the span store refused for good", queue,
-        StoreQueue::failures);
+        stats, s -> s.get().full() ? 1 : 0);
+    gauge("tailkeep.store.writes.in.flight", "Batches being written now", stats,
+        s -> s.get().inFlight());
+    counter("tailkeep.store.writes", "Batches written to the span store", stats,
+        s -> s.get().batchesWritten());
+    counter("tailkeep.store.spans.written", "Spans written to the span store", stats,
+        s -> s.get().spansWritten());
+    counter("tailkeep.store.retries", "Failed writes that will be retried", stats,
+        s -> s.get().retries());
     counter("tailkeep.store.dead.lettered.batches",
-        "Batches the span store refused for good, set aside as dead letters", queue,
-        StoreQueue::failures);
-    counter("tailkeep.store.dead.lettered.spans", "Spans of the dead-lettered batches", queue,
-        StoreQueue::deadLetteredSpans);
+        "Batches the span store refused for good, set aside as dead letters", stats,
+        s -> s.get().deadLetteredBatches());
+    counter("tailkeep.store.dead.lettered.spans", "Spans of the dead-lettered batches", stats,
+        s -> s.get().deadLetteredSpans());
     counter("tailkeep.store.splits", "Batches refused for their size and written in two parts",
-        queue, StoreQueue::splits);
+        stats, s -> s.get().splits());
     queue.deadLetters().ifPresent(letters -> {
       gauge("tailkeep.store.dead.letters.bytes", "Bytes of the dead-letter files kept now",
           letters, DeadLetters::keptBytes);

@@ -5,6 +5,7 @@ import io.tailkeep.sampler.buffer.DecisionRecord;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.keptqueue.DeadLetters;
 import io.tailkeep.sampler.keptqueue.StoreQueue;
+import io.tailkeep.sampler.keptqueue.StoreQueueStats;
 import io.tailkeep.sampler.reload.RulesReloader;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
@@ -177,11 +178,12 @@ public final class TailSampler implements AutoCloseable {
     if (drained) {
       LOG.info("sampler stopped: {} buffered traces decided, every kept trace written", decided);
     } else {
+      StoreQueueStats unwritten = storeQueue.stats();
       LOG.warn(
           "sampler stopped after {}: {} kept batches ({} bytes) not written to the span store",
           timeout,
-          storeQueue.queuedBatches(),
-          storeQueue.queuedBytes());
+          unwritten.queuedBatches(),
+          unwritten.queuedBytes());
     }
     return drained;
   }
@@ -216,12 +218,12 @@ public final class TailSampler implements AutoCloseable {
 
   /** Traces kept since start, by the rule that kept them. */
   public Map<String, Long> keptByRule() {
-    return buffer.tracesKeptByRule();
+    return buffer.stats().tracesKeptByRule();
   }
 
   /** Traces dropped since start, by the rule that dropped them. */
   public Map<String, Long> droppedByRule() {
-    return buffer.tracesDroppedByRule();
+    return buffer.stats().tracesDroppedByRule();
   }
 
   /** Kept batches the span store refused for good; empty without a dead-letter directory. */

@@ -70,7 +70,7 @@ class TailSamplerTest {
     assertThat(writer.batches.get(0).spans()).hasSize(2);
     assertThat(writer.batches.get(0).sampling()).isEqualTo(new Sampling("keep-errors", 1.0));
     writer.completeAll();
-    assertThat(sampler.storeQueue().batchesWritten()).isEqualTo(1);
+    assertThat(sampler.storeQueue().stats().batchesWritten()).isEqualTo(1);
     assertThat(sampler.why(plainTrace).orElseThrow().rule())
         .isEqualTo("drop-health-checks");
   }
@@ -85,7 +85,7 @@ class TailSamplerTest {
 
     assertThat(sampler.offer(List.of(root(traceId(2)).build())))
         .isEqualTo(OfferResult.STORE_QUEUE_FULL);
-    assertThat(sampler.buffer().bufferedTraces()).isZero();
+    assertThat(sampler.buffer().stats().bufferedTraces()).isZero();
 
     writer.completeAll();
     assertThat(sampler.offer(List.of(root(traceId(2)).build()))).isEqualTo(OfferResult.ACCEPTED);
@@ -98,13 +98,13 @@ class TailSamplerTest {
     for (int i = 1; i <= 5; i++) {
       sampler.offer(List.of(root(traceId(i)).error().build()));
     }
-    assertThat(sampler.buffer().bufferedTraces()).isEqualTo(5);
+    assertThat(sampler.buffer().stats().bufferedTraces()).isEqualTo(5);
 
     assertThat(sampler.shutdown(Duration.ofSeconds(5))).isTrue();
 
     assertThat(writer.batches).hasSize(5);
-    assertThat(sampler.buffer().bufferedTraces()).isZero();
-    assertThat(sampler.storeQueue().queuedBatches()).isZero();
+    assertThat(sampler.buffer().stats().bufferedTraces()).isZero();
+    assertThat(sampler.storeQueue().stats().queuedBatches()).isZero();
     assertThat(sampler.offer(List.of(root(traceId(6)).build())))
         .isEqualTo(OfferResult.SHUTTING_DOWN);
   }
@@ -137,7 +137,7 @@ class TailSamplerTest {
 
     assertThat(offered.get(10, TimeUnit.SECONDS)).isEqualTo(OfferResult.ACCEPTED);
     assertThat(stopped.get(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(sampler.buffer().bufferedTraces()).as("traces left undecided after shutdown").isZero();
+    assertThat(sampler.buffer().stats().bufferedTraces()).as("traces left undecided after shutdown").isZero();
     assertThat(writer.batches).extracting(SpanBatch::traceId).containsExactly(traceId(1));
   }
 
@@ -163,7 +163,7 @@ class TailSamplerTest {
     sampler.offer(List.of(root(traceId(1)).error().build()));
 
     assertThat(sampler.shutdown(Duration.ofMillis(50))).isFalse();
-    assertThat(sampler.storeQueue().queuedBatches()).isEqualTo(1);
+    assertThat(sampler.storeQueue().stats().queuedBatches()).isEqualTo(1);
   }
 
   @Test
@@ -216,7 +216,7 @@ class TailSamplerTest {
 
     assertTimeoutPreemptively(Duration.ofSeconds(5), sampler::tick);
 
-    assertThat(sampler.buffer().bufferedTraces()).isZero();
+    assertThat(sampler.buffer().stats().bufferedTraces()).isZero();
     assertThat(writer.batches).hasSize(20).allSatisfy(batch ->
         assertThat(batch.sampling()).isEqualTo(new Sampling("keep-errors", 1.0)));
   }
@@ -249,14 +249,14 @@ class TailSamplerTest {
             registry
                 .get("tailkeep.sampler.traces.decided")
                 .tags("decision", "kept", "rule", "keep-errors", "reason", "root_grace")
-                .counter()
+                .functionCounter()
                 .count())
         .isEqualTo(1);
     assertThat(
             registry
                 .get("tailkeep.sampler.traces.decided")
                 .tags("decision", "dropped", "rule", "drop-health-checks")
-                .counter()
+                .functionCounter()
                 .count())
         .isEqualTo(1);
     var wait = registry.get("tailkeep.sampler.decision.wait").tags("reason", "root_grace").timer();

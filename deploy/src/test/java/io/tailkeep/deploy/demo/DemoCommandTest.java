@@ -124,7 +124,7 @@ public class DemoCommandTest {
     LOG.info(
         "default demo: {} traces, {} spans sent in {} ms; kept by rule {}, dropped by rule {}",
         run.traces(), run.spans(), run.took().toMillis(),
-        server.sampler().buffer().tracesKeptByRule(), server.sampler().buffer().tracesDroppedByRule());
+        server.sampler().buffer().stats().tracesKeptByRule(), server.sampler().buffer().stats().tracesDroppedByRule());
 
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
@@ -193,8 +193,8 @@ public class DemoCommandTest {
     await(
         "an empty buffer and store queue",
         () ->
-            server.sampler().buffer().bufferedTraces() == 0
-                && server.sampler().storeQueue().queuedBatches() == 0);
+            server.sampler().buffer().stats().bufferedTraces() == 0
+                && server.sampler().storeQueue().stats().queuedBatches() == 0);
   }
 
   private Optional<TraceSummary> summary(String traceId) {

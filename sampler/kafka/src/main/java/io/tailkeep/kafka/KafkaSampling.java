@@ -1,9 +1,11 @@
 package io.tailkeep.kafka;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tailkeep.sampler.buffer.BufferStats;
 import io.tailkeep.sampler.buffer.DecisionListener;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.keptqueue.StoreQueue;
@@ -22,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -61,9 +62,12 @@ public final class KafkaSampling implements AutoCloseable {
   private final NodeCounters counters;
   /** The buffers of the partitions this node owns now; read by gauges on other threads. */
   private final Set<TraceBuffer> buffers = ConcurrentHashMap.newKeySet();
+  /**
+   * What the buffers of partitions this node no longer owns counted, so its counts never go back
+   * when a partition moves away. Guarded by {@link #buffers}, changed together with it.
+   */
+  private BufferStats released = BufferStats.EMPTY;
   private final DecisionListener decisionListener;
-  private final Map<String, LongAdder> keptByRule = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> droppedByRule = new ConcurrentHashMap<>();
   private final List<SamplerConsumer> consumers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
@@ -86,11 +90,17 @@ public final class KafkaSampling implements AutoCloseable {
     this.lookupWindow = b.lookupWindow;
     this.drainTimeout = b.drainTimeout;
     this.counters = new NodeCounters(b.registry);
-    // Per rule for the sampling page, then whatever the node adds (its sampler metrics).
-    this.decisionListener = ((DecisionListener) (decision, waited) -> counted(decision.keep(), decision.rule()))
-        .andThen(b.decisionListener);
+    this.decisionListener = b.decisionListener;
     Gauge.builder("tailkeep.kafka.partitions.owned", buffers, Set::size)
         .description("Partitions of the spans topic this node samples now")
+        .register(b.registry);
+    // Counted by the buffers, once; read here when scraped.
+    FunctionCounter.builder("tailkeep.kafka.decisions.made", this,
+            node -> {
+              BufferStats stats = node.stats();
+              return stats.tracesKept() + stats.tracesDropped();
+            })
+        .description("Traces decided on this node")
         .register(b.registry);
     for (int i = 0; i < b.threads; i++) {
       KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
@@ -162,29 +172,18 @@ public final class KafkaSampling implements AutoCloseable {
     return buffers.size();
   }
 
-  /** The buffers of the partitions this node owns now, one per partition. */
-  public Collection<TraceBuffer> buffers() {
-    return List.copyOf(buffers);
-  }
-
-  /** Traces this node kept since it started, by the rule that kept them. */
-  public Map<String, Long> keptByRule() {
-    return snapshot(keptByRule);
-  }
-
-  /** Traces this node dropped since it started, by the rule that dropped them. */
-  public Map<String, Long> droppedByRule() {
-    return snapshot(droppedByRule);
-  }
-
-  private static Map<String, Long> snapshot(Map<String, LongAdder> counts) {
-    Map<String, Long> copy = new HashMap<>();
-    counts.forEach((rule, count) -> copy.put(rule, count.sum()));
-    return copy;
-  }
-
-  private void counted(boolean keep, String rule) {
-    (keep ? keptByRule : droppedByRule).computeIfAbsent(rule, r -> new LongAdder()).increment();
+  /**
+   * This node's buffers as one since it started: what the partitions it owns hold now, and what
+   * every partition it has owned counted (the per-rule counts of the sampling page, the metrics).
+   */
+  public BufferStats stats() {
+    synchronized (buffers) {
+      BufferStats total = released;
+      for (TraceBuffer buffer : buffers) {
+        total = total.plus(buffer.stats());
+      }
+      return total;
+    }
   }
 
   String topic() {
@@ -239,11 +238,20 @@ public final class KafkaSampling implements AutoCloseable {
   }
 
   void shardsOpened(Collection<PartitionShard> opened) {
-    opened.forEach(shard -> buffers.add(shard.buffer()));
+    synchronized (buffers) {
+      opened.forEach(shard -> buffers.add(shard.buffer()));
+    }
   }
 
+  /** Called once a shard is revoked, on its consumer's thread: its buffer decides nothing more. */
   void shardsClosed(Collection<PartitionShard> closed) {
-    closed.forEach(shard -> buffers.remove(shard.buffer()));
+    synchronized (buffers) {
+      for (PartitionShard shard : closed) {
+        if (buffers.remove(shard.buffer())) {
+          released = released.plus(shard.buffer().stats().countsOnly());
+        }
+      }
+    }
   }
 
   /** Configures a {@link KafkaSampling}; topic, node name, store queue, decision log and rules are required. */
@@ -264,7 +272,7 @@ public final class KafkaSampling implements AutoCloseable {
 
     private Builder() {}
 
-    /** Told of every decision this node makes, after it is counted by rule (sampler metrics). */
+    /** Told of every decision this node makes (sampler metrics). */
     public Builder decisionListener(DecisionListener listener) {
       this.decisionListener = Objects.requireNonNull(listener, "decisionListener");
       return this;

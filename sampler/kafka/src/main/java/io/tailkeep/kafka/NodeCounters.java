@@ -3,14 +3,16 @@ package io.tailkeep.kafka;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** What a sampler node counts about its Kafka work, beside the consumer's own metrics. */
+/**
+ * What a sampler node counts about its Kafka work, beside the consumer's own metrics and its
+ * buffers' figures (decisions made are those: {@link KafkaSampling#stats()}).
+ */
 final class NodeCounters {
 
   final Counter recordsConsumed;
   final Counter recordsReplayed;
   final Counter recordsUnreadable;
   final Counter rebalances;
-  final Counter decisionsMade;
   final Counter decisionsWritten;
   final Counter decisionWriteFailures;
   final Counter decisionsLookedUp;
@@ -23,7 +25,6 @@ final class NodeCounters {
     recordsUnreadable = counter(registry, "tailkeep.kafka.records.unreadable",
         "Records that are not a TraceRecord; skipped and logged");
     rebalances = counter(registry, "tailkeep.kafka.rebalances", "Partitions assigned to or taken from this node");
-    decisionsMade = counter(registry, "tailkeep.kafka.decisions.made", "Traces decided on this node");
     decisionsWritten = counter(registry, "tailkeep.kafka.decisions.written", "Decision rows written to the decision log");
     decisionWriteFailures = counter(registry, "tailkeep.kafka.decisions.write.failures",
         "Failed decision-log writes; their rows are written again and their offsets wait");

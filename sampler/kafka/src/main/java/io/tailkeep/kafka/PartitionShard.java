@@ -222,7 +222,6 @@ final class PartitionShard {
             decision.decidedAt(),
             node,
             decision.spansDecided()));
-    counters.decisionsMade.increment();
     onDecided.decided(decision, waited);
   }
 

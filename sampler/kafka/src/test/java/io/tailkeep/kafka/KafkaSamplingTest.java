@@ -133,9 +133,11 @@ class KafkaSamplingTest {
     List<TraceId> errors = new ArrayList<>();
     List<TraceId> boring = new ArrayList<>();
     MeterRegistry registry = new SimpleMeterRegistry();
+    KafkaSampling node;
     try (KafkaSpanSink sink = KafkaSpanSink.start(topic, "ingest-1", new SimpleMeterRegistry());
         KafkaSampling sampler =
             sampler(topic, "sampler-1", 2, storeQueue(), Duration.ofSeconds(5), store.decisions(), registry).start()) {
+      node = sampler;
       for (int i = 0; i < 40; i++) {
         TraceId traceId = spans.newTraceId();
         (i % 4 == 0 ? errors : boring).add(traceId);
@@ -166,8 +168,16 @@ class KafkaSamplingTest {
       await(() -> lagMeters(registry, topic).size() == 4);
       assertThat(lagMeters(registry, topic)).containsOnlyKeys("0", "1", "2", "3");
       assertThat(lagMeters(registry, topic).values()).allSatisfy(lag -> assertThat(lag).isZero());
+      assertThat(sampler.stats().tracesKeptByRule()).containsExactly(Map.entry("keep-errors", (long) errors.size()));
+      assertThat(sampler.stats().tracesDropped()).isEqualTo(boring.size());
     }
     assertThat(lagMeters(registry, topic)).as("removed with the consumers").isEmpty();
+    // Every partition let go at the stop: what their buffers counted stays counted, nothing is held.
+    assertThat(node.partitionsOwned()).isZero();
+    assertThat(node.stats().tracesKeptByRule()).containsExactly(Map.entry("keep-errors", (long) errors.size()));
+    assertThat(node.stats().tracesDropped()).isEqualTo(boring.size());
+    assertThat(node.stats().spansKept()).isEqualTo(3L * errors.size());
+    assertThat(node.stats().bufferedTraces()).isZero();
   }
 
   /** {@code kafka.consumer.fetch.manager.records.lag} of each partition of the topic: its value by partition. */

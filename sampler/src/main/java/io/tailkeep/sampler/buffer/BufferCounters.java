@@ -2,12 +2,15 @@ package io.tailkeep.sampler.buffer;
 
 import io.tailkeep.sampler.rules.Decision;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The buffer's counters and gauges; plain adders so metrics can read them later without locks. */
+/**
+ * The buffer's counters: plain adders, cheap on the offer and decision paths, read together into
+ * a {@link BufferStats} only when someone asks.
+ */
 final class BufferCounters {
 
   final LongAdder bufferedSpans = new LongAdder();
@@ -21,14 +24,16 @@ final class BufferCounters {
   final LongAdder evictions = new LongAdder();
   final LongAdder rateLimited = new LongAdder();
   final LongAdder sinkFailures = new LongAdder();
-  private final Map<String, LongAdder> keptByRule = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> droppedByRule = new ConcurrentHashMap<>();
-  private final Map<DecisionReason, LongAdder> byReason = new EnumMap<>(DecisionReason.class);
+  /** Decisions by reason, then rule: the key objects are made once per rule, not per decision. */
+  private final Map<DecisionReason, Map<String, LongAdder>> kept = byReason();
+  private final Map<DecisionReason, Map<String, LongAdder>> dropped = byReason();
 
-  BufferCounters() {
+  private static Map<DecisionReason, Map<String, LongAdder>> byReason() {
+    Map<DecisionReason, Map<String, LongAdder>> map = new EnumMap<>(DecisionReason.class);
     for (DecisionReason reason : DecisionReason.values()) {
-      byReason.put(reason, new LongAdder());
+      map.put(reason, new ConcurrentHashMap<>());
     }
+    return map;
   }
 
   void traceBuffered(long bytes) {
@@ -45,12 +50,15 @@ final class BufferCounters {
     bufferedTraces.decrement();
     bufferedSpans.add(-spans);
     bufferedBytes.add(-bytes);
-    byReason.get(reason).increment();
+    Map<String, LongAdder> byRule = (decision.keep() ? kept : dropped).get(reason);
+    LongAdder count = byRule.get(decision.rule()); // lock-free once the rule has decided before
+    if (count == null) {
+      count = byRule.computeIfAbsent(decision.rule(), rule -> new LongAdder());
+    }
+    count.increment();
     if (decision.keep()) {
-      keptByRule.computeIfAbsent(decision.rule(), rule -> new LongAdder()).increment();
       spansKept.add(spans);
     } else {
-      droppedByRule.computeIfAbsent(decision.rule(), rule -> new LongAdder()).increment();
       spansDropped.add(spans);
       if (decision.rateLimited()) {
         rateLimited.increment();
@@ -58,31 +66,30 @@ final class BufferCounters {
     }
   }
 
-  long decided(DecisionReason reason) {
-    return byReason.get(reason).sum();
+  BufferStats snapshot() {
+    Map<BufferStats.Decided, Long> decided = new HashMap<>();
+    collect(true, kept, decided);
+    collect(false, dropped, decided);
+    return new BufferStats(
+        bufferedSpans.sum(),
+        bufferedTraces.sum(),
+        bufferedBytes.sum(),
+        decided,
+        spansKept.sum(),
+        spansDropped.sum(),
+        lateSpansKept.sum(),
+        lateSpansDropped.sum(),
+        lateSpansOverCap.sum(),
+        evictions.sum(),
+        rateLimited.sum(),
+        sinkFailures.sum());
   }
 
-  static long count(Map<String, LongAdder> byRule, String rule) {
-    LongAdder adder = byRule.get(rule);
-    return adder == null ? 0 : adder.sum();
-  }
-
-  static long total(Map<String, LongAdder> byRule) {
-    return byRule.values().stream().mapToLong(LongAdder::sum).sum();
-  }
-
-  /** A sorted snapshot, rule name to count. */
-  static Map<String, Long> snapshot(Map<String, LongAdder> byRule) {
-    Map<String, Long> copy = new TreeMap<>();
-    byRule.forEach((rule, adder) -> copy.put(rule, adder.sum()));
-    return copy;
-  }
-
-  Map<String, LongAdder> keptByRule() {
-    return keptByRule;
-  }
-
-  Map<String, LongAdder> droppedByRule() {
-    return droppedByRule;
+  private static void collect(
+      boolean keep,
+      Map<DecisionReason, Map<String, LongAdder>> counts,
+      Map<BufferStats.Decided, Long> into) {
+    counts.forEach((reason, byRule) -> byRule.forEach(
+        (rule, count) -> into.put(new BufferStats.Decided(keep, rule, reason), count.sum())));
   }
 }

@@ -202,88 +202,9 @@ public final class TraceBuffer {
     return rules;
   }
 
-  /** Spans waiting in the buffer. */
-  public long bufferedSpans() {
-    return counters.bufferedSpans.sum();
-  }
-
-  /** Traces waiting in the buffer. */
-  public long bufferedTraces() {
-    return counters.bufferedTraces.sum();
-  }
-
-  /** The buffer's weight: buffered spans' OTLP bytes plus the per-trace overhead. */
-  public long bufferedBytes() {
-    return counters.bufferedBytes.sum();
-  }
-
-  public long tracesKept() {
-    return BufferCounters.total(counters.keptByRule());
-  }
-
-  public long tracesDropped() {
-    return BufferCounters.total(counters.droppedByRule());
-  }
-
-  public long tracesKept(String rule) {
-    return BufferCounters.count(counters.keptByRule(), rule);
-  }
-
-  public long tracesDropped(String rule) {
-    return BufferCounters.count(counters.droppedByRule(), rule);
-  }
-
-  /** Kept traces per deciding rule name ({@code "default"} for the default), sorted by name. */
-  public Map<String, Long> tracesKeptByRule() {
-    return BufferCounters.snapshot(counters.keptByRule());
-  }
-
-  public Map<String, Long> tracesDroppedByRule() {
-    return BufferCounters.snapshot(counters.droppedByRule());
-  }
-
-  /** Traces decided for this reason (timing rule, cap, eviction or shutdown). */
-  public long tracesDecided(DecisionReason reason) {
-    Objects.requireNonNull(reason, "reason");
-    return counters.decided(reason);
-  }
-
-  /** Dropped traces that a rule would have kept but its rate limit refused. */
-  public long tracesRateLimited() {
-    return counters.rateLimited.sum();
-  }
-
-  /** Spans of kept traces handed to the sink with their trace (late spans not included). */
-  public long spansKept() {
-    return counters.spansKept.sum();
-  }
-
-  /** Spans of dropped traces (late spans not included). */
-  public long spansDropped() {
-    return counters.spansDropped.sum();
-  }
-
-  public long lateSpansKept() {
-    return counters.lateSpansKept.sum();
-  }
-
-  public long lateSpansDropped() {
-    return counters.lateSpansDropped.sum();
-  }
-
-  /** Late spans of kept traces left out because the trace had reached the span cap. */
-  public long lateSpansOverCap() {
-    return counters.lateSpansOverCap.sum();
-  }
-
-  /** Traces the buffer evicted for room (each was decided on what it had). */
-  public long evictions() {
-    return counters.evictions.sum();
-  }
-
-  /** Kept batches lost because the sink threw. */
-  public long sinkFailures() {
-    return counters.sinkFailures.sum();
+  /** What the buffer holds now and has counted since it was built; built on each call. */
+  public BufferStats stats() {
+    return counters.snapshot();
   }
 
   long maximumWeightBytes() {

@@ -95,7 +95,7 @@ public final class StoreQueue implements KeptTraceSink {
   private final LongAdder batchesWritten = new LongAdder();
   private final LongAdder spansWritten = new LongAdder();
   private final LongAdder retries = new LongAdder();
-  private final LongAdder failures = new LongAdder();
+  private final LongAdder deadLetteredBatches = new LongAdder();
   private final LongAdder deadLetteredSpans = new LongAdder();
   private final LongAdder splits = new LongAdder();
 
@@ -125,7 +125,7 @@ public final class StoreQueue implements KeptTraceSink {
 
   /**
    * {@link #accept}, with a stage that completes once the batch is done for good: durably written,
-   * or refused by the store for good and set aside (counted in {@link #failures()}; the dead letter
+   * or refused by the store for good and set aside (counted in {@link StoreQueueStats#deadLetteredBatches()}; the dead letter
    * is written by then). A batch split in parts is done when every part is. It never fails; a node
    * that must not forget a batch before it is settled (a Kafka offset) waits on it.
    */
@@ -191,65 +191,27 @@ public final class StoreQueue implements KeptTraceSink {
     }
   }
 
-  /** Batches not yet durably written: waiting or in flight. */
-  public long queuedBatches() {
-    return queuedBatches.get();
-  }
-
-  /** Bytes of {@link #queuedBatches()}, what {@link #isFull()} compares. */
-  public long queuedBytes() {
-    return queuedBytes.get();
-  }
-
-  /** Batches being written now. */
-  public int inFlight() {
-    return inFlight.get();
-  }
-
-  public long batchesWritten() {
-    return batchesWritten.sum();
-  }
-
-  public long spansWritten() {
-    return spansWritten.sum();
-  }
-
-  /** Failed write attempts whose batch went back to the queue. */
-  public long retries() {
-    return retries.sum();
-  }
-
-  /**
-   * Batches set aside because the writer refused them for good (after splitting, when that could
-   * help): kept in the {@link #deadLetters()} if the queue has them, lost otherwise.
-   */
-  public long failures() {
-    return failures.sum();
-  }
-
-  /** Spans of the batches counted in {@link #failures()}. */
-  public long deadLetteredSpans() {
-    return deadLetteredSpans.sum();
-  }
-
-  /** Batches refused for their size and split in two. */
-  public long splits() {
-    return splits.sum();
+  /** What the queue holds now and has counted since it was built; built on each call. */
+  public StoreQueueStats stats() {
+    long bytes = queuedBytes.get();
+    return new StoreQueueStats(
+        queuedBatches.get(),
+        bytes,
+        bytes >= maxQueuedBytes,
+        inFlight.get(),
+        batchesWritten.sum(),
+        spansWritten.sum(),
+        retries.sum(),
+        deadLetteredBatches.sum(),
+        deadLetteredSpans.sum(),
+        splits.sum(),
+        consecutiveFailures,
+        Optional.ofNullable(lastError));
   }
 
   /** Where refused batches are kept; empty if they are only counted and logged. */
   public Optional<DeadLetters> deadLetters() {
     return Optional.ofNullable(deadLetters);
-  }
-
-  /** Rounds of failed attempts since the last success; non-zero while the store is out. */
-  public int consecutiveFailures() {
-    return consecutiveFailures;
-  }
-
-  /** The message of the last write failure, retried or not. */
-  public Optional<String> lastError() {
-    return Optional.ofNullable(lastError);
   }
 
   long maxQueuedBytes() {
@@ -361,7 +323,7 @@ public final class StoreQueue implements KeptTraceSink {
   private void refused(QueuedBatch queued, String reason) {
     SpanBatch batch = queued.batch();
     DeadLetter letter = deadLetters == null ? null : deadLetters.add(batch, reason);
-    failures.increment();
+    deadLetteredBatches.increment();
     deadLetteredSpans.add(batch.spans().size());
     synchronized (lock) {
       remove(queued);

@@ -68,16 +68,16 @@ class ConcurrentOfferTest {
     buffer.decideAll();
 
     long total = (long) threads * spansPerThread;
-    assertThat(buffer.bufferedSpans()).isZero();
-    assertThat(buffer.bufferedTraces()).isZero();
-    assertThat(buffer.bufferedBytes()).isZero();
+    assertThat(buffer.stats().bufferedSpans()).isZero();
+    assertThat(buffer.stats().bufferedTraces()).isZero();
+    assertThat(buffer.stats().bufferedBytes()).isZero();
     assertThat(
-            buffer.spansKept()
-                + buffer.spansDropped()
-                + buffer.lateSpansKept()
-                + buffer.lateSpansDropped()
-                + buffer.lateSpansOverCap())
+            buffer.stats().spansKept()
+                + buffer.stats().spansDropped()
+                + buffer.stats().lateSpansKept()
+                + buffer.stats().lateSpansDropped()
+                + buffer.stats().lateSpansOverCap())
         .isEqualTo(total);
-    assertThat((long) sink.spanCount()).isEqualTo(buffer.spansKept() + buffer.lateSpansKept());
+    assertThat((long) sink.spanCount()).isEqualTo(buffer.stats().spansKept() + buffer.stats().lateSpansKept());
   }
 }

@@ -34,7 +34,7 @@ class DecisionTimingTest {
 
     ticker.advanceMillis(1_999);
     assertThat(buffer.decideDue()).isZero();
-    assertThat(buffer.bufferedTraces()).isEqualTo(1);
+    assertThat(buffer.stats().bufferedTraces()).isEqualTo(1);
 
     ticker.advanceMillis(1);
     assertThat(buffer.decideDue()).isEqualTo(1);
@@ -44,10 +44,10 @@ class DecisionTimingTest {
     assertThat(kept.spans()).hasSize(2);
     assertThat(kept.sampling()).isEqualTo(new Sampling("keep-errors", 1.0));
     assertThat(buffer.why(trace).orElseThrow().reason()).isEqualTo(DecisionReason.ROOT_GRACE);
-    assertThat(buffer.tracesDecided(DecisionReason.ROOT_GRACE)).isEqualTo(1);
-    assertThat(buffer.bufferedTraces()).isZero();
-    assertThat(buffer.bufferedSpans()).isZero();
-    assertThat(buffer.bufferedBytes()).isZero();
+    assertThat(buffer.stats().tracesDecided(DecisionReason.ROOT_GRACE)).isEqualTo(1);
+    assertThat(buffer.stats().bufferedTraces()).isZero();
+    assertThat(buffer.stats().bufferedSpans()).isZero();
+    assertThat(buffer.stats().bufferedBytes()).isZero();
   }
 
   @Test
@@ -80,7 +80,7 @@ class DecisionTimingTest {
     assertThat(buffer.decideDue()).isEqualTo(1);
     assertThat(sink.of(trace).get(0).spans()).hasSize(2);
     assertThat(buffer.why(trace).orElseThrow().reason()).isEqualTo(DecisionReason.IDLE_TIMEOUT);
-    assertThat(buffer.tracesDecided(DecisionReason.IDLE_TIMEOUT)).isEqualTo(1);
+    assertThat(buffer.stats().tracesDecided(DecisionReason.IDLE_TIMEOUT)).isEqualTo(1);
   }
 
   @Test
@@ -139,10 +139,10 @@ class DecisionTimingTest {
     assertThat(why.reason()).isEqualTo(DecisionReason.SPAN_CAP);
     assertThat(why.spansDecided()).isEqualTo(5);
     assertThat(why.lateSpans()).isEqualTo(2);
-    assertThat(capped.lateSpansKept()).isZero();
-    assertThat(capped.lateSpansOverCap()).isEqualTo(2);
-    assertThat(capped.bufferedTraces()).isZero();
-    assertThat(capped.bufferedSpans()).isZero();
+    assertThat(capped.stats().lateSpansKept()).isZero();
+    assertThat(capped.stats().lateSpansOverCap()).isEqualTo(2);
+    assertThat(capped.stats().bufferedTraces()).isZero();
+    assertThat(capped.stats().bufferedSpans()).isZero();
   }
 
   @Test
@@ -160,10 +160,10 @@ class DecisionTimingTest {
 
     capped.offer(List.of(root(trace).healthCheck().build(), child(trace).build(), child(trace).build()));
 
-    assertThat(capped.tracesDropped("drop-health-checks")).isEqualTo(1);
-    assertThat(capped.spansDropped()).isEqualTo(2);
-    assertThat(capped.lateSpansDropped()).isEqualTo(1);
-    assertThat(capped.tracesDecided(DecisionReason.SPAN_CAP)).isEqualTo(1);
+    assertThat(capped.stats().tracesDropped("drop-health-checks")).isEqualTo(1);
+    assertThat(capped.stats().spansDropped()).isEqualTo(2);
+    assertThat(capped.stats().lateSpansDropped()).isEqualTo(1);
+    assertThat(capped.stats().tracesDecided(DecisionReason.SPAN_CAP)).isEqualTo(1);
     assertThat(sink.batches).isEmpty();
   }
 
@@ -174,20 +174,20 @@ class DecisionTimingTest {
     buffer.offer(
         List.of(root(first).error().build(), root(second).healthCheck().build(), child(first).build()));
 
-    assertThat(buffer.bufferedTraces()).isEqualTo(2);
-    assertThat(buffer.bufferedSpans()).isEqualTo(3);
+    assertThat(buffer.stats().bufferedTraces()).isEqualTo(2);
+    assertThat(buffer.stats().bufferedSpans()).isEqualTo(3);
     ticker.advanceMillis(2_000);
     assertThat(buffer.decideDue()).isEqualTo(2);
 
     assertThat(sink.of(first).get(0).spans()).hasSize(2);
     assertThat(sink.of(second)).isEmpty();
-    assertThat(buffer.tracesKeptByRule()).containsExactly(java.util.Map.entry("keep-errors", 1L));
-    assertThat(buffer.tracesDroppedByRule())
+    assertThat(buffer.stats().tracesKeptByRule()).containsExactly(java.util.Map.entry("keep-errors", 1L));
+    assertThat(buffer.stats().tracesDroppedByRule())
         .containsExactly(java.util.Map.entry("drop-health-checks", 1L));
-    assertThat(buffer.tracesKept()).isEqualTo(1);
-    assertThat(buffer.tracesDropped()).isEqualTo(1);
-    assertThat(buffer.spansKept()).isEqualTo(2);
-    assertThat(buffer.spansDropped()).isEqualTo(1);
+    assertThat(buffer.stats().tracesKept()).isEqualTo(1);
+    assertThat(buffer.stats().tracesDropped()).isEqualTo(1);
+    assertThat(buffer.stats().spansKept()).isEqualTo(2);
+    assertThat(buffer.stats().spansDropped()).isEqualTo(1);
   }
 
   private static List<WireSpan> spans(TraceId trace, int count) {

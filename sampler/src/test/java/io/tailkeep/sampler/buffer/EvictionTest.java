@@ -41,17 +41,17 @@ class EvictionTest {
     WireSpan second = child(trace).attribute("note", "x".repeat(300)).build();
 
     buffer.offer(List.of(first));
-    long firstBytes = buffer.bufferedBytes() - OVERHEAD;
+    long firstBytes = buffer.stats().bufferedBytes() - OVERHEAD;
     // The span's bytes, its object, its origin (a test span has one of its own) and the summary's
     // new service and operation.
     assertThat(firstBytes)
         .isGreaterThan(first.bytes().length + first.origin().resource().length)
         .isGreaterThan(first.retainedBytes());
-    assertThat(buffer.cacheWeightedSize()).isEqualTo(buffer.bufferedBytes());
+    assertThat(buffer.cacheWeightedSize()).isEqualTo(buffer.stats().bufferedBytes());
 
     buffer.offer(List.of(second));
-    assertThat(buffer.bufferedBytes() - OVERHEAD - firstBytes).isGreaterThanOrEqualTo(second.retainedBytes());
-    assertThat(buffer.cacheWeightedSize()).isEqualTo(buffer.bufferedBytes());
+    assertThat(buffer.stats().bufferedBytes() - OVERHEAD - firstBytes).isGreaterThanOrEqualTo(second.retainedBytes());
+    assertThat(buffer.cacheWeightedSize()).isEqualTo(buffer.stats().bufferedBytes());
   }
 
   @Test
@@ -69,16 +69,16 @@ class EvictionTest {
     for (int n = 10; n < 20; n++) {
       buffer.offer(List.of(root(traceId(n)).build()));
     }
-    assertThat(buffer.bufferedTraces()).isEqualTo(10);
+    assertThat(buffer.stats().bufferedTraces()).isEqualTo(10);
 
-    long half = buffer.bufferedBytes() / 2;
+    long half = buffer.stats().bufferedBytes() / 2;
     buffer.resize(half);
 
     assertThat(buffer.maximumWeightBytes()).isEqualTo(half);
-    assertThat(buffer.bufferedBytes()).isLessThanOrEqualTo(half);
-    assertThat(buffer.bufferedTraces()).isBetween(1L, 5L);
-    assertThat(buffer.evictions()).isEqualTo(10 - buffer.bufferedTraces());
-    assertThat(told).hasSize((int) buffer.evictions())
+    assertThat(buffer.stats().bufferedBytes()).isLessThanOrEqualTo(half);
+    assertThat(buffer.stats().bufferedTraces()).isBetween(1L, 5L);
+    assertThat(buffer.stats().evictions()).isEqualTo(10 - buffer.stats().bufferedTraces());
+    assertThat(told).hasSize((int) buffer.stats().evictions())
         .allSatisfy(decision -> assertThat(decision.reason()).isEqualTo(DecisionReason.EVICTED));
     assertThat(told).extracting(DecisionRecord::traceId).doesNotHaveDuplicates();
   }
@@ -92,18 +92,18 @@ class EvictionTest {
 
     buffer.offer(List.of(big, child(trace).build()));
 
-    assertThat(buffer.evictions()).isEqualTo(1);
+    assertThat(buffer.stats().evictions()).isEqualTo(1);
     assertThat(sink.of(trace)).hasSize(1);
     assertThat(sink.of(trace).get(0).spans()).hasSize(2);
     assertThat(sink.of(trace).get(0).sampling()).isEqualTo(new Sampling("keep-errors", 1.0));
     assertThat(buffer.why(trace).orElseThrow().reason()).isEqualTo(DecisionReason.EVICTED);
-    assertThat(buffer.bufferedTraces()).isZero();
-    assertThat(buffer.bufferedBytes()).isZero();
+    assertThat(buffer.stats().bufferedTraces()).isZero();
+    assertThat(buffer.stats().bufferedBytes()).isZero();
 
     // Its late spans follow the eviction's decision.
     buffer.offer(List.of(child(trace).build()));
     assertThat(sink.of(trace)).hasSize(2);
-    assertThat(buffer.lateSpansKept()).isEqualTo(1);
+    assertThat(buffer.stats().lateSpansKept()).isEqualTo(1);
   }
 
   @Test
@@ -117,22 +117,22 @@ class EvictionTest {
       buffer.offer(List.of(root(traceId(i)).error().build()));
     }
 
-    assertThat(buffer.evictions()).isGreaterThanOrEqualTo(traces - 10);
-    assertThat(buffer.bufferedBytes()).isLessThanOrEqualTo(10 * perTrace);
-    assertThat(buffer.bufferedBytes()).isEqualTo(buffer.cacheWeightedSize());
-    assertThat(buffer.tracesDecided(DecisionReason.EVICTED)).isEqualTo(buffer.evictions());
+    assertThat(buffer.stats().evictions()).isGreaterThanOrEqualTo(traces - 10);
+    assertThat(buffer.stats().bufferedBytes()).isLessThanOrEqualTo(10 * perTrace);
+    assertThat(buffer.stats().bufferedBytes()).isEqualTo(buffer.cacheWeightedSize());
+    assertThat(buffer.stats().tracesDecided(DecisionReason.EVICTED)).isEqualTo(buffer.stats().evictions());
     // Every evicted trace was an error trace, so every one was kept and handed over.
-    assertThat(buffer.tracesKept("keep-errors")).isEqualTo(buffer.evictions());
-    assertThat(sink.batches).hasSize((int) buffer.evictions());
-    assertThat(buffer.bufferedSpans() + sink.spanCount()).isEqualTo(traces);
+    assertThat(buffer.stats().tracesKept("keep-errors")).isEqualTo(buffer.stats().evictions());
+    assertThat(sink.batches).hasSize((int) buffer.stats().evictions());
+    assertThat(buffer.stats().bufferedSpans() + sink.spanCount()).isEqualTo(traces);
 
-    long stillBuffered = buffer.bufferedTraces();
+    long stillBuffered = buffer.stats().bufferedTraces();
     assertThat(stillBuffered).isPositive();
     assertThat(buffer.decideAll()).isEqualTo(stillBuffered);
-    assertThat(buffer.tracesDecided(DecisionReason.SHUTDOWN)).isEqualTo(stillBuffered);
+    assertThat(buffer.stats().tracesDecided(DecisionReason.SHUTDOWN)).isEqualTo(stillBuffered);
     assertThat(sink.spanCount()).isEqualTo(traces);
-    assertThat(buffer.bufferedTraces()).isZero();
-    assertThat(buffer.bufferedBytes()).isZero();
+    assertThat(buffer.stats().bufferedTraces()).isZero();
+    assertThat(buffer.stats().bufferedBytes()).isZero();
   }
 
   @Test
@@ -144,9 +144,9 @@ class EvictionTest {
       buffer.offer(List.of(root(traceId(i)).healthCheck().build()));
     }
 
-    assertThat(buffer.evictions()).isGreaterThanOrEqualTo(17);
-    assertThat(buffer.tracesDropped("drop-health-checks")).isEqualTo(buffer.evictions());
-    assertThat(buffer.spansDropped() + buffer.bufferedSpans()).isEqualTo(20);
+    assertThat(buffer.stats().evictions()).isGreaterThanOrEqualTo(17);
+    assertThat(buffer.stats().tracesDropped("drop-health-checks")).isEqualTo(buffer.stats().evictions());
+    assertThat(buffer.stats().spansDropped() + buffer.stats().bufferedSpans()).isEqualTo(20);
     assertThat(sink.batches).isEmpty();
   }
 
@@ -154,6 +154,6 @@ class EvictionTest {
   private long weightOf(WireSpan span) {
     TraceBuffer probe = buffer(1_000_000);
     probe.offer(List.of(span));
-    return probe.bufferedBytes() - OVERHEAD;
+    return probe.stats().bufferedBytes() - OVERHEAD;
   }
 }

@@ -44,8 +44,8 @@ class LateSpansTest {
     assertThat(sink.of(trace)).hasSize(2);
     assertThat(sink.of(trace).get(1).spans()).hasSize(2);
     assertThat(sink.of(trace).get(1).sampling()).isNull();
-    assertThat(buffer.lateSpansKept()).isEqualTo(2);
-    assertThat(buffer.bufferedTraces()).isZero();
+    assertThat(buffer.stats().lateSpansKept()).isEqualTo(2);
+    assertThat(buffer.stats().bufferedTraces()).isZero();
     assertThat(buffer.why(trace))
         .contains(
             new DecisionRecord(
@@ -72,8 +72,8 @@ class LateSpansTest {
     capped.offer(List.of(child(trace).build()));
 
     assertThat(sink.of(trace)).extracting(batch -> batch.spans().size()).containsExactly(2, 1, 1);
-    assertThat(capped.lateSpansKept()).isEqualTo(2);
-    assertThat(capped.lateSpansOverCap()).isEqualTo(3);
+    assertThat(capped.stats().lateSpansKept()).isEqualTo(2);
+    assertThat(capped.stats().lateSpansOverCap()).isEqualTo(3);
     assertThat(capped.why(trace).orElseThrow().lateSpans()).as("late spans seen").isEqualTo(5);
   }
 
@@ -89,7 +89,7 @@ class LateSpansTest {
     buffer.offer(List.of(child(droppedElsewhere).error().build()));
     buffer.offer(List.of(child(keptElsewhere).build()));
 
-    assertThat(buffer.bufferedTraces()).isZero();
+    assertThat(buffer.stats().bufferedTraces()).isZero();
     assertThat(sink.of(droppedElsewhere)).isEmpty();
     assertThat(sink.of(keptElsewhere)).singleElement().satisfies(batch -> assertThat(batch.sampling()).isNull());
     assertThat(buffer.why(keptElsewhere).orElseThrow().lateSpans()).isEqualTo(1);
@@ -109,8 +109,8 @@ class LateSpansTest {
     buffer.offer(List.of(child(trace).error().build()));
 
     assertThat(sink.batches).isEmpty();
-    assertThat(buffer.lateSpansDropped()).isEqualTo(2);
-    assertThat(buffer.bufferedTraces()).isZero();
+    assertThat(buffer.stats().lateSpansDropped()).isEqualTo(2);
+    assertThat(buffer.stats().bufferedTraces()).isZero();
     DecisionRecord why = buffer.why(trace).orElseThrow();
     assertThat(why.keep()).isFalse();
     assertThat(why.rule()).isEqualTo("drop-health-checks");
@@ -131,9 +131,9 @@ class LateSpansTest {
     assertThat(buffer.why(trace)).isEmpty();
     buffer.offer(List.of(child(trace).build()));
 
-    assertThat(buffer.lateSpansDropped()).isZero();
-    assertThat(buffer.bufferedTraces()).isEqualTo(1);
-    assertThat(buffer.bufferedSpans()).isEqualTo(1);
+    assertThat(buffer.stats().lateSpansDropped()).isZero();
+    assertThat(buffer.stats().bufferedTraces()).isEqualTo(1);
+    assertThat(buffer.stats().bufferedSpans()).isEqualTo(1);
   }
 
   @Test
@@ -159,7 +159,7 @@ class LateSpansTest {
     ticker.advanceMillis(2_000);
 
     assertThat(failing.decideDue()).isEqualTo(2);
-    assertThat(failing.sinkFailures()).isEqualTo(2);
-    assertThat(failing.tracesKept()).isEqualTo(2);
+    assertThat(failing.stats().sinkFailures()).isEqualTo(2);
+    assertThat(failing.stats().tracesKept()).isEqualTo(2);
   }
 }

@@ -57,7 +57,7 @@ class ReplaceRulesTest {
     buffer.decideDue();
 
     assertThat(sink.batches).isEmpty();
-    assertThat(buffer.tracesDropped("default")).isEqualTo(1);
+    assertThat(buffer.stats().tracesDropped("default")).isEqualTo(1);
   }
 
   @Test
@@ -69,7 +69,7 @@ class ReplaceRulesTest {
     RuleSet reloaded = rules(ERRORS_AND_VIP_TENANT);
     buffer.replaceRules(reloaded);
     assertThat(buffer.rules()).isSameAs(reloaded);
-    assertThat(buffer.bufferedSpans()).isEqualTo(2);
+    assertThat(buffer.stats().bufferedSpans()).isEqualTo(2);
     ticker.advanceMillis(2_000);
     buffer.decideDue();
 
@@ -91,7 +91,7 @@ class ReplaceRulesTest {
     ticker.advanceMillis(2_000);
     buffer.decideDue();
 
-    assertThat(buffer.tracesKept("keep-vip")).isEqualTo(2);
+    assertThat(buffer.stats().tracesKept("keep-vip")).isEqualTo(2);
     assertThat(sink.of(buffered).get(0).spans()).hasSize(2);
     assertThat(sink.of(fresh)).hasSize(1);
   }

@@ -37,7 +37,7 @@ class AwaitDrainedTest {
     assertThat(queue.awaitDrained(Duration.ZERO)).isFalse();
     assertThat(queue.awaitDrained(Duration.ofMillis(-5))).isFalse();
     assertThat(queue.awaitDrained(Duration.ofMillis(20))).isFalse();
-    assertThat(queue.queuedBatches()).isEqualTo(1);
+    assertThat(queue.stats().queuedBatches()).isEqualTo(1);
   }
 
   @Test
@@ -56,8 +56,8 @@ class AwaitDrainedTest {
             });
     assertThat(queue.awaitDrained(LONG)).isTrue();
     store.get(30, TimeUnit.SECONDS);
-    assertThat(queue.batchesWritten()).isEqualTo(5);
-    assertThat(queue.queuedBatches()).isZero();
+    assertThat(queue.stats().batchesWritten()).isEqualTo(5);
+    assertThat(queue.stats().queuedBatches()).isZero();
   }
 
   @Test
@@ -65,14 +65,14 @@ class AwaitDrainedTest {
     queue.accept(kept(1, 3));
     queue.accept(kept(2, 2));
     writer.failPending(new IOException("down"));
-    assertThat(queue.consecutiveFailures()).isEqualTo(1);
+    assertThat(queue.stats().consecutiveFailures()).isEqualTo(1);
 
     writer.succeedAtOnce();
     ticker.advance(Duration.ofMillis(100)); // the pause is over, but nobody pumped
     assertThat(writer.written()).isEmpty();
 
     assertThat(queue.awaitDrained(LONG)).isTrue();
-    assertThat(queue.spansWritten()).isEqualTo(5);
+    assertThat(queue.stats().spansWritten()).isEqualTo(5);
   }
 
   @Test
@@ -80,7 +80,7 @@ class AwaitDrainedTest {
     queue.accept(kept(1));
     writer.failPending(new IllegalArgumentException("never storable"));
     assertThat(queue.awaitDrained(Duration.ZERO)).isTrue();
-    assertThat(queue.failures()).isEqualTo(1);
+    assertThat(queue.stats().deadLetteredBatches()).isEqualTo(1);
   }
 
   @Test

@@ -103,11 +103,11 @@ class ConcurrentAcceptTest {
     written.forEach(batch -> traceIds.add(batch.traceId()));
     assertThat(written).hasSize(batches);
     assertThat(traceIds).hasSize(batches);
-    assertThat(queue.batchesWritten()).isEqualTo(batches);
-    assertThat(queue.spansWritten()).isEqualTo(spans);
-    assertThat(queue.queuedBatches()).isZero();
-    assertThat(queue.queuedBytes()).isZero();
-    assertThat(queue.inFlight()).isZero();
-    assertThat(queue.retries()).isZero();
+    assertThat(queue.stats().batchesWritten()).isEqualTo(batches);
+    assertThat(queue.stats().spansWritten()).isEqualTo(spans);
+    assertThat(queue.stats().queuedBatches()).isZero();
+    assertThat(queue.stats().queuedBytes()).isZero();
+    assertThat(queue.stats().inFlight()).isZero();
+    assertThat(queue.stats().retries()).isZero();
   }
 }

@@ -63,14 +63,14 @@ class DeadLetterQueueTest {
         new BatchRejectedException("invalid: Key length of 70000 is longer than maximum of 65535", false, null));
 
     assertThat(settled).isCompletedWithValue(null);
-    assertThat(queue.failures()).isEqualTo(1);
-    assertThat(queue.deadLetteredSpans()).isEqualTo(3);
-    assertThat(queue.retries()).isZero();
-    assertThat(queue.consecutiveFailures()).as("no pause: the store is fine").isZero();
+    assertThat(queue.stats().deadLetteredBatches()).isEqualTo(1);
+    assertThat(queue.stats().deadLetteredSpans()).isEqualTo(3);
+    assertThat(queue.stats().retries()).isZero();
+    assertThat(queue.stats().consecutiveFailures()).as("no pause: the store is fine").isZero();
     assertThat(writer.pendingTraceIds()).containsExactly(id(2)); // the next one goes at once
     writer.succeedPending();
-    assertThat(queue.queuedBatches()).isZero();
-    assertThat(queue.queuedBytes()).isZero();
+    assertThat(queue.stats().queuedBatches()).isZero();
+    assertThat(queue.stats().queuedBytes()).isZero();
     assertThat(writer.attempts()).extracting(FakeWriter.Attempt::traceId).containsOnlyOnce(id(1));
 
     List<DeadLetter> listed = letters.list();
@@ -102,10 +102,10 @@ class DeadLetterQueueTest {
       queue.accept(kept(n, 2));
     }
     // No time passed: a pause would have stopped everything after the first refusal.
-    assertThat(queue.queuedBatches()).isZero();
-    assertThat(queue.batchesWritten()).isEqualTo(10);
-    assertThat(queue.failures()).isEqualTo(100);
-    assertThat(queue.deadLetteredSpans()).isEqualTo(200);
+    assertThat(queue.stats().queuedBatches()).isZero();
+    assertThat(queue.stats().batchesWritten()).isEqualTo(10);
+    assertThat(queue.stats().deadLetteredBatches()).isEqualTo(100);
+    assertThat(queue.stats().deadLetteredSpans()).isEqualTo(200);
     assertThat(letters.list()).hasSize(100);
     try (var files = Files.list(directory)) {
       assertThat(files.filter(f -> f.toString().endsWith(".bin")).count()).isEqualTo(100);
@@ -118,7 +118,7 @@ class DeadLetterQueueTest {
     StoreQueue queue = StoreQueue.builder().writer(writer).ticker(ticker).deadLetters(letters).build();
     writer.failAtOnce(new IllegalArgumentException("cannot encode"));
     queue.accept(kept(7));
-    assertThat(queue.failures()).isEqualTo(1);
+    assertThat(queue.stats().deadLetteredBatches()).isEqualTo(1);
     assertThat(letters.list()).extracting(DeadLetter::reason)
         .containsExactly("java.lang.IllegalArgumentException: cannot encode");
   }
@@ -135,12 +135,12 @@ class DeadLetterQueueTest {
     CompletableFuture<Void> settled = queue.enqueue(whole).toCompletableFuture();
 
     assertThat(settled).isCompletedWithValue(null);
-    assertThat(queue.failures()).isZero();
+    assertThat(queue.stats().deadLetteredBatches()).isZero();
     assertThat(letters.list()).isEmpty();
-    assertThat(queue.splits()).isEqualTo(3); // 7 -> 3 + 4 -> 1 + 2 + 2 + 2
-    assertThat(queue.spansWritten()).isEqualTo(7);
-    assertThat(queue.queuedBatches()).isZero();
-    assertThat(queue.queuedBytes()).isZero();
+    assertThat(queue.stats().splits()).isEqualTo(3); // 7 -> 3 + 4 -> 1 + 2 + 2 + 2
+    assertThat(queue.stats().spansWritten()).isEqualTo(7);
+    assertThat(queue.stats().queuedBatches()).isZero();
+    assertThat(queue.stats().queuedBytes()).isZero();
     List<WireSpan> stored = new ArrayList<>();
     int summarized = 0;
     for (SpanBatch part : writer.written()) {
@@ -168,15 +168,15 @@ class DeadLetterQueueTest {
     queue.accept(kept(2, 3));
 
     assertThat(settled).isCompletedWithValue(null);
-    assertThat(queue.spansWritten()).isEqualTo(5 + 3);
-    assertThat(queue.failures()).isEqualTo(1);
-    assertThat(queue.deadLetteredSpans()).isEqualTo(1);
+    assertThat(queue.stats().spansWritten()).isEqualTo(5 + 3);
+    assertThat(queue.stats().deadLetteredBatches()).isEqualTo(1);
+    assertThat(queue.stats().deadLetteredSpans()).isEqualTo(1);
     assertThat(letters.list()).singleElement().satisfies(letter -> {
       assertThat(letter.traceId()).isEqualTo(id(1));
       assertThat(letter.spans()).isEqualTo(1);
       assertThat(letter.reason()).isEqualTo("too large");
     });
-    assertThat(queue.queuedBatches()).isZero();
+    assertThat(queue.stats().queuedBatches()).isZero();
   }
 
   @Test
@@ -185,7 +185,7 @@ class DeadLetterQueueTest {
     StoreQueue queue = StoreQueue.builder().writer(writer).ticker(ticker).deadLetters(letters).build();
     writer.answer(batch -> rejected("invalid statement: line 1:29 mismatched input", false));
     queue.accept(kept(1, 8));
-    assertThat(queue.splits()).isZero();
+    assertThat(queue.stats().splits()).isZero();
     assertThat(writer.attempts()).hasSize(1);
     assertThat(letters.list()).singleElement().extracting(DeadLetter::spans).isEqualTo(8);
   }
@@ -196,9 +196,9 @@ class DeadLetterQueueTest {
     writer.answer(batch -> rejected("invalid", false));
     queue.accept(kept(1, 2));
     assertThat(queue.deadLetters()).isEmpty();
-    assertThat(queue.failures()).isEqualTo(1);
-    assertThat(queue.deadLetteredSpans()).isEqualTo(2);
-    assertThat(queue.queuedBatches()).isZero();
+    assertThat(queue.stats().deadLetteredBatches()).isEqualTo(1);
+    assertThat(queue.stats().deadLetteredSpans()).isEqualTo(2);
+    assertThat(queue.stats().queuedBatches()).isZero();
   }
 
   @Test
@@ -211,11 +211,11 @@ class DeadLetterQueueTest {
       ticker.advance(Duration.ofSeconds(10));
       queue.pump();
     }
-    assertThat(queue.retries()).isEqualTo(30);
-    assertThat(queue.failures()).isZero();
+    assertThat(queue.stats().retries()).isEqualTo(30);
+    assertThat(queue.stats().deadLetteredBatches()).isZero();
     assertThat(letters.list()).isEmpty();
     writer.succeedPending();
-    assertThat(queue.spansWritten()).isEqualTo(2);
+    assertThat(queue.stats().spansWritten()).isEqualTo(2);
   }
 
   @Test

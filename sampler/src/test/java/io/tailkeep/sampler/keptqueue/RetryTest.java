@@ -40,18 +40,18 @@ class RetryTest {
     queue.accept(kept(1));
     queue.accept(kept(2));
     queue.accept(kept(3));
-    long bytes = queue.queuedBytes();
+    long bytes = queue.stats().queuedBytes();
 
     writer.failPending(new IOException("no node available"));
     assertThat(writer.pending()).isEmpty();
-    assertThat(queue.inFlight()).isZero();
-    assertThat(queue.queuedBatches()).isEqualTo(3);
-    assertThat(queue.queuedBytes()).isEqualTo(bytes);
+    assertThat(queue.stats().inFlight()).isZero();
+    assertThat(queue.stats().queuedBatches()).isEqualTo(3);
+    assertThat(queue.stats().queuedBytes()).isEqualTo(bytes);
     assertThat(queue.isFull()).isFalse();
-    assertThat(queue.retries()).isEqualTo(1);
-    assertThat(queue.failures()).isZero();
-    assertThat(queue.consecutiveFailures()).isEqualTo(1);
-    assertThat(queue.lastError()).contains("no node available");
+    assertThat(queue.stats().retries()).isEqualTo(1);
+    assertThat(queue.stats().deadLetteredBatches()).isZero();
+    assertThat(queue.stats().consecutiveFailures()).isEqualTo(1);
+    assertThat(queue.stats().lastError()).contains("no node available");
 
     queue.pump();
     ticker.advance(INITIAL.minusNanos(1));
@@ -69,9 +69,9 @@ class RetryTest {
     writer.succeedPending();
     assertThat(writer.written()).extracting(SpanBatch::traceId)
         .containsExactly(id(1), id(2), id(3), id(4));
-    assertThat(queue.consecutiveFailures()).isZero();
-    assertThat(queue.queuedBatches()).isZero();
-    assertThat(queue.lastError()).contains("no node available"); // the last one, kept for metrics
+    assertThat(queue.stats().consecutiveFailures()).isZero();
+    assertThat(queue.stats().queuedBatches()).isZero();
+    assertThat(queue.stats().lastError()).contains("no node available"); // the last one, kept for metrics
   }
 
   @Test
@@ -82,18 +82,18 @@ class RetryTest {
     long[] expectedMillis = {100, 200, 400, 700, 700};
     for (int i = 0; i < expectedMillis.length; i++) {
       writer.failPending(new IOException("timeout"));
-      assertThat(queue.consecutiveFailures()).isEqualTo(i + 1);
+      assertThat(queue.stats().consecutiveFailures()).isEqualTo(i + 1);
       assertPausedFor(queue, Duration.ofMillis(expectedMillis[i]));
     }
-    assertThat(queue.retries()).isEqualTo(5);
+    assertThat(queue.stats().retries()).isEqualTo(5);
 
     writer.succeedPending();
-    assertThat(queue.consecutiveFailures()).isZero();
-    assertThat(queue.batchesWritten()).isEqualTo(1);
+    assertThat(queue.stats().consecutiveFailures()).isZero();
+    assertThat(queue.stats().batchesWritten()).isEqualTo(1);
 
     queue.accept(kept(2));
     writer.failPending(new IOException("timeout"));
-    assertThat(queue.consecutiveFailures()).isEqualTo(1);
+    assertThat(queue.stats().consecutiveFailures()).isEqualTo(1);
     assertPausedFor(queue, INITIAL);
   }
 
@@ -119,8 +119,8 @@ class RetryTest {
     writer.pending().get(2).result().completeExceptionally(new IOException("down"));
     writer.pending().get(0).result().completeExceptionally(new IOException("down"));
     writer.pending().get(0).result().completeExceptionally(new IOException("down"));
-    assertThat(queue.retries()).isEqualTo(3);
-    assertThat(queue.consecutiveFailures()).isEqualTo(1);
+    assertThat(queue.stats().retries()).isEqualTo(3);
+    assertThat(queue.stats().consecutiveFailures()).isEqualTo(1);
     assertThat(writer.pending()).isEmpty();
 
     ticker.advance(INITIAL);
@@ -129,7 +129,7 @@ class RetryTest {
     assertThat(writer.pendingTraceIds()).containsExactly(id(1), id(2), id(3));
 
     writer.failPending(new IOException("still down"));
-    assertThat(queue.consecutiveFailures()).isEqualTo(2);
+    assertThat(queue.stats().consecutiveFailures()).isEqualTo(2);
     assertPausedFor(queue, INITIAL.multipliedBy(2));
   }
 
@@ -156,24 +156,24 @@ class RetryTest {
       accepted.add(batch.traceId());
       spansAccepted += batch.spans().size();
     }
-    assertThat(queue.batchesWritten()).isZero();
-    assertThat(queue.queuedBatches()).isEqualTo(36);
-    assertThat(queue.consecutiveFailures()).isEqualTo(7);
+    assertThat(queue.stats().batchesWritten()).isZero();
+    assertThat(queue.stats().queuedBatches()).isEqualTo(36);
+    assertThat(queue.stats().consecutiveFailures()).isEqualTo(7);
     // A writer failing at once pauses the queue before the next write starts: one attempt a round.
-    assertThat(queue.retries()).isEqualTo(failedBefore + 6);
+    assertThat(queue.stats().retries()).isEqualTo(failedBefore + 6);
 
     // It comes back: the next pump after the pause writes everything.
     writer.succeedAtOnce();
     ticker.advance(MAX);
     queue.pump();
 
-    assertThat(queue.queuedBatches()).isZero();
-    assertThat(queue.queuedBytes()).isZero();
-    assertThat(queue.inFlight()).isZero();
-    assertThat(queue.consecutiveFailures()).isZero();
-    assertThat(queue.failures()).isZero();
-    assertThat(queue.batchesWritten()).isEqualTo(36);
-    assertThat(queue.spansWritten()).isEqualTo(spansAccepted);
+    assertThat(queue.stats().queuedBatches()).isZero();
+    assertThat(queue.stats().queuedBytes()).isZero();
+    assertThat(queue.stats().inFlight()).isZero();
+    assertThat(queue.stats().consecutiveFailures()).isZero();
+    assertThat(queue.stats().deadLetteredBatches()).isZero();
+    assertThat(queue.stats().batchesWritten()).isEqualTo(36);
+    assertThat(queue.stats().spansWritten()).isEqualTo(spansAccepted);
     assertThat(writer.written()).extracting(SpanBatch::traceId)
         .containsExactlyInAnyOrderElementsOf(accepted);
   }
@@ -188,19 +188,19 @@ class RetryTest {
 
     writer.pending().get(0).result().completeExceptionally(
         new IllegalArgumentException("span.name too long"));
-    assertThat(queue.failures()).isEqualTo(1);
-    assertThat(queue.retries()).isZero();
-    assertThat(queue.consecutiveFailures()).isZero(); // the store is fine; no pause
-    assertThat(queue.lastError()).contains("span.name too long");
-    assertThat(queue.queuedBatches()).isEqualTo(2);
-    assertThat(queue.queuedBytes()).isEqualTo(2 * bytesOfOne);
+    assertThat(queue.stats().deadLetteredBatches()).isEqualTo(1);
+    assertThat(queue.stats().retries()).isZero();
+    assertThat(queue.stats().consecutiveFailures()).isZero(); // the store is fine; no pause
+    assertThat(queue.stats().lastError()).contains("span.name too long");
+    assertThat(queue.stats().queuedBatches()).isEqualTo(2);
+    assertThat(queue.stats().queuedBytes()).isEqualTo(2 * bytesOfOne);
     assertThat(writer.pendingTraceIds()).containsExactly(id(2), id(3));
 
     writer.succeedPending();
     assertThat(writer.written()).extracting(SpanBatch::traceId).containsExactly(id(2), id(3));
     assertThat(writer.attempts()).extracting(FakeWriter.Attempt::traceId)
         .containsOnlyOnce(id(1));
-    assertThat(queue.queuedBatches()).isZero();
+    assertThat(queue.stats().queuedBatches()).isZero();
   }
 
   @Test
@@ -212,15 +212,15 @@ class RetryTest {
     writer.pending().get(0).result().completeExceptionally(
         new CompletionException(new IllegalArgumentException("bad")));
     writer.pending().get(0).result().completeExceptionally(new NullPointerException("resource"));
-    assertThat(queue.failures()).isEqualTo(2);
-    assertThat(queue.retries()).isZero();
+    assertThat(queue.stats().deadLetteredBatches()).isEqualTo(2);
+    assertThat(queue.stats().retries()).isZero();
 
     // Derived stages wrap the cause; a retryable one stays retryable.
     writer.pending().get(0).result().completeExceptionally(
         new CompletionException(new IOException("timeout")));
-    assertThat(queue.failures()).isEqualTo(2);
-    assertThat(queue.retries()).isEqualTo(1);
-    assertThat(queue.queuedBatches()).isEqualTo(1);
+    assertThat(queue.stats().deadLetteredBatches()).isEqualTo(2);
+    assertThat(queue.stats().retries()).isEqualTo(1);
+    assertThat(queue.stats().queuedBatches()).isEqualTo(1);
   }
 
   @Test
@@ -232,17 +232,17 @@ class RetryTest {
         });
     queue.accept(kept(1));
     queue.accept(kept(2));
-    assertThat(queue.retries()).isEqualTo(1); // the second waits behind the pause
-    assertThat(queue.consecutiveFailures()).isEqualTo(1);
-    assertThat(queue.inFlight()).isZero();
-    assertThat(queue.queuedBatches()).isEqualTo(2);
-    assertThat(queue.lastError()).contains("session closed");
+    assertThat(queue.stats().retries()).isEqualTo(1); // the second waits behind the pause
+    assertThat(queue.stats().consecutiveFailures()).isEqualTo(1);
+    assertThat(queue.stats().inFlight()).isZero();
+    assertThat(queue.stats().queuedBatches()).isEqualTo(2);
+    assertThat(queue.stats().lastError()).contains("session closed");
 
     writer.succeedAtOnce();
     ticker.advance(INITIAL);
     queue.pump();
     assertThat(writer.written()).extracting(SpanBatch::traceId).containsExactly(id(1), id(2));
-    assertThat(queue.queuedBatches()).isZero();
+    assertThat(queue.stats().queuedBatches()).isZero();
   }
 
   @Test
@@ -258,11 +258,11 @@ class RetryTest {
     queue.accept(kept(1));
     queue.accept(kept(2));
     queue.accept(kept(3));
-    assertThat(queue.failures()).isEqualTo(1);
-    assertThat(queue.retries()).isZero();
+    assertThat(queue.stats().deadLetteredBatches()).isEqualTo(1);
+    assertThat(queue.stats().retries()).isZero();
     assertThat(writer.written()).extracting(SpanBatch::traceId).containsExactly(id(1), id(3));
-    assertThat(queue.queuedBatches()).isZero();
-    assertThat(queue.queuedBytes()).isZero();
+    assertThat(queue.stats().queuedBatches()).isZero();
+    assertThat(queue.stats().queuedBytes()).isZero();
   }
 
   @Test
@@ -270,8 +270,8 @@ class RetryTest {
     StoreQueue queue = queue(1);
     writer.answer(batch -> null);
     queue.accept(kept(1));
-    assertThat(queue.retries()).isEqualTo(1);
-    assertThat(queue.lastError()).contains("writer returned null");
-    assertThat(queue.queuedBatches()).isEqualTo(1);
+    assertThat(queue.stats().retries()).isEqualTo(1);
+    assertThat(queue.stats().lastError()).contains("writer returned null");
+    assertThat(queue.stats().queuedBatches()).isEqualTo(1);
   }
 }

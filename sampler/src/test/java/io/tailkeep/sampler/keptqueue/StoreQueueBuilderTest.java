@@ -30,15 +30,15 @@ class StoreQueueBuilderTest {
   void aNewQueueIsEmpty() {
     StoreQueue queue = StoreQueue.builder().writer(writer).build();
     assertThat(queue.isFull()).isFalse();
-    assertThat(queue.queuedBatches()).isZero();
-    assertThat(queue.queuedBytes()).isZero();
-    assertThat(queue.inFlight()).isZero();
-    assertThat(queue.batchesWritten()).isZero();
-    assertThat(queue.spansWritten()).isZero();
-    assertThat(queue.retries()).isZero();
-    assertThat(queue.failures()).isZero();
-    assertThat(queue.consecutiveFailures()).isZero();
-    assertThat(queue.lastError()).isEmpty();
+    assertThat(queue.stats().queuedBatches()).isZero();
+    assertThat(queue.stats().queuedBytes()).isZero();
+    assertThat(queue.stats().inFlight()).isZero();
+    assertThat(queue.stats().batchesWritten()).isZero();
+    assertThat(queue.stats().spansWritten()).isZero();
+    assertThat(queue.stats().retries()).isZero();
+    assertThat(queue.stats().deadLetteredBatches()).isZero();
+    assertThat(queue.stats().consecutiveFailures()).isZero();
+    assertThat(queue.stats().lastError()).isEmpty();
   }
 
   @Test

@@ -30,27 +30,27 @@ class StoreQueueTest {
       queue.accept(kept(n));
     }
     assertThat(writer.pendingTraceIds()).containsExactly(id(1), id(2), id(3));
-    assertThat(queue.inFlight()).isEqualTo(3);
-    assertThat(queue.queuedBatches()).isEqualTo(5);
+    assertThat(queue.stats().inFlight()).isEqualTo(3);
+    assertThat(queue.stats().queuedBatches()).isEqualTo(5);
 
     queue.pump(); // nothing more may start
     assertThat(writer.attempts()).hasSize(3);
 
     writer.pending().get(1).result().complete(null); // id(2) done: one slot frees
     assertThat(writer.pendingTraceIds()).containsExactly(id(1), id(3), id(4));
-    assertThat(queue.batchesWritten()).isEqualTo(1);
-    assertThat(queue.queuedBatches()).isEqualTo(4);
+    assertThat(queue.stats().batchesWritten()).isEqualTo(1);
+    assertThat(queue.stats().queuedBatches()).isEqualTo(4);
 
     writer.succeedPending();
     assertThat(writer.pendingTraceIds()).containsExactly(id(5));
     writer.succeedPending();
     assertThat(writer.pending()).isEmpty();
     assertThat(writer.written()).hasSize(5);
-    assertThat(queue.batchesWritten()).isEqualTo(5);
-    assertThat(queue.queuedBatches()).isZero();
-    assertThat(queue.queuedBytes()).isZero();
-    assertThat(queue.inFlight()).isZero();
-    assertThat(queue.retries()).isZero();
+    assertThat(queue.stats().batchesWritten()).isEqualTo(5);
+    assertThat(queue.stats().queuedBatches()).isZero();
+    assertThat(queue.stats().queuedBytes()).isZero();
+    assertThat(queue.stats().inFlight()).isZero();
+    assertThat(queue.stats().retries()).isZero();
   }
 
   @Test
@@ -70,8 +70,8 @@ class StoreQueueTest {
 
     assertThat(first).isCompletedWithValue(null);
     assertThat(second).isCompletedWithValue(null);
-    assertThat(queue.batchesWritten()).isEqualTo(1);
-    assertThat(queue.failures()).isEqualTo(1);
+    assertThat(queue.stats().batchesWritten()).isEqualTo(1);
+    assertThat(queue.stats().deadLetteredBatches()).isEqualTo(1);
   }
 
   @Test
@@ -81,8 +81,8 @@ class StoreQueueTest {
     queue.accept(kept(1, 3));
     queue.accept(late(1, 2));
     queue.accept(kept(2, 4));
-    assertThat(queue.batchesWritten()).isEqualTo(3);
-    assertThat(queue.spansWritten()).isEqualTo(9);
+    assertThat(queue.stats().batchesWritten()).isEqualTo(3);
+    assertThat(queue.stats().spansWritten()).isEqualTo(9);
     assertThat(writer.written()).extracting(SpanBatch::sampling).containsNull();
   }
 
@@ -97,7 +97,7 @@ class StoreQueueTest {
 
     StoreQueue queue = queue().build();
     queue.accept(batch);
-    assertThat(queue.queuedBytes()).isEqualTo(expected);
+    assertThat(queue.stats().queuedBytes()).isEqualTo(expected);
   }
 
   @Test
@@ -108,8 +108,8 @@ class StoreQueueTest {
     queue.accept(kept(1));
     assertThat(queue.isFull()).isFalse();
     queue.accept(kept(2));
-    assertThat(queue.queuedBytes()).isEqualTo(2 * size);
-    assertThat(queue.inFlight()).isEqualTo(2); // all in flight, and still counted
+    assertThat(queue.stats().queuedBytes()).isEqualTo(2 * size);
+    assertThat(queue.stats().inFlight()).isEqualTo(2); // all in flight, and still counted
     assertThat(queue.isFull()).isTrue();
 
     writer.pending().get(0).result().complete(null);
@@ -124,15 +124,15 @@ class StoreQueueTest {
       queue.accept(kept(n));
     }
     assertThat(queue.isFull()).isTrue();
-    assertThat(queue.queuedBatches()).isEqualTo(10);
-    assertThat(queue.queuedBytes()).isEqualTo(10 * size);
+    assertThat(queue.stats().queuedBatches()).isEqualTo(10);
+    assertThat(queue.stats().queuedBytes()).isEqualTo(10 * size);
 
     for (int i = 0; i < 10; i++) {
       writer.succeedPending();
     }
     assertThat(writer.written()).hasSize(10);
     assertThat(queue.isFull()).isFalse();
-    assertThat(queue.queuedBytes()).isZero();
+    assertThat(queue.stats().queuedBytes()).isZero();
   }
 
   @Test
@@ -149,7 +149,7 @@ class StoreQueueTest {
     assertThatThrownBy(() -> queue.accept(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("batch");
-    assertThat(queue.queuedBatches()).isZero();
+    assertThat(queue.stats().queuedBatches()).isZero();
   }
 
   @Test
@@ -162,7 +162,7 @@ class StoreQueueTest {
     }
     // Completing the held write drains 20 000 synchronous writes from inside its completion.
     writer.succeedPending();
-    assertThat(queue.batchesWritten()).isEqualTo(20_001);
-    assertThat(queue.queuedBatches()).isZero();
+    assertThat(queue.stats().batchesWritten()).isEqualTo(20_001);
+    assertThat(queue.stats().queuedBatches()).isZero();
   }
 }

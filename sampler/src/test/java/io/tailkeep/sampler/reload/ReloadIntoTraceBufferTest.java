@@ -66,7 +66,7 @@ class ReloadIntoTraceBufferTest {
     Files.writeString(file, ERRORS_AND_VIP_TENANT, UTF_8);
     assertThat(reloader.checkNow()).isTrue();
     assertThat(buffer.rules()).isSameAs(reloader.current());
-    assertThat(buffer.bufferedSpans()).isEqualTo(2);
+    assertThat(buffer.stats().bufferedSpans()).isEqualTo(2);
     assertThat(kept).isEmpty();
 
     buffer.offer(List.of(child(trace).build()));
@@ -105,6 +105,6 @@ class ReloadIntoTraceBufferTest {
     buffer.decideDue();
 
     assertThat(buffer.rules()).isSameAs(reloader.current());
-    assertThat(buffer.tracesKept("keep-errors")).isEqualTo(1);
+    assertThat(buffer.stats().tracesKept("keep-errors")).isEqualTo(1);
   }
 }
