@@ -96,7 +96,7 @@ public final class ShopTraces {
 
   /** A request of this kind alone: 1 to 9 spans. */
   public ShopSpan trace(ShopKind kind) {
-    return finish(request(kind));
+    return finish(request(kind), kind);
   }
 
   /**
@@ -107,7 +107,7 @@ public final class ShopTraces {
   public ShopSpan trace(ShopKind kind, int spans) {
     ShopSpan root = request(kind);
     grow(root, spans, kind == ShopKind.HEALTH_CHECK ? HEALTH_CALLS : ROUTINE_CALLS);
-    return finish(root);
+    return finish(root, kind);
   }
 
   private ShopSpan request(ShopKind kind) {
@@ -143,10 +143,18 @@ public final class ShopTraces {
     }
   }
 
-  /** What differs per request and thread: the client at the entry, the thread of every span. */
-  private ShopSpan finish(ShopSpan root) {
-    if (!root.attributes().containsKey("user_agent.original")) {
-      root.attr("user_agent.original", USER_AGENTS.get(random.nextInt(USER_AGENTS.size())));
+  /**
+   * What differs per request and thread: the client at the entry (users come through the shop's
+   * public address, probes straight to the pod), the thread of every span.
+   */
+  private ShopSpan finish(ShopSpan root, ShopKind kind) {
+    if (kind == ShopKind.HEALTH_CHECK) {
+      root.attr("user_agent.original", "kube-probe/1.29");
+    } else {
+      root.attr("url.scheme", "https")
+          .attr("server.address", "shop.example.com")
+          .attr("server.port", 443L)
+          .attr("user_agent.original", USER_AGENTS.get(random.nextInt(USER_AGENTS.size())));
     }
     root.attr("client.address", "10.0." + random.nextInt(256) + "." + random.nextInt(256));
     for (ShopSpan span : root.spans()) {
@@ -390,8 +398,7 @@ public final class ShopTraces {
   private ShopSpan healthCheck() {
     ShopService service = HEALTH_CHECKED.get(random.nextInt(HEALTH_CHECKED.size()));
     String path = random.nextBoolean() ? "/healthz" : "/readyz";
-    return httpServer(service, "GET", path, path, 200).lasting(between(1, 4))
-        .attr("user_agent.original", "kube-probe/1.29");
+    return httpServer(service, "GET", path, path, 200).lasting(between(1, 4));
   }
 
   // --- spans as the Java agent's instrumentation makes them
@@ -429,7 +436,7 @@ public final class ShopTraces {
     if (!table.isEmpty()) {
       span.attr("db.collection.name", table);
     }
-    return span.attr("db.query.text", query).attr("server.address", "postgres").attr("server.port", 5432L);
+    return span.attr("db.query.text", query).attr("server.address", "postgres.shop.svc").attr("server.port", 5432L);
   }
 
   private static ShopSpan redis(ShopService service, String command, String query) {
@@ -437,7 +444,7 @@ public final class ShopTraces {
         .attr("db.system.name", "redis")
         .attr("db.operation.name", command)
         .attr("db.query.text", query)
-        .attr("server.address", "redis")
+        .attr("server.address", "redis.shop.svc")
         .attr("server.port", 6379L);
   }
 
@@ -450,7 +457,9 @@ public final class ShopTraces {
 
   private static ShopSpan rpcServer(ShopService service, String grpcService, String method) {
     return rpc(new ShopSpan(service, "shop.v1." + grpcService + "/" + method, Kind.SERVER, Instrumentation.GRPC),
-        grpcService, method);
+            grpcService, method)
+        .attr("server.address", service.serviceName)
+        .attr("server.port", 7070L);
   }
 
   private static ShopSpan rpc(ShopSpan span, String grpcService, String method) {
