@@ -19,6 +19,7 @@ import io.tailkeep.deploy.demo.ShopSpan.Instrumentation;
 import io.tailkeep.deploy.demo.ShopSpan.Kind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -110,8 +111,9 @@ public final class ShopTraces {
     return finish(root, kind);
   }
 
+  /** The kind's request; its root lasts a random fraction of a millisecond more, as real roots do. */
   private ShopSpan request(ShopKind kind) {
-    return switch (kind) {
+    ShopSpan root = switch (kind) {
       case ERROR -> random.nextBoolean() ? stockTimeout() : productLookupFailure();
       case SLOW -> slowSearch();
       case ADMIN -> random.nextBoolean() ? disableUser() : salesReport();
@@ -121,6 +123,8 @@ public final class ShopTraces {
       case ORDINARY -> ordinary();
       case HEALTH_CHECK -> healthCheck();
     };
+    // Whole milliseconds would give many traces the same duration (and ties in slowest-first searches).
+    return root.lastingNanos(root.durationNanos() + random.nextLong(TimeUnit.MILLISECONDS.toNanos(1)));
   }
 
   private void grow(ShopSpan root, int spans, List<Function<ShopService, ShopSpan>> calls) {
@@ -318,7 +322,7 @@ public final class ShopTraces {
   // --- slow: kept by keep-slow (root >= 500 ms)
 
   private ShopSpan slowSearch() {
-    long total = between(600, 2000);
+    long total = between(600, 1999);
     return httpServer(FRONTEND, "GET", "/search", "/search", 200).lasting(total)
         .child(
             httpClient(FRONTEND, "GET", CATALOG, "/search?q=lamp", 200).at(3).lasting(total - 6)
