@@ -184,14 +184,10 @@ public final class ShopTraces {
     long total = between(40, 250);
     return httpServer(FRONTEND, "GET", "/products", "/products", 200).lasting(total)
         .child(
-            httpClient(FRONTEND, "GET", CATALOG, "/products?page=" + between(1, 5), 200)
-                .at(3).lasting(total - 8)
-                .child(
-                    httpServer(CATALOG, "GET", "/products", "/products", 200).at(4).lasting(total - 10)
-                        .child(
-                            sql(CATALOG, "SELECT", "products",
-                                "SELECT id, name, price_cents FROM products ORDER BY rank LIMIT $1 OFFSET $2")
-                                .at(6).lasting((total - 10) / 2))));
+            httpCall(FRONTEND, "GET", CATALOG, "/products", "/products?page=" + between(1, 5), 200, 3, total - 8,
+                sql(CATALOG, "SELECT", "products",
+                    "SELECT id, name, price_cents FROM products ORDER BY rank LIMIT $1 OFFSET $2")
+                    .at(6).lasting((total - 10) / 2)));
   }
 
   private ShopSpan productPage() {
@@ -199,23 +195,12 @@ public final class ShopTraces {
     String sku = "sku-" + between(1000, 9999);
     return httpServer(FRONTEND, "GET", "/products/{id}", "/products/" + sku, 200).lasting(total)
         .child(
-            httpClient(FRONTEND, "GET", CATALOG, "/products/" + sku, 200).at(2).lasting(total - 5)
-                .child(
-                    httpServer(CATALOG, "GET", "/products/{id}", "/products/" + sku, 200)
-                        .at(3).lasting(total - 7)
-                        .child(
-                            sql(CATALOG, "SELECT", "products",
-                                "SELECT id, name, price_cents, stock FROM products WHERE sku = $1")
-                                .at(4).lasting(12),
-                            httpClient(CATALOG, "GET", INVENTORY, "/stock/" + sku, 200)
-                                .at(20).lasting(total - 30)
-                                .child(
-                                    httpServer(INVENTORY, "GET", "/stock/{sku}", "/stock/" + sku, 200)
-                                        .at(21).lasting(total - 32)
-                                        .child(
-                                            sql(INVENTORY, "SELECT", "stock",
-                                                "SELECT available FROM stock WHERE sku = $1")
-                                                .at(22).lasting(10))))));
+            httpCall(FRONTEND, "GET", CATALOG, "/products/{id}", "/products/" + sku, 200, 2, total - 5,
+                sql(CATALOG, "SELECT", "products", "SELECT id, name, price_cents, stock FROM products WHERE sku = $1")
+                    .at(4).lasting(12),
+                httpCall(CATALOG, "GET", INVENTORY, "/stock/{sku}", "/stock/" + sku, 200, 20, total - 30,
+                    sql(INVENTORY, "SELECT", "stock", "SELECT available FROM stock WHERE sku = $1")
+                        .at(22).lasting(10))));
   }
 
   private ShopSpan viewCart() {
@@ -249,12 +234,8 @@ public final class ShopTraces {
     long total = between(40, 220);
     return httpServer(FRONTEND, "GET", "/shipping/quote", "/shipping/quote", 200).lasting(total)
         .child(
-            httpClient(FRONTEND, "GET", SHIPPING, "/quote?country=DE", 200).at(2).lasting(total - 4)
-                .child(
-                    httpServer(SHIPPING, "GET", "/quote", "/quote", 200).at(3).lasting(total - 6)
-                        .child(
-                            httpClient(SHIPPING, "GET", CURRENCY, "/convert?from=USD&to=EUR", 200)
-                                .at(5).lasting((total - 6) / 2))));
+            httpCall(FRONTEND, "GET", SHIPPING, "/quote", "/quote?country=DE", 200, 2, total - 4,
+                httpClient(SHIPPING, "GET", CURRENCY, "/convert?from=USD&to=EUR", 200).at(5).lasting((total - 6) / 2)));
   }
 
   // --- uploads, kept at the 10 % upload baseline
@@ -325,12 +306,9 @@ public final class ShopTraces {
     long total = between(600, 1999);
     return httpServer(FRONTEND, "GET", "/search", "/search", 200).lasting(total)
         .child(
-            httpClient(FRONTEND, "GET", CATALOG, "/search?q=lamp", 200).at(3).lasting(total - 6)
-                .child(
-                    httpServer(CATALOG, "GET", "/search", "/search", 200).at(4).lasting(total - 8)
-                        .child(
-                            sql(CATALOG, "SELECT", "products", "SELECT * FROM products WHERE name ILIKE ?")
-                                .at(6).lasting(total - 40))));
+            httpCall(FRONTEND, "GET", CATALOG, "/search", "/search?q=lamp", 200, 3, total - 6,
+                sql(CATALOG, "SELECT", "products", "SELECT * FROM products WHERE name ILIKE ?")
+                    .at(6).lasting(total - 40)));
   }
 
   // --- admin: kept by keep-admin-actions
@@ -342,14 +320,10 @@ public final class ShopTraces {
         .lasting(total)
         .attr("enduser.id", "ops-" + between(1, 9)).attr("enduser.role", "admin")
         .child(
-            httpClient(ADMIN_CONSOLE, "POST", AUTH, "/users/" + user + "/sessions/revoke", 204)
-                .at(4).lasting(total - 8)
-                .child(
-                    httpServer(AUTH, "POST", "/users/{id}/sessions/revoke", "/users/" + user + "/sessions/revoke", 204)
-                        .at(5).lasting(total - 10)
-                        .child(
-                            sql(AUTH, "DELETE", "sessions", "DELETE FROM sessions WHERE user_id = $1")
-                                .at(6).lasting((total - 10) / 2))));
+            httpCall(ADMIN_CONSOLE, "POST", AUTH, "/users/{id}/sessions/revoke", "/users/" + user + "/sessions/revoke",
+                204, 4, total - 8,
+                sql(AUTH, "DELETE", "sessions", "DELETE FROM sessions WHERE user_id = $1")
+                    .at(6).lasting((total - 10) / 2)));
   }
 
   private ShopSpan salesReport() {
@@ -358,15 +332,10 @@ public final class ShopTraces {
         .lasting(total)
         .attr("enduser.id", "ops-" + between(1, 9)).attr("enduser.role", "admin")
         .child(
-            httpClient(ADMIN_CONSOLE, "GET", REPORTS, "/reports/sales?period=week", 200)
-                .at(3).lasting(total - 6)
-                .child(
-                    httpServer(REPORTS, "GET", "/reports/sales", "/reports/sales", 200)
-                        .at(4).lasting(total - 8)
-                        .child(
-                            sql(REPORTS, "SELECT", "orders",
-                                "SELECT date_trunc('day', placed_at), sum(total_cents) FROM orders GROUP BY 1")
-                                .at(6).lasting(total - 20))));
+            httpCall(ADMIN_CONSOLE, "GET", REPORTS, "/reports/sales", "/reports/sales?period=week", 200, 3, total - 6,
+                sql(REPORTS, "SELECT", "orders",
+                    "SELECT date_trunc('day', placed_at), sum(total_cents) FROM orders GROUP BY 1")
+                    .at(6).lasting(total - 20)));
   }
 
   // --- payments: kept by keep-payments
@@ -376,25 +345,19 @@ public final class ShopTraces {
     long charge = total - 90;
     return httpServer(FRONTEND, "POST", "/checkout", "/checkout", 200).lasting(total)
         .child(
-            httpClient(FRONTEND, "POST", CHECKOUT, "/checkout", 200).at(2).lasting(total - 4)
-                .child(
-                    httpServer(CHECKOUT, "POST", "/checkout", "/checkout", 200).at(3).lasting(total - 6)
-                        .child(
-                            httpClient(CHECKOUT, "GET", AUTH, "/tokens/verify", 200).at(4).lasting(15)
-                                .child(
-                                    httpServer(AUTH, "GET", "/tokens/verify", "/tokens/verify", 200)
-                                        .at(5).lasting(12)),
-                            sql(INVENTORY, "UPDATE", "stock", "UPDATE stock SET available = available - $1 WHERE sku = $2")
-                                .at(22).lasting(25),
-                            rpcClient(CHECKOUT, PAYMENT, "PaymentService", "Charge").at(50).lasting(charge)
-                                .child(
-                                    rpcServer(PAYMENT, "PaymentService", "Charge").at(52).lasting(charge - 4)
-                                        .attr("payment.method", random.nextBoolean() ? "card" : "wallet")
-                                        .attr("payment.currency", "EUR")
-                                        .attr("payment.amount_cents", between(500, 25_000))
-                                        .child(
-                                            httpClient(PAYMENT, "POST", "acquirer.example.com", "/v2/authorizations", 201)
-                                                .at(55).lasting(charge - 12))))));
+            httpCall(FRONTEND, "POST", CHECKOUT, "/checkout", "/checkout", 200, 2, total - 4,
+                httpCall(CHECKOUT, "GET", AUTH, "/tokens/verify", "/tokens/verify", 200, 4, 15),
+                sql(INVENTORY, "UPDATE", "stock", "UPDATE stock SET available = available - $1 WHERE sku = $2")
+                    .at(22).lasting(25),
+                rpcClient(CHECKOUT, PAYMENT, "PaymentService", "Charge").at(50).lasting(charge)
+                    .child(
+                        rpcServer(PAYMENT, "PaymentService", "Charge").at(52).lasting(charge - 4)
+                            .attr("payment.method", random.nextBoolean() ? "card" : "wallet")
+                            .attr("payment.currency", "EUR")
+                            .attr("payment.amount_cents", between(500, 25_000))
+                            .child(
+                                httpClient(PAYMENT, "POST", "acquirer.example.com", "/v2/authorizations", 201)
+                                    .at(55).lasting(charge - 12)))));
   }
 
   // --- health checks: dropped by drop-health-checks (the root's route or path)
@@ -406,6 +369,19 @@ public final class ShopTraces {
   }
 
   // --- spans as the Java agent's instrumentation makes them
+
+  /**
+   * An HTTP call that succeeds: the caller's client span, {@code at} ms after the root and lasting
+   * {@code lasting} ms, and under it the target's server span, a millisecond later and two shorter
+   * (its path without the query), doing {@code work}.
+   */
+  private static ShopSpan httpCall(
+      ShopService caller, String method, ShopService target, String route, String pathAndQuery, long status,
+      long at, long lasting, ShopSpan... work) {
+    String path = pathAndQuery.replaceFirst("\\?.*", "");
+    return httpClient(caller, method, target, pathAndQuery, status).at(at).lasting(lasting)
+        .child(httpServer(target, method, route, path, status).at(at + 1).lasting(lasting - 2).child(work));
+  }
 
   private static ShopSpan httpServer(ShopService service, String method, String route, String path, long status) {
     return new ShopSpan(service, method + " " + route, Kind.SERVER, Instrumentation.HTTP_SERVER)
