@@ -3,6 +3,7 @@ package io.tailkeep.bench;
 import io.tailkeep.collector.Admission;
 import io.tailkeep.collector.GrpcReceiver;
 import io.tailkeep.collector.SpanSink;
+import io.tailkeep.deploy.demo.ShopKind;
 import io.tailkeep.sampler.buffer.BufferStats;
 import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.KeptTraceSink;
@@ -304,8 +305,8 @@ public final class IngestBenchmark {
     double expected = 0;
     long traces = 0;
     for (ExportTraffic stream : streams) {
-      for (Map.Entry<ExportTraffic.Kind, Long> kind : stream.tracesByKind().entrySet()) {
-        expected += kind.getValue() * kind.getKey().keptChance;
+      for (Map.Entry<ShopKind, Long> kind : stream.tracesByKind().entrySet()) {
+        expected += kind.getValue() * kind.getKey().keptShare;
         traces += kind.getValue();
       }
     }

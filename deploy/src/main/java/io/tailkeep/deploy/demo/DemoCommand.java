@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
       "                     [--seed N] [--api URL]"
     },
     description =
-        "%nSends sample traffic of a small shop (9 services: errors, slow requests, admin actions,"
-            + " payments, uploads, health checks, ordinary requests) to a running Tailkeep server"
+        "%nSends sample traffic of a small shop (14 services: errors, slow requests, admin actions,"
+            + " payments, uploads, streaming, health checks, ordinary requests) to a running Tailkeep server"
             + " with the OpenTelemetry Java SDK, then prints what the default rules keep and where"
             + " to look.%n")
 public final class DemoCommand implements Callable<Integer> {
@@ -165,7 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
     List<PlannedTrace> plan = DemoTraffic.plan(options.traces(), options.seed());
     // The traces lie on the timeline just before now: the last of them ends about now.
     long windowStart = epochNanos(clock.instant()) - TimeUnit.MILLISECONDS.toNanos(DemoTraffic.windowMillis(plan));
-    Map<DemoKind, List<String>> traceIds = new EnumMap<>(DemoKind.class);
+    Map<ShopKind, List<String>> traceIds = new EnumMap<>(ShopKind.class);
     long spans = 0;
     ExportTotals totals;
     try (DemoSender sender = new DemoSender(options)) {

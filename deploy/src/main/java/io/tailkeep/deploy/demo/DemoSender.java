@@ -2,10 +2,11 @@ package io.tailkeep.deploy.demo;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
@@ -22,27 +23,26 @@ import java.util.concurrent.TimeUnit;
 /**
  * The shop's services as real applications instrumented with the OpenTelemetry Java SDK: one
  * {@link SdkTracerProvider} per service, with its own resource, a {@link BatchSpanProcessor} and an
- * OTLP exporter pointed at Tailkeep.
+ * OTLP exporter pointed at Tailkeep. Each span comes from the tracer of the instrumentation that
+ * made it ({@link ShopSpan.Instrumentation}), as the Java agent's spans do.
  *
  * <p>Spans wait in the processors until {@link #flush()}, which exports service by service in
- * {@link DemoService} order, callees first, so every trace's root span arrives after the rest of
+ * {@link ShopService} order, callees first, so every trace's root span arrives after the rest of
  * it. Spans get explicit timestamps: a slow trace is slow on the timeline without the demo
  * waiting for it.
  */
 final class DemoSender implements AutoCloseable {
 
-  static final String INSTRUMENTATION_SCOPE = "io.tailkeep.demo";
   private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
   /** Far more than one flush round holds, so the processors export only when flushed. */
   private static final int QUEUE_SIZE = 16_384;
 
-  private final Map<DemoService, SdkTracerProvider> providers = new EnumMap<>(DemoService.class);
-  private final Map<DemoService, Tracer> tracers = new EnumMap<>(DemoService.class);
-  private final Map<DemoService, CountingExporter> exporters = new EnumMap<>(DemoService.class);
+  private final Map<ShopService, SdkTracerProvider> providers = new EnumMap<>(ShopService.class);
+  private final Map<ShopService, CountingExporter> exporters = new EnumMap<>(ShopService.class);
 
   DemoSender(DemoOptions options) {
-    for (DemoService service : DemoService.values()) {
+    for (ShopService service : ShopService.values()) {
       CountingExporter exporter = new CountingExporter(exporter(options));
       SdkTracerProvider provider =
           SdkTracerProvider.builder()
@@ -55,12 +55,11 @@ final class DemoSender implements AutoCloseable {
                       .build())
               .build();
       providers.put(service, provider);
-      tracers.put(service, provider.get(INSTRUMENTATION_SCOPE, service.version));
       exporters.put(service, exporter);
     }
   }
 
-  private static Resource resource(DemoService service) {
+  private static Resource resource(ShopService service) {
     return Resource.getDefault()
         .merge(
             Resource.create(
@@ -96,15 +95,16 @@ final class DemoSender implements AutoCloseable {
     return root.getSpanContext().getTraceId();
   }
 
-  private Span start(DemoSpan planned, Context parent, long traceStart) {
-    long start = traceStart + TimeUnit.MILLISECONDS.toNanos(planned.offsetMillis);
-    long end = start + TimeUnit.MILLISECONDS.toNanos(planned.durationMillis);
+  private Span start(ShopSpan planned, Context parent, long traceStart) {
+    long start = traceStart + planned.offsetNanos();
+    long end = start + planned.durationNanos();
     SpanBuilder builder =
-        tracers.get(planned.service)
-            .spanBuilder(planned.name)
-            .setSpanKind(planned.kind)
+        providers.get(planned.service())
+            .get(planned.instrumentation().scopeName, ShopSpan.Instrumentation.VERSION)
+            .spanBuilder(planned.name())
+            .setSpanKind(kind(planned.kind()))
             .setStartTimestamp(start, TimeUnit.NANOSECONDS)
-            .setAllAttributes(planned.attributes.build());
+            .setAllAttributes(attributes(planned));
     if (parent == Context.root()) {
       builder.setNoParent();
     } else {
@@ -112,21 +112,41 @@ final class DemoSender implements AutoCloseable {
     }
     Span span = builder.startSpan();
     Context context = parent.with(span);
-    for (DemoSpan child : planned.children) {
+    for (ShopSpan child : planned.children()) {
       start(child, context, traceStart);
     }
     if (planned.failed()) {
       span.addEvent(
           "exception",
           Attributes.of(
-              AttributeKey.stringKey("exception.type"), planned.exceptionType,
-              AttributeKey.stringKey("exception.message"), planned.exceptionMessage),
+              AttributeKey.stringKey("exception.type"), planned.exceptionType(),
+              AttributeKey.stringKey("exception.message"), planned.exceptionMessage()),
           end,
           TimeUnit.NANOSECONDS);
-      span.setStatus(StatusCode.ERROR, planned.exceptionMessage);
+      span.setStatus(StatusCode.ERROR, planned.exceptionMessage());
     }
     span.end(end, TimeUnit.NANOSECONDS);
     return span;
+  }
+
+  private static SpanKind kind(ShopSpan.Kind kind) {
+    return switch (kind) {
+      case SERVER -> SpanKind.SERVER;
+      case CLIENT -> SpanKind.CLIENT;
+      case INTERNAL -> SpanKind.INTERNAL;
+    };
+  }
+
+  private static Attributes attributes(ShopSpan planned) {
+    AttributesBuilder attributes = Attributes.builder();
+    planned.attributes().forEach((key, value) -> {
+      if (value instanceof Long number) {
+        attributes.put(AttributeKey.longKey(key), number);
+      } else {
+        attributes.put(AttributeKey.stringKey(key), (String) value);
+      }
+    });
+    return attributes.build();
   }
 
   /**
@@ -135,7 +155,7 @@ final class DemoSender implements AutoCloseable {
    * @return the spans exported and refused since the start
    */
   ExportTotals flush() {
-    for (DemoService service : DemoService.values()) {
+    for (ShopService service : ShopService.values()) {
       providers.get(service).forceFlush().join(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
     return totals();

@@ -9,8 +9,8 @@ final class DemoSummary {
   /** The server's default grace period after a root span, before it decides. */
   private static final String DECISION_DELAY = "about 2 s";
 
-  private static final List<DemoKind> MUST_KEEP_LINKS =
-      List.of(DemoKind.ERROR, DemoKind.SLOW, DemoKind.ADMIN, DemoKind.PAYMENT);
+  private static final List<ShopKind> MUST_KEEP_LINKS =
+      List.of(ShopKind.ERROR, ShopKind.SLOW, ShopKind.ADMIN, ShopKind.PAYMENT);
 
   private final DemoOptions options;
   private final DemoRun run;
@@ -25,10 +25,10 @@ final class DemoSummary {
     String transport = options.protocol() == DemoOptions.Protocol.GRPC ? "OTLP/gRPC" : "OTLP/HTTP";
     out.printf(
         "Sent %d traces (%d spans) from %d services to %s (%s) in %.1f s.%n%n",
-        run.traces(), run.spans(), DemoService.values().length, options.endpointAddress(),
+        run.traces(), run.spans(), ShopService.values().length, options.endpointAddress(),
         transport, run.took().toMillis() / 1000.0);
     out.println("What the shipped default rules do with them:");
-    for (DemoKind kind : DemoKind.values()) {
+    for (ShopKind kind : ShopKind.values()) {
       out.printf("  %-13s %6d   %s%n", kind.label, run.traceIds(kind).size(), kind.expectation());
     }
     out.println();
@@ -38,7 +38,7 @@ final class DemoSummary {
     out.printf("  %-70s %s%n", api + "/api/v1/sampling/rules", "what each rule kept and dropped");
     out.println();
     out.println("Traces that must be kept:");
-    for (DemoKind kind : MUST_KEEP_LINKS) {
+    for (ShopKind kind : MUST_KEEP_LINKS) {
       List<String> ids = run.traceIds(kind);
       if (!ids.isEmpty()) {
         out.printf("  %-8s %s/trace/%s%n", kind.label, api, ids.get(0));

@@ -6,10 +6,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Plans the demo's traffic: how many traces of each kind, in what order, what each looks like and
- * when it starts. The same seed gives the same plan.
+ * Plans the demo's traffic: how many traces of each kind (their {@link ShopKind.Mix#DEMO} shares),
+ * in what order, and when each starts; what each looks like is {@link ShopTraces}' business (the
+ * request alone, 1 to 9 spans). The same seed gives the same plan.
  */
 final class DemoTraffic {
 
@@ -21,34 +23,34 @@ final class DemoTraffic {
 
   private DemoTraffic() {}
 
-  /** Traces of each kind for {@code total}: every kind its share (at least one), ordinary the rest. */
-  static Map<DemoKind, Integer> counts(int total) {
+  /** Traces of each kind for {@code total}: every kind its demo share (at least one), ordinary the rest. */
+  static Map<ShopKind, Integer> counts(int total) {
     if (total < MIN_TRACES) {
       throw new IllegalArgumentException("at least " + MIN_TRACES + " traces, got " + total);
     }
-    Map<DemoKind, Integer> counts = new EnumMap<>(DemoKind.class);
+    Map<ShopKind, Integer> counts = new EnumMap<>(ShopKind.class);
     int others = 0;
-    for (DemoKind kind : DemoKind.values()) {
-      if (kind != DemoKind.ORDINARY) {
-        int count = Math.max(1, (int) Math.round(total * kind.trafficShare));
+    for (ShopKind kind : ShopKind.values()) {
+      if (kind != ShopKind.ORDINARY) {
+        int count = Math.max(1, (int) Math.round(total * kind.share(ShopKind.Mix.DEMO)));
         counts.put(kind, count);
         others += count;
       }
     }
-    counts.put(DemoKind.ORDINARY, total - others);
+    counts.put(ShopKind.ORDINARY, total - others);
     return counts;
   }
 
   static List<PlannedTrace> plan(int total, long seed) {
     Random random = new Random(seed);
-    List<DemoKind> kinds = new ArrayList<>(total);
+    List<ShopKind> kinds = new ArrayList<>(total);
     counts(total).forEach((kind, count) -> kinds.addAll(Collections.nCopies(count, kind)));
     Collections.shuffle(kinds, random);
-    DemoTraces shapes = new DemoTraces(random);
+    ShopTraces shop = new ShopTraces(random);
     List<PlannedTrace> plan = new ArrayList<>(total);
     for (int i = 0; i < total; i++) {
-      DemoKind kind = kinds.get(i);
-      plan.add(new PlannedTrace(kind, shapes.shape(kind), i * SPACING_MILLIS));
+      ShopKind kind = kinds.get(i);
+      plan.add(new PlannedTrace(kind, shop.trace(kind), i * SPACING_MILLIS));
     }
     return plan;
   }
@@ -56,7 +58,7 @@ final class DemoTraffic {
   /** How long the plan's traces span, from the first start to the last end. */
   static long windowMillis(List<PlannedTrace> plan) {
     return plan.stream()
-        .mapToLong(trace -> trace.startOffsetMillis() + trace.root().durationMillis)
+        .mapToLong(trace -> trace.startOffsetMillis() + TimeUnit.NANOSECONDS.toMillis(trace.root().durationNanos()))
         .max()
         .orElse(0);
   }

@@ -93,13 +93,13 @@ public class DemoCommandTest {
 
     int total = DemoOptions.DEFAULT_TRACES;
     assertThat(run.traces()).isEqualTo(total);
-    for (DemoKind kind : DemoKind.values()) {
+    for (ShopKind kind : ShopKind.values()) {
       assertThat(run.traceIds(kind)).as("%s traces sent", kind).hasSize(DemoTraffic.counts(total).get(kind));
     }
     assertEveryTraceDecidedByItsRule(run);
     awaitQuiet();
 
-    for (DemoKind kind : DemoKind.values()) {
+    for (ShopKind kind : ShopKind.values()) {
       List<String> ids = run.traceIds(kind);
       List<String> stored = new ArrayList<>();
       for (String id : ids) {
@@ -114,7 +114,7 @@ public class DemoCommandTest {
       }
       if (kind.alwaysKept()) {
         assertThat(stored).as("%s traces stored", kind).containsExactlyInAnyOrderElementsOf(ids);
-      } else if (kind == DemoKind.HEALTH_CHECK) {
+      } else if (kind == ShopKind.HEALTH_CHECK) {
         assertThat(stored).as("health checks stored").isEmpty();
       } else {
         assertThat(stored.size()).as("%s traces stored of %s", kind, ids.size()).isLessThan(ids.size());
@@ -130,11 +130,11 @@ public class DemoCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     assertThat(printed)
         .contains("Sent " + total + " traces")
-        .contains("/trace/" + run.traceIds(DemoKind.ERROR).get(0))
-        .contains("/trace/" + run.traceIds(DemoKind.SLOW).get(0))
+        .contains("/trace/" + run.traceIds(ShopKind.ERROR).get(0))
+        .contains("/trace/" + run.traceIds(ShopKind.SLOW).get(0))
         .contains("http://localhost:16686/api/v1/traces?service=checkout&sort=duration")
         .contains("http://localhost:16686/api/v1/sampling/rules")
-        .containsPattern("health check +" + run.traceIds(DemoKind.HEALTH_CHECK).size() + " +all dropped");
+        .containsPattern("health check +" + run.traceIds(ShopKind.HEALTH_CHECK).size() + " +all dropped");
   }
 
   @Test
@@ -147,7 +147,7 @@ public class DemoCommandTest {
 
     assertEveryTraceDecidedByItsRule(run);
     awaitQuiet();
-    for (DemoKind kind : DemoKind.values()) {
+    for (ShopKind kind : ShopKind.values()) {
       for (String id : run.traceIds(kind)) {
         if (kind.alwaysKept()) {
           assertThat(summary(id)).as("%s trace %s stored", kind, id).isPresent();
@@ -156,7 +156,7 @@ public class DemoCommandTest {
     }
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("(OTLP/HTTP)")
-        .contains("http://ui.example:8080/trace/" + run.traceIds(DemoKind.PAYMENT).get(0));
+        .contains("http://ui.example:8080/trace/" + run.traceIds(ShopKind.PAYMENT).get(0));
   }
 
   private DemoRun runDemo(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
@@ -175,7 +175,7 @@ public class DemoCommandTest {
   }
 
   private void assertEveryTraceDecidedByItsRule(DemoRun run) {
-    for (DemoKind kind : DemoKind.values()) {
+    for (ShopKind kind : ShopKind.values()) {
       for (String id : run.traceIds(kind)) {
         TraceId traceId = TraceId.fromHex(id);
         await("a decision on " + kind + " trace " + id, () -> server.sampler().why(traceId).isPresent());
