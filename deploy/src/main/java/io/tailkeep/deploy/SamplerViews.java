@@ -98,7 +98,8 @@ final class SamplerViews {
         reason(record.reason().name()),
         record.decidedAt(),
         record.spansDecided(),
-        record.lateSpans());
+        record.lateSpans(),
+        record.rulesVersion());
   }
 
   /**
@@ -115,7 +116,8 @@ final class SamplerViews {
         reason(stored.reason()),
         stored.decidedAt(),
         stored.spansDecided(),
-        0);
+        0,
+        stored.rulesVersion());
   }
 
   /** Decision reasons show as the lower case of their enum names ({@code ROOT_GRACE}: {@code root_grace}). */

@@ -65,15 +65,15 @@ class SamplerViewsTest {
   @Test
   void aDecisionShowsItsReasonInLowerCaseFromTheCacheOrTheLog() {
     DecisionRecord cached =
-        new DecisionRecord(TRACE, true, "baseline-uploads", 0.1, false, DecisionReason.ROOT_GRACE, DECIDED, 12, 3);
+        new DecisionRecord(TRACE, true, "baseline-uploads", 0.1, false, DecisionReason.ROOT_GRACE, DECIDED, 12, 3, "ab12");
     assertThat(SamplerViews.decision(cached))
-        .isEqualTo(new TraceDecision(TRACE, true, "baseline-uploads", 0.1, false, "root_grace", DECIDED, 12, 3));
+        .isEqualTo(new TraceDecision(TRACE, true, "baseline-uploads", 0.1, false, "root_grace", DECIDED, 12, 3, "ab12"));
 
     // A reason this node's version does not know (a newer node wrote it) shows as written.
     StoredDecision logged = new StoredDecision(TRACE, false, "drop-health-checks", 0, false,
         "SOME_NEWER_REASON", "ab12", DECIDED, "sampler-2", 4);
     assertThat(SamplerViews.decision(logged))
-        .isEqualTo(new TraceDecision(TRACE, false, "drop-health-checks", 0, false, "some_newer_reason", DECIDED, 4, 0));
+        .isEqualTo(new TraceDecision(TRACE, false, "drop-health-checks", 0, false, "some_newer_reason", DECIDED, 4, 0, "ab12"));
   }
 
   @Test

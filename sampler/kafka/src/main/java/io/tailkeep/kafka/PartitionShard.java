@@ -118,7 +118,8 @@ final class PartitionShard {
             reasonOf(earlier.reason()),
             earlier.decidedAt(),
             earlier.spansDecided(),
-            0));
+            0,
+            earlier.rulesVersion()));
   }
 
   void add(ConsumerRecord<byte[], byte[]> record) {
@@ -218,7 +219,7 @@ final class PartitionShard {
             decision.probability(),
             decision.rateLimited(),
             decision.reason().name(),
-            buffer.rules().source(),
+            decision.rulesVersion(),
             decision.decidedAt(),
             node,
             decision.spansDecided()));

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param decidedAt when, by the buffer's clock
  * @param spansDecided the spans the decision was made on
  * @param lateSpans the spans that arrived after the decision and followed it (so far)
+ * @param rulesVersion the version of the rules that decided ({@code RuleSet.version()}: the SHA-256
+ *     of the rules file)
  */
 public record DecisionRecord(
     TraceId traceId,
@@ -26,12 +28,14 @@ public record DecisionRecord(
     DecisionReason reason,
     Instant decidedAt,
     int spansDecided,
-    long lateSpans) {
+    long lateSpans,
+    String rulesVersion) {
 
   public DecisionRecord {
     Objects.requireNonNull(traceId, "traceId");
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(decidedAt, "decidedAt");
+    Objects.requireNonNull(rulesVersion, "rulesVersion");
   }
 }

@@ -13,16 +13,23 @@ final class RememberedDecision {
   private final DecisionReason reason;
   private final Instant decidedAt;
   private final int spansDecided;
+  private final String rulesVersion;
   private final AtomicLong lateSpans = new AtomicLong();
   private final AtomicLong lateSpansTaken = new AtomicLong();
 
   RememberedDecision(
-      TraceId traceId, Decision decision, DecisionReason reason, Instant decidedAt, int spansDecided) {
+      TraceId traceId,
+      Decision decision,
+      DecisionReason reason,
+      Instant decidedAt,
+      int spansDecided,
+      String rulesVersion) {
     this.traceId = traceId;
     this.decision = decision;
     this.reason = reason;
     this.decidedAt = decidedAt;
     this.spansDecided = spansDecided;
+    this.rulesVersion = rulesVersion;
   }
 
   TraceId traceId() {
@@ -62,6 +69,7 @@ final class RememberedDecision {
         reason,
         decidedAt,
         spansDecided,
-        lateSpans.get());
+        lateSpans.get(),
+        rulesVersion);
   }
 }

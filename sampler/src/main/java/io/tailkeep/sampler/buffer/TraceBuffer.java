@@ -147,7 +147,8 @@ public final class TraceBuffer {
     decisions.remember(
         earlier.traceId(),
         new RememberedDecision(
-            earlier.traceId(), decision, earlier.reason(), earlier.decidedAt(), earlier.spansDecided()));
+            earlier.traceId(), decision, earlier.reason(), earlier.decidedAt(), earlier.spansDecided(),
+            earlier.rulesVersion()));
   }
 
   /** Changes the bound on buffered bytes; over it, the oldest traces are decided early. */
@@ -332,7 +333,7 @@ public final class TraceBuffer {
     trace.markDecided(); // only once the rules have answered
     RememberedDecision remembered =
         new RememberedDecision(
-            trace.traceId(), decision, reason, clock.instant(), trace.spanCount());
+            trace.traceId(), decision, reason, clock.instant(), trace.spanCount(), current.version());
     decisions.remember(trace.traceId(), remembered);
     counters.traceDecided(decision, reason, trace.spanCount(), trace.bytes());
     listener.decided(

@@ -49,7 +49,8 @@ class LateSpansTest {
     assertThat(buffer.why(trace))
         .contains(
             new DecisionRecord(
-                trace, true, "keep-errors", 1.0, false, DecisionReason.ROOT_GRACE, NOW, 1, 2));
+                trace, true, "keep-errors", 1.0, false, DecisionReason.ROOT_GRACE, NOW, 1, 2,
+                buffer.rules().version()));
   }
 
   @Test
@@ -82,8 +83,8 @@ class LateSpansTest {
     TraceId keptElsewhere = traceId(5);
     TraceId droppedElsewhere = traceId(6);
     Instant then = NOW.minusSeconds(30);
-    buffer.follow(new DecisionRecord(keptElsewhere, true, "keep-slow", 1.0, false, DecisionReason.ROOT_GRACE, then, 4, 0));
-    buffer.follow(new DecisionRecord(droppedElsewhere, false, "baseline", 0, false, DecisionReason.IDLE_TIMEOUT, then, 2, 0));
+    buffer.follow(new DecisionRecord(keptElsewhere, true, "keep-slow", 1.0, false, DecisionReason.ROOT_GRACE, then, 4, 0, "ab12"));
+    buffer.follow(new DecisionRecord(droppedElsewhere, false, "baseline", 0, false, DecisionReason.IDLE_TIMEOUT, then, 2, 0, "ab12"));
 
     // An error span would be kept here; the decision taken elsewhere wins.
     buffer.offer(List.of(child(droppedElsewhere).error().build()));

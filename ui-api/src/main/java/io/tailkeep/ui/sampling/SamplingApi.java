@@ -299,7 +299,8 @@ public final class SamplingApi {
             .put("reason", decision.reason())
             .put("decidedAt", decision.decidedAt().toString())
             .put("spansDecided", decision.spansDecided())
-            .put("lateSpans", decision.lateSpans()));
+            .put("lateSpans", decision.lateSpans())
+            .put("rulesVersion", decision.rulesVersion()));
   }
 
   private static void sendError(

@@ -120,6 +120,7 @@ public interface SamplingView {
    * @param reason what made the sampler decide when it did, lower case ({@code root_grace}, ...)
    * @param spansDecided the spans the decision was made on
    * @param lateSpans spans that came after it (0 where the node does not know)
+   * @param rulesVersion the version of the rules it was taken under (as {@link ActiveRules#version})
    */
   record TraceDecision(
       TraceId traceId,
@@ -130,12 +131,14 @@ public interface SamplingView {
       String reason,
       Instant decidedAt,
       int spansDecided,
-      long lateSpans) {
+      long lateSpans,
+      String rulesVersion) {
     public TraceDecision {
       Objects.requireNonNull(traceId, "traceId");
       Objects.requireNonNull(rule, "rule");
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(decidedAt, "decidedAt");
+      Objects.requireNonNull(rulesVersion, "rulesVersion");
     }
   }
 

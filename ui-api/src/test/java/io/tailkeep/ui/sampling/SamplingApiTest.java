@@ -145,7 +145,7 @@ class SamplingApiTest {
   @Test
   void whySaysWhichRuleDecidedWhenAndWithWhatProbability() {
     view.decision =
-        new TraceDecision(KEPT, true, "baseline-uploads", 0.1, false, "root_grace", DECIDED, 12, 3);
+        new TraceDecision(KEPT, true, "baseline-uploads", 0.1, false, "root_grace", DECIDED, 12, 3, VERSION);
 
     JsonObject body = json(server.get("/api/v1/sampling/why/" + KEPT.toHex()), 200);
 
@@ -161,13 +161,14 @@ class SamplingApiTest {
                 .put("reason", "root_grace")
                 .put("decidedAt", "2026-11-22T10:15:30.123Z")
                 .put("spansDecided", 12)
-                .put("lateSpans", 3));
+                .put("lateSpans", 3)
+                .put("rulesVersion", VERSION));
   }
 
   @Test
   void aDroppedTraceHasNoAdjustedCount() {
     view.decision =
-        new TraceDecision(KEPT, false, "drop-health-checks", 0, false, "idle_timeout", DECIDED, 1, 0);
+        new TraceDecision(KEPT, false, "drop-health-checks", 0, false, "idle_timeout", DECIDED, 1, 0, VERSION);
 
     JsonObject body = json(server.get("/api/v1/sampling/why/" + KEPT.toHex()), 200);
 

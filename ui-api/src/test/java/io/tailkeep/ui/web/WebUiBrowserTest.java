@@ -103,7 +103,7 @@ class WebUiBrowserTest {
     write(bigTrace(bigId, nanos(now.minus(Duration.ofMinutes(10)))), new Sampling("keep-slow", 1.0));
 
     sampling = new FixedSamplingView(RULES);
-    sampling.decision = new TraceDecision(smallId, true, "baseline-checkout", 0.1, false, "root_grace", now, 5, 0);
+    sampling.decision = new TraceDecision(smallId, true, "baseline-checkout", 0.1, false, "root_grace", now, 5, 0, RULES.version());
     TestClock clock = new TestClock(now.minus(Duration.ofMinutes(2)));
     RecentRuleCounts recent = new RecentRuleCounts(sampling, clock, Duration.ofSeconds(10), 90);
     sampling.kept = Map.of("keep-errors", 40L, "keep-slow", 12L, "baseline-checkout", 7L);
@@ -404,7 +404,8 @@ class WebUiBrowserTest {
     input.sendKeys(smallId.toHex());
     browser.findElement(By.cssSelector("#why-form button")).click();
     WebElement answer = waitFor(By.cssSelector("#why-answer .decision"));
-    assertThat(answer.getText()).contains("Kept by rule baseline-checkout").contains("10 %").contains("root grace");
+    assertThat(answer.getText()).contains("Kept by rule baseline-checkout").contains("10 %").contains("root grace")
+        .contains("ab12cd34ef56");
     Chromium.screenshot(browser, "sampling-why");
 
     input.clear();

@@ -240,6 +240,7 @@ function decision(d) {
       ['Decided at', formatTime(Date.parse(d.decidedAt))],
       ['Spans at decision', String(d.spansDecided)],
       ['Late spans', String(d.lateSpans)],
+      ['Rules version', d.rulesVersion.slice(0, 12)],
     ], 'kv decision-facts'),
     d.decision === 'kept' ? el('p', {}, el('a', { href: `/trace/${d.traceId}` }, 'Open the trace')) : null);
 }
