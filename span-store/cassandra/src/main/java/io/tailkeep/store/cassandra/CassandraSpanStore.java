@@ -41,6 +41,7 @@ public final class CassandraSpanStore implements SpanStore {
         new CassandraSpanWriter(
             statements,
             limiter,
+            new PartitionBatcher(statements.unloggedBatch::execute, limiter, storage.maxBatchBytes),
             names,
             tagPolicy,
             buckets,
