@@ -5,14 +5,8 @@ import static io.tailkeep.store.testing.TestSpans.nanos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
-import com.datastax.oss.driver.api.core.session.Request;
-import com.datastax.oss.driver.api.core.tracker.RequestTracker;
 import io.tailkeep.store.AsyncFailure;
 import io.tailkeep.store.BatchRejectedException;
 import io.tailkeep.store.IndexedTags;
@@ -34,11 +28,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -50,8 +44,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Index rows of concurrent writes coalesced per partition ({@link PartitionBatcher}) on a real
- * node: requests counted by the driver's request tracker; failures injected into the requests of
- * chosen partitions while every other request goes to the node.
+ * node: the batcher's requests recorded on their way to the node, or failed on purpose for chosen
+ * partitions while every other request goes to the node.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CassandraIndexBatchTest {
@@ -61,7 +55,6 @@ class CassandraIndexBatchTest {
 
   private final TestSpans spans = new TestSpans(11);
   private final Instant hourAgo = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
-  private final ConcurrentLinkedQueue<Request> sent = new ConcurrentLinkedQueue<>();
   private SpanStore store;
   private CqlSession session;
   private Statements statements;
@@ -70,33 +63,10 @@ class CassandraIndexBatchTest {
   void open() {
     CassandraEndpoint node = TestCassandra.shared();
     store = CassandraSpanStoreTest.storage(node, KEYSPACE).open(); // creates the schema; reads
-    RequestTracker recorder =
-        new RequestTracker() {
-          @Override
-          public void onSuccess(
-              Request request, long latencyNanos, DriverExecutionProfile profile, Node node, String prefix) {
-            sent.add(request);
-          }
-
-          @Override
-          public void onError(
-              Request request,
-              Throwable error,
-              long latencyNanos,
-              DriverExecutionProfile profile,
-              Node node,
-              String prefix) {
-            sent.add(request);
-          }
-
-          @Override
-          public void close() {}
-        };
     session =
         CqlSession.builder()
             .addContactPoint(node.contactPoint())
             .withLocalDatacenter(node.localDatacenter())
-            .withRequestTracker(recorder)
             .build();
     statements = new Statements(session, KEYSPACE);
   }
@@ -111,8 +81,18 @@ class CassandraIndexBatchTest {
     }
   }
 
-  /** A writer with one request in flight, so rows of writes handed in together must wait and coalesce. */
-  private record Writer(CassandraSpanWriter writer, PartitionBatcher batcher) {}
+  /**
+   * A writer with one request in flight. {@link #hold} takes that one until the returned gate is
+   * completed, so the rows of the writes handed in meanwhile wait and coalesce however slow the
+   * machine.
+   */
+  private record Writer(CassandraSpanWriter writer, PartitionBatcher batcher, InFlightLimiter limiter) {
+    CompletableFuture<Void> hold() {
+      CompletableFuture<Void> gate = new CompletableFuture<>();
+      limiter.submit(() -> gate);
+      return gate;
+    }
+  }
 
   private Writer writer(Function<List<BoundStatement>, CompletionStage<?>> send) {
     InFlightLimiter limiter = new InFlightLimiter(1);
@@ -129,11 +109,18 @@ class CassandraIndexBatchTest {
             ttl,
             ttl,
             MAX_BATCH_BYTES);
-    return new Writer(writer, batcher);
+    return new Writer(writer, batcher, limiter);
   }
 
-  private Writer writer() {
-    return writer(statements.unloggedBatch::execute);
+  /** A writer whose index and name requests are recorded in {@code sent}, then sent to the node. */
+  private Writer recordingWriter(List<List<BoundStatement>> sent) {
+    return writer(
+        request -> {
+          synchronized (sent) {
+            sent.add(request);
+          }
+          return statements.unloggedBatch.execute(request);
+        });
   }
 
   private static String unique(String name) {
@@ -152,29 +139,12 @@ class CassandraIndexBatchTest {
     return writer.writer().write(SpanBatch.of(trace, new Sampling("all", 1.0))).toCompletableFuture();
   }
 
-  /** The bound statements a request carried: itself, or those of its batch. */
-  private static List<BoundStatement> statementsOf(Request request) {
-    List<BoundStatement> bound = new ArrayList<>();
-    if (request instanceof BoundStatement statement) {
-      bound.add(statement);
-    } else if (request instanceof BatchStatement batch) {
-      for (BatchableStatement<?> statement : batch) {
-        bound.add((BoundStatement) statement);
-      }
-    }
-    return bound;
-  }
-
   private static boolean into(BoundStatement statement, String table) {
     return statement.getPreparedStatement().getQuery().contains("." + table + " ");
   }
 
   private static boolean carries(List<BoundStatement> statements, String table) {
     return statements.stream().anyMatch(s -> into(s, table));
-  }
-
-  private List<List<BoundStatement>> requestsSince(int before) {
-    return sent.stream().skip(before).map(CassandraIndexBatchTest::statementsOf).toList();
   }
 
   private List<TraceSummary> find(TraceQuery.Builder query) {
@@ -191,31 +161,43 @@ class CassandraIndexBatchTest {
 
   @Test
   void indexRowsOfConcurrentTracesShareRequestsAndEveryTraceIsFound() {
-    Writer writer = writer();
+    List<List<BoundStatement>> requests = new ArrayList<>();
+    Writer writer = recordingWriter(requests);
     String service = unique("shop");
     String db = unique("db");
     int traces = 100;
     List<TraceId> written = new ArrayList<>();
     List<CompletableFuture<Void>> writes = new ArrayList<>();
-    int before = sent.size();
     long start = nanos(hourAgo.plusSeconds(60));
+    CompletableFuture<Void> gate = writer.hold();
     for (int i = 0; i < traces; i++) {
       TraceId traceId = spans.newTraceId();
       written.add(traceId);
       writes.add(write(writer, trace(traceId, service, db, "/cart", start + i * MS)));
     }
+    gate.complete(null);
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
 
-    List<List<BoundStatement>> requests = requestsSince(before);
     List<List<BoundStatement>> startIndex =
         requests.stream().filter(r -> carries(r, Tables.TRACES_BY_START)).toList();
     // Each trace has 4 (service, operation) partitions: shop, shop/GET /cart, db, db/SELECT.
     long startRows =
         startIndex.stream().flatMap(List::stream).filter(s -> into(s, Tables.TRACES_BY_START)).count();
     assertThat(startRows).isEqualTo(4L * traces);
-    // One request per trace and partition would be 400; about 130 bytes of start and duration
-    // row per trace make 3 full batches of a partition's 100 traces, plus the first sent alone.
-    assertThat(startIndex).hasSizeLessThanOrEqualTo(4 * 4);
+    // One request per trace and partition would be 400. A trace's start and duration rows of a
+    // partition hold 102 to 124 bytes of values, so 41 or more go in a batch: 2 or 3 full
+    // batches (the last one part full) for each partition's 100 traces.
+    Map<ByteBuffer, List<List<BoundStatement>>> byPartition =
+        startIndex.stream().collect(Collectors.groupingBy(r -> r.get(0).getRoutingKey()));
+    assertThat(byPartition).hasSize(4);
+    byPartition.forEach(
+        (partition, sharing) -> {
+          int bytes = sharing.stream().flatMap(List::stream).mapToInt(UnloggedBatch::valueBytes).sum();
+          int perTrace = bytes / traces; // every trace's rows of a partition are the same size
+          int fullBatch = MAX_BATCH_BYTES / perTrace;
+          assertThat(sharing).hasSize((traces + fullBatch - 1) / fullBatch);
+        });
+    assertThat(startIndex).hasSizeBetween(4 * 2, 4 * 3);
     for (List<BoundStatement> request : startIndex) {
       // Start and duration rows of the same traces go together, all of one partition.
       assertThat(request.stream().filter(s -> into(s, Tables.TRACES_BY_DURATION)).count())
@@ -228,7 +210,7 @@ class CassandraIndexBatchTest {
         .isGreaterThan(20);
     List<List<BoundStatement>> tagIndex =
         requests.stream().filter(r -> carries(r, Tables.TRACES_BY_TAG)).toList();
-    assertThat(tagIndex).hasSizeBetween(2, 5); // 100 rows of about 60 bytes, one partition
+    assertThat(tagIndex).hasSize(2); // 100 rows of 64 bytes, one partition
     assertThat(writer.batcher().activePartitions()).isZero();
 
     Set<TraceId> all = Set.copyOf(written);
@@ -275,10 +257,12 @@ class CassandraIndexBatchTest {
     TraceId failC = spans.newTraceId();
     TraceId okD = spans.newTraceId();
     List<OtlpSpan> traceA = trace(failA, service, db, "/fail", start);
+    CompletableFuture<Void> gate = writer.hold();
     CompletableFuture<Void> a = write(writer, traceA);
     CompletableFuture<Void> b = write(writer, trace(okB, service, db, "/ok", start + MS));
     CompletableFuture<Void> c = write(writer, trace(failC, service, db, "/fail", start + 2 * MS));
     CompletableFuture<Void> d = write(writer, trace(okD, service, db, "/ok", start + 3 * MS));
+    gate.complete(null);
     CompletableFuture.allOf(a, b, c, d).handle((ignored, error) -> null).join();
 
     // A's and C's /fail rows shared one request, which failed; both fail, B and D do not.
@@ -330,8 +314,10 @@ class CassandraIndexBatchTest {
     String db = unique("db");
     long start = nanos(hourAgo.plusSeconds(180));
     TraceId innocent = spans.newTraceId();
+    CompletableFuture<Void> gate = writer.hold();
     CompletableFuture<Void> bad = write(writer, trace(culprit, service, db, "/orders", start));
     CompletableFuture<Void> good = write(writer, trace(innocent, service, db, "/orders", start + MS));
+    gate.complete(null);
     CompletableFuture.allOf(bad, good).handle((ignored, error) -> null).join();
 
     // The shared request of both rows, then each alone.
