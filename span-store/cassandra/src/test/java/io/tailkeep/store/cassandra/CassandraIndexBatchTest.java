@@ -185,8 +185,8 @@ class CassandraIndexBatchTest {
         startIndex.stream().flatMap(List::stream).filter(s -> into(s, Tables.TRACES_BY_START)).count();
     assertThat(startRows).isEqualTo(4L * traces);
     // One request per trace and partition would be 400. A trace's start and duration rows of a
-    // partition hold 102 to 124 bytes of values, so 41 or more go in a batch: 2 or 3 full
-    // batches (the last one part full) for each partition's 100 traces.
+    // partition hold 102 to 124 bytes of values, so 41 or more go in a batch: 2 or 3
+    // batches for each partition's 100 traces.
     Map<ByteBuffer, List<List<BoundStatement>>> byPartition =
         startIndex.stream().collect(Collectors.groupingBy(r -> r.get(0).getRoutingKey()));
     assertThat(byPartition).hasSize(4);
