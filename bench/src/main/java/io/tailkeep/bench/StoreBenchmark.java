@@ -1,5 +1,7 @@
 package io.tailkeep.bench;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.Trace;
@@ -63,12 +65,13 @@ public final class StoreBenchmark {
                 .build()
                 .open()) {
       LOG.info("Cassandra answers and the schema is ready after {} ms", millis(System.nanoTime() - started));
-      new StoreBenchmark().run(store, node.pid());
+      new StoreBenchmark().run(store, node);
     }
     // Both are closed here: the store first, then the node (try-with-resources closes in reverse).
   }
 
-  private void run(SpanStore store, long cassandraPid) throws Exception {
+  private void run(SpanStore store, CassandraNode node) throws Exception {
+    long cassandraPid = node.pid();
     LOG.info("Warm-up: writing {} spans", WARMUP_SPANS);
     write(store, mixedTraces(WARMUP_SPANS));
 
@@ -79,8 +82,10 @@ public final class StoreBenchmark {
     String loadBefore = ProcessCpu.loadAverage();
     long cassandraCpuBefore = ProcessCpu.nanos(cassandraPid);
     long selfCpuBefore = ProcessCpu.nanos(selfPid);
+    long requestsBefore = cqlRequests(node);
     long nanos = write(store, mix);
     double cassandraCpu = (ProcessCpu.nanos(cassandraPid) - cassandraCpuBefore) / 1e9;
+    long requests = cqlRequests(node) - requestsBefore;
     double selfCpu = (ProcessCpu.nanos(selfPid) - selfCpuBefore) / 1e9;
     double seconds = nanos / 1e9;
     report.add(String.format("write   %,d spans in %,d traces in %.1f s: %,.0f spans/s, %,.0f traces/s",
@@ -88,6 +93,8 @@ public final class StoreBenchmark {
     // CPU time, unlike the rates, hardly depends on what else the machine runs: compare these.
     report.add(String.format("        Cassandra CPU %.1f s: %.2f Cassandra CPU-s per 100 000 stored spans",
         cassandraCpu, cassandraCpu * 100_000 / spans));
+    report.add(String.format("        %,d CQL requests (Cassandra's count): %.1f a trace",
+        requests, (double) requests / mix.size()));
     report.add(String.format("        benchmark JVM CPU %.1f s (store, driver, GC, JIT): %.2f CPU-s per 100 000 spans",
         selfCpu, selfCpu * 100_000 / spans));
     report.add(String.format("        load average (1, 5, 15 min) before / after the write: %s / %s",
@@ -238,6 +245,24 @@ public final class StoreBenchmark {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(path);
       }
+    }
+  }
+
+  /**
+   * The CQL requests the node has answered on its client connections so far, as it counts them
+   * ({@code system_views.clients}); the session this opens adds its own few.
+   */
+  private static long cqlRequests(CassandraNode node) {
+    try (CqlSession session =
+        CqlSession.builder()
+            .addContactPoint(node.cqlAddress())
+            .withLocalDatacenter(node.localDatacenter())
+            .build()) {
+      long requests = 0;
+      for (Row row : session.execute("SELECT request_count FROM system_views.clients")) {
+        requests += row.getLong(0);
+      }
+      return requests;
     }
   }
 }

@@ -28,6 +28,8 @@ public final class CassandraSpanStore implements SpanStore {
   private final CassandraSamplingCounts samplingCounts;
   private final ExecutorService searchExecutor;
   private final InFlightLimiter limiter;
+  /** Index and name requests in flight at once; each carries up to maxBatchBytes of rows. */
+  static final int INDEX_REQUESTS_IN_FLIGHT = 16;
 
   private CassandraSpanStore(CqlSession session, CassandraStorage storage) {
     this.session = session;
@@ -41,6 +43,12 @@ public final class CassandraSpanStore implements SpanStore {
         new CassandraSpanWriter(
             statements,
             limiter,
+            // Index requests have a small budget of their own (within maxInFlight): while it is
+            // spent, rows wait in their partition's request and coalesce, however fast the node.
+            new PartitionBatcher(
+                rows -> limiter.submit(() -> statements.unloggedBatch.execute(rows)),
+                new InFlightLimiter(INDEX_REQUESTS_IN_FLIGHT),
+                storage.maxBatchBytes),
             names,
             tagPolicy,
             buckets,

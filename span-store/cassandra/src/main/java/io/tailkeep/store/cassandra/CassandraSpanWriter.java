@@ -8,24 +8,35 @@ import io.tailkeep.store.SpanWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * Writes a batch as idempotent requests, each bounded by the in-flight limiter: the spans and the
  * summary chunk (all in the trace's partition) as unlogged batches of at most {@code maxBatchBytes}
- * of bound values each, then the index entries of the chunk, one insert each (each its own
- * partition). A batch Cassandra can never take fails with {@link
- * io.tailkeep.store.BatchRejectedException} ({@link WriteRefusals}).
+ * of bound values each; then the index and name rows of the chunk, through the {@link
+ * PartitionBatcher}, which sends them in single-partition batches shared with the rows of other
+ * batches written at the same time. A write completes when all its rows are stored. A batch
+ * Cassandra can never take fails with {@link io.tailkeep.store.BatchRejectedException} ({@link
+ * WriteRefusals}).
  */
 final class CassandraSpanWriter implements SpanWriter {
   /** The operation under which a trace is indexed for searches that name only the service. */
   static final String ANY_OPERATION = "";
+
+  /** traces_by_start and traces_by_duration share this partition key: their rows go together. */
+  private record OperationPartition(String service, String operation, long bucket) {}
+
+  private record TagPartition(IndexedTags.ServiceTag tag, long bucket) {}
+
+  /** service_names and operation_names share this partition key. */
+  private record NamePartition(String service) {}
 
   private final UnloggedBatch unloggedBatch;
   private final InsertSpan insertSpan;
@@ -36,6 +47,7 @@ final class CassandraSpanWriter implements SpanWriter {
   private final InsertServiceName insertServiceName;
   private final InsertOperationName insertOperationName;
   private final InFlightLimiter limiter;
+  private final PartitionBatcher indexRows;
   private final NameCache names;
   private final IndexedTags tagPolicy;
   private final TimeBuckets buckets;
@@ -46,6 +58,7 @@ final class CassandraSpanWriter implements SpanWriter {
   CassandraSpanWriter(
       Statements statements,
       InFlightLimiter limiter,
+      PartitionBatcher indexRows,
       NameCache names,
       IndexedTags tagPolicy,
       TimeBuckets buckets,
@@ -61,6 +74,7 @@ final class CassandraSpanWriter implements SpanWriter {
     this.insertServiceName = statements.insertServiceName;
     this.insertOperationName = statements.insertOperationName;
     this.limiter = limiter;
+    this.indexRows = indexRows;
     this.names = names;
     this.tagPolicy = tagPolicy;
     this.buckets = buckets;
@@ -88,7 +102,7 @@ final class CassandraSpanWriter implements SpanWriter {
     }
     for (List<BoundStatement> statements :
         UnloggedBatch.split(partition, UnloggedBatch::valueBytes, maxBatchBytes)) {
-      writes.add(limited(() -> unloggedBatch.execute(statements)));
+      writes.add(limiter.submit(() -> unloggedBatch.execute(statements)).toCompletableFuture());
     }
     // The first request holds the summary row; see WriteRefusals.classify.
     int summaryRequest = 0;
@@ -97,24 +111,18 @@ final class CassandraSpanWriter implements SpanWriter {
     long start = chunk.startNanos;
     long duration = chunk.durationNanos();
     for (String service : chunk.services) {
-      indexUnder(writes, service, ANY_OPERATION, bucket, start, duration, traceId);
-      if (names.shouldWrite(service)) {
-        writes.add(forgetOnFailure(service, limited(() -> insertServiceName.execute(service, indexTtl))));
-      }
+      writes.add(indexUnder(service, ANY_OPERATION, bucket, start, duration, traceId));
     }
     for (TraceChunk.ServiceOperation op : distinctNames(chunk)) {
-      String service = op.service();
-      String name = op.operation();
-      indexUnder(writes, service, name, bucket, start, duration, traceId);
-    }
-    for (TraceChunk.ServiceOperation op : chunk.operations) {
-      if (names.shouldWrite(op)) {
-        writes.add(forgetOnFailure(op, limited(() -> insertOperationName.execute(op, indexTtl))));
-      }
+      writes.add(indexUnder(op.service(), op.operation(), bucket, start, duration, traceId));
     }
     for (IndexedTags.ServiceTag tag : chunk.tags) {
-      writes.add(limited(() -> insertByTag.execute(tag, bucket, start, traceId, indexTtl)));
+      writes.add(
+          indexRows.add(
+              new TagPartition(tag, bucket),
+              List.of(insertByTag.bind(tag, bucket, start, traceId, indexTtl))));
     }
+    writeNames(chunk, writes);
     CompletableFuture<?>[] all = writes.toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(all)
         .handle(
@@ -134,6 +142,43 @@ final class CassandraSpanWriter implements SpanWriter {
             });
   }
 
+  /**
+   * The service and operation names not written lately, those of a service together (one
+   * partition); a name whose write failed is forgotten, so a later batch writes it again.
+   */
+  private void writeNames(TraceChunk chunk, List<CompletableFuture<?>> writes) {
+    Map<String, List<Object>> namesByService = new LinkedHashMap<>();
+    for (String service : chunk.services) {
+      if (names.shouldWrite(service)) {
+        namesByService.computeIfAbsent(service, s -> new ArrayList<>()).add(service);
+      }
+    }
+    for (TraceChunk.ServiceOperation op : chunk.operations) {
+      if (names.shouldWrite(op)) {
+        namesByService.computeIfAbsent(op.service(), s -> new ArrayList<>()).add(op);
+      }
+    }
+    namesByService.forEach(
+        (service, toWrite) -> {
+          List<BoundStatement> statements = new ArrayList<>(toWrite.size());
+          for (Object name : toWrite) {
+            statements.add(
+                name instanceof TraceChunk.ServiceOperation op
+                    ? insertOperationName.bind(op, indexTtl)
+                    : insertServiceName.bind(service, indexTtl));
+          }
+          writes.add(
+              indexRows
+                  .add(new NamePartition(service), statements)
+                  .whenComplete(
+                      (ignored, error) -> {
+                        if (error != null) {
+                          toWrite.forEach(names::forget);
+                        }
+                      }));
+        });
+  }
+
   /** The error a completed future failed with; null if it succeeded. */
   private static Throwable failureOf(CompletableFuture<?> future) {
     if (!future.isCompletedExceptionally()) {
@@ -147,21 +192,14 @@ final class CassandraSpanWriter implements SpanWriter {
     }
   }
 
-  private void indexUnder(
-      List<CompletableFuture<?>> writes,
-      String service,
-      String operation,
-      long bucket,
-      long start,
-      long duration,
-      ByteBuffer traceId) {
-    writes.add(
-        limited(() -> insertByStart.execute(service, operation, bucket, start, traceId, indexTtl)));
-    writes.add(
-        limited(
-            () ->
-                insertByDuration.execute(
-                    service, operation, bucket, duration, traceId, start, indexTtl)));
+  /** The start and duration index rows: one partition, so they go in the same request. */
+  private CompletableFuture<Void> indexUnder(
+      String service, String operation, long bucket, long start, long duration, ByteBuffer traceId) {
+    return indexRows.add(
+        new OperationPartition(service, operation, bucket),
+        List.of(
+            insertByStart.bind(service, operation, bucket, start, traceId, indexTtl),
+            insertByDuration.bind(service, operation, bucket, duration, traceId, start, indexTtl)));
   }
 
   /** (service, name) pairs once each: the same name under two span kinds is one index entry. */
@@ -174,18 +212,5 @@ final class CassandraSpanWriter implements SpanWriter {
       }
     }
     return distinct;
-  }
-
-  private <T> CompletableFuture<T> limited(Supplier<CompletionStage<T>> request) {
-    return limiter.submit(request).toCompletableFuture();
-  }
-
-  private <T> CompletableFuture<T> forgetOnFailure(Object name, CompletableFuture<T> write) {
-    return write.whenComplete(
-        (ignored, error) -> {
-          if (error != null) {
-            names.forget(name);
-          }
-        });
   }
 }

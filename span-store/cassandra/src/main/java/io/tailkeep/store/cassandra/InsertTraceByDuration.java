@@ -1,17 +1,14 @@
 package io.tailkeep.store.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletionStage;
 
 final class InsertTraceByDuration {
-  private final CqlSession session;
   private final PreparedStatement statement;
 
   InsertTraceByDuration(CqlSession session, String keyspace) {
-    this.session = session;
     this.statement =
         session.prepare(
             "INSERT INTO " + keyspace + "." + Tables.TRACES_BY_DURATION
@@ -19,7 +16,8 @@ final class InsertTraceByDuration {
                 + " VALUES (?, ?, ?, ?, ?, ?) USING TTL ?");
   }
 
-  CompletionStage<AsyncResultSet> execute(
+  /** Partition key (service, operation, bucket), as {@link InsertTraceByStart}'s. */
+  BoundStatement bind(
       String service,
       String operation,
       long bucket,
@@ -27,9 +25,8 @@ final class InsertTraceByDuration {
       ByteBuffer traceId,
       long startNanos,
       int ttl) {
-    return session.executeAsync(
-        statement
-            .bind(service, operation, bucket, durationNanos, traceId, startNanos, ttl)
-            .setIdempotent(true));
+    return statement
+        .bind(service, operation, bucket, durationNanos, traceId, startNanos, ttl)
+        .setIdempotent(true);
   }
 }

@@ -1,18 +1,15 @@
 package io.tailkeep.store.cassandra;
 
-import io.tailkeep.store.IndexedTags;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.tailkeep.store.IndexedTags;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletionStage;
 
 final class InsertTraceByTag {
-  private final CqlSession session;
   private final PreparedStatement statement;
 
   InsertTraceByTag(CqlSession session, String keyspace) {
-    this.session = session;
     this.statement =
         session.prepare(
             "INSERT INTO " + keyspace + "." + Tables.TRACES_BY_TAG
@@ -20,11 +17,11 @@ final class InsertTraceByTag {
                 + " VALUES (?, ?, ?, ?, ?, ?) USING TTL ?");
   }
 
-  CompletionStage<AsyncResultSet> execute(
+  /** Partition key (service, tag key, tag value, bucket). */
+  BoundStatement bind(
       IndexedTags.ServiceTag tag, long bucket, long startNanos, ByteBuffer traceId, int ttl) {
-    return session.executeAsync(
-        statement
-            .bind(tag.service(), tag.key(), tag.value(), bucket, startNanos, traceId, ttl)
-            .setIdempotent(true));
+    return statement
+        .bind(tag.service(), tag.key(), tag.value(), bucket, startNanos, traceId, ttl)
+        .setIdempotent(true);
   }
 }
