@@ -62,6 +62,8 @@ public final class KafkaSampling implements AutoCloseable {
   private final NodeCounters counters;
   /** The buffers of the partitions this node owns now; read by gauges on other threads. */
   private final Set<TraceBuffer> buffers = ConcurrentHashMap.newKeySet();
+  /** The spans topic's partitions, as found at start; 0 before. */
+  private volatile int topicPartitions;
   /**
    * What the buffers of partitions this node no longer owns counted, so its counts never go back
    * when a partition moves away. Guarded by {@link #buffers}, changed together with it.
@@ -133,7 +135,7 @@ public final class KafkaSampling implements AutoCloseable {
 
   /** Makes sure the topic exists and starts the consumers. */
   public KafkaSampling start() throws InterruptedException {
-    TopicSetup.ensure(spans, Duration.ofSeconds(30));
+    topicPartitions = TopicSetup.ensure(spans, Duration.ofSeconds(30));
     for (int i = 0; i < consumers.size(); i++) {
       Thread thread = new Thread(consumers.get(i), "tailkeep-sampler-" + i);
       threads.add(thread);
@@ -202,8 +204,16 @@ public final class KafkaSampling implements AutoCloseable {
     return decisions;
   }
 
+  /**
+   * The rules in force, told which share of all traces this node sees: the topic is keyed by trace
+   * ID, so owning {@code n} of {@code N} partitions is seeing {@code n / N} of every key's traces,
+   * and per-key targets are scaled by that so the nodes together keep each target once.
+   */
   RuleSet rules() {
-    return rules.get();
+    RuleSet current = rules.get();
+    int total = topicPartitions;
+    current.trafficShare(total == 0 ? 1 : Math.min(1, (double) buffers.size() / total));
+    return current;
   }
 
   Clock clock() {

@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
  * each key's probability for the next interval is {@code perSecond / rate}, at most 1. A key not
  * seen in the last intervals, or never, is kept whole until its rate is known, so a rare key is
  * always kept. At most {@code maxKeys} keys are tracked; traces of keys past that share the
- * budget of one key, {@value #OTHER}, and are counted ({@link #overflowed}).
+ * budget of one key, {@value #OTHER}, and are counted ({@link #overflowed}). A sampler that sees
+ * only a share of all traces (a node on Kafka) aims at that share of the target ({@link
+ * TrafficShare}), so the samplers together keep each key's target once.
  *
  * <p>Thread-safe: counting is lock-free; the once-an-interval update takes the lock.
  */
@@ -32,6 +34,7 @@ final class KeyedThroughput {
   private final long intervalNanos;
   private final int maxKeys;
   private final Ticker ticker;
+  private final TrafficShare share;
   private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final LongAdder overflowed = new LongAdder();
   /** Replaced whole at each interval; read without the lock. */
@@ -39,7 +42,7 @@ final class KeyedThroughput {
   private final Map<String, Double> averageRates = new HashMap<>(); // guarded by this
   private volatile long intervalEnds;
 
-  KeyedThroughput(double perSecond, Duration interval, int maxKeys, Ticker ticker) {
+  KeyedThroughput(double perSecond, Duration interval, int maxKeys, Ticker ticker, TrafficShare share) {
     if (!(perSecond > 0)) {
       throw new IllegalArgumentException("perSecond must be above 0, got " + perSecond);
     }
@@ -47,6 +50,7 @@ final class KeyedThroughput {
     this.intervalNanos = interval.toNanos();
     this.maxKeys = maxKeys;
     this.ticker = ticker;
+    this.share = share;
     this.intervalEnds = ticker.read() + intervalNanos;
   }
 
@@ -91,6 +95,7 @@ final class KeyedThroughput {
       seen.putIfAbsent(key, 0L);
     }
     Map<String, Double> next = new HashMap<>();
+    double target = perSecond * share.get(); // this sampler's part of the target
     for (Map.Entry<String, Long> entry : seen.entrySet()) {
       double rate = entry.getValue() / seconds;
       Double before = averageRates.get(entry.getKey());
@@ -101,7 +106,7 @@ final class KeyedThroughput {
         continue;
       }
       averageRates.put(entry.getKey(), average);
-      next.put(entry.getKey(), Math.min(1.0, perSecond / average));
+      next.put(entry.getKey(), Math.min(1.0, target / average));
     }
     probabilities = Map.copyOf(next);
     intervalEnds = now + intervalNanos;

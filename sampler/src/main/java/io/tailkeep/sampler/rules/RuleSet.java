@@ -21,15 +21,17 @@ public final class RuleSet {
 
   private final String source;
   private final String version;
+  private final TrafficShare share;
   private final List<Rule> rules;
   private final boolean keepByDefault;
   private final Decision defaultDecision;
   private final TrackedKeys trackedKeys;
   private final Set<String> failedRules = ConcurrentHashMap.newKeySet();
 
-  RuleSet(String source, String version, List<Rule> rules, boolean keepByDefault) {
+  RuleSet(String source, String version, List<Rule> rules, boolean keepByDefault, TrafficShare share) {
     this.source = Objects.requireNonNull(source, "source");
     this.version = Objects.requireNonNull(version, "version");
+    this.share = Objects.requireNonNull(share, "share");
     this.rules = List.copyOf(rules);
     this.keepByDefault = keepByDefault;
     this.defaultDecision =
@@ -101,6 +103,15 @@ public final class RuleSet {
   /** The file name the rules came from, as given to the parser. */
   public String source() {
     return source;
+  }
+
+  /**
+   * Tells per-key targets which share of all traces this sampler sees (1, the default, in the
+   * all-in-one; on Kafka the node's share of the partitions), so several samplers together keep
+   * each key's target once. Takes effect at each key's next interval.
+   */
+  public void trafficShare(double fraction) {
+    share.set(fraction);
   }
 
   /** The SHA-256 of the rules file's text (lower-case hex): which version of the rules this is. */

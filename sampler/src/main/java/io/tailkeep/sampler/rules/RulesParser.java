@@ -43,6 +43,7 @@ final class RulesParser {
   private final RuleNodes nodes;
   private final ConditionParser conditions;
   private final OperatorParser operators;
+  private final TrafficShare share = new TrafficShare();
 
   RulesParser(String fileName, Ticker ticker) {
     this.fileName = fileName;
@@ -125,7 +126,7 @@ final class RulesParser {
       }
       rules.add(rule);
     }
-    return new RuleSet(fileName, sha256, rules, keepByDefault);
+    return new RuleSet(fileName, sha256, rules, keepByDefault, share);
   }
 
   /** One rule, or null when it has a problem (which is then reported). */
@@ -368,7 +369,7 @@ final class RulesParser {
       }
       maxKeys = value.intValue();
     }
-    return new Action.PerKey(keys, new KeyedThroughput(perSecond.doubleValue(), interval, maxKeys, ticker));
+    return new Action.PerKey(keys, new KeyedThroughput(perSecond.doubleValue(), interval, maxKeys, ticker, share));
   }
 
   private Action drop(Node node) {

@@ -93,9 +93,51 @@ class PerKeySamplingTest {
   }
 
   @Test
+  void twoSamplersThatEachSeeHalfTheTracesKeepTheTargetOnceBetweenThem() throws RulesFileException {
+    TestClock clock = new TestClock();
+    String yaml = """
+        version: 1
+        rules:
+          - name: per-route
+            conditions: []
+            keep: {per_second: 5, by: [http.route], interval: 10s}
+        """;
+    // Two nodes on Kafka, each owning half of the partitions, so seeing half of every key's traces.
+    List<RuleSet> nodes = List.of(RulesFile.parse("rules.yaml", yaml, clock), RulesFile.parse("rules.yaml", yaml, clock));
+    nodes.forEach(node -> node.trafficShare(0.5));
+    WireSpan hot = root("shop", "GET").attribute("http.route", "/hot").build();
+    SplittableRandom random = new SplittableRandom(11);
+    int perSecond = 200;
+    int seconds = 600;
+    long kept = 0;
+    long keptAfterAdaptation = 0;
+    double adjusted = 0;
+    for (int i = 0; i < perSecond * seconds; i++) {
+      TraceId traceId = new TraceId(random.nextLong(), random.nextLong());
+      RuleSet node = nodes.get((int) (traceId.low() & 1)); // the trace's partition decides its node
+      TraceFacts facts = node.newTraceFacts();
+      facts.add(hot);
+      Decision decision = node.decide(traceId, facts);
+      if (decision.keep()) {
+        kept++;
+        adjusted += 1 / decision.probability();
+        if (i >= perSecond * ADAPTATION_SECONDS) {
+          keptAfterAdaptation++;
+        }
+      }
+      clock.advance(Duration.ofNanos(Duration.ofSeconds(1).toNanos() / perSecond));
+    }
+
+    assertThat(keptAfterAdaptation / (double) (seconds - ADAPTATION_SECONDS))
+        .as("kept per second by both nodes together").isBetween(TARGET * 0.9, TARGET * 1.1);
+    assertThat(adjusted).as("sum of 1/p over %s kept", kept)
+        .isCloseTo(perSecond * seconds, withinPercent(perSecond * seconds, 5));
+  }
+
+  @Test
   void keysPastTheBoundShareOneBudgetAndAreCounted() throws RulesFileException {
     TestClock clock = new TestClock();
-    KeyedThroughput throughput = new KeyedThroughput(1, Duration.ofSeconds(1), 3, clock);
+    KeyedThroughput throughput = new KeyedThroughput(1, Duration.ofSeconds(1), 3, clock, new TrafficShare());
     for (String key : List.of("a", "b", "c")) {
       assertThat(throughput.probability(key)).isEqualTo(1.0);
     }

@@ -434,7 +434,8 @@ class RuleSetTest {
                       new RuleSet.RuleText("breaks", "", "all", List.of("throwing: true"), "drop: {}")),
                   new Rule("drops-all", "", false, List.of(), new Action.Drop(),
                       new RuleSet.RuleText("drops-all", "", "all", List.of(), "drop: {}"))),
-              false);
+              false,
+              new TrafficShare());
 
       Decision decision = decide(rules, root("a", "GET").build());
       assertThat(decision.keep()).isTrue();
