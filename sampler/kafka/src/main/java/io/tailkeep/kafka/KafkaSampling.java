@@ -204,16 +204,18 @@ public final class KafkaSampling implements AutoCloseable {
     return decisions;
   }
 
-  /**
-   * The rules in force, told which share of all traces this node sees: the topic is keyed by trace
-   * ID, so owning {@code n} of {@code N} partitions is seeing {@code n / N} of every key's traces,
-   * and per-key targets are scaled by that so the nodes together keep each target once.
-   */
   RuleSet rules() {
-    RuleSet current = rules.get();
+    return rules.get();
+  }
+
+  /**
+   * The share of all traces this node sees: the topic is keyed by trace ID, so owning {@code n}
+   * of {@code N} partitions is seeing {@code n / N} of every key's traces; per-key targets are
+   * scaled by it so the nodes together keep each target once.
+   */
+  double trafficShare() {
     int total = topicPartitions;
-    current.trafficShare(total == 0 ? 1 : Math.min(1, (double) buffers.size() / total));
-    return current;
+    return total == 0 ? 1 : Math.min(1, (double) buffers.size() / total);
   }
 
   Clock clock() {
