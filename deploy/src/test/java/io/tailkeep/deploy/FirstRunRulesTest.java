@@ -28,7 +28,9 @@ class FirstRunRulesTest {
     assertThat(first.sampler().rulesFile()).contains(rules);
     assertThat(rules).hasContent(RulesFile.defaultRulesText());
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("wrote the shipped default rules to " + rules);
-    assertThat(dir.resolve("data").resolve("rules.yaml.partial")).doesNotExist();
+    try (var left = Files.list(dir.resolve("data"))) {
+      assertThat(left).as("nothing but the rules file").containsExactly(rules);
+    }
 
     // The user's edit is theirs: a second start keeps it.
     Files.writeString(rules, "version: 1\nrules: []\n");
@@ -44,6 +46,16 @@ class FirstRunRulesTest {
     Files.writeString(dir.resolve("mine.yaml"), "version: 1\nrules: []\n");
     TailkeepConfig config = config(dir,
         "sampler:\n  rules_file: mine.yaml\ncassandra:\n  embedded:\n    data_directory: data\n");
+
+    assertThat(FirstRunRules.apply(config, print())).isSameAs(config);
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void aNodeOfAClusterKeepsTheShippedRules(@TempDir Path dir) throws Exception {
+    TailkeepConfig config = config(dir,
+        "cassandra:\n  contact_points: [cassandra-1:9042]\n  local_datacenter: dc1\n"
+            + "  embedded:\n    data_directory: data\n");
 
     assertThat(FirstRunRules.apply(config, print())).isSameAs(config);
     assertThat(dir.resolve("data")).doesNotExist();
