@@ -6,6 +6,7 @@ import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.keptqueue.DeadLetters;
 import io.tailkeep.sampler.keptqueue.StoreQueue;
 import io.tailkeep.sampler.keptqueue.StoreQueueStats;
+import io.tailkeep.sampler.reload.CandidateFile;
 import io.tailkeep.sampler.reload.RulesReloader;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The tail sampler's running job over parts it is given: spans go into the {@link TraceBuffer},
  * whose sink is the {@link StoreQueue}, and a {@link RulesReloader} (if any) looks at the rules
- * file. Whoever assembles a server builds the parts ({@code deploy}); this class only runs them.
+ * file, a {@link CandidateFile} (if any) at the candidate rules file. Whoever assembles a server
+ * builds the parts ({@code deploy}); this class only runs them.
  *
  * <p>One scheduler thread runs {@link #tick()}: decide the traces that are due, restart store
  * writes after a backoff, and every {@code rulesCheckInterval} look at the rules file and move the
@@ -49,6 +51,7 @@ public final class TailSampler implements AutoCloseable {
   private final TraceBuffer buffer;
   private final StoreQueue storeQueue;
   private final RulesReloader reloader;
+  private final CandidateFile candidateFile;
   /** The buffer's executor (Caffeine's maintenance, evicted traces' hand-over); may be null. */
   private final ExecutorService bufferExecutor;
   private final Ticker ticker;
@@ -69,6 +72,7 @@ public final class TailSampler implements AutoCloseable {
     this.buffer = builder.buffer;
     this.storeQueue = builder.storeQueue;
     this.reloader = builder.reloader;
+    this.candidateFile = builder.candidateFile;
     this.bufferExecutor = builder.bufferExecutor;
     this.ticker = builder.ticker;
     this.tick = builder.tick;
@@ -124,13 +128,18 @@ public final class TailSampler implements AutoCloseable {
       buffer.decideDue();
       storeQueue.pump();
       long now = ticker.read();
-      if (reloader != null && now - lastRulesCheck >= rulesCheckNanos) {
+      if (now - lastRulesCheck >= rulesCheckNanos) {
         lastRulesCheck = now;
-        reloader.checkNow();
-        // The reloader only reads the file; the buffer follows it here, as a node on Kafka's do.
-        RuleSet current = reloader.current();
-        if (current != buffer.rules()) {
-          buffer.replaceRules(current);
+        if (reloader != null) {
+          reloader.checkNow();
+          // The reloader only reads the file; the buffer follows it here, as a node on Kafka's do.
+          RuleSet current = reloader.current();
+          if (current != buffer.rules()) {
+            buffer.replaceRules(current);
+          }
+        }
+        if (candidateFile != null) {
+          candidateFile.checkNow();
         }
       }
     }
@@ -248,6 +257,7 @@ public final class TailSampler implements AutoCloseable {
     private TraceBuffer buffer;
     private StoreQueue storeQueue;
     private RulesReloader reloader;
+    private CandidateFile candidateFile;
     private ExecutorService bufferExecutor;
     private SamplerMetrics metrics;
     private Ticker ticker = Ticker.systemTicker();
@@ -274,6 +284,15 @@ public final class TailSampler implements AutoCloseable {
      */
     public Builder rulesReloader(RulesReloader reloader) {
       this.reloader = Objects.requireNonNull(reloader, "rulesReloader");
+      return this;
+    }
+
+    /**
+     * The candidate rules file, looked at with the rules file; the buffer must be built on the
+     * same candidate rules it feeds.
+     */
+    public Builder candidateFile(CandidateFile candidateFile) {
+      this.candidateFile = Objects.requireNonNull(candidateFile, "candidateFile");
       return this;
     }
 

@@ -64,16 +64,25 @@ final class BufferedTrace {
     if (rules == factsRules) {
       return;
     }
-    TraceFacts rebuilt = rules.newTraceFacts();
-    for (WireSpan span : spans) {
-      rebuilt.add(span);
-    }
-    facts = rebuilt;
+    facts = summarize(rules);
     factsRules = rules;
+  }
+
+  private TraceFacts summarize(RuleSet rules) {
+    TraceFacts summary = rules.newTraceFacts();
+    for (WireSpan span : spans) {
+      summary.add(span);
+    }
+    return summary;
   }
 
   TraceFacts facts() {
     return facts;
+  }
+
+  /** The trace's summary as {@code rules} read it, built afresh for rules other than the trace's. */
+  TraceFacts factsFor(RuleSet rules) {
+    return rules == factsRules ? facts : summarize(rules);
   }
 
   int spanCount() {

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.tailkeep.sampler.rules.Decision;
 import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.shadow.CandidateRules;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.WireSpan;
@@ -66,12 +67,15 @@ public final class TraceBuffer {
   private final Duration decisionCacheExpiry;
   private final BufferCounters counters = new BufferCounters();
   private final DecisionListener listener;
+  /** Rules on trial beside {@link #rules}; null when the buffer compares with none. */
+  private final CandidateRules candidate;
   private volatile RuleSet rules;
 
   private TraceBuffer(Builder builder) {
     this.rules = builder.rules;
     this.sink = builder.sink;
     this.listener = builder.listener;
+    this.candidate = builder.candidate;
     this.ticker = builder.ticker;
     this.clock = builder.clock;
     this.traceOverheadBytes = builder.traceOverheadBytes;
@@ -330,6 +334,9 @@ public final class TraceBuffer {
     RuleSet current = rules;
     trace.useRules(current);
     Decision decision = current.decide(trace.traceId(), trace.facts());
+    if (candidate != null) {
+      candidate.compare(trace.traceId(), decision, trace::factsFor);
+    }
     trace.markDecided(); // only once the rules have answered
     RememberedDecision remembered =
         new RememberedDecision(
@@ -431,6 +438,7 @@ public final class TraceBuffer {
     private RuleSet rules;
     private KeptTraceSink sink;
     private DecisionListener listener = DecisionListener.NONE;
+    private CandidateRules candidate;
     private Ticker ticker = Ticker.systemTicker();
     private Clock clock = Clock.systemUTC();
     private Executor executor;
@@ -460,6 +468,15 @@ public final class TraceBuffer {
     /** Told of every decision (metrics); none by default. */
     public Builder decisionListener(DecisionListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Rules on trial: each trace is also decided by the candidate there is at the time, which
+     * never acts; none by default.
+     */
+    public Builder candidate(CandidateRules candidate) {
+      this.candidate = Objects.requireNonNull(candidate, "candidate");
       return this;
     }
 

@@ -5,14 +5,6 @@ import io.tailkeep.sampler.reload.RulesStatus.ReloadError;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.sampler.rules.RulesFileException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -144,7 +136,7 @@ public final class RulesReloader {
   public synchronized boolean checkNow() {
     Snapshot before = snapshot;
     FileContent content = FileContent.read(file);
-    String seen = content.sha256() != null ? content.sha256() : content.problem();
+    String seen = content.seen();
     if (seen.equals(before.lastSeen())) {
       return false;
     }
@@ -232,41 +224,5 @@ public final class RulesReloader {
 
   private static String shortSha(String sha256) {
     return sha256.substring(0, 12);
-  }
-
-  /**
-   * One read of the file: its text and SHA-256, or why it could not be read (with the SHA-256 if
-   * it was read but is not text).
-   */
-  private record FileContent(String text, String sha256, String problem) {
-
-    boolean unreadable() {
-      return problem != null;
-    }
-
-    static FileContent read(Path file) {
-      byte[] bytes;
-      try {
-        bytes = Files.readAllBytes(file);
-      } catch (NoSuchFileException e) {
-        return new FileContent(null, null, file + ": no such file");
-      } catch (AccessDeniedException e) {
-        return new FileContent(null, null, file + ": cannot read the file: permission denied");
-      } catch (IOException e) {
-        return new FileContent(null, null, file + ": cannot read the file: " + e);
-      }
-      try {
-        String text =
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes))
-                .toString();
-        return new FileContent(text, RulesFile.sha256(bytes), null);
-      } catch (CharacterCodingException e) {
-        return new FileContent(null, RulesFile.sha256(bytes), file + ": not valid UTF-8");
-      }
-    }
   }
 }
