@@ -63,6 +63,7 @@ final class ApiRoutes {
     router.errorHandler(
         404, ctx -> send(ctx, 404, ApiJson.error(404, "no such path: " + ctx.request().path())));
     router.errorHandler(405, ctx -> send(ctx, 405, ApiJson.error(405, "method not allowed")));
+    router.errorHandler(413, ctx -> send(ctx, 413, ApiJson.error(413, "the request body is too large")));
     return router;
   }
 

@@ -9,6 +9,7 @@ import io.tailkeep.kafka.KafkaSpanSink;
 import io.tailkeep.kafka.SpansTopic;
 import io.tailkeep.sampler.SamplerMetrics;
 import io.tailkeep.sampler.keptqueue.StoreQueue;
+import io.tailkeep.sampler.reload.CandidateFile;
 import io.tailkeep.sampler.reload.RulesReloader;
 import io.tailkeep.store.DecisionLog;
 import io.tailkeep.store.SpanStore;
@@ -16,6 +17,7 @@ import io.tailkeep.store.TraceId;
 import io.tailkeep.ui.sampling.PartitionOwners;
 import io.tailkeep.ui.sampling.SamplingView;
 import io.tailkeep.ui.sampling.SamplingView.ActiveRules;
+import io.tailkeep.ui.sampling.SamplingView.CandidateState;
 import io.tailkeep.ui.sampling.SamplingView.DeadLetterList;
 import io.tailkeep.ui.sampling.SamplingView.FileStatus;
 import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
@@ -46,6 +48,8 @@ final class KafkaNode implements SamplingView {
   private final KafkaSampling sampling;
   private final StoreQueue storeQueue;
   private final SamplerAssembly.Rules rules;
+  /** Null on a node without the sampler role: candidates are tried where traces are decided. */
+  private final SamplerAssembly.Candidate candidate;
   private final long rulesCheckNanos;
   private final ScheduledExecutorService scheduler;
   private final DecisionLog decisions;
@@ -62,6 +66,7 @@ final class KafkaNode implements SamplingView {
       KafkaSampling sampling,
       StoreQueue storeQueue,
       SamplerAssembly.Rules rules,
+      SamplerAssembly.Candidate candidate,
       Duration rulesCheckInterval,
       ScheduledExecutorService scheduler,
       SpansTopic topic) {
@@ -69,6 +74,7 @@ final class KafkaNode implements SamplingView {
     this.sampling = sampling;
     this.storeQueue = storeQueue;
     this.rules = rules;
+    this.candidate = candidate;
     this.rulesCheckNanos = rulesCheckInterval.toNanos();
     this.scheduler = scheduler;
     this.decisions = decisions;
@@ -121,6 +127,7 @@ final class KafkaNode implements SamplingView {
             .storeQueue(queue)
             .decisions(store.decisions())
             .rules(rules::current)
+            .candidate(parts.candidate().rules())
             .buffer(parts.bufferSettings())
             .bufferBytes(settings.bufferBytes())
             .meterRegistry(registry)
@@ -138,7 +145,8 @@ final class KafkaNode implements SamplingView {
               Clock.systemUTC());
       KafkaNode node =
           new KafkaNode(store == null ? null : store.decisions(), counts, sink, sampling, queue, rules,
-              parts.rulesCheckInterval(), scheduler, settings.topic());
+              settings.sampler() ? parts.candidate() : null, parts.rulesCheckInterval(), scheduler,
+              settings.topic());
       long tick = parts.tick().toMillis();
       scheduler.scheduleWithFixedDelay(node::tick, tick, tick, TimeUnit.MILLISECONDS);
       if (counts != null) {
@@ -172,6 +180,9 @@ final class KafkaNode implements SamplingView {
         lastRulesCheck = now;
         // The consumers read rules.current() every poll round and move their buffers onto it.
         rules.reloader().ifPresent(RulesReloader::checkNow);
+        if (candidate != null) {
+          candidate.file().ifPresent(CandidateFile::checkNow);
+        }
       }
     } catch (RuntimeException e) {
       LOG.error("Kafka node tick failed", e);
@@ -232,6 +243,31 @@ final class KafkaNode implements SamplingView {
   @Override
   public Optional<FileStatus> rulesStatus() {
     return rules.status().map(SamplerViews::fileStatus);
+  }
+
+  /**
+   * This node's candidate comparison: it sees the traces of the partitions it owns (a candidate
+   * file configured on every sampler node is tried on all traffic, each node on its share).
+   */
+  @Override
+  public CandidateState candidate() {
+    return candidate == null ? CandidateState.NONE : SamplerViews.candidateState(candidate);
+  }
+
+  @Override
+  public List<String> proposeCandidate(String rulesText) {
+    if (candidate == null) {
+      return SamplingView.super.proposeCandidate(rulesText);
+    }
+    return candidate.propose(rulesText);
+  }
+
+  @Override
+  public void withdrawCandidate() {
+    if (candidate == null) {
+      SamplingView.super.withdrawCandidate();
+    }
+    candidate.rules().withdraw();
   }
 
   /** From the decision log: every node answers for every trace, whoever decided it. */

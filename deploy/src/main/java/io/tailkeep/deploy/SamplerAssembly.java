@@ -6,15 +6,18 @@ import io.tailkeep.sampler.SamplerMetrics;
 import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.keptqueue.StoreQueue;
+import io.tailkeep.sampler.reload.CandidateFile;
 import io.tailkeep.sampler.reload.RulesReloader;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.sampler.rules.RulesFileException;
+import io.tailkeep.sampler.shadow.CandidateRules;
 import io.tailkeep.store.SpanWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +25,8 @@ import java.util.function.Consumer;
 
 /**
  * The one place the sampler's parts are put together, for both ways of running: the rules (the
- * rules file, reloaded when it changes, or the shipped defaults), the store queue in front of the
+ * rules file, reloaded when it changes, or the shipped defaults; candidate rules on trial beside
+ * them), the store queue in front of the
  * span store, the buffer settings and the timing of the work that drives them. The all-in-one gets
  * a {@link TailSampler} over one buffer ({@link #tailSampler}); a node on Kafka takes the same
  * rules, store queue and timing for its per-partition buffers ({@code KafkaNode}), so the two paths
@@ -31,6 +35,7 @@ import java.util.function.Consumer;
 final class SamplerAssembly {
 
   private final Rules rules;
+  private final Candidate candidate;
   private final Consumer<TraceBuffer.Builder> bufferSettings;
   private final Consumer<StoreQueue.Builder> storeQueueSettings;
   private final Duration tick;
@@ -40,6 +45,7 @@ final class SamplerAssembly {
 
   private SamplerAssembly(
       Rules rules,
+      Candidate candidate,
       Consumer<TraceBuffer.Builder> bufferSettings,
       Consumer<StoreQueue.Builder> storeQueueSettings,
       Duration tick,
@@ -47,7 +53,9 @@ final class SamplerAssembly {
       Ticker ticker,
       Clock clock) {
     this.rules = rules;
-    this.bufferSettings = bufferSettings;
+    this.candidate = candidate;
+    // Every buffer, the all-in-one's or a partition's, tries the node's candidate.
+    this.bufferSettings = bufferSettings.andThen(buffer -> buffer.candidate(candidate.rules()));
     this.storeQueueSettings = storeQueueSettings;
     this.tick = tick;
     this.rulesCheckInterval = rulesCheckInterval;
@@ -60,6 +68,7 @@ final class SamplerAssembly {
    * problem), the shipped defaults otherwise.
    *
    * @param rulesFile null for the shipped defaults
+   * @param candidateFile the candidate rules file to watch (it may be missing); null for none
    * @param buffer buffer size, timing and caps; a node on Kafka splits its bound over partitions
    * @param storeQueue the store queue's bound, writes in flight and backoff
    * @param tick how often due traces are decided and the store queue is pumped
@@ -67,6 +76,7 @@ final class SamplerAssembly {
    */
   static SamplerAssembly load(
       Path rulesFile,
+      Path candidateFile,
       Consumer<TraceBuffer.Builder> buffer,
       Consumer<StoreQueue.Builder> storeQueue,
       Duration tick,
@@ -78,12 +88,22 @@ final class SamplerAssembly {
         rulesFile == null
             ? new Rules(null, RulesFile.loadDefault(ticker))
             : new Rules(RulesReloader.load(rulesFile, clock, ticker), null);
-    return new SamplerAssembly(rules, buffer, storeQueue, tick, rulesCheckInterval, ticker, clock);
+    CandidateRules trial = new CandidateRules(clock);
+    Candidate candidate =
+        new Candidate(
+            trial, candidateFile == null ? null : CandidateFile.watch(candidateFile, trial, clock, ticker), ticker);
+    return new SamplerAssembly(
+        rules, candidate, buffer, storeQueue, tick, rulesCheckInterval, ticker, clock);
   }
 
   /** The rules every role of the node decides by and shows. */
   Rules rules() {
     return rules;
+  }
+
+  /** The candidate rules every buffer of the node tries beside the rules in force. */
+  Candidate candidate() {
+    return candidate;
   }
 
   /** A store queue writing kept traces through {@code writer}; one per sampling node. */
@@ -132,6 +152,7 @@ final class SamplerAssembly {
             .tick(tick)
             .rulesCheckInterval(rulesCheckInterval);
     rules.reloader().ifPresent(sampler::rulesReloader);
+    candidate.file().ifPresent(sampler::candidateFile);
     return sampler.build();
   }
 
@@ -161,6 +182,50 @@ final class SamplerAssembly {
     /** The rules file's reloader; empty on the shipped defaults. */
     Optional<RulesReloader> reloader() {
       return Optional.ofNullable(reloader);
+    }
+  }
+
+  /**
+   * The node's candidate rules: the watched candidate file's, or rules uploaded through the API,
+   * tried by every buffer of the node and never acting.
+   */
+  static final class Candidate {
+
+    /** Where rules sent through the API say they come from. */
+    static final String UPLOADED = "uploaded";
+
+    private final CandidateRules rules;
+    private final CandidateFile file;
+    private final Ticker ticker;
+
+    private Candidate(CandidateRules rules, CandidateFile file, Ticker ticker) {
+      this.rules = rules;
+      this.file = file;
+      this.ticker = ticker;
+    }
+
+    CandidateRules rules() {
+      return rules;
+    }
+
+    /** The watched candidate file; empty without {@code sampler.candidate_rules_file}. */
+    Optional<CandidateFile> file() {
+      return Optional.ofNullable(file);
+    }
+
+    /**
+     * Puts rules sent through the API on trial; refuses invalid ones and returns every problem
+     * (empty when the rules went on trial).
+     */
+    List<String> propose(String text) {
+      RuleSet candidate;
+      try {
+        candidate = RulesFile.parse(UPLOADED, text, ticker);
+      } catch (RulesFileException e) {
+        return e.errors();
+      }
+      rules.propose(candidate, UPLOADED);
+      return List.of();
     }
   }
 }

@@ -6,16 +6,24 @@ import io.tailkeep.sampler.keptqueue.DeadLetters;
 import io.tailkeep.sampler.reload.RulesStatus;
 import io.tailkeep.sampler.rules.Decision;
 import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.shadow.ShadowReport;
 import io.tailkeep.store.StoredDecision;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.ui.sampling.SamplingView;
 import io.tailkeep.ui.sampling.SamplingView.ActiveRules;
+import io.tailkeep.ui.sampling.SamplingView.CandidateFileStatus;
+import io.tailkeep.ui.sampling.SamplingView.CandidateState;
+import io.tailkeep.ui.sampling.SamplingView.Comparison;
 import io.tailkeep.ui.sampling.SamplingView.DeadLetter;
 import io.tailkeep.ui.sampling.SamplingView.DeadLetterList;
+import io.tailkeep.ui.sampling.SamplingView.DisagreeingTrace;
+import io.tailkeep.ui.sampling.SamplingView.Disagreement;
 import io.tailkeep.ui.sampling.SamplingView.FileStatus;
 import io.tailkeep.ui.sampling.SamplingView.Refusal;
+import io.tailkeep.ui.sampling.SamplingView.RuleEffect;
 import io.tailkeep.ui.sampling.SamplingView.RuleText;
 import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +38,8 @@ final class SamplerViews {
 
   private SamplerViews() {}
 
-  /** The all-in-one: everything from the one sampler in this process. */
-  static SamplingView of(TailSampler sampler) {
+  /** The all-in-one: everything from the one sampler in this process, and its candidate rules. */
+  static SamplingView of(TailSampler sampler, SamplerAssembly.Candidate candidate) {
     return new SamplingView() {
       @Override
       public ActiveRules rules() {
@@ -62,6 +70,21 @@ final class SamplerViews {
       public Optional<DeadLetterList> deadLetters() {
         return sampler.deadLetters().map(SamplerViews::deadLetterList);
       }
+
+      @Override
+      public CandidateState candidate() {
+        return candidateState(candidate);
+      }
+
+      @Override
+      public List<String> proposeCandidate(String rulesText) {
+        return candidate.propose(rulesText);
+      }
+
+      @Override
+      public void withdrawCandidate() {
+        candidate.rules().withdraw();
+      }
     };
   }
 
@@ -69,11 +92,54 @@ final class SamplerViews {
     return new ActiveRules(
         rules.source(),
         rules.version(),
-        rules.ruleTexts().stream()
-            .map(r -> new RuleText(r.name(), r.description(), r.match(), r.conditions(), r.action()))
-            .toList(),
+        ruleTexts(rules.ruleTexts()),
         Decision.DEFAULT_RULE,
         rules.keepsByDefault());
+  }
+
+  private static List<RuleText> ruleTexts(List<RuleSet.RuleText> texts) {
+    return texts.stream()
+        .map(r -> new RuleText(r.name(), r.description(), r.match(), r.conditions(), r.action()))
+        .toList();
+  }
+
+  /** A sampler node's candidate rules: the comparison of the candidate on trial, and its file. */
+  static CandidateState candidateState(SamplerAssembly.Candidate candidate) {
+    return new CandidateState(
+        true,
+        candidate.rules().report().map(SamplerViews::comparison),
+        candidate.file().map(file -> {
+          var status = file.status();
+          return new CandidateFileStatus(
+              status.file().toString(),
+              status.present(),
+              status.refused().map(error -> new Refusal(error.at(), error.errors())));
+        }));
+  }
+
+  private static Comparison comparison(ShadowReport report) {
+    return new Comparison(
+        report.origin(),
+        report.version(),
+        ruleTexts(report.rules()),
+        report.keepsByDefault(),
+        report.since(),
+        report.from(),
+        report.to(),
+        report.traces(),
+        report.keptLive(),
+        report.keptCandidate(),
+        report.byRule().stream().map(r -> new RuleEffect(r.rule(), r.kept(), r.dropped())).toList(),
+        disagreement(report.keptOnlyLive()),
+        disagreement(report.keptOnlyCandidate()));
+  }
+
+  private static Disagreement disagreement(ShadowReport.Disagreement disagreement) {
+    return new Disagreement(
+        disagreement.traces(),
+        disagreement.examples().stream()
+            .map(e -> new DisagreeingTrace(e.traceId(), e.decidedAt(), e.liveRule(), e.candidateRule()))
+            .toList());
   }
 
   static FileStatus fileStatus(RulesStatus status) {

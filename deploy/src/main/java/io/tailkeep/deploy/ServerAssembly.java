@@ -83,6 +83,7 @@ final class ServerAssembly {
       builder.spanStore(store);
     }
     sampler.rulesFile().ifPresent(builder::rulesFile);
+    sampler.candidateRulesFile().ifPresent(builder::candidateRulesFile);
     config.auth().tokensFile().ifPresent(builder::tokensFile);
     builder.metricsNeedToken(config.auth().metricsNeedsToken());
     config.auth().tls().ifPresent(tls -> {

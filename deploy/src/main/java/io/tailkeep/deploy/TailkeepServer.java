@@ -87,6 +87,7 @@ public final class TailkeepServer implements AutoCloseable {
       Builder builder,
       TailSampler sampler,
       KafkaNode kafka,
+      SamplingView samplingView,
       PrometheusMeterRegistry registry,
       TokenFile tokens,
       ServerTls tls)
@@ -97,7 +98,6 @@ public final class TailkeepServer implements AutoCloseable {
     this.registry = registry;
     this.shutdownTimeout = builder.shutdownTimeout;
     SpanSink sink = kafka == null ? new SamplerSink(sampler) : kafka.sink().orElse(null);
-    SamplingView samplingView = kafka == null ? SamplerViews.of(sampler) : kafka;
     this.tokens = tokens;
     this.tls = tls;
     announceAccess(builder.host, tokens);
@@ -319,6 +319,7 @@ public final class TailkeepServer implements AutoCloseable {
 
     private SpanStore store;
     private Path rulesFile;
+    private Path candidateRulesFile;
     private Consumer<TraceBuffer.Builder> bufferSettings = b -> {};
     private Consumer<StoreQueue.Builder> storeQueueSettings = q -> {};
     private Duration tick = TailSampler.DEFAULT_TICK;
@@ -382,6 +383,15 @@ public final class TailkeepServer implements AutoCloseable {
     /** The sampling rules file, watched for changes; the shipped defaults when unset. */
     public Builder rulesFile(Path file) {
       this.rulesFile = Objects.requireNonNull(file, "rulesFile");
+      return this;
+    }
+
+    /**
+     * The candidate rules file, tried beside the rules in force and watched; it may be missing.
+     * None when unset (candidates can still be sent through the API).
+     */
+    public Builder candidateRulesFile(Path file) {
+      this.candidateRulesFile = Objects.requireNonNull(file, "candidateRulesFile");
       return this;
     }
 
@@ -534,7 +544,8 @@ public final class TailkeepServer implements AutoCloseable {
         storeQueue = storeQueueSettings.andThen(q -> q.deadLetters(deadLetters));
       }
       SamplerAssembly parts =
-          SamplerAssembly.load(rulesFile, bufferSettings, storeQueue, tick, rulesCheckInterval);
+          SamplerAssembly.load(
+              rulesFile, candidateRulesFile, bufferSettings, storeQueue, tick, rulesCheckInterval);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(registry);
       new JvmGcMetrics().bindTo(registry);
@@ -552,10 +563,11 @@ public final class TailkeepServer implements AutoCloseable {
           closeTls(tls); // its file watcher would outlive the failed start
           throw e;
         }
-        return new TailkeepServer(this, null, node, registry, tokens, tls);
+        return new TailkeepServer(this, null, node, node, registry, tokens, tls);
       }
+      TailSampler sampler = parts.tailSampler(store.writer(), registry);
       return new TailkeepServer(
-          this, parts.tailSampler(store.writer(), registry), null, registry, tokens, tls);
+          this, sampler, null, SamplerViews.of(sampler, parts.candidate()), registry, tokens, tls);
     }
 
     private static void closeTls(ServerTls tls) {

@@ -72,7 +72,7 @@ class SamplerAssemblyTest {
   private static SamplerAssembly load(Path file, Duration rulesCheckInterval)
       throws RulesFileException {
     return SamplerAssembly.load(
-        file, buffer -> buffer.executor(Runnable::run), queue -> {}, Duration.ofMillis(100),
+        file, null, buffer -> buffer.executor(Runnable::run), queue -> {}, Duration.ofMillis(100),
         rulesCheckInterval);
   }
 

@@ -82,12 +82,14 @@ public record TailkeepConfig(
       Duration shutdownTimeout) {}
 
   /**
-   * The rules file (empty: the shipped default rules), the buffer's bounds and timing, the store
+   * The rules file (empty: the shipped default rules), the candidate rules file tried beside it
+   * (empty: none; it may be missing), the buffer's bounds and timing, the store
    * queue's bound and where batches the store refuses for good are kept ({@code
    * deadLetterDirectory}, empty: {@code dead-letter} in the embedded node's data directory).
    */
   public record Sampler(
       Optional<Path> rulesFile,
+      Optional<Path> candidateRulesFile,
       long bufferBytes,
       int maxSpansPerTrace,
       Duration gracePeriod,
@@ -105,8 +107,8 @@ public record TailkeepConfig(
   public TailkeepConfig withRulesFile(Path file) {
     Sampler s = sampler;
     return new TailkeepConfig(server,
-        new Sampler(Optional.of(file), s.bufferBytes(), s.maxSpansPerTrace(), s.gracePeriod(),
-            s.idleTimeout(), s.maxWait(), s.decisionCacheSize(), s.decisionCacheExpiry(),
+        new Sampler(Optional.of(file), s.candidateRulesFile(), s.bufferBytes(), s.maxSpansPerTrace(),
+            s.gracePeriod(), s.idleTimeout(), s.maxWait(), s.decisionCacheSize(), s.decisionCacheExpiry(),
             s.storeQueueBytes(), s.decisionTtl(), s.threads(), s.deadLetterDirectory(),
             s.deadLetterBytes()),
         cassandra, kafka, node, logging, query, auth);
@@ -314,6 +316,7 @@ public record TailkeepConfig(
     Sampler sampler =
         new Sampler(
             rulesFile,
+            s.path("sampler.candidate_rules_file"),
             s.bytes("sampler.buffer_size", TraceBuffer.DEFAULT_MAXIMUM_WEIGHT_BYTES, 1L << 20, MAX_BYTES),
             s.integer("sampler.max_spans_per_trace", TraceBuffer.DEFAULT_MAX_SPANS_PER_TRACE, 1, 1_000_000),
             s.duration("sampler.grace_period", TraceBuffer.DEFAULT_GRACE_PERIOD, millisecond, day),

@@ -139,6 +139,7 @@ class TailkeepConfigTest {
               shutdown_timeout: 1m
             sampler:
               rules_file: rules.yaml
+              candidate_rules_file: candidate.yaml
               buffer_size: 1GiB
               max_spans_per_trace: 5000
               grace_period: 1500ms
@@ -195,6 +196,7 @@ class TailkeepConfigTest {
         .isEqualTo(
             new TailkeepConfig.Sampler(
                 Optional.of(rules),
+                Optional.of(rules.resolveSibling("candidate.yaml")),
                 1L << 30,
                 5000,
                 Duration.ofMillis(1500),

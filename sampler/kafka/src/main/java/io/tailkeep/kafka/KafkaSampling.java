@@ -10,6 +10,7 @@ import io.tailkeep.sampler.buffer.DecisionListener;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.keptqueue.StoreQueue;
 import io.tailkeep.sampler.rules.RuleSet;
+import io.tailkeep.sampler.shadow.CandidateRules;
 import io.tailkeep.store.DecisionLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +55,8 @@ public final class KafkaSampling implements AutoCloseable {
   private final StoreQueue storeQueue;
   private final DecisionLog decisions;
   private final Supplier<RuleSet> rules;
+  /** Rules on trial in this node's buffers; null when none are tried. */
+  private final CandidateRules candidate;
   private final Consumer<TraceBuffer.Builder> bufferSettings;
   private final long bufferBytes;
   private final Clock clock;
@@ -86,6 +89,7 @@ public final class KafkaSampling implements AutoCloseable {
     this.storeQueue = b.storeQueue;
     this.decisions = b.decisions;
     this.rules = b.rules;
+    this.candidate = b.candidate;
     this.bufferSettings = b.bufferSettings;
     this.bufferBytes = b.bufferBytes;
     this.clock = b.clock;
@@ -209,6 +213,18 @@ public final class KafkaSampling implements AutoCloseable {
   }
 
   /**
+   * Tells the rules in force, and any candidate on trial, this node's share of the traffic, so
+   * per-key targets are kept once across the nodes.
+   */
+  void shareTraffic(RuleSet current) {
+    double share = trafficShare();
+    current.trafficShare(share);
+    if (candidate != null) {
+      candidate.trafficShare(share);
+    }
+  }
+
+  /**
    * The share of all traces this node sees: the topic is keyed by trace ID, so owning {@code n}
    * of {@code N} partitions is seeing {@code n / N} of every key's traces; per-key targets are
    * scaled by it so the nodes together keep each target once.
@@ -274,6 +290,7 @@ public final class KafkaSampling implements AutoCloseable {
     private StoreQueue storeQueue;
     private DecisionLog decisions;
     private Supplier<RuleSet> rules;
+    private CandidateRules candidate;
     private Consumer<TraceBuffer.Builder> bufferSettings = builder -> {};
     private long bufferBytes = TraceBuffer.DEFAULT_MAXIMUM_WEIGHT_BYTES;
     private Clock clock = Clock.systemUTC();
@@ -326,6 +343,15 @@ public final class KafkaSampling implements AutoCloseable {
     /** The rules in force, read on every poll round, so a reload reaches every partition. */
     public Builder rules(Supplier<RuleSet> rules) {
       this.rules = Objects.requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /**
+     * The candidate rules the buffers try (set in their {@link #buffer} settings), told this
+     * node's traffic share as the rules in force are; none by default.
+     */
+    public Builder candidate(CandidateRules candidate) {
+      this.candidate = Objects.requireNonNull(candidate, "candidate");
       return this;
     }
 

@@ -353,7 +353,7 @@ final class SamplerConsumer implements Runnable, ConsumerRebalanceListener {
 
   private void followRules() {
     RuleSet current = node.rules();
-    current.trafficShare(node.trafficShare());
+    node.shareTraffic(current);
     if (current != rules) {
       rules = current;
       shards.values().forEach(shard -> shard.buffer().replaceRules(current));

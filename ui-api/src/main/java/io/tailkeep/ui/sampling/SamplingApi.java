@@ -4,9 +4,15 @@ import io.tailkeep.query.ApiJson;
 import io.tailkeep.store.AsyncFailure;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.ui.sampling.SamplingView.ActiveRules;
+import io.tailkeep.ui.sampling.SamplingView.CandidateFileStatus;
+import io.tailkeep.ui.sampling.SamplingView.CandidateState;
+import io.tailkeep.ui.sampling.SamplingView.Comparison;
 import io.tailkeep.ui.sampling.SamplingView.DeadLetter;
 import io.tailkeep.ui.sampling.SamplingView.DeadLetterList;
+import io.tailkeep.ui.sampling.SamplingView.DisagreeingTrace;
+import io.tailkeep.ui.sampling.SamplingView.Disagreement;
 import io.tailkeep.ui.sampling.SamplingView.FileStatus;
+import io.tailkeep.ui.sampling.SamplingView.RuleEffect;
 import io.tailkeep.ui.sampling.SamplingView.RuleText;
 import io.tailkeep.ui.sampling.SamplingView.TraceDecision;
 import io.vertx.core.Future;
@@ -14,6 +20,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,7 +45,13 @@ import java.util.concurrent.CompletionStage;
  * GET /api/v1/sampling/why/{traceId}
  * GET /api/v1/sampling/partitions
  * GET /api/v1/sampling/dead-letters[?limit=100]
+ * GET /api/v1/sampling/candidate
+ * PUT /api/v1/sampling/candidate     (body: a rules file, YAML, at most 1 MiB)
+ * DELETE /api/v1/sampling/candidate
  * </pre>
+ *
+ * <p>The candidate routes show the rules on trial beside the rules in force, put rules sent in the
+ * body on trial (refused with every problem when invalid), and end the trial.
  */
 public final class SamplingApi {
 
@@ -41,6 +59,9 @@ public final class SamplingApi {
   public static final String WHY_PATH = "/api/v1/sampling/why/:traceId";
   public static final String PARTITIONS_PATH = "/api/v1/sampling/partitions";
   public static final String DEAD_LETTERS_PATH = "/api/v1/sampling/dead-letters";
+  public static final String CANDIDATE_PATH = "/api/v1/sampling/candidate";
+  /** A rules file is a few KiB; a megabyte is far past any real one. */
+  static final int MAX_CANDIDATE_BYTES = 1 << 20;
   static final int DEFAULT_DEAD_LETTERS_LIMIT = 100;
   static final int MAX_DEAD_LETTERS_LIMIT = 1000;
 
@@ -67,6 +88,12 @@ public final class SamplingApi {
     router.get(WHY_PATH).handler(api::why);
     router.get(PARTITIONS_PATH).handler(api::partitions);
     router.get(DEAD_LETTERS_PATH).handler(api::deadLetters);
+    router.get(CANDIDATE_PATH).handler(api::candidate);
+    router
+        .put(CANDIDATE_PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_CANDIDATE_BYTES))
+        .handler(api::proposeCandidate);
+    router.delete(CANDIDATE_PATH).handler(api::withdrawCandidate);
   }
 
   private void rules(RoutingContext ctx) {
@@ -92,10 +119,7 @@ public final class SamplingApi {
               .put("active", name.equals(rules.defaultRule()) || written.containsKey(name));
       RuleText text = written.get(name);
       if (text != null) {
-        rule.put("description", text.description())
-            .put("match", text.match())
-            .put("conditions", new JsonArray(text.conditions()))
-            .put("action", text.action());
+        putText(rule, text);
       }
       rule.put("kept", kept.getOrDefault(name, 0L)).put("dropped", dropped.getOrDefault(name, 0L));
       if (window != null) {
@@ -119,6 +143,133 @@ public final class SamplingApi {
     }
     view.rulesStatus().ifPresent(status -> body.put("file", fileStatus(status)));
     send(ctx, 200, body);
+  }
+
+  /** What a rule does, as written. */
+  private static JsonObject putText(JsonObject rule, RuleText text) {
+    return rule.put("description", text.description())
+        .put("match", text.match())
+        .put("conditions", new JsonArray(text.conditions()))
+        .put("action", text.action());
+  }
+
+  /**
+   * The candidate on trial and its comparison with the rules in force; {@code {"active": false}}
+   * when none is on trial.
+   */
+  private void candidate(RoutingContext ctx) {
+    send(ctx, 200, candidateJson(view.candidate()));
+  }
+
+  private void proposeCandidate(RoutingContext ctx) {
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      send(ctx, 400, ApiJson.error(400, "the candidate rules must be UTF-8 text (a rules file in YAML)"));
+      return;
+    }
+    if (text.isBlank()) {
+      send(ctx, 400, ApiJson.error(400,
+          "the request body is empty: send a rules file (YAML) to try as the candidate"));
+      return;
+    }
+    List<String> problems;
+    try {
+      problems = view.proposeCandidate(text);
+    } catch (UnsupportedOperationException e) {
+      send(ctx, 409, ApiJson.error(409, e.getMessage()));
+      return;
+    }
+    if (!problems.isEmpty()) {
+      JsonObject body = ApiJson.error(400, "the candidate rules were refused: " + problems.size()
+          + (problems.size() == 1 ? " problem" : " problems") + "; the candidate on trial, if any, stays");
+      body.getJsonObject("error").put("errors", new JsonArray(problems));
+      send(ctx, 400, body);
+      return;
+    }
+    send(ctx, 200, candidateJson(view.candidate()));
+  }
+
+  private void withdrawCandidate(RoutingContext ctx) {
+    try {
+      view.withdrawCandidate();
+    } catch (UnsupportedOperationException e) {
+      send(ctx, 409, ApiJson.error(409, e.getMessage()));
+      return;
+    }
+    send(ctx, 200, candidateJson(view.candidate()));
+  }
+
+  private static JsonObject candidateJson(CandidateState state) {
+    JsonObject body = new JsonObject()
+        .put("sampling", state.sampling())
+        .put("active", state.comparison().isPresent());
+    state.file().ifPresent(file -> body.put("file", candidateFileJson(file)));
+    state.comparison().ifPresent(comparison -> putComparison(body, comparison));
+    return body;
+  }
+
+  private static JsonObject candidateFileJson(CandidateFileStatus file) {
+    JsonObject json = new JsonObject().put("path", file.path()).put("present", file.present());
+    file.refused().ifPresent(refusal -> json.put("refused", new JsonObject()
+        .put("at", refusal.at().toString())
+        .put("errors", new JsonArray(refusal.errors()))));
+    return json;
+  }
+
+  private static void putComparison(JsonObject body, Comparison c) {
+    JsonArray rules = new JsonArray();
+    Map<String, RuleText> written = new HashMap<>();
+    c.rules().forEach(rule -> written.put(rule.name(), rule));
+    for (RuleEffect effect : c.byRule()) {
+      JsonObject rule = new JsonObject().put("name", effect.rule());
+      RuleText text = written.get(effect.rule());
+      if (text != null) {
+        putText(rule, text);
+      }
+      rules.add(rule.put("kept", effect.kept()).put("dropped", effect.dropped()));
+    }
+    double seconds = Math.max(1, Duration.between(c.from(), c.to()).toMillis() / 1000.0);
+    body.put("origin", c.origin())
+        .put("version", c.version())
+        .put("default", c.keepsByDefault() ? "keep" : "drop")
+        .put("since", c.since().toString())
+        .put("window", new JsonObject()
+            .put("from", c.from().toString())
+            .put("to", c.to().toString())
+            .put("seconds", seconds))
+        .put("traces", c.traces())
+        .put("live", keptJson(c.keptLive(), c.traces(), seconds))
+        .put("candidate", keptJson(c.keptCandidate(), c.traces(), seconds))
+        .put("rules", rules)
+        .put("disagreements", new JsonObject()
+            .put("keptOnlyLive", disagreementJson(c.keptOnlyLive()))
+            .put("keptOnlyCandidate", disagreementJson(c.keptOnlyCandidate())));
+  }
+
+  /** Kept traces in the window: how many, per second, and as a share of the traces decided. */
+  private static JsonObject keptJson(long kept, long traces, double seconds) {
+    return new JsonObject()
+        .put("kept", kept)
+        .put("keptPerSecond", kept / seconds)
+        .put("keptFraction", traces == 0 ? 0.0 : (double) kept / traces);
+  }
+
+  private static JsonObject disagreementJson(Disagreement disagreement) {
+    JsonArray examples = new JsonArray();
+    for (DisagreeingTrace trace : disagreement.examples()) {
+      examples.add(new JsonObject()
+          .put("traceId", trace.traceId().toHex())
+          .put("decidedAt", trace.decidedAt().toString())
+          .put("liveRule", trace.liveRule())
+          .put("candidateRule", trace.candidateRule()));
+    }
+    return new JsonObject().put("traces", disagreement.traces()).put("examples", examples);
   }
 
   /** A rule's counts over the window, and per step (oldest first) for a small chart. */

@@ -50,6 +50,33 @@ public interface SamplingView {
   }
 
   /**
+   * The candidate rules on trial beside the rules in force, with their comparison, and the
+   * candidate file's state; {@link CandidateState#NONE} on a node that runs no sampler.
+   */
+  default CandidateState candidate() {
+    return CandidateState.NONE;
+  }
+
+  /**
+   * Puts rules sent through the API on trial in place of any candidate. Returns every problem
+   * when the text is refused, or nothing when the rules went on trial.
+   *
+   * @throws UnsupportedOperationException on a node that runs no sampler
+   */
+  default List<String> proposeCandidate(String rulesText) {
+    throw new UnsupportedOperationException("this node runs no sampler: candidate rules are tried on sampler nodes");
+  }
+
+  /**
+   * Ends the candidate's trial, if any.
+   *
+   * @throws UnsupportedOperationException on a node that runs no sampler
+   */
+  default void withdrawCandidate() {
+    throw new UnsupportedOperationException("this node runs no sampler: candidate rules are tried on sampler nodes");
+  }
+
+  /**
    * The rules in force.
    *
    * @param source where they came from (a file's name, or the shipped defaults')
@@ -159,4 +186,81 @@ public interface SamplingView {
 
   /** One kept batch the store refused: its trace, when, why, and the file that holds it. */
   record DeadLetter(String file, TraceId traceId, Instant time, String reason, int spans, long bytes) {}
+
+  /**
+   * Candidate rules as the API shows them.
+   *
+   * @param sampling whether this node runs a sampler (only a sampler node tries candidates)
+   * @param comparison the candidate on trial and what it would have done; empty when none is
+   * @param file the watched candidate file; empty without one
+   */
+  record CandidateState(boolean sampling, Optional<Comparison> comparison, Optional<CandidateFileStatus> file) {
+    public static final CandidateState NONE = new CandidateState(false, Optional.empty(), Optional.empty());
+
+    public CandidateState {
+      Objects.requireNonNull(comparison, "comparison");
+      Objects.requireNonNull(file, "file");
+    }
+  }
+
+  /**
+   * The candidate file: whether it exists, and its content's refusal when it is invalid.
+   */
+  record CandidateFileStatus(String path, boolean present, Optional<Refusal> refused) {
+    public CandidateFileStatus {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(refused, "refused");
+    }
+  }
+
+  /**
+   * What the candidate would have done over a recent window, beside the rules in force.
+   *
+   * @param origin where the candidate came from: the candidate file's path, or {@code uploaded}
+   * @param version the SHA-256 of the candidate's text
+   * @param since when it was put on trial
+   * @param from the start of the window counted (the trial's start, or the window's if later)
+   * @param traces traces decided in the window
+   * @param keptLive of those, kept by the rules in force
+   * @param keptCandidate of those, the candidate would keep
+   * @param byRule each candidate rule's would-be kept and dropped, in file order, then the default
+   * @param keptOnlyLive kept now but dropped by the candidate
+   * @param keptOnlyCandidate dropped now but kept by the candidate
+   */
+  record Comparison(
+      String origin,
+      String version,
+      List<RuleText> rules,
+      boolean keepsByDefault,
+      Instant since,
+      Instant from,
+      Instant to,
+      long traces,
+      long keptLive,
+      long keptCandidate,
+      List<RuleEffect> byRule,
+      Disagreement keptOnlyLive,
+      Disagreement keptOnlyCandidate) {
+    public Comparison {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(version, "version");
+      rules = List.copyOf(rules);
+      byRule = List.copyOf(byRule);
+      Objects.requireNonNull(keptOnlyLive, "keptOnlyLive");
+      Objects.requireNonNull(keptOnlyCandidate, "keptOnlyCandidate");
+    }
+  }
+
+  /** What one candidate rule would have kept and dropped. */
+  record RuleEffect(String rule, long kept, long dropped) {}
+
+  /** Traces decided differently in one direction: how many, and the newest, newest first. */
+  record Disagreement(long traces, List<DisagreeingTrace> examples) {
+    public Disagreement {
+      examples = List.copyOf(examples);
+    }
+  }
+
+  /** A trace decided differently, with the rule of each side that decided it. */
+  record DisagreeingTrace(TraceId traceId, Instant decidedAt, String liveRule, String candidateRule) {}
 }
