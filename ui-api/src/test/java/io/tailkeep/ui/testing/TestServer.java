@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tailkeep.query.ApiJson;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -55,6 +56,16 @@ public final class TestServer implements AutoCloseable {
   public HttpResponse<Buffer> getIfNoneMatch(String uri, String etag) {
     return await(
         client.get(server.actualPort(), "127.0.0.1", uri).putHeader("If-None-Match", etag));
+  }
+
+  /** {@code method} on {@code path} with {@code body} (none when null). */
+  public HttpResponse<Buffer> send(HttpMethod method, String path, byte[] body) {
+    HttpRequest<Buffer> request = client.request(method, server.actualPort(), "127.0.0.1", path);
+    try {
+      return (body == null ? request.send() : request.sendBuffer(Buffer.buffer(body))).await(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no answer within 30 s", e);
+    }
   }
 
   /** GET a raw, already encoded URI: for malformed input a client library would refuse to send. */

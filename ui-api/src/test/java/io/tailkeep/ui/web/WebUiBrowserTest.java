@@ -24,6 +24,12 @@ import io.tailkeep.ui.sampling.RecentRuleCounts;
 import io.tailkeep.ui.sampling.SamplingApi;
 import io.tailkeep.ui.sampling.SamplingView;
 import io.tailkeep.ui.sampling.SamplingView.ActiveRules;
+import io.tailkeep.ui.sampling.SamplingView.CandidateFileStatus;
+import io.tailkeep.ui.sampling.SamplingView.CandidateState;
+import io.tailkeep.ui.sampling.SamplingView.Comparison;
+import io.tailkeep.ui.sampling.SamplingView.DisagreeingTrace;
+import io.tailkeep.ui.sampling.SamplingView.Disagreement;
+import io.tailkeep.ui.sampling.SamplingView.RuleEffect;
 import io.tailkeep.ui.sampling.SamplingView.FileStatus;
 import io.tailkeep.ui.sampling.SamplingView.Refusal;
 import io.tailkeep.ui.sampling.SamplingView.RuleText;
@@ -42,6 +48,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +110,7 @@ class WebUiBrowserTest {
     write(bigTrace(bigId, nanos(now.minus(Duration.ofMinutes(10)))), new Sampling("keep-slow", 1.0));
 
     sampling = new FixedSamplingView(RULES);
+    sampling.comparison = candidateComparison();
     sampling.decision = new TraceDecision(smallId, true, "baseline-checkout", 0.1, false, "root_grace", now, 5, 0, RULES.version());
     TestClock clock = new TestClock(now.minus(Duration.ofMinutes(2)));
     RecentRuleCounts recent = new RecentRuleCounts(sampling, clock, Duration.ofSeconds(10), 90);
@@ -397,6 +405,87 @@ class WebUiBrowserTest {
     Chromium.screenshot(browser, "sampling");
   }
 
+  /**
+   * The candidate on trial: the rules in force kept the small trace (stored) and one more; the
+   * candidate keeps two traces they dropped.
+   */
+  private Comparison candidateComparison() {
+    Instant since = now.minus(Duration.ofMinutes(20));
+    return new Comparison("/etc/tailkeep/candidate.yaml", "cd34ef56ab12" + "0".repeat(52), List.of(
+        new RuleText("keep-errors", "", "all", List.of("error: true"), "keep: {}"),
+        new RuleText("keep-checkout-tenants", "", "all", List.of("attribute: {key: tenant, exists: true}"),
+            "keep: {per_second: 5, by: [tenant]}")),
+        false, since, now.minus(Duration.ofMinutes(15)), now, 400, 52, 41,
+        List.of(new RuleEffect("keep-errors", 39, 0), new RuleEffect("keep-checkout-tenants", 2, 7),
+            new RuleEffect("default", 0, 352)),
+        new Disagreement(13, List.of(
+            new DisagreeingTrace(smallId, now.minusSeconds(30), "baseline-checkout", "default"),
+            new DisagreeingTrace(bigId, now.minusSeconds(90), "keep-slow", "default"))),
+        new Disagreement(2, List.of(
+            new DisagreeingTrace(TraceId.fromHex("00000000000000000000000000c0ffee"), now.minusSeconds(40),
+                "default", "keep-checkout-tenants"))));
+  }
+
+  @Test
+  void theSamplingPageShowsTheCandidateBesideTheRulesAndAListedTraceOpens() {
+    open("/sampling");
+    WebElement comparison = waitFor(By.id("candidate-comparison"));
+    assertThat(comparison.getText()).contains("/etc/tailkeep/candidate.yaml").contains("400 traces decided");
+    assertThat(browser.findElement(By.id("candidate-version")).getText()).isEqualTo("cd34ef56ab12");
+    assertThat(browser.findElement(By.cssSelector("#candidate-rates tr[data-side='live'] .kept")).getText()).isEqualTo("52");
+    assertThat(browser.findElement(By.cssSelector("#candidate-rates tr[data-side='candidate'] .kept")).getText()).isEqualTo("41");
+    List<String> names = browser.findElements(By.cssSelector("#candidate-rules .rule-name")).stream()
+        .map(WebElement::getText).toList();
+    assertThat(names).containsExactly("keep-errors", "keep-checkout-tenants", "default");
+    WebElement tenants = browser.findElement(By.cssSelector("#candidate-rules tr[data-rule='keep-checkout-tenants']"));
+    assertThat(tenants.findElement(By.cssSelector(".rule-action")).getText()).isEqualTo("then keep: {per_second: 5, by: [tenant]}");
+    assertThat(tenants.findElement(By.cssSelector(".kept")).getText()).isEqualTo("2");
+    assertThat(tenants.findElement(By.cssSelector(".dropped")).getText()).isEqualTo("7");
+    WebElement onlyLive = browser.findElement(By.id("candidate-kept-only-live"));
+    assertThat(onlyLive.findElement(By.cssSelector(".disagreement-count")).getText()).isEqualTo("13");
+    assertThat(onlyLive.getText()).contains("the newest 2");
+    WebElement onlyCandidate = browser.findElement(By.id("candidate-kept-only-candidate"));
+    assertThat(onlyCandidate.getText()).contains("00000000000000000000000000c0ffee").contains("keep-checkout-tenants");
+    browser.executeScript("arguments[0].scrollIntoView()", browser.findElement(By.id("candidate")));
+    Chromium.screenshot(browser, "sampling-candidate");
+
+    onlyLive.findElement(By.cssSelector("tr[data-trace-id='" + smallId.toHex() + "'] a")).click();
+    waitFor(By.cssSelector(".span-row"));
+    assertThat(browser.getCurrentUrl()).endsWith("/trace/" + smallId.toHex());
+    assertThat(browser.findElements(By.cssSelector(".span-row"))).hasSize(5);
+  }
+
+  @Test
+  void aCandidatePastedOnThePageIsRefusedWithItsProblemsOrPutOnTrial() {
+    try {
+      pasteACandidate();
+    } finally {
+      sampling.comparison = candidateComparison(); // as the other tests expect it
+    }
+  }
+
+  private void pasteACandidate() {
+    open("/sampling");
+    waitFor(By.id("candidate-comparison"));
+    browser.findElement(By.cssSelector("#candidate .candidate-propose summary")).click();
+    WebElement text = browser.findElement(By.id("candidate-text"));
+    text.sendKeys("rules:\n  - name: x\n    keep: {percent: 250}\n");
+    browser.findElement(By.cssSelector("#candidate-form button")).click();
+    WebElement refusal = waitFor(By.cssSelector("#candidate-answer pre"));
+    assertThat(refusal.getText()).contains("uploaded:3:11: 'percent' must be between 0 and 100, got 250");
+    assertThat(sampling.proposed).isEmpty();
+
+    text.clear();
+    text.sendKeys("rules: []\n");
+    browser.findElement(By.cssSelector("#candidate-form button")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(
+        d -> d.findElement(By.id("candidate-comparison")).getText().contains("from uploaded"));
+    assertThat(sampling.proposed).containsExactly("rules: []\n");
+
+    browser.findElement(By.id("candidate-withdraw")).click();
+    assertThat(waitFor(By.id("candidate-none")).getText()).contains("No candidate on trial");
+  }
+
   @Test
   void theWhyBoxShowsTheDecisionOrSaysWhatIsWrong() {
     open("/sampling");
@@ -498,6 +587,10 @@ class WebUiBrowserTest {
     volatile TraceDecision decision;
     /** Null: not on Kafka. */
     volatile CompletionStage<Optional<PartitionOwners>> owners;
+    /** The candidate on trial; null when none is. */
+    volatile Comparison comparison;
+    /** Rules texts the page put on trial. */
+    final List<String> proposed = new CopyOnWriteArrayList<>();
 
     FixedSamplingView(ActiveRules rules) {
       this.rules = rules;
@@ -544,6 +637,30 @@ class WebUiBrowserTest {
     @Override
     public Map<String, Long> droppedByRule() {
       return dropped;
+    }
+
+    @Override
+    public CandidateState candidate() {
+      return new CandidateState(true, Optional.ofNullable(comparison),
+          Optional.of(new CandidateFileStatus("/etc/tailkeep/candidate.yaml", true, Optional.empty())));
+    }
+
+    /** Refuses a percentage past 100 as the rules parser does, else puts an empty comparison on trial. */
+    @Override
+    public List<String> proposeCandidate(String rulesText) {
+      if (rulesText.contains("percent: 250")) {
+        return List.of("uploaded:3:11: 'percent' must be between 0 and 100, got 250");
+      }
+      proposed.add(rulesText);
+      Instant at = Instant.now();
+      comparison = new Comparison("uploaded", "0".repeat(64), List.of(), false, at, at, at, 0, 0, 0,
+          List.of(new RuleEffect("default", 0, 0)), new Disagreement(0, List.of()), new Disagreement(0, List.of()));
+      return List.of();
+    }
+
+    @Override
+    public void withdrawCandidate() {
+      comparison = null;
     }
   }
 }

@@ -1,16 +1,29 @@
 // The server's JSON APIs: the native query API and the sampling API.
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  /** problems: every problem the server listed (a refused rules file's), else empty. */
+  constructor(status, message, problems = []) {
     super(message);
     this.status = status;
+    this.problems = problems;
   }
 }
 
 async function getJson(path) {
+  return requestJson(path, { headers: { Accept: 'application/json' } });
+}
+
+/** Sends {@code text} (or nothing) with {@code method}; the answer as JSON. */
+async function sendText(method, path, text) {
+  const headers = { Accept: 'application/json' };
+  if (text !== undefined) headers['Content-Type'] = 'application/yaml';
+  return requestJson(path, { method, headers, body: text });
+}
+
+async function requestJson(path, init) {
   let response;
   try {
-    response = await fetch(path, { headers: { Accept: 'application/json' } });
+    response = await fetch(path, init);
   } catch (e) {
     throw new ApiError(0, `Cannot reach the server (${e.message}).`);
   }
@@ -22,7 +35,7 @@ async function getJson(path) {
   }
   if (!response.ok) {
     const text = body?.error?.message ?? `${response.status} ${response.statusText}`;
-    throw new ApiError(response.status, text);
+    throw new ApiError(response.status, text, body?.error?.errors ?? []);
   }
   return body;
 }
@@ -37,6 +50,9 @@ export const api = {
   samplingRules: () => getJson('/api/v1/sampling/rules'),
   why: (traceId) => getJson(`/api/v1/sampling/why/${segment(traceId)}`),
   samplingPartitions: () => getJson('/api/v1/sampling/partitions'),
+  candidate: () => getJson('/api/v1/sampling/candidate'),
+  proposeCandidate: (rulesText) => sendText('PUT', '/api/v1/sampling/candidate', rulesText),
+  withdrawCandidate: () => sendText('DELETE', '/api/v1/sampling/candidate'),
 };
 
 /** The trace as OTLP/JSON, every field as ingested. */

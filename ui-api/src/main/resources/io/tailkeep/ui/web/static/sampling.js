@@ -1,5 +1,6 @@
 // The sampling page: rules in order with what each kept and dropped, the rules file's reload
-// state, on Kafka which node owns which partition with its lag, and "why" for one trace.
+// state, candidate rules in shadow beside them, on Kafka which node owns which partition with its
+// lag, and "why" for one trace.
 // /sampling?why={traceId} opens with that answer.
 
 import { api, traceIdProblem } from './api.js';
@@ -11,10 +12,128 @@ export async function samplingPage(main) {
   const rules = el('section', { id: 'rules', class: 'rules' }, el('p', { class: 'loading' }, 'Loading the rules…'));
   // Hidden until the server says it is on Kafka: the all-in-one has no partitions.
   const partitions = el('section', { id: 'partitions', class: 'partitions', hidden: true });
+  const candidate = el('section', { id: 'candidate', class: 'candidate' }, el('p', { class: 'loading' }, 'Loading the candidate rules…'));
   const why = whyBox();
-  main.replaceChildren(el('h1', {}, 'Sampling'), rules, partitions, why.element);
+  main.replaceChildren(el('h1', {}, 'Sampling'), rules, candidate, partitions, why.element);
   const asked = new URLSearchParams(location.search).get('why');
-  await Promise.all([showRules(rules), showPartitions(partitions), asked ? why.ask(asked) : null]);
+  await Promise.all([showRules(rules), showCandidate(candidate), showPartitions(partitions), asked ? why.ask(asked) : null]);
+}
+
+async function showCandidate(container, body) {
+  if (body === undefined) {
+    try {
+      body = await api.candidate();
+    } catch (e) {
+      container.replaceChildren(candidateHeader(container), message('error', `Could not load the candidate rules: ${e.message}`));
+      return;
+    }
+  }
+  const parts = [candidateHeader(container, body.active)];
+  if (!body.sampling) {
+    parts.push(el('p', { class: 'hint' }, 'This node runs no sampler: candidate rules are tried on sampler nodes.'));
+    container.replaceChildren(...parts);
+    return;
+  }
+  parts.push(el('p', { class: 'hint' }, 'Candidate rules decide every trace beside the rules in force and never act: '
+    + 'nothing is kept or dropped because of them. Compare before you make them live.'));
+  if (body.file?.refused) {
+    parts.push(el('div', { class: 'reload-error', id: 'candidate-file-error' },
+      el('h3', {}, `The candidate file ${body.file.path} was refused`),
+      el('pre', {}, body.file.refused.errors.join('\n'))));
+  }
+  parts.push(body.active ? comparison(body) : el('p', { class: 'empty', id: 'candidate-none' },
+    body.file ? `No candidate on trial. Write ${body.file.path}, or paste rules below.` : 'No candidate on trial. Paste rules below to try them.'));
+  parts.push(proposeForm(container));
+  container.replaceChildren(...parts);
+}
+
+function candidateHeader(container, active) {
+  const refresh = el('button', { type: 'button', onclick: () => showCandidate(container) }, 'Refresh');
+  const withdraw = active ? el('button', { type: 'button', id: 'candidate-withdraw', onclick: async () => {
+    try {
+      await showCandidate(container, await api.withdrawCandidate());
+    } catch (e) {
+      container.append(message('error', `Could not end the trial: ${e.message}`));
+    }
+  } }, 'End the trial') : null;
+  return el('div', { class: 'rules-header' }, el('h2', {}, 'Candidate rules (shadow)'), el('div', {}, withdraw, refresh));
+}
+
+/** What the candidate would have done in the window, beside the rules in force. */
+function comparison(body) {
+  const seconds = body.window.seconds;
+  const since = Date.parse(body.since);
+  const rate = (side) => `${Number(side.keptPerSecond.toPrecision(3))}/s`;
+  const share = (side) => `${Number((side.keptFraction * 100).toPrecision(3))} %`;
+  return el('div', { id: 'candidate-comparison' },
+    el('p', {}, `On trial since ${formatTime(since)} (${formatAge(since)}), from ${body.origin}, version `,
+      el('code', { id: 'candidate-version', title: body.version }, body.version.slice(0, 12)),
+      `. Over the last ${windowSeconds(seconds)}: ${body.traces} traces decided.`),
+    el('table', { class: 'rule-list', id: 'candidate-rates' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), el('th', { scope: 'col' }, 'Kept'),
+        el('th', { scope: 'col' }, 'Kept per second'), el('th', { scope: 'col' }, 'Share of traces'))),
+      el('tbody', {},
+        el('tr', { dataset: { side: 'live' } }, el('th', { scope: 'row' }, 'Rules in force'),
+          el('td', { class: 'number kept' }, String(body.live.kept)), el('td', { class: 'number' }, rate(body.live)),
+          el('td', { class: 'number' }, share(body.live))),
+        el('tr', { dataset: { side: 'candidate' } }, el('th', { scope: 'row' }, 'Candidate'),
+          el('td', { class: 'number kept' }, String(body.candidate.kept)), el('td', { class: 'number' }, rate(body.candidate)),
+          el('td', { class: 'number' }, share(body.candidate))))),
+    el('h3', {}, 'What each candidate rule would do'),
+    el('table', { class: 'rule-list', id: 'candidate-rules' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, '#'), el('th', { scope: 'col' }, 'Rule'),
+        el('th', { scope: 'col' }, 'Would keep'), el('th', { scope: 'col' }, 'Would drop'))),
+      el('tbody', {}, body.rules.map((rule, i) => {
+        const isDefault = rule.name === 'default';
+        return el('tr', { class: 'rule', dataset: { rule: rule.name } },
+          el('td', { class: 'number' }, isDefault ? '' : String(i + 1)),
+          el('td', {}, el('span', { class: 'rule-name' }, rule.name),
+            rule.action ? ruleText(rule) : null,
+            isDefault ? el('div', { class: 'rule-text' }, el('span', { class: 'rule-label' }, 'when '), 'no rule above matches ',
+              el('span', { class: 'rule-label' }, 'then '), el('code', {}, body.default)) : null),
+          el('td', { class: 'number kept' }, String(rule.kept)),
+          el('td', { class: 'number dropped' }, String(rule.dropped)));
+      }))),
+    disagreementList('candidate-kept-only-live', 'Kept now, dropped by the candidate', body.disagreements.keptOnlyLive, true),
+    disagreementList('candidate-kept-only-candidate', 'Dropped now, kept by the candidate', body.disagreements.keptOnlyCandidate, false));
+}
+
+/** Traces decided differently; those the rules in force kept are stored and open. */
+function disagreementList(id, title, disagreement, stored) {
+  const shown = disagreement.examples.length;
+  const note = shown < disagreement.traces ? ` (the newest ${shown})` : '';
+  return el('div', { class: 'disagreement', id },
+    el('h3', {}, `${title}: `, el('span', { class: 'disagreement-count' }, String(disagreement.traces)), ` traces${note}`),
+    shown === 0 ? null : el('table', { class: 'rule-list' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Trace'), el('th', { scope: 'col' }, 'Rule in force'),
+        el('th', { scope: 'col' }, 'Candidate rule'), el('th', { scope: 'col' }, 'Decided'))),
+      el('tbody', {}, disagreement.examples.map((d) => el('tr', { dataset: { traceId: d.traceId } },
+        el('td', { class: 'trace-id' }, stored ? el('a', { href: `/trace/${d.traceId}` }, d.traceId)
+          : el('a', { href: `/sampling?why=${d.traceId}`, title: 'Not stored: the rules in force dropped it' }, d.traceId)),
+        el('td', {}, d.liveRule), el('td', {}, d.candidateRule),
+        el('td', {}, formatTime(Date.parse(d.decidedAt))))))));
+}
+
+function windowSeconds(seconds) {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  return `${Math.round(seconds / 60)} min`;
+}
+
+/** Paste a rules file to try it as the candidate; a refusal lists every problem. */
+function proposeForm(container) {
+  const text = el('textarea', { id: 'candidate-text', rows: 8, spellcheck: 'false', placeholder: 'version: 1\nrules:\n  - name: …' });
+  const answer = el('div', { id: 'candidate-answer', 'aria-live': 'polite' });
+  const form = el('form', { id: 'candidate-form', class: 'candidate-form', onsubmit: async (event) => {
+    event.preventDefault();
+    answer.replaceChildren(el('p', { class: 'loading' }, 'Checking…'));
+    try {
+      await showCandidate(container, await api.proposeCandidate(text.value));
+    } catch (e) {
+      answer.replaceChildren(message('error', e.message), e.problems.length > 0 ? el('pre', {}, e.problems.join('\n')) : null);
+    }
+  } }, el('label', { for: 'candidate-text' }, 'Try a rules file as the candidate'), text,
+  el('button', { type: 'submit' }, 'Try these rules'), answer);
+  return el('details', { class: 'candidate-propose' }, el('summary', {}, 'Try other rules'), form);
 }
 
 async function showPartitions(container) {
