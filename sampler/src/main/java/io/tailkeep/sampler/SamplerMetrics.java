@@ -183,6 +183,10 @@ public final class SamplerMetrics implements DecisionListener {
         s -> s.get().map(st -> st.invalidOnDisk() ? 1 : 0).orElse(0));
     gauge("tailkeep.rules.count", "Rules in the active rules", rules,
         r -> r.get().ruleNames().size());
+    // Starts again from 0 when new rules apply: Prometheus reads a drop as a counter reset.
+    counter("tailkeep.rules.keys.overflowed",
+        "Traces of per-key rules whose key was past max_keys and shared one budget, under the rules in force",
+        rules, r -> r.get().keysOverflowed());
   }
 
   private <T> void gauge(String name, String description, T target, ToDoubleFunction<T> value) {

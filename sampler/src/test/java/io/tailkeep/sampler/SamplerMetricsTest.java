@@ -82,6 +82,23 @@ class SamplerMetricsTest {
   }
 
   @Test
+  void keysPastAPerKeyRulesBoundAreCounted() throws Exception {
+    TraceBuffer buffer = buffer("""
+        rules:
+          - name: per-tenant
+            conditions: []
+            keep: {per_second: 5, by: [tenant], max_keys: 2}
+        """);
+    metrics.bindRules(buffer::rules, java.util.Optional::empty);
+    for (int i = 0; i < 5; i++) {
+      buffer.offer(List.of(root(traceId(10 + i)).attribute("tenant", "t" + i).build()));
+    }
+    ticker.advanceMillis(2_000);
+    buffer.decideDue();
+    assertThat(registry.get("tailkeep.rules.keys.overflowed").functionCounter().count()).isEqualTo(3);
+  }
+
+  @Test
   void buffersAreBoundOnce() {
     metrics.bindBuffers(() -> BufferStats.EMPTY);
     assertThatThrownBy(() -> metrics.bindBuffers(() -> BufferStats.EMPTY))

@@ -114,6 +114,20 @@ public final class RuleSet {
     share.set(fraction);
   }
 
+  /**
+   * Traces of per-key rules ({@code keep: {per_second, by}}) whose key came past the rule's
+   * {@code max_keys} and shared one budget, since these rules were loaded.
+   */
+  public long keysOverflowed() {
+    long sum = 0;
+    for (Rule rule : rules) {
+      if (rule.action() instanceof Action.Keep keep && keep.perKey() != null) {
+        sum += keep.perKey().throughput().overflowed();
+      }
+    }
+    return sum;
+  }
+
   /** The SHA-256 of the rules file's text (lower-case hex): which version of the rules this is. */
   public String version() {
     return version;
