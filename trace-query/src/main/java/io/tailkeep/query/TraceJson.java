@@ -212,10 +212,18 @@ final class TraceJson {
         .put("adjustedCount", sampling.adjustedCount());
   }
 
-  /** A search page: the traces, the query as run (defaults filled in), and the next token. */
+  /**
+   * A search page: the traces, how many real traces they stand for, the query as run (defaults
+   * filled in), and the next token.
+   */
   static JsonObject page(List<TraceSummary> traces, SearchFilters filters, int limit, String next, List<String> warnings) {
     JsonArray items = new JsonArray();
     traces.forEach(t -> items.add(summary(t)));
+    // Each kept trace stands for 1/p real ones; one stored without a decision stands for itself.
+    double standsFor = 0;
+    for (TraceSummary trace : traces) {
+      standsFor += trace.samplingDecision().map(Sampling::adjustedCount).orElse(1.0);
+    }
     JsonObject query =
         new JsonObject()
             .put("service", filters.service())
@@ -229,6 +237,7 @@ final class TraceJson {
             .put("limit", limit);
     return new JsonObject()
         .put("traces", items)
+        .put("standsFor", standsFor)
         .put("next", next)
         .put("query", query)
         .put("warnings", new JsonArray(List.copyOf(warnings)));

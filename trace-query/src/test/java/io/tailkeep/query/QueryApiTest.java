@@ -350,6 +350,20 @@ class QueryApiTest {
   }
 
   @Test
+  void aPageSaysHowManyRealTracesItsTracesStandFor() {
+    String svc = service("sampled");
+    write(spans.trace(spans.newTraceId(), svc, "op", nanos(base.plusSeconds(1)), MS, 1), new Sampling("baseline", 0.1));
+    write(spans.trace(spans.newTraceId(), svc, "op", nanos(base.plusSeconds(2)), MS, 1), new Sampling("per-route", 0.25));
+    write(spans.trace(spans.newTraceId(), svc, "op", nanos(base.plusSeconds(3)), MS, 1), new Sampling("keep-errors", 1.0));
+    write(spans.trace(spans.newTraceId(), svc, "op", nanos(base.plusSeconds(4)), MS, 1), null);
+
+    JsonObject page = ok("/api/v1/traces?service=" + q(svc) + "&" + window());
+
+    assertThat(page.getJsonArray("traces")).hasSize(4);
+    assertThat(page.getDouble("standsFor")).isCloseTo(10 + 4 + 1 + 1, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
   void ordersNewestFirstUnlessSortedByDurationOrGivenAMinimum() {
     String svc = service("order");
     TraceId old = trace(svc, "op", base.plusSeconds(1), 500, "/a");

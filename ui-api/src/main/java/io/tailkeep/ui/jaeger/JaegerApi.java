@@ -5,6 +5,7 @@ import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.query.StoreCall;
 import io.tailkeep.query.StreamingJson;
 import io.tailkeep.store.Operation;
+import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
@@ -229,12 +230,21 @@ public final class JaegerApi {
         .onFailure(ctx::fail);
   }
 
+  /** OTLP/JSON as ingested, but each span's tracestate carries the trace's sampling threshold. */
   private void otlpTrace(RoutingContext ctx) {
     TraceId traceId = JaegerIds.traceId("trace_id", ctx.pathParam("traceID"));
-    oneTrace(ctx, traceId)
+    Future<ReadTrace> trace = oneTrace(ctx, traceId);
+    Future<List<TraceSummary>> summaries = store(ctx, () -> reader.getSummaries(List.of(traceId)));
+    Future.all(trace, summaries)
         .compose(
-            trace ->
-                ctx.vertx().executeBlocking(() -> OtlpTraceJson.json(trace.trace()), false))
+            both -> {
+              Sampling sampling = summaries.result().stream()
+                  .filter(summary -> summary.traceId().equals(traceId))
+                  .findFirst()
+                  .flatMap(TraceSummary::samplingDecision)
+                  .orElse(null);
+              return ctx.vertx().executeBlocking(() -> OtlpTraceJson.json(trace.result().trace(), sampling), false);
+            })
         .onSuccess(body -> send(ctx, body))
         .onFailure(ctx::fail);
   }

@@ -11,6 +11,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.tailkeep.query.StreamingJson;
 import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.Sampling;
 import io.tailkeep.store.Trace;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -47,13 +48,21 @@ final class OtlpTraceJson {
 
   private OtlpTraceJson() {}
 
-  /** The trace as OTLP/JSON. */
+  /** The trace as OTLP/JSON, as ingested. */
   static Buffer json(Trace trace) {
-    return StreamingJson.write(
-        (long) EXPECTED_BYTES_PER_SPAN * trace.spans().size() + 256, false, json -> write(json, trace));
+    return json(trace, null);
   }
 
-  private static void write(JsonGenerator json, Trace trace) throws IOException {
+  /**
+   * The trace as OTLP/JSON, each span's {@code tracestate} carrying the probability the trace was
+   * kept with ({@link SamplingThreshold}); as ingested when {@code sampling} is null (unknown).
+   */
+  static Buffer json(Trace trace, Sampling sampling) {
+    return StreamingJson.write(
+        (long) EXPECTED_BYTES_PER_SPAN * trace.spans().size() + 256, false, json -> write(json, trace, sampling));
+  }
+
+  private static void write(JsonGenerator json, Trace trace, Sampling sampling) throws IOException {
     List<OtlpSpan> spans = new ArrayList<>(trace.spans());
     spans.sort(
         Comparator.comparingLong(OtlpSpan::startEpochNanos)
@@ -79,7 +88,7 @@ final class OtlpTraceJson {
           scope(json, scopeSpans.getKey().scope());
           json.writeArrayFieldStart("spans");
           for (Span span : scopeSpans.getValue()) {
-            span(json, span);
+            span(json, span, sampling);
           }
           json.writeEndArray();
           string(json, "schemaUrl", scopeSpans.getKey().schemaUrl());
@@ -122,11 +131,12 @@ final class OtlpTraceJson {
     json.writeEndObject();
   }
 
-  private static void span(JsonGenerator json, Span span) throws IOException {
+  private static void span(JsonGenerator json, Span span, Sampling sampling) throws IOException {
     json.writeStartObject();
     hexId(json, "traceId", span.getTraceId());
     hexId(json, "spanId", span.getSpanId());
-    string(json, "traceState", span.getTraceState());
+    string(json, "traceState", sampling == null ? span.getTraceState()
+        : SamplingThreshold.withThreshold(span.getTraceState(), sampling.probability()));
     hexId(json, "parentSpanId", span.getParentSpanId());
     string(json, "name", span.getName());
     int32(json, "kind", span.getKindValue());

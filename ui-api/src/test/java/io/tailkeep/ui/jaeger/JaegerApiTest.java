@@ -291,17 +291,26 @@ class JaegerApiTest {
   // --- OTLP download
 
   @Test
-  void theOtlpDownloadIsExactlyWhatWasIngested() {
+  void theOtlpDownloadIsWhatWasIngestedWithTheSamplingThresholdInTracestate() {
     HttpResponse<Buffer> response = server.get("/api/v3/traces/" + every.traceId.toHex());
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("Content-Type")).isEqualTo(ApiJson.CONTENT_TYPE);
     assertThat(response.bodyAsJsonObject().fieldNames()).containsExactly("resourceSpans");
+    // Written kept whole (probability 1): OTEP 235's th:0, merged into what the spans carried.
     assertThat(OtlpJsonReader.spans(OtlpJsonReader.parse(response.bodyAsString())))
-        .containsExactlyInAnyOrderElementsOf(every.spans());
+        .containsExactlyInAnyOrderElementsOf(withThreshold(every.spans(), "ot=th:0"));
 
     HttpResponse<Buffer> t1Response = server.get("/api/v3/traces/" + t1Id.toHex());
     assertThat(OtlpJsonReader.spans(OtlpJsonReader.parse(t1Response.bodyAsString())))
-        .containsExactlyInAnyOrderElementsOf(t1);
+        .containsExactlyInAnyOrderElementsOf(withThreshold(t1, "ot=th:0"));
+  }
+
+  private static List<OtlpSpan> withThreshold(List<OtlpSpan> spans, String ot) {
+    return spans.stream()
+        .map(s -> new OtlpSpan(s.resource(), s.resourceSchemaUrl(), s.scope(), s.scopeSchemaUrl(),
+            s.span().toBuilder().setTraceState(s.span().getTraceState().isEmpty() ? ot
+                : ot + "," + s.span().getTraceState()).build()))
+        .toList();
   }
 
   @Test

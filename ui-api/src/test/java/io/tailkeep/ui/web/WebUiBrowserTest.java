@@ -230,6 +230,8 @@ class WebUiBrowserTest {
     assertThat(rows.get(0).getText())
         .contains(shop + ": POST /checkout", "120ms", "baseline-checkout (10 %)");
     assertThat(browser.findElements(By.cssSelector("svg.scatter circle.dot"))).hasSize(2);
+    // The small trace was kept at 10 %, the big one whole: 10 + 1 real traces.
+    assertThat(browser.findElement(By.id("stands-for")).getText()).isEqualTo("stored, standing for about 11 real traces");
     assertThat(browser.getCurrentUrl()).contains("/search?").contains("service=" + shop);
     Chromium.screenshot(browser, "search");
 

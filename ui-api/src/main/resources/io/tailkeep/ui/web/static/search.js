@@ -257,7 +257,9 @@ function renderResults(results, params, page) {
   };
   const count = page.traces.length;
   const header = el('div', { class: 'results-header' },
-    el('h2', {}, `${count} trace${count === 1 ? '' : 's'}`),
+    el('h2', {}, `${count} trace${count === 1 ? '' : 's'}`,
+      count === 0 ? null : el('span', { class: 'hint stands-for', id: 'stands-for', dataset: { count, standsFor: page.standsFor } },
+        standsForText(count, page.standsFor))),
     el('div', { class: 'sort' }, 'Order: ', sortLink('start', 'Newest first'), ' · ', sortLink('duration', 'Slowest first')));
   const parts = [header];
   for (const warning of page.warnings) parts.push(message('warning', warning));
@@ -278,12 +280,23 @@ function renderResults(results, params, page) {
   results.replaceChildren(...parts);
 }
 
+/** Stored traces kept with probability p stand for 1/p real ones each (summed over those shown). */
+function standsForText(count, standsFor) {
+  const real = Math.round(standsFor);
+  return real === count ? ' stored, each kept whole' : ` stored, standing for about ${real} real traces`;
+}
+
 async function loadMore(results, params, next, link) {
   link.textContent = 'Loading…';
   try {
     const query = new URLSearchParams({ next, limit: params.get('limit') ?? '20' });
     const page = await api.search(query);
     results.querySelector('table.result-list tbody').append(...page.traces.map(resultRow));
+    const standsFor = results.querySelector('#stands-for');
+    const count = Number(standsFor.dataset.count) + page.traces.length;
+    const total = Number(standsFor.dataset.standsFor) + page.standsFor;
+    Object.assign(standsFor.dataset, { count, standsFor: total });
+    standsFor.textContent = standsForText(count, total);
     if (page.next) {
       link.textContent = 'More traces';
       link.onclick = (event) => { event.preventDefault(); loadMore(results, params, page.next, link); };
