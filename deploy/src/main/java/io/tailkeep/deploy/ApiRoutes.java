@@ -9,6 +9,7 @@ import io.tailkeep.ui.jaeger.JaegerApi;
 import io.tailkeep.ui.sampling.RecentRuleCounts;
 import io.tailkeep.ui.sampling.SamplingApi;
 import io.tailkeep.ui.sampling.SamplingView;
+import io.tailkeep.ui.web.LogsLink;
 import io.tailkeep.ui.web.WebUi;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -20,6 +21,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -41,6 +43,7 @@ final class ApiRoutes {
    *     serves only {@code /metrics} and the health checks
    * @param readiness what {@code /health/ready} asks: the parts this node's roles need
    * @param queryOptions the query and Jaeger APIs' settings
+   * @param logsLink the web UI's link from a span to the user's logs; none when empty
    */
   static Router router(
       Vertx vertx,
@@ -49,13 +52,14 @@ final class ApiRoutes {
       boolean query,
       List<ReadyCheck> readiness,
       PrometheusMeterRegistry registry,
-      QueryApiOptions queryOptions) {
+      QueryApiOptions queryOptions,
+      Optional<LogsLink> logsLink) {
     Router router = Router.router(vertx);
     if (query) {
       QueryApi.mount(router, reader, queryOptions);
       JaegerApi.mount(router, reader, queryOptions);
       SamplingApi.mount(router, samplingView, RecentRuleCounts.start(vertx, samplingView));
-      WebUi.mount(router);
+      WebUi.mount(router, logsLink);
     }
     router.get("/metrics").handler(ctx -> metrics(ctx, registry));
     router.get("/health/live").handler(ctx -> send(ctx, 200, status("UP", null)));

@@ -79,6 +79,7 @@ final class ServerAssembly {
             .storeQueue(storeQueue)
             .deadLetters(config.deadLetterDirectory(), sampler.deadLetterBytes())
             .queryOptions(queryOptions(config.query()));
+    config.query().logsLink().ifPresent(builder::logsLink);
     if (store != null) {
       builder.spanStore(store);
     }

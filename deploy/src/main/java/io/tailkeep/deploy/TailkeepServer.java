@@ -25,6 +25,7 @@ import io.tailkeep.sampler.keptqueue.StoreQueue;
 import io.tailkeep.sampler.rules.RulesFileException;
 import io.tailkeep.store.SpanStore;
 import io.tailkeep.ui.sampling.SamplingView;
+import io.tailkeep.ui.web.LogsLink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -43,6 +44,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -124,7 +126,7 @@ public final class TailkeepServer implements AutoCloseable {
       }
       Router apiRouter =
           ApiRoutes.router(vertx, store == null ? null : store.reader(), samplingView,
-              builder.query, readiness(store, kafka), registry, builder.queryOptions);
+              builder.query, readiness(store, kafka), registry, builder.queryOptions, builder.logsLink);
       if (tokens != null) {
         ApiAccess.guard(apiRouter, new AccessCheck(tokens), builder.metricsNeedToken);
       }
@@ -342,10 +344,17 @@ public final class TailkeepServer implements AutoCloseable {
     private Path deadLetterDirectory;
     private long deadLetterBytes;
     private QueryApiOptions queryOptions = QueryApiOptions.defaults();
+    private Optional<LogsLink> logsLink = Optional.empty();
 
     private Builder() {}
 
     /** The query and Jaeger APIs' settings (span cap, timeout, Retry-After, Jaeger's largest limit). */
+    /** The web UI's link from a span to the user's logs for its trace; none by default. */
+    public Builder logsLink(LogsLink link) {
+      this.logsLink = Optional.of(link);
+      return this;
+    }
+
     public Builder queryOptions(QueryApiOptions options) {
       this.queryOptions = Objects.requireNonNull(options, "queryOptions");
       return this;

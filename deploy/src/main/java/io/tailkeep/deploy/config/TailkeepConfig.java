@@ -13,6 +13,7 @@ import io.tailkeep.store.cassandra.CassandraStorage;
 import io.tailkeep.store.cassandra.CassandraTls;
 import io.tailkeep.store.cassandra.Replication;
 import io.tailkeep.store.cassandra.node.EmbeddedCassandra;
+import io.tailkeep.ui.web.LogsLink;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,7 +221,8 @@ public record TailkeepConfig(
       int maxReadsWaiting,
       int searchThreads,
       int searchQueue,
-      int maxSearchPartitions) {}
+      int maxSearchPartitions,
+      Optional<LogsLink> logsLink) {}
 
   /** Log format ({@code text} or {@code json}) and level of Tailkeep's own loggers. */
   public record Logging(String format, String level) {}
@@ -536,12 +538,32 @@ public record TailkeepConfig(
         s.integer("query.search_threads", CassandraStorage.DEFAULT_SEARCH_THREADS, 1, 256),
         s.integer("query.search_queue", CassandraStorage.DEFAULT_SEARCH_QUEUE, 1, 100_000),
         s.integer(
-            "query.max_search_partitions", CassandraStorage.DEFAULT_MAX_SEARCH_PARTITIONS, 1, 1_000_000));
+            "query.max_search_partitions", CassandraStorage.DEFAULT_MAX_SEARCH_PARTITIONS, 1, 1_000_000),
+        logsLink(s));
     if (query.retryAfter().getNano() != 0) {
       s.problem("query.retry_after", "must be whole seconds (it is sent as Retry-After), got "
           + Settings.DURATIONS.format(query.retryAfter()));
     }
     return query;
+  }
+
+  /** {@code query.logs_link} (a URL template) and its text {@code query.logs_link_name}. */
+  private static Optional<LogsLink> logsLink(Settings s) {
+    Optional<String> template = s.optionalText("query.logs_link");
+    String name = s.text("query.logs_link_name", LogsLink.DEFAULT_NAME);
+    if (template.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> problems = LogsLink.problems(template.get());
+    if (!problems.isEmpty()) {
+      problems.forEach(problem -> s.problem("query.logs_link", problem));
+      return Optional.empty();
+    }
+    if (name.isBlank()) {
+      s.problem("query.logs_link_name", "must not be blank");
+      return Optional.empty();
+    }
+    return Optional.of(new LogsLink(name, template.get()));
   }
 
   private static Logging logging(Settings s) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tailkeep.collector.ReceiverLimits;
 import io.tailkeep.store.cassandra.Replication;
+import io.tailkeep.ui.web.LogsLink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ class TailkeepConfigTest {
     assertThat(shipped.query()).isEqualTo(defaults.query());
     assertThat(defaults.query())
         .isEqualTo(new TailkeepConfig.Query(10_000, Duration.ofSeconds(30), Duration.ofSeconds(1), 500, 64, 10_000, 4,
-            64, 1_000));
+            64, 1_000, Optional.empty()));
   }
 
   @Test
@@ -107,9 +108,20 @@ class TailkeepConfigTest {
               search_threads: 2
               search_queue: 8
               max_search_partitions: 200
+              logs_link: "https://grafana.example/explore?query={traceId}&from={startMs}&to={endMs}"
+              logs_link_name: Logs in Loki
             """);
     assertThat(config.query())
-        .isEqualTo(new TailkeepConfig.Query(2000, Duration.ofSeconds(5), Duration.ofSeconds(3), 100, 16, 500, 2, 8, 200));
+        .isEqualTo(new TailkeepConfig.Query(2000, Duration.ofSeconds(5), Duration.ofSeconds(3), 100, 16, 500, 2, 8, 200,
+            Optional.of(new LogsLink("Logs in Loki",
+                "https://grafana.example/explore?query={traceId}&from={startMs}&to={endMs}"))));
+    assertThatThrownBy(() -> parse("query:\n  logs_link: \"https://logs.example/?t={trace_id}\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("query.logs_link")
+        .hasMessageContaining("unknown placeholder {trace_id}");
+    assertThatThrownBy(() -> parse("query:\n  logs_link: \"logs.example/{traceId}\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("must be an absolute http or https URL");
     assertThatThrownBy(() -> parse("query:\n  max_jaeger_limit: 20000\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("query.max_jaeger_limit");

@@ -1,7 +1,9 @@
 package io.tailkeep.ui.web;
 
+import io.tailkeep.query.ApiJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The web UI: an HTML shell for each page and the hand-written ES modules and CSS it loads, all
@@ -25,6 +28,7 @@ import java.util.Map;
  * GET /trace/{traceId}    one trace as a waterfall
  * GET /sampling           sampling rules, their counts, "why" for a trace
  * GET /static/{file}      scripts and styles
+ * GET /api/v1/ui/settings  what the pages are configured with: {"logsLink": {name, template} | null}
  * </pre>
  *
  * Only these paths (and anything below them, answered 404) are claimed, so {@code /api/**},
@@ -54,25 +58,42 @@ public final class WebUi {
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
           + " object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+  public static final String SETTINGS_PATH = "/api/v1/ui/settings";
+
   private final Asset shell;
   private final Asset notFound;
   private final Map<String, Asset> assets;
+  private final Buffer settings;
 
-  private WebUi(Asset shell, Asset notFound, Map<String, Asset> assets) {
+  private WebUi(Asset shell, Asset notFound, Map<String, Asset> assets, Buffer settings) {
     this.shell = shell;
     this.notFound = notFound;
     this.assets = assets;
+    this.settings = settings;
   }
 
-  /** Adds the UI's routes to {@code router}; resources are read once, here. */
+  /** Adds the UI's routes to {@code router}, without a link to logs. */
   public static void mount(Router router) {
+    mount(router, Optional.empty());
+  }
+
+  /**
+   * Adds the UI's routes to {@code router}; resources are read once, here.
+   *
+   * @param logsLink the link from a span to the user's logs for its trace; none when empty
+   */
+  public static void mount(Router router, Optional<LogsLink> logsLink) {
     Map<String, Asset> assets = new LinkedHashMap<>();
     for (String name : ASSETS) {
       assets.put(name, Asset.load(RESOURCES + "static/" + name));
     }
+    JsonObject settings = new JsonObject().put("logsLink",
+        logsLink.map(link -> new JsonObject().put("name", link.name()).put("template", link.template())).orElse(null));
     WebUi ui =
         new WebUi(
-            Asset.load(RESOURCES + "index.html"), Asset.load(RESOURCES + "not-found.html"), assets);
+            Asset.load(RESOURCES + "index.html"), Asset.load(RESOURCES + "not-found.html"), assets,
+            settings.toBuffer());
+    router.get(SETTINGS_PATH).handler(ui::settings);
     router.get("/").handler(WebUi::redirectToSearch);
     router.get("/search").handler(ui::page);
     router.get("/sampling").handler(ui::page);
@@ -80,6 +101,10 @@ public final class WebUi {
     router.get("/static/:file").handler(ui::asset);
     // Anything else under the UI's own paths: a 404 page, not the API's JSON 404.
     router.getWithRegex("/(search|sampling|trace|static)(/.*)?").handler(ui::notFound);
+  }
+
+  private void settings(RoutingContext ctx) {
+    ApiJson.send(ctx.response(), 200, settings);
   }
 
   private static void redirectToSearch(RoutingContext ctx) {

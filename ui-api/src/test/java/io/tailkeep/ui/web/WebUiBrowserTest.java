@@ -128,7 +128,8 @@ class WebUiBrowserTest {
               QueryApi.mount(router, store.reader(), QueryApiOptions.defaults());
               JaegerApi.mount(router, store.reader());
               SamplingApi.mount(router, sampling, recent);
-              WebUi.mount(router);
+              WebUi.mount(router, Optional.of(new LogsLink("Logs in Loki",
+                  "https://logs.example/search?q=trace_id%3D{traceId}&span={spanId}&from={startMs}&to={endMs}")));
             });
   }
 
@@ -337,6 +338,12 @@ class WebUiBrowserTest {
         .contains(prefix + "-payments");
     assertThat(browser.findElement(By.cssSelector("#span-detail .detail-scope")).getText())
         .contains(TestSpans.scope().getName());
+    // The configured link to logs, filled for this trace: its ID and its time range in epoch ms.
+    WebElement logs = browser.findElement(By.id("logs-link"));
+    assertThat(logs.getText()).isEqualTo("Logs in Loki");
+    long startMs = now.minus(Duration.ofMinutes(5)).toEpochMilli();
+    assertThat(logs.getAttribute("href")).isEqualTo("https://logs.example/search?q=trace_id%3D" + smallId.toHex()
+        + "&span=" + charge.getAttribute("data-span-id") + "&from=" + startMs + "&to=" + (startMs + 120));
     Chromium.screenshot(browser, "trace");
   }
 

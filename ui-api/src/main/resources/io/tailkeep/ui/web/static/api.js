@@ -53,6 +53,7 @@ export const api = {
   candidate: () => getJson('/api/v1/sampling/candidate'),
   proposeCandidate: (rulesText) => sendText('PUT', '/api/v1/sampling/candidate', rulesText),
   withdrawCandidate: () => sendText('DELETE', '/api/v1/sampling/candidate'),
+  uiSettings: () => getJson('/api/v1/ui/settings'),
 };
 
 /** The trace as OTLP/JSON, every field as ingested. */

@@ -3,8 +3,11 @@
 import { el, keyValueTable } from './dom.js';
 import { formatDuration } from './format.js';
 
-/** `resource` and `scope` are the entries of the trace's tables the span points at. */
-export function spanDetail(span, traceStart, resource, scope) {
+/**
+ * `resource` and `scope` are the entries of the trace's tables the span points at; `logsLink` the
+ * link to the user's logs for the trace, or null when none is configured.
+ */
+export function spanDetail(span, traceStart, resource, scope, logsLink) {
   const offset = Number(BigInt(span.startUnixNano) - traceStart);
   const overview = [
     ['Service', span.service],
@@ -21,6 +24,7 @@ export function spanDetail(span, traceStart, resource, scope) {
   const parts = [
     el('h2', {}, el('span', { class: 'service' }, span.service), ' ', el('span', { class: 'operation' }, span.name)),
     keyValueTable(overview, 'kv overview'),
+    logsLink ? el('p', { class: 'logs-link' }, logsLink) : null,
     section('Attributes', keyValueTable(Object.entries(span.attributes), 'kv attributes'), span.droppedAttributesCount),
     section('Events', events(span.events, traceStart), span.droppedEventsCount),
     section('Links', links(span.links), span.droppedLinksCount),
@@ -28,7 +32,7 @@ export function spanDetail(span, traceStart, resource, scope) {
     section('Scope', keyValueTable([['name', scope.name], ['version', scope.version], ...Object.entries(scope.attributes)], 'kv scope'), 0),
   ];
   if (span.warnings?.length) parts.push(section('Warnings', el('ul', {}, span.warnings.map((w) => el('li', {}, w))), 0));
-  return parts;
+  return parts.filter(Boolean);
 }
 
 function section(title, content, dropped) {

@@ -21,6 +21,8 @@ export async function tracePage(main, rawId) {
   }
   main.replaceChildren(el('p', { class: 'loading' }, `Loading trace ${traceId}…`));
   let trace;
+  // Settings are the page's extras: without them (an old server, a failed read) there is no logs link.
+  const settings = api.uiSettings().catch(() => ({ logsLink: null }));
   try {
     trace = await api.trace(traceId);
   } catch (e) {
@@ -42,10 +44,12 @@ export async function tracePage(main, rawId) {
   main.replaceChildren(header(trace), el('div', { class: 'trace-layout' }, waterfall, detail), timing);
 
   const base = BigInt(summary.startUnixNano);
+  const { logsLink } = await settings;
   const began = performance.now();
   // Spans name their resource and scope by index into the trace's tables.
   const shown = renderWaterfall(waterfall, trace, (span) =>
-    detail.replaceChildren(...spanDetail(span, base, trace.resources[span.resource], trace.scopes[span.scope])));
+    detail.replaceChildren(...spanDetail(span, base, trace.resources[span.resource], trace.scopes[span.scope],
+      logsLink ? logsAnchor(logsLink, span, summary) : null)));
   const built = performance.now() - began;
   void waterfall.offsetHeight; // force style and layout, so the figure includes them
   const took = performance.now() - began;
@@ -53,6 +57,23 @@ export async function tracePage(main, rawId) {
   timing.textContent = `${shown} spans rendered in ${took.toFixed(0)} ms (DOM ${built.toFixed(0)} ms, layout ${(took - built).toFixed(0)} ms).`;
   document.documentElement.dataset.renderMs = took.toFixed(1);
   document.documentElement.dataset.renderedSpans = String(shown);
+}
+
+/** The configured link to the user's logs, its placeholders filled for this span and trace. */
+function logsAnchor(link, span, summary) {
+  const startMs = unixNanoToMillis(summary.startUnixNano);
+  const endMs = startMs + Math.ceil(summary.durationNanos / 1e6);
+  const values = {
+    traceId: summary.traceId,
+    spanId: span.spanId,
+    service: span.service,
+    startMs: String(startMs),
+    endMs: String(endMs),
+    startIso: new Date(startMs).toISOString(),
+    endIso: new Date(endMs).toISOString(),
+  };
+  const href = link.template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? encodeURIComponent(values[name]) : whole));
+  return el('a', { href, id: 'logs-link', target: '_blank', rel: 'noopener noreferrer' }, link.name);
 }
 
 function plural(count, noun) {
