@@ -1,0 +1,283 @@
+package io.tailkeep.sampler.traffic;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.wire.AttributeKeys;
+import io.tailkeep.store.wire.AttributeVisitor;
+import io.tailkeep.store.wire.SpanFieldReader;
+import io.tailkeep.store.wire.SpanFields;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The service graph, made from whole traces when they are decided, kept or dropped: the edges
+ * between services with requests, failures and the latency seen by the client and by the server,
+ * as Grafana Tempo's service-graph processor names them ({@code traces_service_graph_*}, {@link
+ * #bindTo}). Thread-safe.
+ *
+ * <p><b>Edges.</b> A CLIENT span whose child SERVER span (its parent span ID is the client's span
+ * ID) belongs to another service is one request from the client's service to the server's; so is
+ * a PRODUCER span with a CONSUMER child. Each calling span counts once (its first such child); a
+ * child of the same service makes no edge. Tempo pairs the two spans within a time window across
+ * traces' spans as they stream by; here the sampler holds the whole trace, so a pair is found
+ * whenever both spans reached the sampler before the decision.
+ *
+ * <p><b>Services that send no spans.</b> A CLIENT span with no SERVER child (a database, a cache,
+ * an outside API) is a request to the service its attributes name, the first of {@link
+ * #PEER_ATTRIBUTES} it carries as a non-empty string: {@code peer.service} (named by the caller on
+ * purpose), then the database's name ({@code db.namespace}, and the older {@code db.name}), then
+ * its system ({@code db.system.name}, older {@code db.system}: {@code postgresql}), then the host
+ * ({@code server.address}, older {@code net.peer.name}). Tempo and the Collector's servicegraph
+ * connector name such a "virtual node" from {@code peer.service}, {@code db.name}, {@code db.system}
+ * by default, in that order; the newer names and the host come after them here. A host also names
+ * the server of a call whose SERVER span did not reach the sampler in time (a late span). Without
+ * any of these attributes the client span makes no edge. For such an edge the server latency is
+ * the client span's duration, as Tempo records a database call: the only measure of the answer.
+ *
+ * <p><b>Failures</b> follow the one error definition ({@link SpanFields#isError()}): a request
+ * failed when its client or its server span is an error (Tempo: status ERROR only).
+ *
+ * <p><b>Bounded.</b> At most {@code maxEdges} edges; requests of further edges are not kept,
+ * only counted ({@link #overflowRequests()}).
+ */
+public final class ServiceGraph {
+
+  public static final int DEFAULT_MAX_EDGES = 10_000;
+
+  /** The attributes a CLIENT span without a SERVER child names its server by, first found wins. */
+  public static final List<String> PEER_ATTRIBUTES =
+      List.of(
+          "peer.service",
+          "db.namespace",
+          "db.name",
+          "db.system.name",
+          "db.system",
+          "server.address",
+          "net.peer.name");
+
+  private static final int KIND_SERVER = 2;
+  private static final int KIND_CLIENT = 3;
+  private static final int KIND_PRODUCER = 4;
+  private static final int KIND_CONSUMER = 5;
+  /** Pairing by scanning is cheaper than hashing up to about this many comparisons. */
+  private static final int SCAN_LIMIT = 256;
+
+  // Counters of an edge, per stripe.
+  private static final int BUCKETS = LatencyHistogram.BUCKETS;
+  private static final int CLIENT_SUM = BUCKETS;
+  private static final int SERVER = BUCKETS + 1;
+  private static final int SERVER_SUM = SERVER + BUCKETS;
+  private static final int FAILURES = SERVER_SUM + 1;
+  private static final int WIDTH = FAILURES + 1;
+
+  private static final SpanFieldReader READER = new SpanFieldReader(AttributeKeys.NONE);
+  private static final SpanFieldReader PEER_READER =
+      new SpanFieldReader(new AttributeKeys(PEER_ATTRIBUTES, List.of()));
+
+  private final int maxEdges;
+  /** Client service to server service to edge: looked up without making a key. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Edge>> edges =
+      new ConcurrentHashMap<>();
+  private final AtomicInteger edgeCount = new AtomicInteger();
+  private final LongAdder overflowRequests = new LongAdder();
+
+  public ServiceGraph() {
+    this(DEFAULT_MAX_EDGES);
+  }
+
+  public ServiceGraph(int maxEdges) {
+    if (maxEdges < 1) {
+      throw new IllegalArgumentException("maxEdges must be positive, got " + maxEdges);
+    }
+    this.maxEdges = maxEdges;
+  }
+
+  /** Counts the requests of one decided trace, from its buffered spans (in any order). */
+  public void record(List<WireSpan> spans) {
+    List<Hop> callers = new ArrayList<>();
+    List<Hop> answerers = new ArrayList<>();
+    for (WireSpan span : spans) {
+      SpanFields fields = READER.read(span);
+      int kind = fields.kind();
+      if (kind == KIND_CLIENT || kind == KIND_PRODUCER) {
+        callers.add(new Hop(span, fields));
+      } else if ((kind == KIND_SERVER || kind == KIND_CONSUMER) && !span.isRoot()) {
+        answerers.add(new Hop(span, fields));
+      }
+    }
+    if (callers.isEmpty()) {
+      return;
+    }
+    pair(callers, answerers);
+    for (Hop caller : callers) {
+      if (!caller.paired && caller.kind == KIND_CLIENT) {
+        String peer = peerOf(caller.span);
+        if (peer != null && !peer.equals(caller.service)) {
+          request(caller.service, peer, caller.durationNanos, caller.durationNanos, caller.error);
+        }
+      }
+    }
+  }
+
+  /** Each answering span to the calling span it is the child of, one answer per call. */
+  private void pair(List<Hop> callers, List<Hop> answerers) {
+    Map<Long, Hop> bySpanId = null;
+    if ((long) callers.size() * answerers.size() > SCAN_LIMIT) {
+      bySpanId = new HashMap<>(callers.size() * 2);
+      for (Hop caller : callers) {
+        bySpanId.putIfAbsent(caller.spanId, caller);
+      }
+    }
+    for (Hop answer : answerers) {
+      Hop caller = bySpanId != null ? bySpanId.get(answer.parentSpanId) : scan(callers, answer.parentSpanId);
+      if (caller == null
+          || caller.paired
+          || (caller.kind == KIND_CLIENT ? answer.kind != KIND_SERVER : answer.kind != KIND_CONSUMER)) {
+        continue;
+      }
+      caller.paired = true;
+      if (!caller.service.equals(answer.service)) {
+        request(caller.service, answer.service, caller.durationNanos, answer.durationNanos,
+            caller.error || answer.error);
+      }
+    }
+  }
+
+  private static Hop scan(List<Hop> callers, long spanId) {
+    for (Hop caller : callers) {
+      if (caller.spanId == spanId) {
+        return caller;
+      }
+    }
+    return null;
+  }
+
+  private void request(String client, String server, long clientNanos, long serverNanos, boolean failed) {
+    Edge edge = edgeFor(client, server);
+    if (edge == null) {
+      overflowRequests.increment();
+    } else {
+      edge.add(clientNanos, serverNanos, failed);
+    }
+  }
+
+  private Edge edgeFor(String client, String server) {
+    ConcurrentHashMap<String, Edge> servers = edges.get(client);
+    if (servers != null) {
+      Edge edge = servers.get(server);
+      if (edge != null) {
+        return edge;
+      }
+    }
+    int n = edgeCount.get();
+    while (n < maxEdges) {
+      if (edgeCount.compareAndSet(n, n + 1)) {
+        Edge fresh = new Edge();
+        Edge raced = edges.computeIfAbsent(client, c -> new ConcurrentHashMap<>()).putIfAbsent(server, fresh);
+        if (raced != null) {
+          edgeCount.decrementAndGet(); // another thread made it first
+          return raced;
+        }
+        return fresh;
+      }
+      n = edgeCount.get();
+    }
+    return servers == null ? null : servers.get(server);
+  }
+
+  /** The name {@link #PEER_ATTRIBUTES} give a span's server, or null. */
+  private static String peerOf(WireSpan span) {
+    PeerName found = new PeerName();
+    PEER_READER.read(span, found);
+    return found.name;
+  }
+
+  /** Every edge counted so far; ordered by nothing. */
+  public List<ServiceEdge> snapshot() {
+    List<ServiceEdge> all = new ArrayList<>();
+    edges.forEach(
+        (client, servers) ->
+            servers.forEach(
+                (server, edge) -> {
+                  long[] sum = edge.counters.sum();
+                  all.add(
+                      new ServiceEdge(
+                          client,
+                          server,
+                          sum[FAILURES],
+                          new LatencyHistogram(Arrays.copyOfRange(sum, 0, BUCKETS), sum[CLIENT_SUM]),
+                          new LatencyHistogram(Arrays.copyOfRange(sum, SERVER, SERVER + BUCKETS), sum[SERVER_SUM])));
+                }));
+    return all;
+  }
+
+  /** Requests not kept because their edge would have passed the bound. */
+  public long overflowRequests() {
+    return overflowRequests.sum();
+  }
+
+  /**
+   * Shows the edges on the registry's Prometheus scrape under Tempo's names, read from {@link
+   * #snapshot()} at each scrape. Once per registry.
+   */
+  public void bindTo(PrometheusMeterRegistry registry) {
+    registry.getPrometheusRegistry().register(new ServiceGraphCollector(this));
+  }
+
+  /** What pairing needs of a calling or answering span. */
+  private static final class Hop {
+    final WireSpan span;
+    final long spanId;
+    final long parentSpanId;
+    final int kind;
+    final String service;
+    final long durationNanos;
+    final boolean error;
+    boolean paired;
+
+    Hop(WireSpan span, SpanFields fields) {
+      this.span = span;
+      this.spanId = span.spanId().value();
+      this.parentSpanId = span.isRoot() ? 0 : span.parentSpanId().orElseThrow().value();
+      this.kind = fields.kind();
+      this.service = span.origin().serviceName();
+      this.durationNanos = fields.durationNanos();
+      this.error = fields.isError();
+    }
+  }
+
+  /** Keeps the value of the earliest of the peer attributes found. */
+  private static final class PeerName implements AttributeVisitor {
+    String name;
+    int rank = Integer.MAX_VALUE;
+
+    @Override
+    public void attribute(int key, Object value, boolean inArray) {
+      if (!inArray && key < rank && value instanceof String text && !text.isEmpty()) {
+        rank = key;
+        name = text;
+      }
+    }
+  }
+
+  private static final class Edge {
+    final StripedCounters counters = new StripedCounters(WIDTH);
+
+    void add(long clientNanos, long serverNanos, boolean failed) {
+      long[] stripe = counters.stripe();
+      StripedCounters.add(stripe, LatencyHistogram.bucketOf(clientNanos), 1);
+      StripedCounters.add(stripe, CLIENT_SUM, LatencyHistogram.micros(clientNanos));
+      StripedCounters.add(stripe, SERVER + LatencyHistogram.bucketOf(serverNanos), 1);
+      StripedCounters.add(stripe, SERVER_SUM, LatencyHistogram.micros(serverNanos));
+      if (failed) {
+        StripedCounters.add(stripe, FAILURES, 1);
+      }
+    }
+  }
+}
