@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -26,6 +27,9 @@ final class ServiceGraphCollector implements MultiCollector {
   static final String OVERFLOW_REQUESTS = "tailkeep_service_graph_overflow_requests";
   static final String EDGES = "tailkeep_service_graph_edges";
 
+  private static final Comparator<ServiceEdge> BY_LABELS =
+      Comparator.comparing(ServiceEdge::client).thenComparing(ServiceEdge::server);
+
   private final ServiceGraph graph;
 
   ServiceGraphCollector(ServiceGraph graph) {
@@ -35,6 +39,7 @@ final class ServiceGraphCollector implements MultiCollector {
   @Override
   public MetricSnapshots collect() {
     List<ServiceEdge> all = graph.snapshot();
+    all.sort(BY_LABELS); // a scrape a person reads, in the same order each time
     CounterSnapshot.Builder requests =
         TrafficSnapshots.counterFamily(REQUESTS, "Requests between two services, from every trace");
     CounterSnapshot.Builder failed =

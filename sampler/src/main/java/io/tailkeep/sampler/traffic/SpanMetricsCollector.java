@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,6 +28,12 @@ final class SpanMetricsCollector implements MultiCollector {
   static final String OVERFLOW_SPANS = "tailkeep_spanmetrics_overflow_spans";
   static final String SERIES = "tailkeep_spanmetrics_series";
 
+  private static final Comparator<SpanSeries> BY_LABELS =
+      Comparator.comparing(SpanSeries::service)
+          .thenComparing(SpanSeries::spanName)
+          .thenComparing(SpanSeries::spanKind)
+          .thenComparing(SpanSeries::statusCode);
+
   private final SpanMetrics metrics;
 
   SpanMetricsCollector(SpanMetrics metrics) {
@@ -36,6 +43,7 @@ final class SpanMetricsCollector implements MultiCollector {
   @Override
   public MetricSnapshots collect() {
     List<SpanSeries> all = metrics.snapshot();
+    all.sort(BY_LABELS); // a scrape a person reads, in the same order each time
     CounterSnapshot.Builder calls =
         TrafficSnapshots.counterFamily(CALLS, "Spans counted before sampling, all of them");
     HistogramSnapshot.Builder latency =
