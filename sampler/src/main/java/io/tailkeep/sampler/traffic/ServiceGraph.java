@@ -31,14 +31,18 @@ import java.util.concurrent.atomic.LongAdder;
  * <p><b>Services that send no spans.</b> A CLIENT span with no SERVER child (a database, a cache,
  * an outside API) is a request to the service its attributes name, the first of {@link
  * #PEER_ATTRIBUTES} it carries as a non-empty string: {@code peer.service} (named by the caller on
- * purpose), then the database's name ({@code db.namespace}, and the older {@code db.name}), then
- * its system ({@code db.system.name}, older {@code db.system}: {@code postgresql}), then the host
- * ({@code server.address}, older {@code net.peer.name}). Tempo and the Collector's servicegraph
- * connector name such a "virtual node" from {@code peer.service}, {@code db.name}, {@code db.system}
- * by default, in that order; the newer names and the host come after them here. A host also names
- * the server of a call whose SERVER span did not reach the sampler in time (a late span). Without
- * any of these attributes the client span makes no edge. For such an edge the server latency is
- * the client span's duration, as Tempo records a database call: the only measure of the answer.
+ * purpose), then the database system ({@code db.system.name}, older {@code db.system}: {@code
+ * postgresql}, {@code redis}), then the database's name ({@code db.namespace}, older {@code
+ * db.name}) for a span that gives no system, then the host ({@code server.address}, older {@code
+ * net.peer.name}). Tempo and the Collector's servicegraph connector name such a "virtual node"
+ * from {@code peer.service}, {@code db.name}, {@code db.system} by default, in that order, so a
+ * database node there is named after the database ({@code shop}); here after its system, which
+ * reads better on a map and matches what a span always carries (the semantic conventions require
+ * the system, not the name). A user who wants one node per database sets {@code peer.service}. A
+ * host also names the server of a call whose SERVER span did not reach the sampler in time (a
+ * late span). Without any of these attributes the client span makes no edge. For such an edge the
+ * server latency is the client span's duration, as Tempo records a database call: the only
+ * measure of the answer.
  *
  * <p><b>Failures</b> follow the one error definition ({@link SpanFields#isError()}): a request
  * failed when its client or its server span is an error (Tempo: status ERROR only).
@@ -54,10 +58,10 @@ public final class ServiceGraph {
   public static final List<String> PEER_ATTRIBUTES =
       List.of(
           "peer.service",
-          "db.namespace",
-          "db.name",
           "db.system.name",
           "db.system",
+          "db.namespace",
+          "db.name",
           "server.address",
           "net.peer.name");
 

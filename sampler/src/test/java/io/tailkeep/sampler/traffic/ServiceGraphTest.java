@@ -125,7 +125,9 @@ class ServiceGraphTest {
         .attribute("server.address", "db-7.internal").attribute("db.system", "postgresql")
         .attribute("db.name", "orders").build()));
     graph.record(List.of(span("a", 1, 0).client()
-        .attribute("server.address", "redis-1").attribute("db.system", "redis").build()));
+        .attribute("server.address", "redis-1").attribute("db.system.name", "redis").attribute("db.namespace", "0")
+        .build()));
+    graph.record(List.of(span("a", 1, 0).client().attribute("db.name", "legacy-orders").build()));
     graph.record(List.of(span("a", 1, 0).client().attribute("server.address", "api.stripe.com").build()));
     graph.record(List.of(span("a", 1, 0).client().attribute("net.peer.name", "legacy-host").build()));
     // Nothing to name it by, an empty name, or itself: no edge.
@@ -136,7 +138,8 @@ class ServiceGraphTest {
     graph.record(List.of(span("a", 1, 0).kind(SpanKind.SPAN_KIND_PRODUCER).attribute("peer.service", "kafka").build()));
 
     assertThat(byPair(graph).keySet())
-        .containsExactlyInAnyOrder("a->orders-db", "a->orders", "a->redis", "a->api.stripe.com", "a->legacy-host");
+        .containsExactlyInAnyOrder(
+            "a->orders-db", "a->postgresql", "a->redis", "a->legacy-orders", "a->api.stripe.com", "a->legacy-host");
   }
 
   @Test
