@@ -2,9 +2,6 @@ package io.tailkeep.sampler.traffic;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tailkeep.store.WireSpan;
-import io.tailkeep.store.wire.AttributeKeys;
-import io.tailkeep.store.wire.AttributeVisitor;
-import io.tailkeep.store.wire.SpanFieldReader;
 import io.tailkeep.store.wire.SpanFields;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,10 +77,6 @@ public final class ServiceGraph {
   private static final int FAILURES = SERVER_SUM + 1;
   private static final int WIDTH = FAILURES + 1;
 
-  private static final SpanFieldReader READER = new SpanFieldReader(AttributeKeys.NONE);
-  private static final SpanFieldReader PEER_READER =
-      new SpanFieldReader(new AttributeKeys(PEER_ATTRIBUTES, List.of()));
-
   private final int maxEdges;
   /** Client service to server service to edge: looked up without making a key. */
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Edge>> edges =
@@ -107,12 +100,12 @@ public final class ServiceGraph {
     List<Hop> callers = new ArrayList<>();
     List<Hop> answerers = new ArrayList<>();
     for (WireSpan span : spans) {
-      SpanFields fields = READER.read(span);
-      int kind = fields.kind();
+      HopReader.Frame frame = HopReader.frame(span.bytes());
+      int kind = frame.kind();
       if (kind == KIND_CLIENT || kind == KIND_PRODUCER) {
-        callers.add(new Hop(span, fields));
+        callers.add(new Hop(span, frame));
       } else if ((kind == KIND_SERVER || kind == KIND_CONSUMER) && !span.isRoot()) {
-        answerers.add(new Hop(span, fields));
+        answerers.add(new Hop(span, frame));
       }
     }
     if (callers.isEmpty()) {
@@ -120,10 +113,11 @@ public final class ServiceGraph {
     }
     pair(callers, answerers);
     for (Hop caller : callers) {
-      if (!caller.paired && caller.kind == KIND_CLIENT) {
-        String peer = peerOf(caller.span);
+      if (!caller.paired && caller.frame.kind() == KIND_CLIENT) {
+        String peer = HopReader.peerName(caller.span.bytes());
         if (peer != null && !peer.equals(caller.service)) {
-          request(caller.service, peer, caller.durationNanos, caller.durationNanos, caller.error);
+          long nanos = caller.frame.durationNanos();
+          request(caller.service, peer, nanos, nanos, caller.isError());
         }
       }
     }
@@ -142,13 +136,15 @@ public final class ServiceGraph {
       Hop caller = bySpanId != null ? bySpanId.get(answer.parentSpanId) : scan(callers, answer.parentSpanId);
       if (caller == null
           || caller.paired
-          || (caller.kind == KIND_CLIENT ? answer.kind != KIND_SERVER : answer.kind != KIND_CONSUMER)) {
+          || (caller.frame.kind() == KIND_CLIENT
+              ? answer.frame.kind() != KIND_SERVER
+              : answer.frame.kind() != KIND_CONSUMER)) {
         continue;
       }
       caller.paired = true;
       if (!caller.service.equals(answer.service)) {
-        request(caller.service, answer.service, caller.durationNanos, answer.durationNanos,
-            caller.error || answer.error);
+        request(caller.service, answer.service, caller.frame.durationNanos(), answer.frame.durationNanos(),
+            caller.isError() || answer.isError());
       }
     }
   }
@@ -195,13 +191,6 @@ public final class ServiceGraph {
     return servers == null ? null : servers.get(server);
   }
 
-  /** The name {@link #PEER_ATTRIBUTES} give a span's server, or null. */
-  private static String peerOf(WireSpan span) {
-    PeerName found = new PeerName();
-    PEER_READER.read(span, found);
-    return found.name;
-  }
-
   /** Every edge counted so far; ordered by nothing. */
   public List<ServiceEdge> snapshot() {
     List<ServiceEdge> all = new ArrayList<>();
@@ -237,36 +226,23 @@ public final class ServiceGraph {
   /** What pairing needs of a calling or answering span. */
   private static final class Hop {
     final WireSpan span;
+    final HopReader.Frame frame;
     final long spanId;
     final long parentSpanId;
-    final int kind;
     final String service;
-    final long durationNanos;
-    final boolean error;
     boolean paired;
 
-    Hop(WireSpan span, SpanFields fields) {
+    Hop(WireSpan span, HopReader.Frame frame) {
       this.span = span;
+      this.frame = frame;
       this.spanId = span.spanId().value();
       this.parentSpanId = span.isRoot() ? 0 : span.parentSpanId().orElseThrow().value();
-      this.kind = fields.kind();
       this.service = span.origin().serviceName();
-      this.durationNanos = fields.durationNanos();
-      this.error = fields.isError();
     }
-  }
 
-  /** Keeps the value of the earliest of the peer attributes found. */
-  private static final class PeerName implements AttributeVisitor {
-    String name;
-    int rank = Integer.MAX_VALUE;
-
-    @Override
-    public void attribute(int key, Object value, boolean inArray) {
-      if (!inArray && key < rank && value instanceof String text && !text.isEmpty()) {
-        rank = key;
-        name = text;
-      }
+    /** The one error definition; a server span's attributes are read only here, when it counts. */
+    boolean isError() {
+      return HopReader.isError(span.bytes(), frame);
     }
   }
 

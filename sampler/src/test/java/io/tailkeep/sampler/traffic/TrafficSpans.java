@@ -90,7 +90,15 @@ final class TrafficSpans {
     }
 
     Builder attribute(String key, long value) {
-      span.addAttributes(KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)));
+      return attribute(key, AnyValue.newBuilder().setIntValue(value).build());
+    }
+
+    Builder attribute(String key, double value) {
+      return attribute(key, AnyValue.newBuilder().setDoubleValue(value).build());
+    }
+
+    Builder attribute(String key, AnyValue value) {
+      span.addAttributes(KeyValue.newBuilder().setKey(key).setValue(value));
       return this;
     }
 
