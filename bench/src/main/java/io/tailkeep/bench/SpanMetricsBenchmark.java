@@ -6,6 +6,7 @@ import io.tailkeep.sampler.rules.RulesFileException;
 import io.tailkeep.sampler.rules.TraceFacts;
 import io.tailkeep.sampler.traffic.ServiceGraph;
 import io.tailkeep.sampler.traffic.SpanMetrics;
+import io.tailkeep.sampler.traffic.TraceHops;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.wire.AttributeKeys;
 import io.tailkeep.store.wire.SpanFieldReader;
@@ -24,8 +25,9 @@ import org.openjdk.jmh.annotations.Threads;
  * per operation, against what the rules' summary already costs on the same traces ({@code
  * TraceFacts.add} of each span, as the buffer does on offer): {@link SpanMetrics#record} of each
  * span (from fields read beforehand, as the buffer will feed it from the fields {@code TraceFacts}
- * reads; and from the span itself), and {@link ServiceGraph#record} of the whole trace, as at its
- * decision. The {@code 2Threads} variants run two threads on one shared {@code SpanMetrics} or
+ * reads; and from the span itself), and {@link ServiceGraph#record} of the whole trace at its
+ * decision, from its spans read again or from the {@link TraceHops} noted as they arrived (and
+ * what noting costs). The {@code 2Threads} variants run two threads on one shared {@code SpanMetrics} or
  * {@code ServiceGraph}, as ingest threads share them. Per span: divide by the traces' mean spans.
  */
 public class SpanMetricsBenchmark extends HotPathBenchmark {
@@ -33,6 +35,8 @@ public class SpanMetricsBenchmark extends HotPathBenchmark {
   /** A completed trace with each span's fields read once, as {@code TraceFacts.add} reads them. */
   record ReadTrace(
       List<WireSpan> spans,
+      SpanFields[] fields,
+      TraceHops hops,
       String[] services,
       String[] names,
       int[] kinds,
@@ -44,9 +48,12 @@ public class SpanMetricsBenchmark extends HotPathBenchmark {
       SpanFieldReader reader = new SpanFieldReader(AttributeKeys.NONE);
       int n = spans.size();
       ReadTrace read =
-          new ReadTrace(spans, new String[n], new String[n], new int[n], new int[n], new boolean[n], new long[n]);
+          new ReadTrace(spans, new SpanFields[n], new TraceHops(), new String[n], new String[n], new int[n], new int[n],
+              new boolean[n], new long[n]);
       for (int i = 0; i < n; i++) {
         SpanFields fields = reader.read(spans.get(i));
+        read.fields[i] = fields;
+        read.hops.add(spans.get(i), fields);
         read.services[i] = spans.get(i).origin().serviceName();
         read.names[i] = fields.name();
         read.kinds[i] = fields.kind();
@@ -136,10 +143,28 @@ public class SpanMetricsBenchmark extends HotPathBenchmark {
     return metrics;
   }
 
-  /** The trace's edges, from its spans, as at its decision. */
+  /** The trace's edges, from its spans read again, as at its decision. */
   @Benchmark
   public ServiceGraph serviceGraphRecord(Shared shared) {
     shared.serviceGraph.record(traces.next().spans());
+    return shared.serviceGraph;
+  }
+
+  /** What noting the trace's spans for the graph costs as they arrive, from the fields read. */
+  @Benchmark
+  public TraceHops traceHopsAdd() {
+    ReadTrace trace = traces.next();
+    TraceHops hops = new TraceHops();
+    for (int i = 0; i < trace.fields.length; i++) {
+      hops.add(trace.spans.get(i), trace.fields[i]);
+    }
+    return hops;
+  }
+
+  /** The trace's edges at its decision from those notes: only unpaired clients read again. */
+  @Benchmark
+  public ServiceGraph serviceGraphRecordNotes(Shared shared) {
+    shared.serviceGraph.record(traces.next().hops());
     return shared.serviceGraph;
   }
 
@@ -159,5 +184,11 @@ public class SpanMetricsBenchmark extends HotPathBenchmark {
   @Threads(2)
   public ServiceGraph serviceGraphRecord2Threads(Shared shared) {
     return serviceGraphRecord(shared);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public ServiceGraph serviceGraphRecordNotes2Threads(Shared shared) {
+    return serviceGraphRecordNotes(shared);
   }
 }

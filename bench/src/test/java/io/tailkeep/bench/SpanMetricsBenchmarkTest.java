@@ -79,5 +79,18 @@ class SpanMetricsBenchmarkTest {
     assertThat(shared.serviceGraph.snapshot().stream().mapToLong(ServiceEdge::requests).sum())
         .isGreaterThan(benchmark.traces.size());
     assertThat(shared.serviceGraph.overflowRequests()).isZero();
+
+    // The same graph from the notes taken as the spans arrived.
+    SpanMetricsBenchmark.Shared notes = new SpanMetricsBenchmark.Shared();
+    notes.makeThem();
+    long noted = 0;
+    for (int i = 0; i < benchmark.traces.size(); i++) {
+      noted += benchmark.traceHopsAdd().size();
+    }
+    for (int i = 0; i < benchmark.traces.size(); i++) {
+      benchmark.serviceGraphRecordNotes(notes);
+    }
+    assertThat(noted).isPositive();
+    assertThat(Set.copyOf(notes.serviceGraph.snapshot())).isEqualTo(Set.copyOf(shared.serviceGraph.snapshot()));
   }
 }

@@ -2,6 +2,9 @@ package io.tailkeep.sampler.traffic;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.wire.AttributeKeys;
+import io.tailkeep.store.wire.AttributeVisitor;
+import io.tailkeep.store.wire.SpanFieldReader;
 import io.tailkeep.store.wire.SpanFields;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +47,13 @@ import java.util.concurrent.atomic.LongAdder;
  * <p><b>Failures</b> follow the one error definition ({@link SpanFields#isError()}): a request
  * failed when its client or its server span is an error (Tempo: status ERROR only).
  *
+ * <p><b>When it reads.</b> At the decision a trace's spans were last touched seconds before, so
+ * their bytes are no longer in the CPU's caches, and reading every span again costs about what the
+ * rules' summary cost when the spans came in. The buffer should note each span as it arrives, from
+ * the fields it reads for the rules anyway ({@link TraceHops#add}), and hand those notes to {@link
+ * #record(TraceHops)}: only client spans left without a server are read again, for their peer
+ * attributes. {@link #record(List)} reads the spans itself.
+ *
  * <p><b>Bounded.</b> At most {@code maxEdges} edges; requests of further edges are not kept,
  * only counted ({@link #overflowRequests()}).
  */
@@ -62,10 +72,10 @@ public final class ServiceGraph {
           "server.address",
           "net.peer.name");
 
-  private static final int KIND_SERVER = 2;
-  private static final int KIND_CLIENT = 3;
-  private static final int KIND_PRODUCER = 4;
-  private static final int KIND_CONSUMER = 5;
+  private static final int KIND_SERVER = TraceHops.KIND_SERVER;
+  private static final int KIND_CLIENT = TraceHops.KIND_CLIENT;
+  private static final int KIND_PRODUCER = TraceHops.KIND_PRODUCER;
+  private static final int KIND_CONSUMER = TraceHops.KIND_CONSUMER;
   /** Pairing by scanning is cheaper than hashing up to about this many comparisons. */
   private static final int SCAN_LIMIT = 256;
 
@@ -76,6 +86,10 @@ public final class ServiceGraph {
   private static final int SERVER_SUM = SERVER + BUCKETS;
   private static final int FAILURES = SERVER_SUM + 1;
   private static final int WIDTH = FAILURES + 1;
+
+  private static final SpanFieldReader READER = new SpanFieldReader(AttributeKeys.NONE);
+  private static final SpanFieldReader PEER_READER =
+      new SpanFieldReader(new AttributeKeys(PEER_ATTRIBUTES, List.of()));
 
   private final int maxEdges;
   /** Client service to server service to edge: looked up without making a key. */
@@ -95,67 +109,93 @@ public final class ServiceGraph {
     this.maxEdges = maxEdges;
   }
 
-  /** Counts the requests of one decided trace, from its buffered spans (in any order). */
+  /**
+   * Counts the requests of one decided trace from its buffered spans (in any order), reading each
+   * span again. A buffer that notes its spans as they arrive ({@link TraceHops}) spares the
+   * decision that second read of cold bytes: {@link #record(TraceHops)}.
+   */
   public void record(List<WireSpan> spans) {
-    List<Hop> callers = new ArrayList<>();
-    List<Hop> answerers = new ArrayList<>();
+    TraceHops hops = new TraceHops();
     for (WireSpan span : spans) {
-      HopReader.Frame frame = HopReader.frame(span.bytes());
-      int kind = frame.kind();
-      if (kind == KIND_CLIENT || kind == KIND_PRODUCER) {
-        callers.add(new Hop(span, frame));
-      } else if ((kind == KIND_SERVER || kind == KIND_CONSUMER) && !span.isRoot()) {
-        answerers.add(new Hop(span, frame));
-      }
+      hops.add(span, READER.read(span));
     }
-    if (callers.isEmpty()) {
+    record(hops);
+  }
+
+  /** Counts the requests of one decided trace, from what was noted as its spans arrived. */
+  public void record(TraceHops hops) {
+    int n = hops.size;
+    if (hops.callers == 0) {
       return;
     }
-    pair(callers, answerers);
-    for (Hop caller : callers) {
-      if (!caller.paired && caller.frame.kind() == KIND_CLIENT) {
-        String peer = HopReader.peerName(caller.span.bytes());
-        if (peer != null && !peer.equals(caller.service)) {
-          long nanos = caller.frame.durationNanos();
-          request(caller.service, peer, nanos, nanos, caller.isError());
+    boolean[] paired = new boolean[n];
+    Map<Long, Integer> callerById = null;
+    if ((long) hops.callers * (n - hops.callers) > SCAN_LIMIT) {
+      callerById = new HashMap<>(hops.callers * 2);
+      for (int c = 0; c < n; c++) {
+        if (isCaller(hops.kind(c))) {
+          callerById.putIfAbsent(hops.spanIds[c], c);
+        }
+      }
+    }
+    for (int a = 0; a < n; a++) {
+      int answerKind = hops.kind(a);
+      if (isCaller(answerKind)) {
+        continue;
+      }
+      int c = callerById != null ? callerById.getOrDefault(hops.parentIds[a], -1) : scan(hops, hops.parentIds[a]);
+      // One answer per call, of the call's kind: a SERVER to a CLIENT, a CONSUMER to a PRODUCER.
+      if (c < 0 || paired[c] || answerKind != (hops.kind(c) == KIND_CLIENT ? KIND_SERVER : KIND_CONSUMER)) {
+        continue;
+      }
+      paired[c] = true;
+      if (!hops.services[c].equals(hops.services[a])) {
+        request(hops.services[c], hops.services[a], hops.durations[c], hops.durations[a],
+            hops.isError(c) || hops.isError(a));
+      }
+    }
+    for (int c = 0; c < n; c++) {
+      if (!paired[c] && hops.kind(c) == KIND_CLIENT) {
+        String peer = peerOf(hops.spans[c]);
+        if (peer != null && !peer.equals(hops.services[c])) {
+          request(hops.services[c], peer, hops.durations[c], hops.durations[c], hops.isError(c));
         }
       }
     }
   }
 
-  /** Each answering span to the calling span it is the child of, one answer per call. */
-  private void pair(List<Hop> callers, List<Hop> answerers) {
-    Map<Long, Hop> bySpanId = null;
-    if ((long) callers.size() * answerers.size() > SCAN_LIMIT) {
-      bySpanId = new HashMap<>(callers.size() * 2);
-      for (Hop caller : callers) {
-        bySpanId.putIfAbsent(caller.spanId, caller);
-      }
-    }
-    for (Hop answer : answerers) {
-      Hop caller = bySpanId != null ? bySpanId.get(answer.parentSpanId) : scan(callers, answer.parentSpanId);
-      if (caller == null
-          || caller.paired
-          || (caller.frame.kind() == KIND_CLIENT
-              ? answer.frame.kind() != KIND_SERVER
-              : answer.frame.kind() != KIND_CONSUMER)) {
-        continue;
-      }
-      caller.paired = true;
-      if (!caller.service.equals(answer.service)) {
-        request(caller.service, answer.service, caller.frame.durationNanos(), answer.frame.durationNanos(),
-            caller.isError() || answer.isError());
+  private static boolean isCaller(int kind) {
+    return kind == KIND_CLIENT || kind == KIND_PRODUCER;
+  }
+
+  /** The name {@link #PEER_ATTRIBUTES} give a span's server, or null. */
+  private static String peerOf(WireSpan span) {
+    PeerName found = new PeerName();
+    PEER_READER.read(span, found);
+    return found.name;
+  }
+
+  /** Keeps the value of the earliest of the peer attributes found. */
+  private static final class PeerName implements AttributeVisitor {
+    String name;
+    int rank = Integer.MAX_VALUE;
+
+    @Override
+    public void attribute(int key, Object value, boolean inArray) {
+      if (!inArray && key < rank && value instanceof String text && !text.isEmpty()) {
+        rank = key;
+        name = text;
       }
     }
   }
 
-  private static Hop scan(List<Hop> callers, long spanId) {
-    for (Hop caller : callers) {
-      if (caller.spanId == spanId) {
-        return caller;
+  private static int scan(TraceHops hops, long spanId) {
+    for (int c = 0; c < hops.size; c++) {
+      if (hops.spanIds[c] == spanId && isCaller(hops.kind(c))) {
+        return c;
       }
     }
-    return null;
+    return -1;
   }
 
   private void request(String client, String server, long clientNanos, long serverNanos, boolean failed) {
@@ -221,29 +261,6 @@ public final class ServiceGraph {
    */
   public void bindTo(PrometheusMeterRegistry registry) {
     registry.getPrometheusRegistry().register(new ServiceGraphCollector(this));
-  }
-
-  /** What pairing needs of a calling or answering span. */
-  private static final class Hop {
-    final WireSpan span;
-    final HopReader.Frame frame;
-    final long spanId;
-    final long parentSpanId;
-    final String service;
-    boolean paired;
-
-    Hop(WireSpan span, HopReader.Frame frame) {
-      this.span = span;
-      this.frame = frame;
-      this.spanId = span.spanId().value();
-      this.parentSpanId = span.isRoot() ? 0 : span.parentSpanId().orElseThrow().value();
-      this.service = span.origin().serviceName();
-    }
-
-    /** The one error definition; a server span's attributes are read only here, when it counts. */
-    boolean isError() {
-      return HopReader.isError(span.bytes(), frame);
-    }
   }
 
   private static final class Edge {

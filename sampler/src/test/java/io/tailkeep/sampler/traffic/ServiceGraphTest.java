@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.wire.AttributeKeys;
+import io.tailkeep.store.wire.SpanFieldReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,43 @@ class ServiceGraphTest {
     ServiceEdge queue = edges.get("checkout->fulfilment");
     assertThat(queue.clientLatency().sumMicros()).isEqualTo(1_000);
     assertThat(queue.serverLatency().sumMicros()).isEqualTo(40_000);
+  }
+
+  @Test
+  void notesTakenAsSpansArriveMakeTheSameGraph() {
+    SpanFieldReader reader = new SpanFieldReader(AttributeKeys.NONE);
+    List<List<WireSpan>> traces =
+        List.of(
+            shopTrace(),
+            List.of(
+                span("frontend", 1, 0).client().build(),
+                span("checkout", 2, 1).server().attribute("http.response.status_code", 503).build()),
+            List.of(span("checkout", 1, 0).client().error().attribute("db.system", "postgresql").build()));
+    ServiceGraph fromSpans = new ServiceGraph();
+    ServiceGraph fromNotes = new ServiceGraph();
+    for (List<WireSpan> trace : traces) {
+      fromSpans.record(trace);
+      TraceHops hops = new TraceHops();
+      for (WireSpan span : trace) {
+        hops.add(span, reader.read(span)); // as the buffer reads each span on arrival
+      }
+      fromNotes.record(hops);
+    }
+
+    assertThat(byPair(fromNotes)).isEqualTo(byPair(fromSpans));
+    assertThat(byPair(fromNotes).get("frontend->checkout").failures()).isEqualTo(1);
+    assertThat(byPair(fromNotes).get("checkout->postgresql").requests()).isEqualTo(2);
+  }
+
+  @Test
+  void onlyCallsAndAnswersAreNoted() {
+    TraceHops hops = new TraceHops();
+    SpanFieldReader reader = new SpanFieldReader(AttributeKeys.NONE);
+    for (WireSpan span : shopTrace()) {
+      hops.add(span, reader.read(span));
+    }
+    // Of 11 spans: not the root server span nor the internal one.
+    assertThat(hops.size()).isEqualTo(9);
   }
 
   @Test
