@@ -52,7 +52,8 @@ import java.util.concurrent.atomic.LongAdder;
  * rules' summary cost when the spans came in. The buffer should note each span as it arrives, from
  * the fields it reads for the rules anyway ({@link TraceHops#add}), and hand those notes to {@link
  * #record(TraceHops)}: only client spans left without a server are read again, for their peer
- * attributes. {@link #record(List)} reads the spans itself.
+ * attributes, unless the buffer's reader collected those too ({@link TraceHops#add(WireSpan,
+ * SpanFields, String)}). {@link #record(List)} reads the spans itself.
  *
  * <p><b>Bounded.</b> At most {@code maxEdges} edges; requests of further edges are not kept,
  * only counted ({@link #overflowRequests()}).
@@ -156,8 +157,9 @@ public final class ServiceGraph {
     }
     for (int c = 0; c < n; c++) {
       if (!paired[c] && hops.kind(c) == KIND_CLIENT) {
-        String peer = peerOf(hops.spans[c]);
-        if (peer != null && !peer.equals(hops.services[c])) {
+        String noted = hops.peers[c];
+        String peer = noted != null ? noted : peerOf(hops.spans[c]);
+        if (peer != null && !peer.isEmpty() && !peer.equals(hops.services[c])) {
           request(hops.services[c], peer, hops.durations[c], hops.durations[c], hops.isError(c));
         }
       }

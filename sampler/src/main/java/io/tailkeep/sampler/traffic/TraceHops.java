@@ -13,7 +13,7 @@ import java.util.Arrays;
  * second time cost more than the rules' whole summary (bench/README.md, "Span metrics and the
  * service graph"). Only a client span left without a server is read then, for its peer attributes.
  *
- * <p>About 33 bytes a noted span (its reference, service, IDs, duration, kind), more while the
+ * <p>About 37 bytes a noted span (its reference, service, peer, IDs, duration, kind), more while the
  * arrays have room to grow. Not thread-safe: grown under its trace's lock, as {@code TraceFacts}.
  */
 public final class TraceHops {
@@ -27,6 +27,8 @@ public final class TraceHops {
 
   WireSpan[] spans = new WireSpan[4];
   String[] services = new String[4];
+  /** The peer name a reader found; null when it did not look, empty when it found none. */
+  String[] peers = new String[4];
   long[] spanIds = new long[4];
   long[] parentIds = new long[4];
   long[] durations = new long[4];
@@ -36,10 +38,21 @@ public final class TraceHops {
 
   /** Notes a span of the trace, from its fields as the buffer read them; other kinds are ignored. */
   public void add(WireSpan span, SpanFields fields) {
-    add(span, fields.kind(), fields.durationNanos(), fields.isError());
+    add(span, fields.kind(), fields.durationNanos(), fields.isError(), null);
   }
 
-  void add(WireSpan span, int kind, long durationNanos, boolean error) {
+  /**
+   * Notes a span with the name its {@link ServiceGraph#PEER_ATTRIBUTES} give its server (the value
+   * of the earliest one it carries, null if none), for a reader that collected those attributes
+   * while it read the span: a client span left without a server then needs no second read at the
+   * decision. In the shop's traffic most client spans are calls to a database or a cache, and
+   * those second reads were most of a decision's cost (bench/README.md).
+   */
+  public void add(WireSpan span, SpanFields fields, String peer) {
+    add(span, fields.kind(), fields.durationNanos(), fields.isError(), peer == null ? "" : peer);
+  }
+
+  void add(WireSpan span, int kind, long durationNanos, boolean error, String peer) {
     boolean caller = kind == KIND_CLIENT || kind == KIND_PRODUCER;
     boolean answer = (kind == KIND_SERVER || kind == KIND_CONSUMER) && !span.isRoot();
     if (!caller && !answer) {
@@ -50,6 +63,7 @@ public final class TraceHops {
     }
     spans[size] = span;
     services[size] = span.origin().serviceName();
+    peers[size] = kind == KIND_CLIENT ? peer : null;
     spanIds[size] = span.spanId().value();
     parentIds[size] = answer ? span.parentSpanId().orElseThrow().value() : 0;
     durations[size] = durationNanos;
@@ -64,6 +78,7 @@ public final class TraceHops {
     int capacity = size * 2;
     spans = Arrays.copyOf(spans, capacity);
     services = Arrays.copyOf(services, capacity);
+    peers = Arrays.copyOf(peers, capacity);
     spanIds = Arrays.copyOf(spanIds, capacity);
     parentIds = Arrays.copyOf(parentIds, capacity);
     durations = Arrays.copyOf(durations, capacity);

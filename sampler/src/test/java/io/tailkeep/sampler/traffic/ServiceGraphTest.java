@@ -105,6 +105,23 @@ class ServiceGraphTest {
   }
 
   @Test
+  void aPeerNotedOnArrivalIsTakenAsItIs() {
+    SpanFieldReader reader = new SpanFieldReader(AttributeKeys.NONE);
+    WireSpan database = span("checkout", 1, 0).client().attribute("db.system", "postgresql").build();
+    WireSpan cache = span("checkout", 2, 0).client().attribute("db.system", "redis").build();
+    WireSpan nameless = span("checkout", 3, 0).client().attribute("db.system", "mysql").build();
+    TraceHops hops = new TraceHops();
+    hops.add(database, reader.read(database), "orders-db"); // the reader's own finding wins
+    hops.add(cache, reader.read(cache)); // not looked for: read at the decision
+    hops.add(nameless, reader.read(nameless), null); // looked for, none found: no edge
+
+    ServiceGraph graph = new ServiceGraph();
+    graph.record(hops);
+
+    assertThat(byPair(graph).keySet()).containsExactlyInAnyOrder("checkout->orders-db", "checkout->redis");
+  }
+
+  @Test
   void onlyCallsAndAnswersAreNoted() {
     TraceHops hops = new TraceHops();
     SpanFieldReader reader = new SpanFieldReader(AttributeKeys.NONE);
