@@ -25,6 +25,13 @@ final class StripedCounters {
 
   private static final int STRIPE_SHIFT = 64 - Integer.numberOfTrailingZeros(STRIPE_COUNT);
 
+  /**
+   * Longs left unused before and after a stripe's counters: a cache line each side, so the thread
+   * adding to them shares no line with what the heap put next to its array (the array header, the
+   * series another thread reads, another stripe).
+   */
+  static final int PAD = 8;
+
   private final int width;
   private final long[][] stripes = new long[STRIPE_COUNT][];
 
@@ -42,13 +49,13 @@ final class StripedCounters {
   }
 
   private long[] newStripe(int index) {
-    long[] fresh = new long[width];
+    long[] fresh = new long[PAD + width + PAD];
     long[] witness = (long[]) STRIPES.compareAndExchangeRelease(stripes, index, null, fresh);
     return witness == null ? fresh : witness;
   }
 
   static void add(long[] stripe, int counter, long delta) {
-    LONGS.getAndAdd(stripe, counter, delta);
+    LONGS.getAndAdd(stripe, PAD + counter, delta);
   }
 
   /** Adds every stripe's counters to {@code into}, which has at least {@code width} entries. */
@@ -57,7 +64,7 @@ final class StripedCounters {
       long[] stripe = (long[]) STRIPES.getAcquire(stripes, s);
       if (stripe != null) {
         for (int i = 0; i < width; i++) {
-          into[i] += (long) LONGS.getVolatile(stripe, i);
+          into[i] += (long) LONGS.getVolatile(stripe, PAD + i);
         }
       }
     }
