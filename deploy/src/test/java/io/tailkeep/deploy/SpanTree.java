@@ -45,6 +45,16 @@ final class SpanTree {
     return this;
   }
 
+  SpanTree producer() {
+    kind = SpanKind.PRODUCER;
+    return this;
+  }
+
+  SpanTree consumer() {
+    kind = SpanKind.CONSUMER;
+    return this;
+  }
+
   /** Starts this many milliseconds after the trace's root. */
   SpanTree at(long millis) {
     offsetMillis = millis;
