@@ -2,6 +2,7 @@ package io.tailkeep.deploy;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tailkeep.sampler.SamplerMetrics;
 import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.sampler.buffer.TraceBuffer;
@@ -13,6 +14,8 @@ import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.RulesFile;
 import io.tailkeep.sampler.rules.RulesFileException;
 import io.tailkeep.sampler.shadow.CandidateRules;
+import io.tailkeep.sampler.traffic.ServiceGraph;
+import io.tailkeep.sampler.traffic.SpanMetrics;
 import io.tailkeep.store.SpanWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,6 +39,9 @@ final class SamplerAssembly {
 
   private final Rules rules;
   private final Candidate candidate;
+  /** RED metrics of every span this node buffers, and the service graph of every trace it decides. */
+  private final SpanMetrics spanMetrics = new SpanMetrics();
+  private final ServiceGraph serviceGraph = new ServiceGraph();
   private final Consumer<TraceBuffer.Builder> bufferSettings;
   private final Consumer<StoreQueue.Builder> storeQueueSettings;
   private final Duration tick;
@@ -54,8 +60,9 @@ final class SamplerAssembly {
       Clock clock) {
     this.rules = rules;
     this.candidate = candidate;
-    // Every buffer, the all-in-one's or a partition's, tries the node's candidate.
-    this.bufferSettings = bufferSettings.andThen(buffer -> buffer.candidate(candidate.rules()));
+    // Every buffer, the all-in-one's or a partition's, tries the node's candidate and counts traffic.
+    this.bufferSettings = bufferSettings.andThen(
+        buffer -> buffer.candidate(candidate.rules()).traffic(spanMetrics, serviceGraph));
     this.storeQueueSettings = storeQueueSettings;
     this.tick = tick;
     this.rulesCheckInterval = rulesCheckInterval;
@@ -99,6 +106,15 @@ final class SamplerAssembly {
   /** The rules every role of the node decides by and shows. */
   Rules rules() {
     return rules;
+  }
+
+  /**
+   * Puts the span metrics and the service graph on {@code /metrics}; for a node that samples (the
+   * buffers count), once.
+   */
+  void bindTraffic(PrometheusMeterRegistry registry) {
+    spanMetrics.bindTo(registry);
+    serviceGraph.bindTo(registry);
   }
 
   /** The candidate rules every buffer of the node tries beside the rules in force. */

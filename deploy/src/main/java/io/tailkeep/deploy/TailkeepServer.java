@@ -560,6 +560,9 @@ public final class TailkeepServer implements AutoCloseable {
       new JvmGcMetrics().bindTo(registry);
       new JvmThreadMetrics().bindTo(registry);
       new ProcessorMetrics().bindTo(registry);
+      if (writesKeptTraces) {
+        parts.bindTraffic(registry);
+      }
       if (kafka != null) {
         KafkaNode node;
         try {

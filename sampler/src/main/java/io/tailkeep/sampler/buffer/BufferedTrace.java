@@ -2,8 +2,10 @@ package io.tailkeep.sampler.buffer;
 
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.rules.TraceFacts;
+import io.tailkeep.sampler.traffic.TraceHops;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.wire.SpanFields;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,12 +16,17 @@ import java.util.List;
  */
 final class BufferedTrace {
 
+  /** What a noted call or answer holds in {@link TraceHops}: its reference, service, IDs, duration, kind. */
+  private static final int HOP_BYTES = 40;
+
   private final TraceId traceId;
   private final List<WireSpan> spans = new ArrayList<>();
   private final long firstSpanNanos;
 
   private RuleSet factsRules;
   private TraceFacts facts;
+  /** The trace's calls and answers for the service graph; null when the buffer keeps no graph. */
+  private final TraceHops hops;
   private long lastSpanNanos;
   private boolean rootArrived;
   private boolean decided;
@@ -28,8 +35,9 @@ final class BufferedTrace {
   /** Read by the weigher; written under the monitor. */
   private volatile long bytes;
 
-  BufferedTrace(TraceId traceId, RuleSet rules, long nowNanos, int overheadBytes) {
+  BufferedTrace(TraceId traceId, RuleSet rules, long nowNanos, int overheadBytes, boolean noteHops) {
     this.traceId = traceId;
+    this.hops = noteHops ? new TraceHops() : null;
     this.factsRules = rules;
     this.facts = rules.newTraceFacts();
     this.firstSpanNanos = nowNanos;
@@ -41,8 +49,11 @@ final class BufferedTrace {
     return traceId;
   }
 
-  /** Adds a span and returns the bytes it added to the trace's weight. */
-  long add(WireSpan span, RuleSet rules, long nowNanos) {
+  /**
+   * Adds a span and returns its fields as the rules' summary read them; {@link #bytes()} grows by
+   * what it added to the trace's weight.
+   */
+  SpanFields add(WireSpan span, RuleSet rules, long nowNanos) {
     useRules(rules);
     spans.add(span);
     lastSpanNanos = nowNanos;
@@ -50,10 +61,19 @@ final class BufferedTrace {
       rootArrived = true;
     }
     long summaryBefore = facts.summary().retainedBytes();
-    facts.add(span);
-    long spanBytes = span.retainedBytes() + facts.summary().retainedBytes() - summaryBefore;
-    bytes += spanBytes;
-    return spanBytes;
+    int hopsBefore = hops == null ? 0 : hops.size();
+    SpanFields fields = facts.add(span);
+    if (hops != null) {
+      hops.add(span, fields);
+    }
+    long hopBytes = hops == null ? 0 : (long) (hops.size() - hopsBefore) * HOP_BYTES;
+    bytes += span.retainedBytes() + facts.summary().retainedBytes() - summaryBefore + hopBytes;
+    return fields;
+  }
+
+  /** The trace's calls and answers noted so far; null when the buffer keeps no service graph. */
+  TraceHops hops() {
+    return hops;
   }
 
   /**

@@ -7,9 +7,12 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.tailkeep.sampler.rules.Decision;
 import io.tailkeep.sampler.rules.RuleSet;
 import io.tailkeep.sampler.shadow.CandidateRules;
+import io.tailkeep.sampler.traffic.ServiceGraph;
+import io.tailkeep.sampler.traffic.SpanMetrics;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.wire.SpanFields;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +72,10 @@ public final class TraceBuffer {
   private final DecisionListener listener;
   /** Rules on trial beside {@link #rules}; null when the buffer compares with none. */
   private final CandidateRules candidate;
+  /** RED metrics of every span offered; null when not counted. */
+  private final SpanMetrics spanMetrics;
+  /** Calls between services in every decided trace; null when not counted. */
+  private final ServiceGraph serviceGraph;
   private volatile RuleSet rules;
 
   private TraceBuffer(Builder builder) {
@@ -76,6 +83,8 @@ public final class TraceBuffer {
     this.sink = builder.sink;
     this.listener = builder.listener;
     this.candidate = builder.candidate;
+    this.spanMetrics = builder.spanMetrics;
+    this.serviceGraph = builder.serviceGraph;
     this.ticker = builder.ticker;
     this.clock = builder.clock;
     this.traceOverheadBytes = builder.traceOverheadBytes;
@@ -277,12 +286,19 @@ public final class TraceBuffer {
         outcome.follow(decided, spans);
         return null;
       }
-      trace = new BufferedTrace(traceId, rules, now, traceOverheadBytes);
+      trace = new BufferedTrace(traceId, rules, now, traceOverheadBytes, serviceGraph != null);
       counters.traceBuffered(traceOverheadBytes);
     }
     synchronized (trace) {
       for (int i = 0; i < spans.size(); i++) {
-        counters.spanBuffered(trace.add(spans.get(i), rules, now));
+        WireSpan span = spans.get(i);
+        long before = trace.bytes();
+        SpanFields fields = trace.add(span, rules, now);
+        counters.spanBuffered(trace.bytes() - before);
+        if (spanMetrics != null) {
+          spanMetrics.record(span.origin().serviceName(), fields.name(), fields.kind(), fields.statusCode(),
+              fields.isError(), fields.durationNanos());
+        }
         if (trace.spanCount() >= maxSpansPerTrace) {
           outcome.decided = decide(trace, DecisionReason.SPAN_CAP);
           if (i + 1 < spans.size()) {
@@ -336,6 +352,9 @@ public final class TraceBuffer {
     Decision decision = current.decide(trace.traceId(), trace.facts());
     if (candidate != null) {
       candidate.compare(trace.traceId(), decision, trace::factsFor);
+    }
+    if (serviceGraph != null) {
+      serviceGraph.record(trace.hops());
     }
     trace.markDecided(); // only once the rules have answered
     RememberedDecision remembered =
@@ -394,6 +413,9 @@ public final class TraceBuffer {
   }
 
   private void followDecision(RememberedDecision decision, List<WireSpan> lateSpans) {
+    if (spanMetrics != null) {
+      lateSpans.forEach(spanMetrics::record); // every span counts, late ones too (read again: few)
+    }
     int fit = decision.addLateSpans(lateSpans.size(), maxSpansPerTrace);
     if (!decision.keep()) {
       counters.lateSpansDropped.add(lateSpans.size());
@@ -439,6 +461,8 @@ public final class TraceBuffer {
     private KeptTraceSink sink;
     private DecisionListener listener = DecisionListener.NONE;
     private CandidateRules candidate;
+    private SpanMetrics spanMetrics;
+    private ServiceGraph serviceGraph;
     private Ticker ticker = Ticker.systemTicker();
     private Clock clock = Clock.systemUTC();
     private Executor executor;
@@ -477,6 +501,17 @@ public final class TraceBuffer {
      */
     public Builder candidate(CandidateRules candidate) {
       this.candidate = Objects.requireNonNull(candidate, "candidate");
+      return this;
+    }
+
+    /**
+     * Counts every span offered (late ones too) into {@code spanMetrics}, from the fields the
+     * rules' summary reads anyway, and every decided trace's calls between services into {@code
+     * serviceGraph}, kept or dropped: metrics of all traffic, not of the sample. None by default.
+     */
+    public Builder traffic(SpanMetrics spanMetrics, ServiceGraph serviceGraph) {
+      this.spanMetrics = Objects.requireNonNull(spanMetrics, "spanMetrics");
+      this.serviceGraph = Objects.requireNonNull(serviceGraph, "serviceGraph");
       return this;
     }
 

@@ -60,8 +60,11 @@ public final class TraceFacts {
     return new TraceFacts(new TrackedKeys(keys, new ArrayList<>(keyPrefixes)));
   }
 
-  /** Adds one span of the trace, reading from its bytes only what the summary and the rules need. */
-  public void add(WireSpan span) {
+  /**
+   * Adds one span of the trace, reading from its bytes only what the summary and the rules need;
+   * returns what was read, for whoever else wants the span's fields without reading them again.
+   */
+  public SpanFields add(WireSpan span) {
     boolean tracking = !trackedKeys.isEmpty();
     boolean firstRoot = span.isRoot() && !rootSeen;
     if (firstRoot) {
@@ -96,6 +99,7 @@ public final class TraceFacts {
         trackedKeys.reader().readResourceAttributes(origin, rootAttributes);
       }
     }
+    return fields;
   }
 
   /** What the spans added so far contribute to the trace's stored summary. */
