@@ -9,6 +9,8 @@ import io.tailkeep.sampler.buffer.DecisionReason;
 import io.tailkeep.sampler.buffer.KeptTraceSink;
 import io.tailkeep.sampler.buffer.TraceBuffer;
 import io.tailkeep.sampler.rules.RulesFile;
+import io.tailkeep.sampler.traffic.ServiceGraph;
+import io.tailkeep.sampler.traffic.SpanMetrics;
 import io.tailkeep.store.SpanBatch;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -54,6 +56,11 @@ public final class IngestBenchmark {
   /** Seconds of sending at half the window's rate, for latency at a load the server keeps up with. */
   private static final int PACED_SECONDS = Integer.getInteger("bench.pacedSeconds", 15);
   private static final double TARGET_PACED_P99_MILLIS = 20;
+  /**
+   * Whether the buffer counts RED metrics of every span and the service graph, as a server's does
+   * (the default); {@code -Dbench.traffic=false} measures without them, for their cost.
+   */
+  private static final boolean TRAFFIC = Boolean.parseBoolean(System.getProperty("bench.traffic", "true"));
   /** Which phases run: {@code throughput}, {@code heap}, or both (the default). */
   private static final String PHASES = System.getProperty("bench.phases", "throughput,heap");
 
@@ -111,7 +118,7 @@ public final class IngestBenchmark {
   private void throughput() throws Exception {
     KeptCounter kept = new KeptCounter();
     TraceBuffer buffer =
-        TraceBuffer.builder()
+        counting(TraceBuffer.builder())
             .rules(RulesFile.loadDefault())
             .sink(kept)
             .maximumWeightBytes((long) BUFFER_MIB << 20)
@@ -331,12 +338,17 @@ public final class IngestBenchmark {
     return text.toString();
   }
 
+  /** The buffer with the server's traffic counts, unless {@code bench.traffic} is false. */
+  private static TraceBuffer.Builder counting(TraceBuffer.Builder buffer) {
+    return TRAFFIC ? buffer.traffic(new SpanMetrics(), new ServiceGraph()) : buffer;
+  }
+
   private void heap() throws Exception {
     ExportTraffic traffic = new ExportTraffic(seed + 2, epochNanos());
     ExportTraffic.Requests requests = generate(traffic, HEAP_SPANS);
     KeptCounter kept = new KeptCounter();
     TraceBuffer buffer =
-        TraceBuffer.builder()
+        counting(TraceBuffer.builder())
             .rules(RulesFile.loadDefault())
             .sink(kept)
             .maximumWeightBytes(Long.MAX_VALUE / 2)
@@ -427,6 +439,8 @@ public final class IngestBenchmark {
     System.out.println("Tailkeep ingest benchmark: OTLP/gRPC (Netty, localhost) -> collector -> sampler trace buffer,");
     System.out.println("default rules. Kept traces go to a counting sink: no storage, no Cassandra. This is the path");
     System.out.println("the OpenTelemetry Collector's tail-sampling figure measures (receiver + tail sampling).");
+    System.out.println(TRAFFIC ? "RED metrics of every span and the service graph counted, as a server does."
+        : "Without RED metrics and the service graph (-Dbench.traffic=false).");
     System.out.printf("machine %d cores, %s %s, max heap %,d MiB, %s, %s %s%n", runtime.availableProcessors(),
         System.getProperty("java.vm.name"), System.getProperty("java.vm.version"), runtime.maxMemory() >> 20,
         ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList(),
