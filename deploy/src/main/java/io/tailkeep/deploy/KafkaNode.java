@@ -265,7 +265,8 @@ final class KafkaNode implements SamplingView {
   @Override
   public void withdrawCandidate() {
     if (candidate == null) {
-      SamplingView.super.withdrawCandidate();
+      SamplingView.super.withdrawCandidate(); // throws: no sampler here
+      return;
     }
     candidate.rules().withdraw();
   }

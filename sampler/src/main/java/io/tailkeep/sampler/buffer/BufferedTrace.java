@@ -18,6 +18,8 @@ final class BufferedTrace {
 
   /** What a noted call or answer holds in {@link TraceHops}: its reference, service, IDs, duration, kind. */
   private static final int HOP_BYTES = 40;
+  /** OTLP's number for SERVER; CLIENT, PRODUCER and CONSUMER follow it, the kinds of a call. */
+  private static final int SERVER_KIND = 2;
 
   private final TraceId traceId;
   private final List<WireSpan> spans = new ArrayList<>();
@@ -25,8 +27,9 @@ final class BufferedTrace {
 
   private RuleSet factsRules;
   private TraceFacts facts;
-  /** The trace's calls and answers for the service graph; null when the buffer keeps no graph. */
-  private final TraceHops hops;
+  private final boolean noteHops;
+  /** The trace's calls and answers for the service graph; made at the first one, if noted at all. */
+  private TraceHops hops;
   private long lastSpanNanos;
   private boolean rootArrived;
   private boolean decided;
@@ -37,7 +40,7 @@ final class BufferedTrace {
 
   BufferedTrace(TraceId traceId, RuleSet rules, long nowNanos, int overheadBytes, boolean noteHops) {
     this.traceId = traceId;
-    this.hops = noteHops ? new TraceHops() : null;
+    this.noteHops = noteHops;
     this.factsRules = rules;
     this.facts = rules.newTraceFacts();
     this.firstSpanNanos = nowNanos;
@@ -63,7 +66,10 @@ final class BufferedTrace {
     long summaryBefore = facts.summary().retainedBytes();
     int hopsBefore = hops == null ? 0 : hops.size();
     SpanFields fields = facts.add(span);
-    if (hops != null) {
+    if (noteHops && fields.kind() >= SERVER_KIND) { // server, client, producer, consumer
+      if (hops == null) {
+        hops = new TraceHops();
+      }
       hops.add(span, fields);
     }
     long hopBytes = hops == null ? 0 : (long) (hops.size() - hopsBefore) * HOP_BYTES;
@@ -71,7 +77,7 @@ final class BufferedTrace {
     return fields;
   }
 
-  /** The trace's calls and answers noted so far; null when the buffer keeps no service graph. */
+  /** The trace's calls and answers noted so far; null when there are none (or none are noted). */
   TraceHops hops() {
     return hops;
   }

@@ -353,7 +353,7 @@ public final class TraceBuffer {
     if (candidate != null) {
       candidate.compare(trace.traceId(), decision, trace::factsFor);
     }
-    if (serviceGraph != null) {
+    if (serviceGraph != null && trace.hops() != null) {
       serviceGraph.record(trace.hops());
     }
     trace.markDecided(); // only once the rules have answered
