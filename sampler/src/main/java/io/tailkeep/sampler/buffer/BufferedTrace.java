@@ -70,7 +70,7 @@ final class BufferedTrace {
       if (hops == null) {
         hops = new TraceHops();
       }
-      hops.add(span, fields, facts.lastSpanPeer()); // the peer from the same read: none read again
+      hops.add(span, fields);
     }
     long hopBytes = hops == null ? 0 : (long) (hops.size() - hopsBefore) * HOP_BYTES;
     bytes += span.retainedBytes() + facts.summary().retainedBytes() - summaryBefore + hopBytes;

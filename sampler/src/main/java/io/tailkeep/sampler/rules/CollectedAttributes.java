@@ -26,9 +26,6 @@ final class CollectedAttributes implements AttributeVisitor {
   @Override
   @SuppressWarnings("unchecked")
   public void attribute(int key, Object value, boolean inArray) {
-    if (!tracked.readByRules(key)) {
-      return; // a peer attribute no rule reads: picked out for the service graph only
-    }
     if (byNumber == null) {
       byNumber = new DistinctValues[tracked.attributeKeys().size()];
     }

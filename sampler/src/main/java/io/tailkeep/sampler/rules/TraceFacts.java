@@ -42,13 +42,6 @@ public final class TraceFacts {
   /** The origin of the previous span (spans of one export share it; value sets ignore repeats). */
   private SpanOrigin lastOrigin;
 
-  /** The last span's peer name (see {@link #lastSpanPeer()}) and the rank of the attribute it came from. */
-  private String peer;
-  private int peerRank;
-  /** Picks out the peer attributes, then hands on what the rules read. */
-  private final AttributeVisitor spanVisitor;
-  private AttributeVisitor rulesVisitor;
-
   TraceFacts(TrackedKeys trackedKeys) {
     this.trackedKeys = trackedKeys;
     this.attributes = new CollectedAttributes(trackedKeys);
@@ -56,17 +49,6 @@ public final class TraceFacts {
         (key, value, inArray) -> {
           attributes.attribute(key, value, inArray);
           rootAttributes.attribute(key, value, inArray);
-        };
-    this.spanVisitor =
-        (key, value, inArray) -> {
-          int rank = trackedKeys.peerRank(key);
-          if (rank >= 0 && rank < peerRank && !inArray && value instanceof String text && !text.isEmpty()) {
-            peer = text;
-            peerRank = rank;
-          }
-          if (rulesVisitor != null) {
-            rulesVisitor.attribute(key, value, inArray);
-          }
         };
   }
 
@@ -90,10 +72,8 @@ public final class TraceFacts {
       rootSeen = true;
       rootAttributes = new CollectedAttributes(trackedKeys);
     }
-    rulesVisitor = !tracking ? null : firstRoot ? rootVisitor : attributes;
-    peer = "";
-    peerRank = Integer.MAX_VALUE;
-    SpanFields fields = trackedKeys.reader().read(span, spanVisitor);
+    AttributeVisitor visitor = !tracking ? null : firstRoot ? rootVisitor : attributes;
+    SpanFields fields = trackedKeys.reader().read(span, visitor);
     long duration = fields.durationNanos();
     SpanKindName kind = SpanKindName.ofNumber(fields.kind());
     SpanOrigin origin = span.origin();
@@ -120,15 +100,6 @@ public final class TraceFacts {
       }
     }
     return fields;
-  }
-
-  /**
-   * The name the last added span's peer attributes give its server ({@link
-   * io.tailkeep.sampler.traffic.ServiceGraph#PEER_ATTRIBUTES}, the earliest present), or empty
-   * when it carries none: read in the same pass as the rest, for the service graph.
-   */
-  public String lastSpanPeer() {
-    return peer;
   }
 
   /** What the spans added so far contribute to the trace's stored summary. */

@@ -47,18 +47,6 @@ class TraceFactsTest {
   }
 
   @Test
-  void aSpansPeerIsPickedOutInTheSameReadAndRecordedOnlyWhenARuleReadsIt() {
-    TraceFacts facts = TraceFacts.tracking(Set.of("db.system"), Set.of());
-    facts.add(span("api", "SELECT").attribute("server.address", "db-1").attribute("db.system", "postgresql").build());
-    assertThat(facts.lastSpanPeer()).as("db.system ranks before server.address").isEqualTo("postgresql");
-    facts.add(span("api", "GET").attribute("server.address", "search.internal").build());
-    assertThat(facts.lastSpanPeer()).isEqualTo("search.internal");
-    facts.add(span("api", "work").build());
-    assertThat(facts.lastSpanPeer()).as("none: empty, not the last span's").isEmpty();
-    assertThat(facts.attributeKeysHeld()).as("server.address is no rule's").containsExactly("db.system");
-  }
-
-  @Test
   void summarisesSpansAsTheyArrive() {
     TraceFacts facts = TraceFacts.tracking(Set.of(), Set.of());
     assertThat(facts.spanCount()).isZero();
