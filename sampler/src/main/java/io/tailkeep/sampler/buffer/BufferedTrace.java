@@ -16,10 +16,6 @@ import java.util.List;
  */
 final class BufferedTrace {
 
-  /** What a noted call or answer holds in {@link TraceHops}: its reference, service, IDs, duration, kind. */
-  private static final int HOP_BYTES = 40;
-  /** OTLP's number for SERVER; CLIENT, PRODUCER and CONSUMER follow it, the kinds of a call. */
-  private static final int SERVER_KIND = 2;
 
   private final TraceId traceId;
   private final List<WireSpan> spans = new ArrayList<>();
@@ -66,13 +62,13 @@ final class BufferedTrace {
     long summaryBefore = facts.summary().retainedBytes();
     int hopsBefore = hops == null ? 0 : hops.size();
     SpanFields fields = facts.add(span);
-    if (noteHops && fields.kind() >= SERVER_KIND) { // server, client, producer, consumer
+    if (noteHops && TraceHops.notesKind(fields.kind())) {
       if (hops == null) {
         hops = new TraceHops();
       }
       hops.add(span, fields);
     }
-    long hopBytes = hops == null ? 0 : (long) (hops.size() - hopsBefore) * HOP_BYTES;
+    long hopBytes = hops == null ? 0 : (long) (hops.size() - hopsBefore) * TraceHops.BYTES_PER_HOP;
     bytes += span.retainedBytes() + facts.summary().retainedBytes() - summaryBefore + hopBytes;
     return fields;
   }

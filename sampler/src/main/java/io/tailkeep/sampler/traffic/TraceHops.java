@@ -18,6 +18,12 @@ import java.util.Arrays;
  */
 public final class TraceHops {
 
+  /**
+   * What a noted span holds here at capacity (its reference, service, peer, IDs, duration, kind),
+   * rounded up: what a buffer weighs a noted span at.
+   */
+  public static final int BYTES_PER_HOP = 40;
+
   static final int KIND_SERVER = 2;
   static final int KIND_CLIENT = 3;
   static final int KIND_PRODUCER = 4;
@@ -35,6 +41,11 @@ public final class TraceHops {
   byte[] kinds = new byte[4];
   int size;
   int callers;
+
+  /** Whether spans of this kind (OTLP's number) may be noted: servers, clients, producers, consumers. */
+  public static boolean notesKind(int kind) {
+    return kind >= KIND_SERVER && kind <= KIND_CONSUMER;
+  }
 
   /** Notes a span of the trace, from its fields as the buffer read them; other kinds are ignored. */
   public void add(WireSpan span, SpanFields fields) {
