@@ -1,5 +1,7 @@
 package io.tailkeep.sampler.traffic;
 
+import io.tailkeep.store.traffic.LatencyHistogram;
+
 /**
  * One edge of the service graph as counted so far: requests from {@code client} to {@code
  * server}, those that failed, and their durations as each side saw them.

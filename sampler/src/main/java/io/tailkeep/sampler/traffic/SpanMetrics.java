@@ -2,6 +2,7 @@ package io.tailkeep.sampler.traffic;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.traffic.LatencyHistogram;
 import io.tailkeep.store.wire.AttributeKeys;
 import io.tailkeep.store.wire.SpanFieldReader;
 import io.tailkeep.store.wire.SpanFields;

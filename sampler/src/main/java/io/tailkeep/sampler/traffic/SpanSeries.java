@@ -1,5 +1,7 @@
 package io.tailkeep.sampler.traffic;
 
+import io.tailkeep.store.traffic.LatencyHistogram;
+
 /**
  * One span-metrics series as counted so far: its labels as Prometheus shows them, and its
  * durations. Calls are the histogram's total; errors are its calls when the status code is {@code

@@ -53,7 +53,7 @@ public record MinuteWindow(Instant start, Instant end) {
   }
 
   /** Refuses null and instants before 1970 or after the year 9999, naming the argument. */
-  static void checkRange(Instant instant, String field) {
+  public static void checkRange(Instant instant, String field) {
     Objects.requireNonNull(instant, field);
     if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
       throw new IllegalArgumentException(
@@ -61,7 +61,7 @@ public record MinuteWindow(Instant start, Instant end) {
     }
   }
 
-  static boolean isWholeMinute(Instant instant) {
+  public static boolean isWholeMinute(Instant instant) {
     return instant.getNano() == 0 && Math.floorMod(instant.getEpochSecond(), 60) == 0;
   }
 

@@ -4,10 +4,10 @@ package io.tailkeep.store;
  * The check shared by the names of rules and sampler nodes. Cassandra clusters decisions and counts
  * by them, and a clustering value has a size limit, so they are bounded here, before any I/O.
  */
-final class SamplingNames {
+public final class SamplingNames {
   private SamplingNames() {}
 
-  static void check(String value, String field) {
+  public static void check(String value, String field) {
     if (value == null) {
       throw new NullPointerException(field);
     }

@@ -15,6 +15,7 @@ import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceQuery;
 import io.tailkeep.store.TraceQuery.Order;
 import io.tailkeep.store.TraceSummary;
+import io.tailkeep.store.traffic.TrafficCounts;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class InMemorySpanStore implements SpanStore {
   private final SpanReader reader = new Reader();
   private final InMemoryDecisionLog decisions = new InMemoryDecisionLog();
   private final InMemorySamplingCounts samplingCounts = new InMemorySamplingCounts();
+  private final InMemoryTrafficCounts traffic = new InMemoryTrafficCounts();
   private volatile boolean closed;
 
   private InMemorySpanStore(Builder builder) {
@@ -73,11 +75,16 @@ public final class InMemorySpanStore implements SpanStore {
     return samplingCounts;
   }
 
+  public TrafficCounts traffic() {
+    return traffic;
+  }
+
   @Override
   public void close() {
     closed = true;
     decisions.close();
     samplingCounts.close();
+    traffic.close();
     traces.clear();
     services.clear();
     operations.clear();

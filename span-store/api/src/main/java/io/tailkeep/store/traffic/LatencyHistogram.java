@@ -1,4 +1,4 @@
-package io.tailkeep.sampler.traffic;
+package io.tailkeep.store.traffic;
 
 import java.util.Arrays;
 import java.util.List;
@@ -39,10 +39,18 @@ public record LatencyHistogram(long[] counts, long sumMicros) {
       throw new IllegalArgumentException("counts must have " + BUCKETS + " buckets, got " + counts.length);
     }
     counts = counts.clone();
+    for (long c : counts) {
+      if (c < 0) {
+        throw new IllegalArgumentException("bucket counts must not be negative, got " + Arrays.toString(counts));
+      }
+    }
+    if (sumMicros < 0) {
+      throw new IllegalArgumentException("sumMicros must not be negative, got " + sumMicros);
+    }
   }
 
   /** The bucket a duration falls in: the first whose bound it does not exceed. */
-  static int bucketOf(long durationNanos) {
+  public static int bucketOf(long durationNanos) {
     long[] bounds = BOUNDS_NANOS;
     for (int i = 0; i < bounds.length; i++) {
       if (durationNanos <= bounds[i]) {
@@ -53,7 +61,7 @@ public record LatencyHistogram(long[] counts, long sumMicros) {
   }
 
   /** A duration in whole microseconds, rounded to the nearest so a sum carries no bias. */
-  static long micros(long durationNanos) {
+  public static long micros(long durationNanos) {
     return (durationNanos + 500) / 1000;
   }
 
@@ -64,6 +72,20 @@ public record LatencyHistogram(long[] counts, long sumMicros) {
 
   public long count(int bucket) {
     return counts[bucket];
+  }
+
+  /** A histogram that has counted nothing. */
+  public static LatencyHistogram empty() {
+    return new LatencyHistogram(new long[BUCKETS], 0);
+  }
+
+  /** Both histograms' durations counted together. */
+  public LatencyHistogram plus(LatencyHistogram other) {
+    long[] sum = counts.clone();
+    for (int i = 0; i < BUCKETS; i++) {
+      sum[i] = Math.addExact(sum[i], other.counts[i]);
+    }
+    return new LatencyHistogram(sum, Math.addExact(sumMicros, other.sumMicros));
   }
 
   /** Durations counted. */

@@ -1,4 +1,4 @@
-package io.tailkeep.sampler.traffic;
+package io.tailkeep.store.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
