@@ -39,7 +39,10 @@ final class TrafficRows {
     return values;
   }
 
-  /** The values of an edge stored at {@code failed, client_buckets, client_sum_micros, server_buckets, server_sum_micros}. */
+  /**
+   * The values of an edge stored at {@code failed, client_buckets, client_sum_micros,
+   * server_buckets, server_sum_micros}, columns {@code first} on.
+   */
   static long[] edge(Row row, int first, String table) {
     long[] values = new long[EDGE];
     values[0] = row.getLong(first);

@@ -25,7 +25,9 @@ import io.tailkeep.store.traffic.StepWindow;
 import io.tailkeep.store.traffic.TrafficCounts;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -130,7 +132,7 @@ class CassandraTrafficCountsTest implements TrafficCountsContract {
   /** A row written with other histogram bounds cannot be summed with these: the read fails, naming the table. */
   @Test
   void aStoredRowWithAnotherBucketCountFailsTheReadNamingItsTable() {
-    List<Long> twelve = new ArrayList<>(java.util.Collections.nCopies(12, 1L));
+    List<Long> twelve = new ArrayList<>(Collections.nCopies(12, 1L));
     Instant hour = Instant.parse("2019-05-06T07:00:00Z"); // an hour no contract test writes in
     Instant minute = hour.plus(MINUTE.multipliedBy(3));
     StepWindow window = StepWindow.of(minute, minute.plus(MINUTE), MINUTE);
@@ -138,7 +140,7 @@ class CassandraTrafficCountsTest implements TrafficCountsContract {
         + " errors, buckets, sum_micros) VALUES ('old-bounds', ?, ?, 'x', 2, 'n', 0, ?, 12) USING TTL 600", hour, minute, twelve);
     cql.execute("INSERT INTO " + KEYSPACE + ".traffic_services (hour, minute, service, span_kind, node, errors, buckets,"
         + " sum_micros) VALUES (?, ?, 'old-bounds', 2, 'n', 0, ?, 12) USING TTL 600", hour, minute, twelve);
-    List<Long> thirteen = new ArrayList<>(java.util.Collections.nCopies(LatencyHistogram.BUCKETS, 1L));
+    List<Long> thirteen = new ArrayList<>(Collections.nCopies(LatencyHistogram.BUCKETS, 1L));
     cql.execute("INSERT INTO " + KEYSPACE + ".traffic_edges (hour, minute, client, server, node, failed, client_buckets,"
         + " client_sum_micros, server_buckets, server_sum_micros) VALUES (?, ?, 'old-bounds', 'db', 'n', 0, ?, 13, ?, 12)"
         + " USING TTL 600", hour, minute, thirteen, twelve);
@@ -199,7 +201,7 @@ class CassandraTrafficCountsTest implements TrafficCountsContract {
     assertThat(edgeSteps).hasSize(1000);
     assertThat(edgeSteps.stream().mapToLong(step -> step.counts().requests()).sum()).isEqualTo(2000);
     assertThat(cql.execute("SELECT count(*) FROM " + KEYSPACE + ".traffic_services WHERE hour = ? AND minute = ?",
-        m.truncatedTo(java.time.temporal.ChronoUnit.HOURS), m).one().getLong(0))
+        m.truncatedTo(ChronoUnit.HOURS), m).one().getLong(0))
         .as("the rollups are rows of their own").isGreaterThanOrEqualTo(40);
   }
 }
