@@ -4,8 +4,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tailkeep.query.ApiJson;
 import io.tailkeep.query.QueryApi;
 import io.tailkeep.query.QueryApiOptions;
+import io.tailkeep.query.TrafficApi;
 import io.tailkeep.store.SpanReader;
+import io.tailkeep.store.SpanStore;
 import io.tailkeep.ui.jaeger.JaegerApi;
+import io.tailkeep.ui.jaeger.JaegerDependencies;
 import io.tailkeep.ui.sampling.RecentRuleCounts;
 import io.tailkeep.ui.sampling.SamplingApi;
 import io.tailkeep.ui.sampling.SamplingView;
@@ -27,9 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Everything served on port 16686: the web UI, the native query API, the Jaeger-compatible API,
- * the sampling admin API (with counts over the last 15 minutes), {@code /metrics} and the health
- * checks, on one router.
+ * Everything served on port 16686: the web UI, the native query and traffic APIs, the
+ * Jaeger-compatible API (with {@code /api/dependencies}), the sampling admin API (with counts over
+ * the last 15 minutes), {@code /metrics} and the health checks, on one router.
  */
 final class ApiRoutes {
 
@@ -39,6 +42,8 @@ final class ApiRoutes {
   private ApiRoutes() {}
 
   /**
+   * @param store what the APIs read: spans, decisions and counts; null on a node without the query
+   *     role
    * @param query whether this node serves the query role: the APIs and the UI; a node without it
    *     serves only {@code /metrics} and the health checks
    * @param readiness what {@code /health/ready} asks: the parts this node's roles need
@@ -47,7 +52,7 @@ final class ApiRoutes {
    */
   static Router router(
       Vertx vertx,
-      SpanReader reader,
+      SpanStore store,
       SamplingView samplingView,
       boolean query,
       List<ReadyCheck> readiness,
@@ -56,8 +61,10 @@ final class ApiRoutes {
       Optional<LogsLink> logsLink) {
     Router router = Router.router(vertx);
     if (query) {
-      QueryApi.mount(router, reader, queryOptions);
-      JaegerApi.mount(router, reader, queryOptions);
+      QueryApi.mount(router, store.reader(), queryOptions);
+      TrafficApi.mount(router, store.traffic(), store.samplingCounts(), queryOptions);
+      JaegerApi.mount(router, store.reader(), queryOptions);
+      JaegerDependencies.mount(router, store.traffic(), queryOptions);
       SamplingApi.mount(router, samplingView, RecentRuleCounts.start(vertx, samplingView));
       WebUi.mount(router, logsLink);
     }

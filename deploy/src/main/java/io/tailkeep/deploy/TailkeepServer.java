@@ -130,7 +130,7 @@ public final class TailkeepServer implements AutoCloseable {
         await(vertx.deployVerticle(http), "OTLP/HTTP receiver on port " + builder.httpPort);
       }
       Router apiRouter =
-          ApiRoutes.router(vertx, store == null ? null : store.reader(), samplingView,
+          ApiRoutes.router(vertx, store, samplingView,
               builder.query, readiness(store, kafka), registry, builder.queryOptions, builder.logsLink);
       if (tokens != null) {
         ApiAccess.guard(apiRouter, new AccessCheck(tokens), builder.metricsNeedToken);

@@ -4,22 +4,33 @@ import static io.tailkeep.deploy.SpanTree.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.deploy.OtelServices.Transport;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * RED metrics and the service graph from all traffic, sent with the OpenTelemetry SDK to a running
  * server on the shipped rules: health checks the rules drop are counted and never stored; edges
- * are exact for a known topology, a database that sends no spans included.
+ * are exact for a known topology, a database that sends no spans included; the same counts, kept
+ * in Cassandra per minute, answer the traffic API and Jaeger's {@code /api/dependencies}.
  */
 class TrafficMetricsEndToEndTest {
 
   static final String KEYSPACE = "e2e_traffic_metrics";
   static final Duration WAIT = Duration.ofSeconds(30);
 
+  private final HttpClient client = HttpClient.newHttpClient();
   private TailkeepServer server;
   private OtelServices services;
 
@@ -89,6 +100,60 @@ class TrafficMetricsEndToEndTest {
     Poll.until(WAIT, "an empty store queue", () -> server.sampler().storeQueue().stats().queuedBatches() == 0);
     for (SentTrace check : health) {
       assertThat(stored.get(check.traceId())).as("a dropped health check is not stored").isEmpty();
+    }
+
+    // The same counts as Cassandra keeps them per minute, read through the APIs.
+    Poll.until(WAIT, "the graph's edges stored", () -> edges(graph()).size() == 3);
+    JsonObject graph = graph();
+    assertThat(edges(graph)).containsOnlyKeys("tm-frontend->tm-payments", "tm-payments->postgresql", "tm-orders->tm-mailer");
+    assertThat(edges(graph).get("tm-frontend->tm-payments").getLong("calls")).isEqualTo(4);
+    assertThat(edges(graph).get("tm-frontend->tm-payments").getLong("errors")).isEqualTo(1);
+    assertThat(edges(graph).get("tm-payments->postgresql").getLong("calls")).isEqualTo(4);
+    assertThat(edges(graph).get("tm-orders->tm-mailer").getLong("calls")).isEqualTo(2);
+    Map<String, JsonObject> nodes = new HashMap<>();
+    graph.getJsonArray("services").forEach(n -> nodes.put(((JsonObject) n).getString("service"), (JsonObject) n));
+    assertThat(nodes.get("tm-frontend").getLong("calls")).as("its server spans: 5 health checks, 4 checkouts").isEqualTo(9);
+    assertThat(nodes.get("tm-frontend").getString("measuredBy")).isEqualTo("server");
+    assertThat(nodes.get("tm-payments").getLong("errors")).isEqualTo(1);
+    assertThat(nodes.get("postgresql").getString("measuredBy")).isEqualTo("edges");
+    assertThat(nodes.get("tm-orders").getString("measuredBy")).as("a producer serves nothing").isEqualTo("spans");
+
+    JsonObject series = get("/api/v1/traffic/series?service=tm-frontend&operation=GET%20/healthz");
+    assertThat(series.getJsonObject("totals").getLong("calls")).as("dropped health checks, counted").isEqualTo(5);
+
+    // Jaeger's dependencies, asked as Grafana's Jaeger data source asks: endTs and lookback in ms.
+    JsonObject dependencies = get("/api/dependencies?endTs=" + (System.currentTimeMillis() + 60_000) + "&lookback=3600000");
+    Map<String, Long> callCounts = new HashMap<>();
+    dependencies.getJsonArray("data").forEach(d -> callCounts.put(
+        ((JsonObject) d).getString("parent") + "->" + ((JsonObject) d).getString("child"),
+        ((JsonObject) d).getLong("callCount")));
+    assertThat(callCounts).isEqualTo(Map.of(
+        "tm-frontend->tm-payments", 4L, "tm-payments->postgresql", 4L, "tm-orders->tm-mailer", 2L));
+  }
+
+  private JsonObject graph() {
+    return get("/api/v1/traffic/graph");
+  }
+
+  private static Map<String, JsonObject> edges(JsonObject graph) {
+    Map<String, JsonObject> edges = new HashMap<>();
+    graph.getJsonArray("edges").forEach(e -> edges.put(
+        ((JsonObject) e).getString("client") + "->" + ((JsonObject) e).getString("server"), (JsonObject) e));
+    return edges;
+  }
+
+  private JsonObject get(String pathAndQuery) {
+    try {
+      HttpResponse<String> response = client.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + pathAndQuery)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(pathAndQuery + ": " + response.body()).isEqualTo(200);
+      return new JsonObject(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
