@@ -64,7 +64,7 @@ function render(series) {
     chartFigure('traffic-rate', 'Rate',
       `${formatRate(totals.ratePerSecond)} · ${formatCount(totals.calls)} calls`,
       lineChart({ from, to, times, format: formatRate, label: 'Requests per second',
-        series: [{ name: 'requests per second', className: 'rate', values: values('ratePerSecond') }] })),
+        series: [{ name: 'requests per second', className: 'rate', values: rates(series.points) }] })),
     chartFigure('traffic-errors', 'Error rate',
       `${formatPercent(totals.errorRate)} · ${formatCount(totals.errors)} errors`,
       lineChart({ from, to, times, format: formatPercent, label: 'Error rate',
@@ -80,6 +80,11 @@ function render(series) {
           { name: 'p50', className: 'p50', values: values('p50Ms') },
         ] })));
   return [heading, charts, storedNote(series.stored)];
+}
+
+/** A step without calls has a rate of 0 (the API may leave it null), not a gap. */
+function rates(points) {
+  return points.map((p) => (p.ratePerSecond !== null && p.ratePerSecond !== undefined ? Number(p.ratePerSecond) : p.calls === 0 ? 0 : null));
 }
 
 function chartFigure(id, title, total, chart) {
