@@ -4,14 +4,17 @@
 // call on the right: a database ends up in the last column). A cycle (a calls b, b calls a) is cut
 // by a depth-first walk that starts from the nodes nobody calls, then from those that call more
 // than they are called (a frontend in a cycle), then by name: the edge it meets closing a cycle is
-// drawn backwards. Within a column, nodes sit near the average row of their callers (one sweep),
-// ties in name order.
+// drawn backwards. Within a column, nodes start in name order, then sweeps move each one to the
+// average row of its callers (left to right), then of its callees (right to left), a few times over,
+// which uncrosses most edges; ties keep their order, so the result depends on the graph only.
 
 /**
  * @param names every node's name
  * @param edges [{client, server}]
  * @returns {columns: [[name, ...], ...], place: Map(name → {column, row}), backward: Set("client\u0000server")}
  */
+const SWEEPS = 4;
+
 export function layoutGraph(names, edges) {
   const sorted = [...new Set(names)].sort();
   const callees = new Map(sorted.map((name) => [name, []]));
@@ -68,16 +71,24 @@ export function layoutGraph(names, edges) {
   for (const name of sorted) columns[column.get(name)].push(name);
 
   const row = new Map();
-  columns.forEach((members, c) => {
-    if (c > 0) {
-      const barycenter = new Map(members.map((name) => {
-        const rows = callers.get(name).filter((caller) => column.get(caller) < c).map((caller) => row.get(caller));
-        return [name, rows.length === 0 ? Infinity : rows.reduce((a, b) => a + b, 0) / rows.length];
-      }));
-      members.sort((a, b) => barycenter.get(a) - barycenter.get(b) || (a < b ? -1 : a > b ? 1 : 0));
-    }
+  for (const members of columns) members.forEach((name, i) => row.set(name, i));
+  const reorder = (members, neighbours) => {
+    // Rows scaled to the column's size, so columns of different heights compare; no neighbour: stay.
+    const key = new Map(members.map((name) => {
+      const rows = neighbours(name).map((n) => (row.get(n) + 0.5) / columns[column.get(n)].length);
+      return [name, rows.length === 0 ? (row.get(name) + 0.5) / members.length : rows.reduce((a, b) => a + b, 0) / rows.length];
+    }));
+    members.sort((a, b) => key.get(a) - key.get(b)); // stable: ties keep their order
     members.forEach((name, i) => row.set(name, i));
-  });
+  };
+  for (let sweep = 0; sweep < SWEEPS; sweep++) {
+    for (let c = 1; c < columnCount; c++) {
+      reorder(columns[c], (name) => callers.get(name).filter((n) => column.get(n) < c));
+    }
+    for (let c = columnCount - 2; c >= 0; c--) {
+      reorder(columns[c], (name) => callees.get(name).filter((n) => column.get(n) > c));
+    }
+  }
 
   const place = new Map(sorted.map((name) => [name, { column: column.get(name), row: row.get(name) }]));
   return { columns, place, backward };

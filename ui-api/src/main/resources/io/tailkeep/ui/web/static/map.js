@@ -31,6 +31,8 @@ const PAD_Y = 50;
 const ARCH_ROOM = 90;
 const R_MIN = 10;
 const R_MAX = 34;
+/** Above this many edges their labels start off (the figures stay in each edge's tooltip and the table). */
+const LABELLED_EDGES = 30;
 
 export async function mapPage(main) {
   document.title = 'Service map · Tailkeep';
@@ -85,11 +87,17 @@ async function render(body, lookback) {
     return;
   }
   const nodes = nodeFigures(graph);
+  const drawing = graphDrawing(nodes, graph.edges, lookback);
+  const labels = el('input', { type: 'checkbox', id: 'map-edge-labels', checked: graph.edges.length <= LABELLED_EDGES });
+  const showLabels = () => drawing.classList.toggle('hide-edge-labels', !labels.checked);
+  labels.addEventListener('change', showLabels);
+  showLabels();
   body.replaceChildren(
     el('p', { class: 'hint map-window-text' },
-      `${formatTime(Date.parse(graph.start))} to ${formatTime(Date.parse(graph.end))}, whole minutes.`),
+      `${formatTime(Date.parse(graph.start))} to ${formatTime(Date.parse(graph.end))}, whole minutes. `,
+      el('label', { class: 'map-labels-toggle' }, labels, ' Label the edges')),
     legend(nodes),
-    el('div', { class: 'map-scroll' }, graphDrawing(nodes, graph.edges, lookback)),
+    el('div', { class: 'map-scroll' }, drawing),
     serviceTable(nodes, lookback),
     edgeTable(graph.edges, lookback));
 }
@@ -286,13 +294,19 @@ function legend(nodes) {
       'Arrow: client → server, labelled calls · errors · p95 of the server side'));
 }
 
+const NUMBER_HEADINGS = ['Calls', 'Rate', 'Errors', 'Error rate', 'p50', 'p95', 'p99'];
+
+function headings(texts, numbers) {
+  return [...texts.map((h) => el('th', { scope: 'col' }, h)), ...numbers.map((h) => el('th', { scope: 'col', class: 'number' }, h))];
+}
+
 function serviceTable(nodes, lookback) {
   const rows = [...nodes.values()].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
   return el('section', { class: 'map-table' },
     el('h2', {}, 'Services'),
     el('table', { class: 'result-list', id: 'map-services' },
       el('thead', {}, el('tr', {},
-        ['Service', 'Measured by', 'Calls', 'Rate', 'Errors', 'Error rate', 'p50', 'p95', 'p99'].map((h) => el('th', { scope: 'col' }, h)))),
+        headings(['Service', 'Measured by'], NUMBER_HEADINGS))),
       el('tbody', {}, rows.map((n) => el('tr', { dataset: { service: n.service } },
         el('td', {}, isPeer(n) ? n.service : el('a', { href: serviceSearch(n.service, lookback) }, n.service)),
         el('td', {}, { server: 'requests served', spans: 'all its spans', edges: 'calls into it' }[n.measuredBy] ?? n.measuredBy),
@@ -311,7 +325,7 @@ function edgeTable(edges, lookback) {
     el('h2', {}, 'Calls'),
     el('table', { class: 'result-list', id: 'map-edges' },
       el('thead', {}, el('tr', {},
-        ['Client → server', 'Calls', 'Rate', 'Errors', 'Error rate', 'p50', 'p95', 'p99'].map((h) => el('th', { scope: 'col' }, h)))),
+        headings(['Client → server'], NUMBER_HEADINGS))),
       el('tbody', {}, edges.map((e) => el('tr', { dataset: { client: e.client, server: e.server } },
         el('td', {}, el('a', { href: edgeSearch(e, lookback) }, `${e.client} → ${e.server}`)),
         el('td', { class: 'number' }, formatCount(e.calls)),
