@@ -210,14 +210,25 @@ public final class QueryApi {
       Context context,
       Function<IllegalArgumentException, InvalidParameterException> badInput,
       Supplier<CompletionStage<T>> call) {
+    return call(context, options, badInput, call);
+  }
+
+  /** As above, for the other native APIs on the port ({@link TrafficApi}), which answer alike. */
+  static <T> Future<T> call(
+      Context context,
+      QueryApiOptions options,
+      Function<IllegalArgumentException, InvalidParameterException> badInput,
+      Supplier<CompletionStage<T>> call) {
     return StoreCall.run(context, options.storageTimeout(), call)
         .recover(error -> Future.failedFuture(
-            error instanceof StoreCall.Failure failure ? apiFailure(failure, badInput) : error));
+            error instanceof StoreCall.Failure failure ? apiFailure(options, failure, badInput) : error));
   }
 
   /** A failed store call as this API answers it: 400 naming the parameter, or 503. */
-  private RuntimeException apiFailure(
-      StoreCall.Failure failure, Function<IllegalArgumentException, InvalidParameterException> badInput) {
+  private static RuntimeException apiFailure(
+      QueryApiOptions options,
+      StoreCall.Failure failure,
+      Function<IllegalArgumentException, InvalidParameterException> badInput) {
     return switch (failure.kind()) {
       case BAD_INPUT -> badInput.apply((IllegalArgumentException) failure.getCause());
       case BUSY -> {
@@ -251,7 +262,7 @@ public final class QueryApi {
     return TraceId.fromShortHex(hex);
   }
 
-  private static Map<String, List<String>> queryParams(MultiMap params) {
+  static Map<String, List<String>> queryParams(MultiMap params) {
     Map<String, List<String>> map = new LinkedHashMap<>();
     for (String name : params.names()) {
       map.put(name, params.getAll(name));

@@ -131,8 +131,8 @@ record SearchParams(SearchFilters filters, int limit, PageToken.Cursor after) {
     }
   }
 
-  /** Reads one parameter at a time, naming it in every error. */
-  private static final class Reader {
+  /** Reads one parameter at a time, naming it in every error; the traffic API reads with it too. */
+  static final class Reader {
     private final Map<String, List<String>> query;
 
     Reader(Map<String, List<String>> query) {

@@ -4,6 +4,7 @@ import io.tailkeep.store.SpanReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /** The query API on a real Vert.x HTTP server on a free port, and a client for it. */
 final class ApiServer implements AutoCloseable {
@@ -33,12 +35,15 @@ final class ApiServer implements AutoCloseable {
   }
 
   ApiServer(SpanReader reader, QueryApiOptions options) {
+    this(router -> QueryApi.mount(router, reader, options));
+  }
+
+  /** A server with the routes {@code mount} adds (another API of the module, say). */
+  ApiServer(Consumer<Router> mount) {
     this.vertx = Vertx.vertx();
-    this.server =
-        vertx.createHttpServer()
-            .requestHandler(QueryApi.router(vertx, reader, options))
-            .listen(0)
-            .await();
+    Router router = Router.router(vertx);
+    mount.accept(router);
+    this.server = vertx.createHttpServer().requestHandler(router).listen(0).await();
   }
 
   /** {@code pathAndQuery} as sent: escape what needs escaping. */

@@ -305,7 +305,7 @@ public final class JaegerApi {
     return StoreCall.run(ctx.vertx().getOrCreateContext(), options.storageTimeout(), call);
   }
 
-  private static JsonObject envelope(Object data, int total) {
+  static JsonObject envelope(Object data, int total) {
     return new JsonObject()
         .put("data", data)
         .put("total", total)
@@ -324,7 +324,7 @@ public final class JaegerApi {
     return pretty ? Buffer.buffer(body.encodePrettily()) : body.toBuffer();
   }
 
-  private static void respond(RoutingContext ctx, JsonObject body) {
+  static void respond(RoutingContext ctx, JsonObject body) {
     send(ctx, encode(body, prettyPrint(ctx)));
   }
 
@@ -334,7 +334,7 @@ public final class JaegerApi {
 
   private record Failure(int status, String message) {}
 
-  private Failure failure(RoutingContext ctx) {
+  private static Failure failure(RoutingContext ctx, QueryApiOptions options) {
     Throwable failure = ctx.failure();
     String request = ctx.request().method().name() + " " + ctx.request().path();
     if (failure instanceof HttpException http) {
@@ -344,7 +344,7 @@ public final class JaegerApi {
       return new Failure(status, message);
     }
     if (failure instanceof StoreCall.Failure store) {
-      return storeFailure(ctx, request, store);
+      return storeFailure(ctx, request, store, options);
     }
     if (failure instanceof IllegalArgumentException) {
       LOG.debug("{} answered 400: {}", request, failure.getMessage());
@@ -358,7 +358,8 @@ public final class JaegerApi {
     return new Failure(500, "internal error");
   }
 
-  private Failure storeFailure(RoutingContext ctx, String request, StoreCall.Failure failure) {
+  private static Failure storeFailure(
+      RoutingContext ctx, String request, StoreCall.Failure failure, QueryApiOptions options) {
     LOG.debug("{}: {}", request, failure.getMessage());
     return switch (failure.kind()) {
       case BAD_INPUT -> new Failure(400, failure.getCause().getMessage());
@@ -376,13 +377,21 @@ public final class JaegerApi {
   }
 
   private void renderFailure(RoutingContext ctx) {
-    Failure failure = failure(ctx);
+    renderFailure(ctx, options);
+  }
+
+  /**
+   * Answers a failed request in Jaeger's envelope ({@code errors: [{code, msg}]}), as every route
+   * of Jaeger's API here does, {@link JaegerDependencies}' too.
+   */
+  static void renderFailure(RoutingContext ctx, QueryApiOptions options) {
+    Failure failure = failure(ctx, options);
     JsonObject error = new JsonObject().put("code", failure.status()).put("msg", failure.message());
     end(ctx, failure.status(), envelope(null, 0).put("errors", new JsonArray().add(error)));
   }
 
   private void renderV3Failure(RoutingContext ctx) {
-    Failure failure = failure(ctx);
+    Failure failure = failure(ctx, options);
     JsonObject error =
         new JsonObject().put("httpCode", failure.status()).put("message", failure.message());
     end(ctx, failure.status(), new JsonObject().put("error", error));
