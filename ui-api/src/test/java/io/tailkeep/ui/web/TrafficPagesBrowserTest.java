@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -236,6 +237,35 @@ class TrafficPagesBrowserTest {
         .isEqualTo("1h");
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void theLayoutPutsCallersLeftCutsCyclesAndDependsOnlyOnTheGraph() {
+    open("/map");
+    waitFor(By.id("service-map"));
+    // graph-layout.js itself, on graphs the seeded counts do not have: a cycle, a peer, a node alone,
+    // and 50 services in a chain (no recursion limit); the same graph listed in another order. In the
+    // cycle frontend calls three, checkout two, each is called once: the walk starts at frontend.
+    Map<String, Object> result = (Map<String, Object>) browser.executeAsyncScript(
+        "const done = arguments[arguments.length - 1];"
+            + "import('/static/graph-layout.js').then(({ layoutGraph }) => {"
+            + "  const edges = [['frontend','checkout'],['checkout','frontend'],['checkout','postgresql'],"
+            + "    ['frontend','cart'],['cart','postgresql'],['frontend','postgresql']].map(([client, server]) => ({ client, server }));"
+            + "  const names = ['postgresql','cart','checkout','frontend','batch'];"
+            + "  const a = layoutGraph(names, edges);"
+            + "  const b = layoutGraph([...names].reverse(), [...edges].reverse());"
+            + "  const chain = Array.from({ length: 50 }, (_, i) => 's' + String(i).padStart(2, '0'));"
+            + "  const long = layoutGraph(chain, chain.slice(1).map((s, i) => ({ client: chain[i], server: s })));"
+            + "  done({ columns: a.columns, same: JSON.stringify(a.columns) === JSON.stringify(b.columns),"
+            + "    backward: [...a.backward].map((k) => k.replace('\\u0000', '>')), chainColumns: long.columns.length });"
+            + "}, (e) => done({ error: String(e) }));");
+    assertThat(result).doesNotContainKey("error");
+    assertThat(result.get("columns")).isEqualTo(
+        List.of(List.of("batch", "frontend"), List.of("cart", "checkout"), List.of("postgresql")));
+    assertThat(result.get("backward")).isEqualTo(List.of("checkout>frontend"));
+    assertThat(result.get("same")).isEqualTo(true);
+    assertThat(result.get("chainColumns")).isEqualTo(50L);
+  }
+
   // --- the search page's charts
 
   @Test
@@ -284,7 +314,7 @@ class TrafficPagesBrowserTest {
   void whenTheTrafficApiFailsTheSearchSaysSoAndStillSearches() {
     browser.get(serverWithoutTraffic.baseUrl() + "/search?service=checkout&lookback=1h");
     WebElement problem = waitFor(By.cssSelector("#traffic .message.error"));
-    assertThat(problem.getText()).startsWith("The traffic figures could not be loaded: 404");
+    assertThat(problem.getText()).startsWith("The traffic figures could not be loaded: this server does not answer /api/v1/traffic (404)");
     waitFor(By.cssSelector("#results .results-header"));
   }
 

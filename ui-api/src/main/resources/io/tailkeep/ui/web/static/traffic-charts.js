@@ -37,7 +37,10 @@ export async function showTraffic(section, { service, operation, start, end }) {
     series = await api.trafficSeries(params);
   } catch (e) {
     if (request === latestRequest) {
-      section.replaceChildren(message('error', `The traffic figures could not be loaded: ${e.message}`));
+      const text = e.status === 404
+        ? 'The traffic figures could not be loaded: this server does not answer /api/v1/traffic (404); it is served where the traffic API is mounted beside the query API.'
+        : `The traffic figures could not be loaded: ${e.message}`;
+      section.replaceChildren(message('error', text));
     }
     return;
   }
