@@ -17,6 +17,7 @@ import io.tailkeep.sampler.shadow.CandidateRules;
 import io.tailkeep.sampler.traffic.ServiceGraph;
 import io.tailkeep.sampler.traffic.SpanMetrics;
 import io.tailkeep.store.SpanWriter;
+import io.tailkeep.store.traffic.TrafficCounts;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,6 +116,14 @@ final class SamplerAssembly {
   void bindTraffic(PrometheusMeterRegistry registry) {
     spanMetrics.bindTo(registry);
     serviceGraph.bindTo(registry);
+  }
+
+  /**
+   * Starts writing the span metrics and the service graph to {@code store} per minute, every
+   * {@code interval}, under {@code node}; for a node that samples, once.
+   */
+  TrafficMinutes writeTraffic(TrafficCounts store, String node, Duration interval) {
+    return new TrafficMinutes(store, node, spanMetrics, serviceGraph, clock).start(interval);
   }
 
   /** The candidate rules every buffer of the node tries beside the rules in force. */

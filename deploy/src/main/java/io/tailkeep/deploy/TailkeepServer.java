@@ -65,6 +65,7 @@ public final class TailkeepServer implements AutoCloseable {
 
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_API_PORT = 16686;
+  public static final Duration DEFAULT_TRAFFIC_REFRESH = Duration.ofSeconds(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(TailkeepServer.class);
 
@@ -83,6 +84,8 @@ public final class TailkeepServer implements AutoCloseable {
   private final TokenFile tokens;
   /** Null without {@code server.tls.*}: plaintext. */
   private final ServerTls tls;
+  /** This node's traffic counts written per minute; null on a node that does not sample. */
+  private final TrafficMinutes traffic;
   private boolean closed;
 
   private TailkeepServer(
@@ -92,9 +95,11 @@ public final class TailkeepServer implements AutoCloseable {
       SamplingView samplingView,
       PrometheusMeterRegistry registry,
       TokenFile tokens,
-      ServerTls tls)
+      ServerTls tls,
+      TrafficMinutes traffic)
       throws IOException {
     this.store = builder.store;
+    this.traffic = traffic;
     this.sampler = sampler;
     this.kafka = kafka;
     this.registry = registry;
@@ -273,6 +278,9 @@ public final class TailkeepServer implements AutoCloseable {
       LOG.warn("OTLP/HTTP receiver did not stop cleanly", e);
     }
     stopSampler(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    if (traffic != null) {
+      traffic.stop(); // after the last decisions: their edges are in the last minute written
+    }
     if (store != null) {
       store.close();
     }
@@ -343,6 +351,7 @@ public final class TailkeepServer implements AutoCloseable {
     private boolean query = true;
     private Path deadLetterDirectory;
     private long deadLetterBytes;
+    private Duration trafficRefresh = DEFAULT_TRAFFIC_REFRESH;
     private QueryApiOptions queryOptions = QueryApiOptions.defaults();
     private Optional<LogsLink> logsLink = Optional.empty();
 
@@ -416,6 +425,15 @@ public final class TailkeepServer implements AutoCloseable {
     /** Store queue settings (bound, writes in flight, backoff); the writer is the span store's. */
     public Builder storeQueue(Consumer<StoreQueue.Builder> settings) {
       this.storeQueueSettings = Objects.requireNonNull(settings, "storeQueue settings");
+      return this;
+    }
+
+    /**
+     * How often a sampling node writes the running minute's traffic counts to the store (and so how
+     * fresh the service map and the charts are); 10 s by default.
+     */
+    public Builder trafficRefresh(Duration interval) {
+      this.trafficRefresh = requirePositive("trafficRefresh", interval);
       return this;
     }
 
@@ -575,11 +593,32 @@ public final class TailkeepServer implements AutoCloseable {
           closeTls(tls); // its file watcher would outlive the failed start
           throw e;
         }
-        return new TailkeepServer(this, null, node, node, registry, tokens, tls);
+        TrafficMinutes traffic = kafka.sampler()
+            ? parts.writeTraffic(store.traffic(), kafka.nodeName(), trafficRefresh) : null;
+        return started(() -> new TailkeepServer(this, null, node, node, registry, tokens, tls, traffic), traffic);
       }
       TailSampler sampler = parts.tailSampler(store.writer(), registry);
-      return new TailkeepServer(
-          this, sampler, null, SamplerViews.of(sampler, parts.candidate()), registry, tokens, tls);
+      TrafficMinutes traffic = parts.writeTraffic(store.traffic(), TrafficMinutes.ALL_IN_ONE, trafficRefresh);
+      return started(
+          () -> new TailkeepServer(
+              this, sampler, null, SamplerViews.of(sampler, parts.candidate()), registry, tokens, tls, traffic),
+          traffic);
+    }
+
+    /** The server {@code start} makes; the traffic writer is stopped when it fails to start. */
+    private static TailkeepServer started(ServerStart start, TrafficMinutes traffic) throws IOException {
+      try {
+        return start.get();
+      } catch (IOException | RuntimeException e) {
+        if (traffic != null) {
+          traffic.stop();
+        }
+        throw e;
+      }
+    }
+
+    private interface ServerStart {
+      TailkeepServer get() throws IOException;
     }
 
     private static void closeTls(ServerTls tls) {

@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 
 /**
  * Servers on free ports with timings short enough for real-time tests: traces are decided 200 ms
- * after their root span, 1 s after their last span without one, and failed writes are retried
- * within a second.
+ * after their root span, 1 s after their last span without one, failed writes are retried
+ * within a second, and the traffic counts are written every 200 ms.
  */
 final class TestServers {
 
@@ -55,6 +55,7 @@ final class TestServers {
         .shutdownTimeout(Duration.ofSeconds(30))
         .tick(Duration.ofMillis(20))
         .rulesCheckInterval(Duration.ofMillis(100))
+        .trafficRefresh(Duration.ofMillis(200))
         .buffer(buffer)
         .storeQueue(queue);
   }

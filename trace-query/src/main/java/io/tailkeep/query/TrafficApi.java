@@ -7,6 +7,7 @@ import io.tailkeep.store.SamplingCounts;
 import io.tailkeep.store.traffic.CallCounts;
 import io.tailkeep.store.traffic.EdgeCalls;
 import io.tailkeep.store.traffic.OperationCalls;
+import io.tailkeep.store.traffic.ServiceCalls;
 import io.tailkeep.store.traffic.Step;
 import io.tailkeep.store.traffic.StepWindow;
 import io.tailkeep.store.traffic.TrafficCounts;
@@ -86,8 +87,8 @@ public final class TrafficApi {
     StepWindow whole = whole(minutes);
     Duration length = length(minutes);
     Context context = ctx.vertx().getOrCreateContext();
-    var services = call(context, noParameter(), () -> traffic.services(whole));
-    var edges = call(context, noParameter(), () -> traffic.edges(whole));
+    Future<List<Step<ServiceCalls>>> services = call(context, noParameter(), () -> traffic.services(whole));
+    Future<List<Step<EdgeCalls>>> edges = call(context, noParameter(), () -> traffic.edges(whole));
     Future.all(services, edges)
         .map(done -> {
           TrafficGraph.Graph graph = TrafficGraph.of(services.result(), edges.result());
@@ -102,7 +103,7 @@ public final class TrafficApi {
             links.add(CallFigures.of(TrafficGraph.intoServer(edge), length)
                 .writeTo(new JsonObject().put("client", edge.client()).put("server", edge.server())));
           }
-          return window(minutes).put("services", nodes).put("edges", links);
+          return withWindow(new JsonObject(), minutes).put("services", nodes).put("edges", links);
         })
         .onSuccess(body -> ApiJson.send(ctx.response(), 200, body))
         .onFailure(ctx::fail);
@@ -116,9 +117,10 @@ public final class TrafficApi {
     MinuteWindow minutes = params.window(options.clock().instant(), options.defaultLookback());
     StepWindow steps = params.steps(minutes);
     Context context = ctx.vertx().getOrCreateContext();
-    var badService = badInput(TrafficParams.SERVICE, service);
-    var operations = call(context, badService, () -> traffic.operations(service, steps));
-    var decisions = call(context, noParameter(), () -> samplingCounts.read(minutes.start(), minutes.end()));
+    Future<List<Step<OperationCalls>>> operations =
+        call(context, badInput(TrafficParams.SERVICE, service), () -> traffic.operations(service, steps));
+    Future<List<RuleCounts>> decisions =
+        call(context, noParameter(), () -> samplingCounts.read(minutes.start(), minutes.end()));
     Future<TrafficSeries.Selected> selected =
         operations.compose(found -> {
           TrafficSeries.Selected spans = TrafficSeries.select(found, operation, kind);
@@ -148,8 +150,7 @@ public final class TrafficApi {
               .put("operation", operation)
               .put("spanKind", kind == null ? null : TrafficParams.kindName(kind))
               .put("measuredBy", counted.measuredBy().jsonName());
-          window(minutes).forEach(field -> body.put(field.getKey(), field.getValue()));
-          return body
+          return withWindow(body, minutes)
               .put("stepSeconds", steps.step().toSeconds())
               .put("totals", CallFigures.of(TrafficSeries.total(points), length(minutes)).writeTo(new JsonObject()))
               .put("points", pointsJson)
@@ -186,9 +187,7 @@ public final class TrafficApi {
                     .put("spanName", entry.getKey().spanName())
                     .put("spanKind", TrafficParams.kindName(entry.getKey().kind()))));
           }
-          JsonObject body = new JsonObject().put("service", service);
-          window(minutes).forEach(field -> body.put(field.getKey(), field.getValue()));
-          return body.put("operations", operations);
+          return withWindow(new JsonObject().put("service", service), minutes).put("operations", operations);
         })
         .onSuccess(body -> ApiJson.send(ctx.response(), 200, body))
         .onFailure(ctx::fail);
@@ -207,9 +206,9 @@ public final class TrafficApi {
     return Duration.between(minutes.start(), minutes.end());
   }
 
-  /** The window as answered: whole minutes, so written without a fraction ({@code 2026-12-05T11:00:00Z}). */
-  private static JsonObject window(MinuteWindow minutes) {
-    return new JsonObject().put("start", minutes.start().toString()).put("end", minutes.end().toString());
+  /** Adds the window as answered: whole minutes, so written without a fraction ({@code 2026-12-05T11:00:00Z}). */
+  private static JsonObject withWindow(JsonObject body, MinuteWindow minutes) {
+    return body.put("start", minutes.start().toString()).put("end", minutes.end().toString());
   }
 
   private <T> Future<T> call(

@@ -1,8 +1,10 @@
 package io.tailkeep.store;
 
+import io.tailkeep.store.traffic.TrafficCounts;
+
 /**
- * A storage backend: the spans' writer and reader, the sampling decision log and the per-minute
- * rule counts, closed together.
+ * A storage backend: the spans' writer and reader, the sampling decision log, the per-minute rule
+ * counts and the per-minute traffic counts, closed together.
  */
 public interface SpanStore extends AutoCloseable {
 
@@ -13,6 +15,8 @@ public interface SpanStore extends AutoCloseable {
   DecisionLog decisions();
 
   SamplingCounts samplingCounts();
+
+  TrafficCounts traffic();
 
   @Override
   void close();

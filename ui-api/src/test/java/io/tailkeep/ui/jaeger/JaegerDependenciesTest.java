@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -244,7 +245,24 @@ class JaegerDependenciesTest {
     }
   }
 
-  /** Traffic counts whose edges answer what {@code answer} gives; nothing else is read. */
+  @Test
+  void aStoreThatNeverAnswersIs503AfterTheStorageTimeoutAndItsReadIsCancelled() {
+    QueryApiOptions options = QueryApiOptions.builder().clock(OPTIONS.clock()).storageTimeout(Duration.ofMillis(200)).build();
+    List<CompletableFuture<?>> handedOut = new CopyOnWriteArrayList<>();
+    Supplier<CompletableFuture<List<Step<EdgeCalls>>>> hang = () -> {
+      CompletableFuture<List<Step<EdgeCalls>>> never = new CompletableFuture<>();
+      handedOut.add(never);
+      return never;
+    };
+    try (TestServer hanging = TestServer.start(router -> JaegerDependencies.mount(router, new EdgesAnswer(hang), options))) {
+      HttpResponse<Buffer> response = hanging.get("/api/dependencies");
+      assertError(response, 503, "the span store did not answer within");
+      assertThat(response.getHeader("Retry-After")).isNull();
+    }
+    assertThat(handedOut).hasSize(1).allSatisfy(read -> assertThat(read).isCancelled());
+  }
+
+  /** Traffic counts whose edges answer what {@code reply} gives; nothing else is read. */
   private record EdgesAnswer(Supplier<CompletableFuture<List<Step<EdgeCalls>>>> reply) implements TrafficCounts {
     @Override
     public CompletionStage<Void> write(String node, Instant minute, List<OperationCalls> operations, List<EdgeCalls> edges) {

@@ -75,6 +75,7 @@ public final class InMemorySpanStore implements SpanStore {
     return samplingCounts;
   }
 
+  @Override
   public TrafficCounts traffic() {
     return traffic;
   }

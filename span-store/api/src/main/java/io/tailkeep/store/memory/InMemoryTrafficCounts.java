@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +54,8 @@ final class InMemoryTrafficCounts implements TrafficCounts {
 
   @Override
   public CompletionStage<List<Step<OperationCalls>>> operations(String service, StepWindow window) {
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(window, "window");
     if (closed) {
       return InMemorySpanStore.closedStore();
     }
@@ -69,6 +72,7 @@ final class InMemoryTrafficCounts implements TrafficCounts {
 
   @Override
   public CompletionStage<List<Step<ServiceCalls>>> services(StepWindow window) {
+    Objects.requireNonNull(window, "window");
     if (closed) {
       return InMemorySpanStore.closedStore();
     }
@@ -85,6 +89,7 @@ final class InMemoryTrafficCounts implements TrafficCounts {
 
   @Override
   public CompletionStage<List<Step<EdgeCalls>>> edges(StepWindow window) {
+    Objects.requireNonNull(window, "window");
     if (closed) {
       return InMemorySpanStore.closedStore();
     }

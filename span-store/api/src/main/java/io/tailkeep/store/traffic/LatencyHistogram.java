@@ -88,6 +88,18 @@ public record LatencyHistogram(long[] counts, long sumMicros) {
     return new LatencyHistogram(sum, Math.addExact(sumMicros, other.sumMicros));
   }
 
+  /**
+   * What was counted since {@code earlier}, a snapshot of the same growing histogram; refuses one
+   * that is not earlier (a bucket would go negative).
+   */
+  public LatencyHistogram minus(LatencyHistogram earlier) {
+    long[] since = counts.clone();
+    for (int i = 0; i < BUCKETS; i++) {
+      since[i] -= earlier.counts[i];
+    }
+    return new LatencyHistogram(since, sumMicros - earlier.sumMicros);
+  }
+
   /** Durations counted. */
   public long total() {
     long total = 0;

@@ -1,5 +1,6 @@
 package io.tailkeep.store.traffic;
 
+import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.tailkeep.store.MinuteWindow;
 import io.tailkeep.store.SamplingNames;
 import java.time.Instant;
@@ -15,6 +16,10 @@ import java.util.concurrent.CompletionStage;
  * the search index does.
  *
  * <p>Bad input throws at the call, before any I/O; I/O failures complete the stage exceptionally.
+ * Answers list the steps in order of their start; within a step, entries come in no particular
+ * order. A store may keep a service, span, client or server name longer than 1 KiB of UTF-8 as its
+ * first KiB (the Cassandra store does, as its index does): names equal in that KiB are then summed
+ * as one, answers give the cut name, and a read cuts the service it is asked for the same way.
  */
 public interface TrafficCounts {
 
@@ -29,7 +34,10 @@ public interface TrafficCounts {
    */
   CompletionStage<Void> write(String node, Instant minute, List<OperationCalls> operations, List<EdgeCalls> edges);
 
-  /** Each operation of {@code service} per step, summed over nodes; steps and operations without calls are absent. */
+  /**
+   * Each operation of {@code service} per step, summed over nodes; steps and operations without
+   * calls are absent.
+   */
   CompletionStage<List<Step<OperationCalls>>> operations(String service, StepWindow window);
 
   /** Every service's calls by span kind per step, summed over nodes; what had no calls is absent. */
@@ -47,7 +55,15 @@ public interface TrafficCounts {
     }
     Objects.requireNonNull(operations, "operations");
     Objects.requireNonNull(edges, "edges");
-    operations.forEach(o -> Objects.requireNonNull(o, "operations must not hold null"));
+    for (OperationCalls o : operations) {
+      Objects.requireNonNull(o, "operations must not hold null");
+      if (o.kind() == SpanKind.UNRECOGNIZED) {
+        // A store keeps the kind as OTLP's number, and UNRECOGNIZED has none.
+        throw new IllegalArgumentException(
+            "operations hold an operation of span kind UNRECOGNIZED, which has no OTLP number;"
+                + " count spans of an unknown kind as SPAN_KIND_UNSPECIFIED");
+      }
+    }
     edges.forEach(e -> Objects.requireNonNull(e, "edges must not hold null"));
   }
 }

@@ -58,4 +58,20 @@ class LatencyHistogramTest {
     assertThat(new LatencyHistogram(new long[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}, 2_500_000).sumSeconds())
         .isEqualTo(2.5);
   }
+
+  @Test
+  void sumsAndDifferencesBucketByBucket() {
+    LatencyHistogram earlier = new LatencyHistogram(new long[] {1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 5_000_000);
+    LatencyHistogram later = new LatencyHistogram(new long[] {3, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 5_010_000);
+
+    LatencyHistogram since = later.minus(earlier);
+
+    assertThat(since.counts()).containsExactly(2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    assertThat(since.sumMicros()).isEqualTo(10_000);
+    assertThat(earlier.plus(since)).isEqualTo(later);
+    assertThat(LatencyHistogram.empty().total()).isZero();
+    assertThatThrownBy(() -> earlier.minus(later))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("bucket counts must not be negative");
+  }
 }

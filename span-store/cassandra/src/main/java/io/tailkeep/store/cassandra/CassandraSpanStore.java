@@ -11,6 +11,7 @@ import io.tailkeep.store.SamplingCounts;
 import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.SpanWriter;
+import io.tailkeep.store.traffic.TrafficCounts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +27,7 @@ public final class CassandraSpanStore implements SpanStore {
   private final CassandraSpanReader reader;
   private final CassandraDecisionLog decisions;
   private final CassandraSamplingCounts samplingCounts;
+  private final CassandraTrafficCounts traffic;
   private final ExecutorService searchExecutor;
   private final InFlightLimiter limiter;
   /** Index and name requests in flight at once; each carries up to maxBatchBytes of rows. */
@@ -77,6 +79,10 @@ public final class CassandraSpanStore implements SpanStore {
     // Counts are kept as long as the traces they describe.
     this.samplingCounts =
         new CassandraSamplingCounts(statements, limiter, (int) storage.spanTtl.toSeconds());
+    // Traffic counts are kept as long as the search index that finds the traces behind them.
+    this.traffic =
+        new CassandraTrafficCounts(
+            statements, limiter, (int) storage.indexTtl.toSeconds(), storage.maxBatchBytes);
   }
 
   static CassandraSpanStore open(CassandraStorage storage) {
@@ -153,6 +159,11 @@ public final class CassandraSpanStore implements SpanStore {
   @Override
   public SamplingCounts samplingCounts() {
     return samplingCounts;
+  }
+
+  @Override
+  public TrafficCounts traffic() {
+    return traffic;
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /** Small conversions between driver values and ours. */
@@ -39,13 +40,25 @@ final class Cql {
    */
   static <T> CompletableFuture<List<T>> readAll(
       CompletionStage<AsyncResultSet> firstPage, Function<Row, T> reader) {
-    CompletableFuture<List<T>> rows = new CompletableFuture<>();
-    follow(firstPage, reader, new ArrayList<>(), rows);
-    return rows;
+    return fold(firstPage, new ArrayList<T>(), (rows, row) -> rows.add(reader.apply(row)));
   }
 
-  private static <T> void follow(
-      CompletionStage<AsyncResultSet> pageStage, Function<Row, T> reader, List<T> rows, CompletableFuture<List<T>> result) {
+  /**
+   * Every row of a result handed to {@code fold} with {@code into}, page by page as each arrives,
+   * so a long result is never held whole; completes with {@code into} after the last page, or with
+   * the first error (a page that failed, or {@code fold} throwing). Pages are folded one after
+   * another, never at once. Cancelling the returned future cancels the page being fetched and
+   * fetches no more.
+   */
+  static <A> CompletableFuture<A> fold(
+      CompletionStage<AsyncResultSet> firstPage, A into, BiConsumer<A, Row> fold) {
+    CompletableFuture<A> result = new CompletableFuture<>();
+    follow(firstPage, into, fold, result);
+    return result;
+  }
+
+  private static <A> void follow(
+      CompletionStage<AsyncResultSet> pageStage, A into, BiConsumer<A, Row> fold, CompletableFuture<A> result) {
     CompletableFuture<AsyncResultSet> page = pageStage.toCompletableFuture();
     result.whenComplete(
         (done, error) -> {
@@ -64,16 +77,16 @@ final class Cql {
           }
           try {
             for (Row row : resultSet.currentPage()) {
-              rows.add(reader.apply(row));
+              fold.accept(into, row);
             }
           } catch (RuntimeException e) {
             result.completeExceptionally(e);
             return;
           }
           if (resultSet.hasMorePages()) {
-            follow(resultSet.fetchNextPage(), reader, rows, result);
+            follow(resultSet.fetchNextPage(), into, fold, result);
           } else {
-            result.complete(rows);
+            result.complete(into);
           }
         });
   }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /** Creates the keyspace and applies the versioned CQL files in resources that it lacks. */
 final class Schema {
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -58,12 +58,14 @@ final class Schema {
   /** The statements of one schema file, placeholders filled in. */
   static List<String> statements(int version, CassandraStorage storage) {
     long ttlHours = Math.max(1, storage.spanTtl.toHours());
+    long indexTtlHours = Math.max(1, storage.indexTtl.toHours());
     long decisionTtlMinutes = Math.max(1, storage.decisionTtl.toMinutes());
     String cql =
         load(version)
             .replace("${keyspace}", storage.keyspace)
             .replace("${decision_window_minutes}", Long.toString(Math.max(1, decisionTtlMinutes / 30)))
             .replace("${compaction_window_hours}", Long.toString(Math.max(1, ttlHours / 30)))
+            .replace("${index_compaction_window_hours}", Long.toString(Math.max(1, indexTtlHours / 30)))
             .replace("${gc_grace_seconds}", Long.toString(Duration.ofHours(3).toSeconds()));
     List<String> statements = new ArrayList<>();
     StringBuilder current = new StringBuilder();

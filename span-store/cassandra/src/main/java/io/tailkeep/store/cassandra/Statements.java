@@ -23,6 +23,12 @@ final class Statements {
   final SelectDecision selectDecision;
   final InsertSamplingCounts insertSamplingCounts;
   final SelectSamplingCounts selectSamplingCounts;
+  final InsertTrafficOperation insertTrafficOperation;
+  final InsertTrafficService insertTrafficService;
+  final InsertTrafficEdge insertTrafficEdge;
+  final SelectTrafficOperations selectTrafficOperations;
+  final SelectTrafficServices selectTrafficServices;
+  final SelectTrafficEdges selectTrafficEdges;
   final SelectReleaseVersion selectReleaseVersion;
 
   Statements(CqlSession session, String keyspace) {
@@ -45,6 +51,12 @@ final class Statements {
     selectDecision = new SelectDecision(session, keyspace);
     insertSamplingCounts = new InsertSamplingCounts(session, keyspace);
     selectSamplingCounts = new SelectSamplingCounts(session, keyspace);
+    insertTrafficOperation = new InsertTrafficOperation(session, keyspace);
+    insertTrafficService = new InsertTrafficService(session, keyspace);
+    insertTrafficEdge = new InsertTrafficEdge(session, keyspace);
+    selectTrafficOperations = new SelectTrafficOperations(session, keyspace);
+    selectTrafficServices = new SelectTrafficServices(session, keyspace);
+    selectTrafficEdges = new SelectTrafficEdges(session, keyspace);
     selectReleaseVersion = new SelectReleaseVersion(session);
   }
 }

@@ -1,6 +1,6 @@
 package io.tailkeep.store.cassandra;
 
-/** Table names, as in schema/v1.cql and v2.cql. */
+/** Table names, as in schema/v1.cql, v2.cql and v3.cql. */
 final class Tables {
   private Tables() {}
 
@@ -14,4 +14,7 @@ final class Tables {
   static final String SCHEMA_VERSION = "schema_version";
   static final String DECISIONS = "decisions";
   static final String SAMPLING_COUNTS = "sampling_counts";
+  static final String TRAFFIC_OPERATIONS = "traffic_operations";
+  static final String TRAFFIC_SERVICES = "traffic_services";
+  static final String TRAFFIC_EDGES = "traffic_edges";
 }

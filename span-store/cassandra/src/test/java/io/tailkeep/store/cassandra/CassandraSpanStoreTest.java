@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.tailkeep.store.RuleCounts;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanStore;
@@ -14,6 +15,11 @@ import io.tailkeep.store.TraceId;
 import io.tailkeep.store.testing.CassandraEndpoint;
 import io.tailkeep.store.testing.SpanStoreContract;
 import io.tailkeep.store.testing.TestCassandra;
+import io.tailkeep.store.traffic.CallCounts;
+import io.tailkeep.store.traffic.LatencyHistogram;
+import io.tailkeep.store.traffic.OperationCalls;
+import io.tailkeep.store.traffic.Step;
+import io.tailkeep.store.traffic.StepWindow;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,7 +121,7 @@ class CassandraSpanStoreTest extends SpanStoreContract {
       assertThat(again.reader().getServices().toCompletableFuture().join()).isNotNull();
     }
     List<Row> versions = cql.execute("SELECT version FROM " + KEYSPACE + ".schema_version").all();
-    assertThat(versions).extracting(r -> r.getInt(0)).containsExactlyInAnyOrder(1, 2);
+    assertThat(versions).extracting(r -> r.getInt(0)).containsExactlyInAnyOrder(1, 2, 3);
     String replication =
         cql.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?", KEYSPACE)
             .one()
@@ -142,6 +148,22 @@ class CassandraSpanStoreTest extends SpanStoreContract {
         .contains("TimeWindowCompactionStrategy")
         .contains("compaction_window_unit=MINUTES")
         .contains("compaction_window_size=1");
+    for (String table : List.of("traffic_operations", "traffic_services", "traffic_edges")) {
+      String trafficCompaction =
+          cql.execute(
+                  "SELECT compaction FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
+                  KEYSPACE,
+                  table)
+              .one()
+              .getMap(0, String.class, String.class)
+              .toString();
+      // the index TTL, one day, / 30: below an hour, so one-hour windows
+      assertThat(trafficCompaction)
+          .as(table)
+          .contains("TimeWindowCompactionStrategy")
+          .contains("compaction_window_unit=HOURS")
+          .contains("compaction_window_size=1");
+    }
   }
 
   @Test
@@ -183,9 +205,9 @@ class CassandraSpanStoreTest extends SpanStoreContract {
         .isEqualTo(Map.of(traceId, first));
   }
 
-  /** A keyspace made by a version that had only schema v1 gets v2 when opened, and works. */
+  /** A keyspace made by a version that had only schema v1 gets v2 and v3 when opened, and works. */
   @Test
-  void aKeyspaceAtSchemaVersion1GetsVersion2WhenOpened() {
+  void aKeyspaceAtSchemaVersion1GetsVersions2And3WhenOpened() {
     String keyspace = "upgrade_test";
     CassandraStorage storage = storage(TestCassandra.shared(), keyspace);
     ddl("CREATE KEYSPACE " + keyspace + " WITH replication = " + storage.replication.toCql());
@@ -206,10 +228,22 @@ class CassandraSpanStoreTest extends SpanStoreContract {
       upgraded.samplingCounts().write("n", minute, List.of(new RuleCounts("slow", 1, 0))).toCompletableFuture().join();
       assertThat(upgraded.samplingCounts().read(minute, minute.plusSeconds(60)).toCompletableFuture().join())
           .containsExactly(new RuleCounts("slow", 1, 0));
+      OperationCalls operation =
+          new OperationCalls("api", "GET /", SpanKind.SPAN_KIND_SERVER, new CallCounts(0, oneCall()));
+      upgraded.traffic().write("n", minute, List.of(operation), List.of()).toCompletableFuture().join();
+      assertThat(upgraded.traffic().operations("api", StepWindow.whole(minute, minute.plusSeconds(60)))
+              .toCompletableFuture().join())
+          .containsExactly(new Step<>(minute, operation));
     }
     assertThat(cql.execute("SELECT version FROM " + keyspace + ".schema_version").all())
         .extracting(r -> r.getInt(0))
-        .containsExactlyInAnyOrder(1, 2);
+        .containsExactlyInAnyOrder(1, 2, 3);
+  }
+
+  private static LatencyHistogram oneCall() {
+    long[] counts = new long[LatencyHistogram.BUCKETS];
+    counts[0] = 1;
+    return new LatencyHistogram(counts, 1_000);
   }
 
   private void ddl(String statement) {

@@ -97,4 +97,23 @@ class CassandraStorageTest {
         .as("never below one minute")
         .contains("'compaction_window_size': 1");
   }
+
+  @Test
+  void schemaVersion3AddsTheTrafficTablesExpiringWithTheIndex() {
+    List<String> statements = Schema.statements(3, valid().keyspace("ks3").indexTtl(Duration.ofDays(5)).build());
+    assertThat(statements).hasSize(3).allMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS ks3."))
+        .noneMatch(s -> s.contains("${"));
+    assertThat(statements.get(0)).contains("ks3.traffic_operations")
+        .contains("PRIMARY KEY ((service, hour), minute, span_name, span_kind, node)");
+    assertThat(statements.get(1)).contains("ks3.traffic_services")
+        .contains("PRIMARY KEY ((hour), minute, service, span_kind, node)");
+    assertThat(statements.get(2)).contains("ks3.traffic_edges")
+        .contains("PRIMARY KEY ((hour), minute, client, server, node)");
+    // 5 days of index / 30: 4-hour windows, whatever the span TTL (7 days: 5-hour windows)
+    assertThat(statements).allMatch(s -> s.contains("'compaction_window_unit': 'HOURS'")
+        && s.contains("'compaction_window_size': 4"));
+    assertThat(Schema.statements(3, valid().indexTtl(Duration.ofHours(2)).build()))
+        .as("never below one hour")
+        .allMatch(s -> s.contains("'compaction_window_size': 1"));
+  }
 }
