@@ -19,13 +19,14 @@ import java.util.Optional;
 
 /**
  * The web UI: an HTML shell for each page and the hand-written ES modules and CSS it loads, all
- * classpath resources (no front-end build step). The pages read the native query API and the
- * sampling API in the browser.
+ * classpath resources (no front-end build step). The pages read the native query API, the traffic
+ * API and the sampling API in the browser.
  *
  * <pre>
  * GET /                   302 to /search
  * GET /search?...         search page; the query string holds the form's filters
  * GET /trace/{traceId}    one trace as a waterfall
+ * GET /map                the service map: services and the calls between them (the traffic API)
  * GET /sampling           sampling rules, their counts, "why" for a trace
  * GET /static/{file}      scripts and styles
  * GET /api/v1/ui/settings  what the pages are configured with: {"logsLink": {name, template} | null}
@@ -47,6 +48,10 @@ public final class WebUi {
           "format.js",
           "search.js",
           "scatter.js",
+          "traffic-charts.js",
+          "line-chart.js",
+          "map.js",
+          "graph-layout.js",
           "trace.js",
           "waterfall.js",
           "span-detail.js",
@@ -97,10 +102,11 @@ public final class WebUi {
     router.get("/").handler(WebUi::redirectToSearch);
     router.get("/search").handler(ui::page);
     router.get("/sampling").handler(ui::page);
+    router.get("/map").handler(ui::page);
     router.get("/trace/:traceId").handler(ui::page);
     router.get("/static/:file").handler(ui::asset);
     // Anything else under the UI's own paths: a 404 page, not the API's JSON 404.
-    router.getWithRegex("/(search|sampling|trace|static)(/.*)?").handler(ui::notFound);
+    router.getWithRegex("/(search|sampling|map|trace|static)(/.*)?").handler(ui::notFound);
   }
 
   private void settings(RoutingContext ctx) {

@@ -43,6 +43,8 @@ class WebUiRoutesTest {
         "/search?service=checkout&tags=http.route%3A%2Fpay&lookback=1h&sort=duration",
         "/sampling",
         "/sampling?why=abc",
+        "/map",
+        "/map?lookback=6h",
         "/trace/4bf92f3577b34da6a3ce929d0e0e4736",
         "/trace/not-a-trace-id"
       })
@@ -93,7 +95,8 @@ class WebUiRoutesTest {
         "/trace/",
         "/trace/abc/def",
         "/search/more",
-        "/sampling/x"
+        "/sampling/x",
+        "/map/x"
       })
   void unknownUiPathsAreAn404Page(String path) {
     HttpResponse<Buffer> response = server.getRaw(path);

@@ -1,4 +1,4 @@
-// The server's JSON APIs: the native query API and the sampling API.
+// The server's JSON APIs: the native query API, the traffic API and the sampling API.
 
 export class ApiError extends Error {
   /** problems: every problem the server listed (a refused rules file's), else empty. */
@@ -54,6 +54,10 @@ export const api = {
   proposeCandidate: (rulesText) => sendText('PUT', '/api/v1/sampling/candidate', rulesText),
   withdrawCandidate: () => sendText('DELETE', '/api/v1/sampling/candidate'),
   uiSettings: () => getJson('/api/v1/ui/settings'),
+  /** params: start, end (the traffic API's). */
+  trafficGraph: (params) => getJson(`/api/v1/traffic/graph?${params}`),
+  /** params: service, operation?, start, end. */
+  trafficSeries: (params) => getJson(`/api/v1/traffic/series?${params}`),
 };
 
 /** The trace as OTLP/JSON, every field as ingested. */

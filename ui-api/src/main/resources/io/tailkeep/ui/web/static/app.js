@@ -1,10 +1,11 @@
-// Picks the page from the path the server answered with the shell: /search, /trace/{id}, /sampling.
+// Picks the page from the path the server answered with the shell: /search, /trace/{id}, /map, /sampling.
 
 import { traceIdProblem } from './api.js';
 import { message } from './dom.js';
 import { searchPage } from './search.js';
 import { tracePage } from './trace.js';
 import { samplingPage } from './sampling.js';
+import { mapPage } from './map.js';
 
 const main = document.getElementById('main');
 
@@ -41,6 +42,9 @@ async function start() {
     if (path === '/search') {
       markCurrentPage('search');
       await searchPage(main);
+    } else if (path === '/map') {
+      markCurrentPage('map');
+      await mapPage(main);
     } else if (path === '/sampling') {
       markCurrentPage('sampling');
       await samplingPage(main);

@@ -52,3 +52,37 @@ export function serviceColorClasses(services) {
   services.forEach((service, i) => classes.set(service, `color-${i % COLOR_COUNT}`));
   return classes;
 }
+
+/** A count with its thousands apart, as people read big numbers: 25 710 (no-break spaces). */
+export function formatCount(n) {
+  return String(Math.round(Number(n))).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+}
+
+/** Requests per second: 12/s, 0.33/s, 0.0042/s; "0/s" when none. */
+export function formatRate(perSecond) {
+  const n = Number(perSecond);
+  if (!Number.isFinite(n) || n <= 0) return '0/s';
+  if (n >= 1000) return `${formatCount(n)}/s`;
+  return `${Number(n.toPrecision(2))}/s`;
+}
+
+/** A ratio as a percentage with one decimal below 10 %: 0.048 → 4.8 %; null (nothing counted) → –. */
+export function formatPercent(ratio) {
+  if (ratio === null || ratio === undefined || !Number.isFinite(Number(ratio))) return '–';
+  const percent = Number(ratio) * 100;
+  if (percent === 0) return '0 %';
+  if (percent < 0.1) return '< 0.1 %';
+  return `${Number(percent.toFixed(percent < 10 ? 1 : 0))} %`;
+}
+
+/** A latency quantile the traffic API gives in milliseconds; null (nothing counted) → –. */
+export function formatMillis(ms) {
+  if (ms === null || ms === undefined || !Number.isFinite(Number(ms))) return '–';
+  return formatDuration(Math.round(Number(ms) * 1e6));
+}
+
+/** Local hours and minutes, for chart axes: 13:05. */
+export function formatClock(millis) {
+  const d = new Date(millis);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}

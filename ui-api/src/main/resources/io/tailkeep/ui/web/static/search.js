@@ -4,6 +4,7 @@ import { api, ApiError } from './api.js';
 import { el, message } from './dom.js';
 import { formatDuration, formatProbability, formatTime, unixNanoToMillis } from './format.js';
 import { scatterPlot } from './scatter.js';
+import { showTraffic } from './traffic-charts.js';
 
 const LOOKBACKS = [
   ['5m', 'Last 5 minutes'],
@@ -25,27 +26,33 @@ export async function searchPage(main) {
   document.title = 'Search · Tailkeep';
   const form = buildForm();
   const results = el('section', { id: 'results', class: 'results', 'aria-live': 'polite' });
-  main.replaceChildren(el('div', { class: 'search-layout' }, form.element, results));
+  // A chosen service's traffic (all of it, counted before sampling) above the stored traces.
+  const traffic = el('section', { id: 'traffic', class: 'traffic', 'aria-live': 'polite', hidden: true });
+  main.replaceChildren(el('div', { class: 'search-layout' }, form.element, el('div', { class: 'search-main' }, traffic, results)));
 
   form.element.addEventListener('submit', (event) => {
     event.preventDefault();
     const params = form.read();
     if (params === null) return;
     history.pushState(null, '', `/search?${params}`);
-    runSearch(params, results);
+    runSearch(params, results, traffic);
   });
   window.addEventListener('popstate', async () => {
     const params = urlParams();
     await form.fill(params);
-    if ([...params.keys()].length > 0) await runSearch(params, results);
-    else results.replaceChildren(message('info', START_HINT));
+    if ([...params.keys()].length > 0) {
+      await runSearch(params, results, traffic);
+    } else {
+      showTraffic(traffic, {});
+      results.replaceChildren(message('info', START_HINT));
+    }
   });
 
   await form.loadServices();
   const params = urlParams();
   if ([...params.keys()].length > 0) {
     await form.fill(params);
-    await runSearch(params, results);
+    await runSearch(params, results, traffic);
   } else {
     results.replaceChildren(message('info', START_HINT));
   }
@@ -232,11 +239,16 @@ export function lookbackMillis(text) {
   return Number(match[1]) * { m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 }[match[2]];
 }
 
-async function runSearch(params, results) {
+async function runSearch(params, results, traffic) {
   results.replaceChildren(el('p', { class: 'loading' }, 'Searching…'));
+  const query = apiParams(params);
+  // The same window as the search's (one "now" for both); not awaited, the two load side by side.
+  showTraffic(traffic, {
+    service: query.get('service'), operation: query.get('operation'), start: query.get('start'), end: query.get('end'),
+  }).catch((e) => traffic.replaceChildren(message('error', `The traffic figures could not be shown: ${e.message}`)));
   let page;
   try {
-    page = await api.search(apiParams(params));
+    page = await api.search(query);
   } catch (e) {
     const text = e instanceof ApiError && e.status === 400 ? `The search was refused: ${e.message}` : `Search failed: ${e.message}`;
     results.replaceChildren(message('error', text));
