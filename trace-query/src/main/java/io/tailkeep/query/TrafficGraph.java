@@ -23,6 +23,8 @@ final class TrafficGraph {
 
   record Graph(List<Node> services, List<EdgeCalls> edges) {}
 
+  private record EdgeKey(String client, String server) {}
+
   private TrafficGraph() {}
 
   /** Whether a span of this kind answers a request: what a service's own figures count. */
@@ -48,11 +50,11 @@ final class TrafficGraph {
         served.merge(calls.service(), calls.counts(), CallCounts::plus);
       }
     }
-    Map<List<String>, EdgeCalls> edgeSums = new HashMap<>();
+    Map<EdgeKey, EdgeCalls> edgeSums = new HashMap<>();
     Map<String, CallCounts> into = new HashMap<>();
     for (Step<EdgeCalls> step : edges) {
       EdgeCalls edge = step.counts();
-      edgeSums.merge(List.of(edge.client(), edge.server()), edge, EdgeCalls::plus);
+      edgeSums.merge(new EdgeKey(edge.client(), edge.server()), edge, EdgeCalls::plus);
       into.merge(edge.server(), intoServer(edge), CallCounts::plus);
     }
     Map<String, Node> nodes = new TreeMap<>();

@@ -8,6 +8,7 @@ import static io.tailkeep.query.TrafficRows.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.store.RuleCounts;
+import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.memory.InMemorySpanStore;
 import io.tailkeep.store.traffic.LatencyHistogram;
 import io.vertx.core.json.JsonArray;
@@ -23,20 +24,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The traffic API over HTTP on the in-memory store, with rows written as two sampler nodes write
- * them: frontend → checkout → postgresql (a peer that sends no spans), a batch job with only
- * INTERNAL spans, errors; every figure checked to the digit.
+ * The traffic API over HTTP on the in-memory store (and on Cassandra: {@link
+ * TrafficApiOnCassandraTest}), with rows written as two sampler nodes write them: frontend →
+ * checkout → postgresql (a peer that sends no spans), a batch job with only INTERNAL spans,
+ * errors; every figure checked to the digit.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrafficApiTest {
   static final Instant NOW = Instant.parse("2026-12-05T12:00:00Z");
   private static final double HOUR = 3600;
 
-  private final InMemorySpanStore store = InMemorySpanStore.builder().build();
+  private SpanStore store;
   private ApiServer api;
+
+  /** The store the API reads. */
+  SpanStore open() {
+    return InMemorySpanStore.builder().build();
+  }
 
   @BeforeAll
   void start() {
+    store = open();
     writeTopology(store);
     QueryApiOptions options = QueryApiOptions.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
     api = new ApiServer(router -> TrafficApi.mount(router, store.traffic(), store.samplingCounts(), options));
@@ -44,8 +52,12 @@ class TrafficApiTest {
 
   @AfterAll
   void stop() {
-    api.close();
-    store.close();
+    if (api != null) {
+      api.close();
+    }
+    if (store != null) {
+      store.close();
+    }
   }
 
   /** 80 calls of 2–4 ms and 20 of 32–64 ms: p50 3.25, p95 56, p99 62.4 ms. */
@@ -56,7 +68,7 @@ class TrafficApiTest {
     return new LatencyHistogram(counts, 0);
   }
 
-  static void writeTopology(InMemorySpanStore store) {
+  static void writeTopology(SpanStore store) {
     Instant m1110 = Instant.parse("2026-12-05T11:10:00Z");
     Instant m1140 = Instant.parse("2026-12-05T11:40:00Z");
     Instant m1155 = Instant.parse("2026-12-05T11:55:00Z");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.tailkeep.query.QueryApiOptions;
+import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.StoreBusyException;
 import io.tailkeep.store.memory.InMemorySpanStore;
 import io.tailkeep.store.traffic.CallCounts;
@@ -40,7 +41,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Jaeger's {@code /api/dependencies} on the in-memory store's traffic counts, read as Grafana's
+ * Jaeger's {@code /api/dependencies} on the in-memory store's traffic counts (and Cassandra's:
+ * {@link JaegerDependenciesOnCassandraTest}), read as Grafana's
  * Jaeger data source reads it (grafana/grafana {@code pkg/tsdb/jaeger}: {@code client.go}
  * {@code Dependencies}, {@code querydata.go} {@code transformDependenciesResponse}).
  */
@@ -49,8 +51,13 @@ class JaegerDependenciesTest {
   private static final Instant NOW = Instant.parse("2026-12-05T12:00:00Z");
   private static final QueryApiOptions OPTIONS = QueryApiOptions.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
 
-  private final InMemorySpanStore store = InMemorySpanStore.builder().build();
+  private SpanStore store;
   private TestServer server;
+
+  /** The store whose traffic counts are read. */
+  SpanStore open() {
+    return InMemorySpanStore.builder().build();
+  }
 
   private static LatencyHistogram latency(int bucket, long n) {
     long[] counts = new long[LatencyHistogram.BUCKETS];
@@ -72,6 +79,7 @@ class JaegerDependenciesTest {
 
   @BeforeAll
   void start() {
+    store = open();
     write("sampler-a", "2026-12-05T11:10:00Z", List.of(edge("frontend", "checkout", 30), edge("checkout", "postgresql", 40)));
     write("sampler-b", "2026-12-05T11:40:00Z", List.of(edge("frontend", "checkout", 20), edge("checkout", "postgresql", 10)));
     // 23 hours ago: inside Jaeger's default lookback of a day, outside the last hour.
@@ -83,8 +91,12 @@ class JaegerDependenciesTest {
 
   @AfterAll
   void stop() {
-    server.close();
-    store.close();
+    if (server != null) {
+      server.close();
+    }
+    if (store != null) {
+      store.close();
+    }
   }
 
   /** What Grafana's data source makes of the answer: node graph frames. */
