@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.tailkeep.query.QueryApi;
 import io.tailkeep.query.QueryApiOptions;
+import io.tailkeep.query.TrafficApi;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
@@ -126,6 +127,7 @@ class WebUiBrowserTest {
         TestServer.start(
             router -> {
               QueryApi.mount(router, store.reader(), QueryApiOptions.defaults());
+              TrafficApi.mount(router, store.traffic(), store.samplingCounts(), QueryApiOptions.defaults());
               JaegerApi.mount(router, store.reader());
               SamplingApi.mount(router, sampling, recent);
               WebUi.mount(router, Optional.of(new LogsLink("Logs in Loki",
