@@ -127,6 +127,10 @@ class KafkaRolesTest {
     Poll.until(WAIT, "keep-errors counted on the sampling page",
         () -> kept(get(sampler, "/api/v1/sampling/rules").body(), "keep-errors") == errors);
     assertThat(kept(get(sampler, "/api/v1/sampling/rules").body(), "drop-health-checks")).isZero();
+    // Traffic the rules drop is counted too, written per minute under the sampler node's name.
+    String healthz = "/api/v1/traffic/series?service=" + TraceShapes.FRONTEND + "&operation=GET%20/healthz";
+    Poll.until(WAIT, "both health checks counted in the traffic series",
+        () -> new JsonObject(get(sampler, healthz).body()).getJsonObject("totals").getLong("calls") == 2);
     String metrics = sampler.scrapeMetrics();
     assertThat(metrics).contains("tailkeep_kafka_decisions_written_total");
     // The all-in-one's sampler metrics, over this node's partitions.
