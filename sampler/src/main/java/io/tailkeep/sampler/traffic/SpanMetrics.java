@@ -74,6 +74,19 @@ public final class SpanMetrics {
   private final ConcurrentHashMap<String, Service> services = new ConcurrentHashMap<>();
   private final AtomicInteger serviceCount = new AtomicInteger();
   private final Service overflowService;
+  /**
+   * Operations recently counted, by service and span name, found without hashing the name: the
+   * reader makes a new string of each span's name, whose full hash (the operations' map computes
+   * it) was most of the cost of counting a span. A slot is picked by the service's hash (its
+   * string is the span origin's, hashed once) and a few characters of the name, and checked with
+   * {@code equals}; a miss takes the maps and puts what it found in the slot. A fixed number of
+   * slots, so it holds at most {@value #RECENT} operations whatever the names; names that share a
+   * slot only cost the maps' lookup. Slots are read and written plainly: an operation's fields are
+   * final, so a thread sees it whole or not at all, and losing a racing write costs a miss.
+   */
+  private final Operation[] recent = new Operation[RECENT];
+
+  static final int RECENT = 1024;
 
   public SpanMetrics() {
     this(DEFAULT_MAX_SERIES_PER_SERVICE, DEFAULT_MAX_SERVICES);
@@ -106,13 +119,37 @@ public final class SpanMetrics {
    */
   public void record(
       String service, String spanName, int kind, int statusCode, boolean error, long durationNanos) {
+    int kindIndex = kind >= 0 && kind < KIND_LABELS.size() ? kind : 0;
+    int statusIndex = error ? STATUS_ERROR : statusCode >= 0 && statusCode < STATUS_ERROR ? statusCode : 0;
+    int slot = kindIndex * STATUS_LABELS.size() + statusIndex;
+    int index = recentIndex(service, spanName);
+    Operation operation = recent[index];
+    if (operation != null && operation.spanName.equals(spanName) && operation.service.name.equals(service)) {
+      Series series = operation.slots.get(slot);
+      if (series != null) {
+        series.add(durationNanos);
+        return;
+      }
+    }
     Service counted = services.get(service);
     if (counted == null) {
       counted = serviceNamed(service);
     }
-    int kindIndex = kind >= 0 && kind < KIND_LABELS.size() ? kind : 0;
-    int statusIndex = error ? STATUS_ERROR : statusCode >= 0 && statusCode < STATUS_ERROR ? statusCode : 0;
-    counted.series(spanName, kindIndex * STATUS_LABELS.size() + statusIndex).add(durationNanos);
+    operation = counted.operations.get(spanName);
+    if (operation != null && counted != overflowService) {
+      recent[index] = operation; // only a named service's operation: its spans count there for good
+    }
+    counted.series(operation, spanName, slot).add(durationNanos);
+  }
+
+  /** The slot of {@link #recent} for a service and span name: cheap, not the names' full hashes. */
+  static int recentIndex(String service, String spanName) {
+    int n = spanName.length();
+    int hash = service.hashCode() + 31 * n;
+    if (n > 0) {
+      hash = 31 * (31 * (31 * hash + spanName.charAt(n - 1)) + spanName.charAt(n >> 1)) + spanName.charAt(n >> 2);
+    }
+    return (hash * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(RECENT));
   }
 
   /** Counts one span, reading its fields from its bytes (when the caller has not read them). */
@@ -177,15 +214,15 @@ public final class SpanMetrics {
     final int maxSeries;
     final ConcurrentHashMap<String, Operation> operations = new ConcurrentHashMap<>();
     final AtomicInteger seriesCount = new AtomicInteger();
-    final Operation overflow = new Operation(OVERFLOW);
+    final Operation overflow = new Operation(this, OVERFLOW);
 
     Service(String name, int maxSeries) {
       this.name = name;
       this.maxSeries = maxSeries;
     }
 
-    Series series(String spanName, int slot) {
-      Operation operation = operations.get(spanName);
+    /** The series of a span name ({@code operation}: its operation if the caller has looked it up). */
+    Series series(Operation operation, String spanName, int slot) {
       if (operation != null) {
         Series series = operation.slots.get(slot);
         if (series != null) {
@@ -194,7 +231,7 @@ public final class SpanMetrics {
       } else if (seriesCount.get() >= maxSeries) {
         return overflow.orMake(slot);
       } else {
-        operation = operations.computeIfAbsent(spanName, Operation::new);
+        operation = operations.computeIfAbsent(spanName, name -> new Operation(this, name));
       }
       return newSeries(operation, slot);
     }
@@ -227,10 +264,12 @@ public final class SpanMetrics {
   }
 
   private static final class Operation {
+    final Service service;
     final String spanName;
     final AtomicReferenceArray<Series> slots = new AtomicReferenceArray<>(SLOTS);
 
-    Operation(String spanName) {
+    Operation(Service service, String spanName) {
+      this.service = service;
       this.spanName = spanName;
     }
 
