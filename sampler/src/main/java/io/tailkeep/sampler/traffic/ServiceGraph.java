@@ -8,9 +8,7 @@ import io.tailkeep.store.wire.SpanFieldReader;
 import io.tailkeep.store.wire.SpanFields;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -127,22 +125,14 @@ public final class ServiceGraph {
       return;
     }
     boolean[] paired = new boolean[n];
-    Map<Long, Integer> callerById = null;
-    if ((long) hops.callers * (n - hops.callers) > SCAN_LIMIT) {
-      callerById = new HashMap<>(hops.callers * 2);
-      for (int c = 0; c < n; c++) {
-        if (isCaller(hops.kind(c))) {
-          callerById.putIfAbsent(hops.pairingId(c), c);
-        }
-      }
-    }
+    int[] callerById = (long) hops.callers * (n - hops.callers) > SCAN_LIMIT ? callerTable(hops) : null;
     for (int a = 0; a < n; a++) {
       int answerKind = hops.kind(a);
       if (isCaller(answerKind)) {
         continue;
       }
       long parentId = hops.pairingId(a);
-      int c = callerById != null ? callerById.getOrDefault(parentId, -1) : scan(hops, parentId);
+      int c = callerById != null ? find(callerById, hops, parentId) : scan(hops, parentId);
       // One answer per call, of the call's kind: a SERVER to a CLIENT, a CONSUMER to a PRODUCER.
       if (c < 0 || paired[c] || answerKind != (hops.kind(c) == KIND_CLIENT ? KIND_SERVER : KIND_CONSUMER)) {
         continue;
@@ -165,6 +155,43 @@ public final class ServiceGraph {
 
   private static boolean isCaller(int kind) {
     return kind == KIND_CLIENT || kind == KIND_PRODUCER;
+  }
+
+  /**
+   * The trace's callers by span ID, for a trace too large to scan: open addressing over hop
+   * numbers plus one (0 is empty), at most half full; the first caller with an ID keeps it.
+   */
+  private static int[] callerTable(TraceHops hops) {
+    int[] table = new int[Integer.highestOneBit(2 * hops.callers - 1) << 2];
+    int mask = table.length - 1;
+    for (int c = 0; c < hops.size; c++) {
+      if (!isCaller(hops.kind(c))) {
+        continue;
+      }
+      long id = hops.pairingId(c);
+      int slot = slotOf(id, mask);
+      while (table[slot] != 0 && hops.pairingId(table[slot] - 1) != id) {
+        slot = (slot + 1) & mask;
+      }
+      if (table[slot] == 0) {
+        table[slot] = c + 1;
+      }
+    }
+    return table;
+  }
+
+  private static int find(int[] table, TraceHops hops, long spanId) {
+    int mask = table.length - 1;
+    for (int slot = slotOf(spanId, mask); table[slot] != 0; slot = (slot + 1) & mask) {
+      if (hops.pairingId(table[slot] - 1) == spanId) {
+        return table[slot] - 1;
+      }
+    }
+    return -1;
+  }
+
+  private static int slotOf(long id, int mask) {
+    return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & mask;
   }
 
   private static int scan(TraceHops hops, long spanId) {
