@@ -75,16 +75,21 @@ public final class SpanMetrics {
   private final AtomicInteger serviceCount = new AtomicInteger();
   private final Service overflowService;
   /**
-   * Operations recently counted, by service and span name, found without hashing the name: the
-   * reader makes a new string of each span's name, whose full hash (the operations' map computes
-   * it) was most of the cost of counting a span. A slot is picked by the service's hash (its
-   * string is the span origin's, hashed once) and a few characters of the name, and checked with
-   * {@code equals}; a miss takes the maps and puts what it found in the slot. A fixed number of
-   * slots, so it holds at most {@value #RECENT} operations whatever the names; names that share a
-   * slot only cost the maps' lookup. Slots are read and written plainly: an operation's fields are
-   * final, so a thread sees it whole or not at all, and losing a racing write costs a miss.
+   * Series recently counted, by service, span name, kind and status, found without the maps: a
+   * span then follows two references from here to its counters instead of a dozen (map nodes,
+   * operation, slots, series), and does not hash the new string the reader made of its name. A
+   * slot is picked by the service's hash (its string is the span origin's, hashed once), a few
+   * characters of the name and the kind and status, and checked with {@code equals}; a miss takes
+   * the maps and puts what it found in the slot. A fixed number of slots, so it holds at most
+   * {@value #RECENT} series whatever the names; keys that share a slot only cost the maps'
+   * lookup. Only a named service's own series is put here (never an overflow series: a span
+   * counted there once may have its own series later). Slots are read and written plainly: an
+   * entry's fields are final, so a thread sees it whole or not at all, and losing a racing write
+   * costs a miss.
    */
-  private final Operation[] recent = new Operation[RECENT];
+  private final Recent[] recent = new Recent[RECENT];
+
+  private record Recent(String service, String spanName, int slot, StripedCounters counters) {}
 
   static final int RECENT = 1024;
 
@@ -122,30 +127,31 @@ public final class SpanMetrics {
     int kindIndex = kind >= 0 && kind < KIND_LABELS.size() ? kind : 0;
     int statusIndex = error ? STATUS_ERROR : statusCode >= 0 && statusCode < STATUS_ERROR ? statusCode : 0;
     int slot = kindIndex * STATUS_LABELS.size() + statusIndex;
-    int index = recentIndex(service, spanName);
-    Operation operation = recent[index];
-    if (operation != null && operation.spanName.equals(spanName) && operation.service.name.equals(service)) {
-      Series series = operation.slots.get(slot);
-      if (series != null) {
-        series.add(durationNanos);
-        return;
-      }
+    int index = recentIndex(service, spanName, slot);
+    Recent hit = recent[index];
+    if (hit != null && hit.slot == slot && hit.spanName.equals(spanName) && hit.service.equals(service)) {
+      Series.add(hit.counters, durationNanos);
+      return;
     }
     Service counted = services.get(service);
     if (counted == null) {
       counted = serviceNamed(service);
     }
-    operation = counted.operations.get(spanName);
-    if (operation != null && counted != overflowService) {
-      recent[index] = operation; // only a named service's operation: its spans count there for good
+    Operation operation = counted.operations.get(spanName);
+    Series series = counted.series(operation, spanName, slot);
+    Series.add(series.counters, durationNanos);
+    if (counted != overflowService) {
+      Operation own = operation != null ? operation : counted.operations.get(spanName);
+      if (own != null && own.slots.get(slot) == series) {
+        recent[index] = new Recent(service, spanName, slot, series.counters);
+      }
     }
-    counted.series(operation, spanName, slot).add(durationNanos);
   }
 
-  /** The slot of {@link #recent} for a service and span name: cheap, not the names' full hashes. */
-  static int recentIndex(String service, String spanName) {
+  /** The slot of {@link #recent} for a series: cheap, not the names' full hashes. */
+  static int recentIndex(String service, String spanName, int slot) {
     int n = spanName.length();
-    int hash = service.hashCode() + 31 * n;
+    int hash = service.hashCode() + 31 * n + 29791 * slot;
     if (n > 0) {
       hash = 31 * (31 * (31 * hash + spanName.charAt(n - 1)) + spanName.charAt(n >> 1)) + spanName.charAt(n >> 2);
     }
@@ -307,7 +313,7 @@ public final class SpanMetrics {
   private static final class Series {
     final StripedCounters counters = new StripedCounters(LatencyHistogram.BUCKETS + 1);
 
-    void add(long durationNanos) {
+    static void add(StripedCounters counters, long durationNanos) {
       long[] stripe = counters.stripe();
       StripedCounters.add(stripe, LatencyHistogram.bucketOf(durationNanos), 1);
       StripedCounters.add(stripe, SUM, LatencyHistogram.micros(durationNanos));

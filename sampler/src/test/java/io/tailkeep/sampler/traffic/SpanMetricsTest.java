@@ -181,7 +181,9 @@ class SpanMetricsTest {
     // Two names of one length whose sampled characters agree: the same slot of the recent table.
     String first = "GET /a/x/b/z";
     String second = "GET /c/x/d/z";
-    assertThat(SpanMetrics.recentIndex("shop", second)).isEqualTo(SpanMetrics.recentIndex("shop", first));
+    int serverUnset = SERVER * 3; // the slot of kind SERVER, status UNSET
+    assertThat(SpanMetrics.recentIndex("shop", second, serverUnset))
+        .isEqualTo(SpanMetrics.recentIndex("shop", first, serverUnset));
     SpanMetrics metrics = new SpanMetrics();
     for (int i = 0; i < 1_000; i++) {
       // Fresh strings, as the reader makes them; alternating, so each evicts the other's slot.
