@@ -82,10 +82,10 @@ public final class SpanMetrics {
    * characters of the name and the kind and status, and checked with {@code equals}; a miss takes
    * the maps and puts what it found in the slot. A fixed number of slots, so it holds at most
    * {@value #RECENT} series whatever the names; keys that share a slot only cost the maps'
-   * lookup. Only a named service's own series is put here (never an overflow series: a span
-   * counted there once may have its own series later). Slots are read and written plainly: an
-   * entry's fields are final, so a thread sees it whole or not at all, and losing a racing write
-   * costs a miss.
+   * lookup. Only a named service's own series is put here, never an overflow series: a span can
+   * land there while another thread is making its series, and must not stay. Slots are read and
+   * written plainly: an entry's fields are final, so a thread sees it whole or not at all, and
+   * losing a racing write costs a miss.
    */
   private final Recent[] recent = new Recent[RECENT];
 
