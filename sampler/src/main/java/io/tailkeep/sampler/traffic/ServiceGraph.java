@@ -4,14 +4,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.traffic.LatencyHistogram;
 import io.tailkeep.store.wire.AttributeKeys;
-import io.tailkeep.store.wire.AttributeVisitor;
 import io.tailkeep.store.wire.SpanFieldReader;
 import io.tailkeep.store.wire.SpanFields;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -51,10 +48,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p><b>When it reads.</b> At the decision a trace's spans were last touched seconds before, so
  * their bytes are no longer in the CPU's caches, and reading every span again costs about what the
  * rules' summary cost when the spans came in. The buffer should note each span as it arrives, from
- * the fields it reads for the rules anyway ({@link TraceHops#add}), and hand those notes to {@link
- * #record(TraceHops)}: only client spans left without a server are read again, for their peer
- * attributes, unless the buffer's reader collected those too ({@link TraceHops#add(WireSpan,
- * SpanFields, String)}). {@link #record(List)} reads the spans itself.
+ * the fields it reads for the rules anyway ({@link TraceHops#add}: a CLIENT span's peer attributes
+ * are picked out of its bytes then, while they are in the caches), and hand those notes to {@link
+ * #record(TraceHops)}, which reads no span. {@link #record(List)} reads the spans itself.
  *
  * <p><b>Bounded.</b> At most {@code maxEdges} edges; requests of further edges are not kept,
  * only counted ({@link #overflowRequests()}).
@@ -90,8 +86,6 @@ public final class ServiceGraph {
   private static final int WIDTH = FAILURES + 1;
 
   private static final SpanFieldReader READER = new SpanFieldReader(AttributeKeys.NONE);
-  private static final SpanFieldReader PEER_READER =
-      new SpanFieldReader(new AttributeKeys(PEER_ATTRIBUTES, List.of()));
 
   private final int maxEdges;
   /** Client service to server service to edge: looked up without making a key. */
@@ -131,37 +125,29 @@ public final class ServiceGraph {
       return;
     }
     boolean[] paired = new boolean[n];
-    Map<Long, Integer> callerById = null;
-    if ((long) hops.callers * (n - hops.callers) > SCAN_LIMIT) {
-      callerById = new HashMap<>(hops.callers * 2);
-      for (int c = 0; c < n; c++) {
-        if (isCaller(hops.kind(c))) {
-          callerById.putIfAbsent(hops.spanIds[c], c);
-        }
-      }
-    }
+    int[] callerById = (long) hops.callers * (n - hops.callers) > SCAN_LIMIT ? callerTable(hops) : null;
     for (int a = 0; a < n; a++) {
       int answerKind = hops.kind(a);
       if (isCaller(answerKind)) {
         continue;
       }
-      int c = callerById != null ? callerById.getOrDefault(hops.parentIds[a], -1) : scan(hops, hops.parentIds[a]);
+      long parentId = hops.pairingId(a);
+      int c = callerById != null ? find(callerById, hops, parentId) : scan(hops, parentId);
       // One answer per call, of the call's kind: a SERVER to a CLIENT, a CONSUMER to a PRODUCER.
       if (c < 0 || paired[c] || answerKind != (hops.kind(c) == KIND_CLIENT ? KIND_SERVER : KIND_CONSUMER)) {
         continue;
       }
       paired[c] = true;
-      if (!hops.services[c].equals(hops.services[a])) {
-        request(hops.services[c], hops.services[a], hops.durations[c], hops.durations[a],
+      if (!hops.service(c).equals(hops.service(a))) {
+        request(hops.service(c), hops.service(a), hops.durationNanos(c), hops.durationNanos(a),
             hops.isError(c) || hops.isError(a));
       }
     }
     for (int c = 0; c < n; c++) {
       if (!paired[c] && hops.kind(c) == KIND_CLIENT) {
-        String noted = hops.peers[c];
-        String peer = noted != null ? noted : peerOf(hops.spans[c]);
-        if (peer != null && !peer.isEmpty() && !peer.equals(hops.services[c])) {
-          request(hops.services[c], peer, hops.durations[c], hops.durations[c], hops.isError(c));
+        String peer = hops.peer(c);
+        if (!peer.isEmpty() && !peer.equals(hops.service(c))) {
+          request(hops.service(c), peer, hops.durationNanos(c), hops.durationNanos(c), hops.isError(c));
         }
       }
     }
@@ -171,30 +157,46 @@ public final class ServiceGraph {
     return kind == KIND_CLIENT || kind == KIND_PRODUCER;
   }
 
-  /** The name {@link #PEER_ATTRIBUTES} give a span's server, or null. */
-  private static String peerOf(WireSpan span) {
-    PeerName found = new PeerName();
-    PEER_READER.read(span, found);
-    return found.name;
-  }
-
-  /** Keeps the value of the earliest of the peer attributes found. */
-  private static final class PeerName implements AttributeVisitor {
-    String name;
-    int rank = Integer.MAX_VALUE;
-
-    @Override
-    public void attribute(int key, Object value, boolean inArray) {
-      if (!inArray && key < rank && value instanceof String text && !text.isEmpty()) {
-        rank = key;
-        name = text;
+  /**
+   * The trace's callers by span ID, for a trace too large to scan: open addressing over hop
+   * numbers plus one (0 is empty), at most half full; the first caller with an ID keeps it.
+   */
+  private static int[] callerTable(TraceHops hops) {
+    int[] table = new int[Integer.highestOneBit(2 * hops.callers - 1) << 2];
+    int mask = table.length - 1;
+    for (int c = 0; c < hops.size; c++) {
+      if (!isCaller(hops.kind(c))) {
+        continue;
+      }
+      long id = hops.pairingId(c);
+      int slot = slotOf(id, mask);
+      while (table[slot] != 0 && hops.pairingId(table[slot] - 1) != id) {
+        slot = (slot + 1) & mask;
+      }
+      if (table[slot] == 0) {
+        table[slot] = c + 1;
       }
     }
+    return table;
+  }
+
+  private static int find(int[] table, TraceHops hops, long spanId) {
+    int mask = table.length - 1;
+    for (int slot = slotOf(spanId, mask); table[slot] != 0; slot = (slot + 1) & mask) {
+      if (hops.pairingId(table[slot] - 1) == spanId) {
+        return table[slot] - 1;
+      }
+    }
+    return -1;
+  }
+
+  private static int slotOf(long id, int mask) {
+    return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & mask;
   }
 
   private static int scan(TraceHops hops, long spanId) {
     for (int c = 0; c < hops.size; c++) {
-      if (hops.spanIds[c] == spanId && isCaller(hops.kind(c))) {
+      if (hops.pairingId(c) == spanId && isCaller(hops.kind(c))) {
         return c;
       }
     }

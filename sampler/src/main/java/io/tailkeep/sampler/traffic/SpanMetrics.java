@@ -74,6 +74,24 @@ public final class SpanMetrics {
   private final ConcurrentHashMap<String, Service> services = new ConcurrentHashMap<>();
   private final AtomicInteger serviceCount = new AtomicInteger();
   private final Service overflowService;
+  /**
+   * Series recently counted, by service, span name, kind and status, found without the maps: a
+   * span then follows two references from here to its counters instead of a dozen (map nodes,
+   * operation, slots, series), and does not hash the new string the reader made of its name. A
+   * slot is picked by the service's hash (its string is the span origin's, hashed once), a few
+   * characters of the name and the kind and status, and checked with {@code equals}; a miss takes
+   * the maps and puts what it found in the slot. A fixed number of slots, so it holds at most
+   * {@value #RECENT} series whatever the names; keys that share a slot only cost the maps'
+   * lookup. Only a named service's own series is put here, never an overflow series: a span can
+   * land there while another thread is making its series, and must not stay. Slots are read and
+   * written plainly: an entry's fields are final, so a thread sees it whole or not at all, and
+   * losing a racing write costs a miss.
+   */
+  private final Recent[] recent = new Recent[RECENT];
+
+  private record Recent(String service, String spanName, int slot, StripedCounters counters) {}
+
+  static final int RECENT = 1024;
 
   public SpanMetrics() {
     this(DEFAULT_MAX_SERIES_PER_SERVICE, DEFAULT_MAX_SERVICES);
@@ -106,13 +124,38 @@ public final class SpanMetrics {
    */
   public void record(
       String service, String spanName, int kind, int statusCode, boolean error, long durationNanos) {
+    int kindIndex = kind >= 0 && kind < KIND_LABELS.size() ? kind : 0;
+    int statusIndex = error ? STATUS_ERROR : statusCode >= 0 && statusCode < STATUS_ERROR ? statusCode : 0;
+    int slot = kindIndex * STATUS_LABELS.size() + statusIndex;
+    int index = recentIndex(service, spanName, slot);
+    Recent hit = recent[index];
+    if (hit != null && hit.slot == slot && hit.spanName.equals(spanName) && hit.service.equals(service)) {
+      Series.add(hit.counters, durationNanos);
+      return;
+    }
     Service counted = services.get(service);
     if (counted == null) {
       counted = serviceNamed(service);
     }
-    int kindIndex = kind >= 0 && kind < KIND_LABELS.size() ? kind : 0;
-    int statusIndex = error ? STATUS_ERROR : statusCode >= 0 && statusCode < STATUS_ERROR ? statusCode : 0;
-    counted.series(spanName, kindIndex * STATUS_LABELS.size() + statusIndex).add(durationNanos);
+    Operation operation = counted.operations.get(spanName);
+    Series series = counted.series(operation, spanName, slot);
+    Series.add(series.counters, durationNanos);
+    if (counted != overflowService) {
+      Operation own = operation != null ? operation : counted.operations.get(spanName);
+      if (own != null && own.slots.get(slot) == series) {
+        recent[index] = new Recent(service, spanName, slot, series.counters);
+      }
+    }
+  }
+
+  /** The slot of {@link #recent} for a series: cheap, not the names' full hashes. */
+  static int recentIndex(String service, String spanName, int slot) {
+    int n = spanName.length();
+    int hash = service.hashCode() + 31 * n + 29791 * slot;
+    if (n > 0) {
+      hash = 31 * (31 * (31 * hash + spanName.charAt(n - 1)) + spanName.charAt(n >> 1)) + spanName.charAt(n >> 2);
+    }
+    return (hash * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(RECENT));
   }
 
   /** Counts one span, reading its fields from its bytes (when the caller has not read them). */
@@ -177,15 +220,15 @@ public final class SpanMetrics {
     final int maxSeries;
     final ConcurrentHashMap<String, Operation> operations = new ConcurrentHashMap<>();
     final AtomicInteger seriesCount = new AtomicInteger();
-    final Operation overflow = new Operation(OVERFLOW);
+    final Operation overflow = new Operation(this, OVERFLOW);
 
     Service(String name, int maxSeries) {
       this.name = name;
       this.maxSeries = maxSeries;
     }
 
-    Series series(String spanName, int slot) {
-      Operation operation = operations.get(spanName);
+    /** The series of a span name ({@code operation}: its operation if the caller has looked it up). */
+    Series series(Operation operation, String spanName, int slot) {
       if (operation != null) {
         Series series = operation.slots.get(slot);
         if (series != null) {
@@ -194,7 +237,7 @@ public final class SpanMetrics {
       } else if (seriesCount.get() >= maxSeries) {
         return overflow.orMake(slot);
       } else {
-        operation = operations.computeIfAbsent(spanName, Operation::new);
+        operation = operations.computeIfAbsent(spanName, name -> new Operation(this, name));
       }
       return newSeries(operation, slot);
     }
@@ -227,10 +270,12 @@ public final class SpanMetrics {
   }
 
   private static final class Operation {
+    final Service service;
     final String spanName;
     final AtomicReferenceArray<Series> slots = new AtomicReferenceArray<>(SLOTS);
 
-    Operation(String spanName) {
+    Operation(Service service, String spanName) {
+      this.service = service;
       this.spanName = spanName;
     }
 
@@ -268,7 +313,7 @@ public final class SpanMetrics {
   private static final class Series {
     final StripedCounters counters = new StripedCounters(LatencyHistogram.BUCKETS + 1);
 
-    void add(long durationNanos) {
+    static void add(StripedCounters counters, long durationNanos) {
       long[] stripe = counters.stripe();
       StripedCounters.add(stripe, LatencyHistogram.bucketOf(durationNanos), 1);
       StripedCounters.add(stripe, SUM, LatencyHistogram.micros(durationNanos));

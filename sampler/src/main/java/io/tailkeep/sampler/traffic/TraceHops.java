@@ -7,22 +7,25 @@ import java.util.Arrays;
 /**
  * What the service graph needs of one buffered trace, noted span by span as the spans arrive,
  * from the fields the buffer reads anyway: the trace's CLIENT, PRODUCER, SERVER and CONSUMER
- * spans with their IDs, service, duration and whether they are errors. {@link
- * ServiceGraph#record(TraceHops)} pairs them when the trace is decided without reading the spans
- * again: by then their bytes have left the CPU's caches, and reading every span of every trace a
- * second time cost more than the rules' whole summary (bench/README.md, "Span metrics and the
- * service graph"). Only a client span left without a server is read then, for its peer attributes.
+ * spans with their IDs, service, duration and whether they are errors, and for a CLIENT span the
+ * peer its attributes name. {@link ServiceGraph#record(TraceHops)} pairs them when the trace is
+ * decided without reading any span again: by then their bytes have left the CPU's caches, and
+ * reading every span of every trace a second time cost more than the rules' whole summary
+ * (bench/README.md, "Span metrics and the service graph"). A client span's peer is picked out of
+ * its bytes as it arrives ({@link PeerNames}), while they are still in the caches.
  *
- * <p>About 37 bytes a noted span (its reference, service, peer, IDs, duration, kind), more while the
- * arrays have room to grow. Not thread-safe: grown under its trace's lock, as {@code TraceFacts}.
+ * <p>25 bytes a noted span at capacity (its service, peer, the one span ID pairing needs, duration
+ * and kind), more while the arrays have room to grow: a buffered trace holds them until it is
+ * decided, and the garbage collector copies them meanwhile. Not thread-safe: grown under its
+ * trace's lock, as {@code TraceFacts}.
  */
 public final class TraceHops {
 
   /**
-   * What a noted span holds here at capacity (its reference, service, peer, IDs, duration, kind),
-   * rounded up: what a buffer weighs a noted span at.
+   * What a noted span holds here, with the arrays' room to grow on average: what a buffer weighs a
+   * noted span at.
    */
-  public static final int BYTES_PER_HOP = 40;
+  public static final int BYTES_PER_HOP = 32;
 
   static final int KIND_SERVER = 2;
   static final int KIND_CLIENT = 3;
@@ -31,14 +34,15 @@ public final class TraceHops {
   /** Flag bits beside the kind. */
   static final int ERROR = 8;
 
-  WireSpan[] spans = new WireSpan[4];
-  String[] services = new String[4];
-  /** The peer name a reader found; null when it did not look, empty when it found none. */
-  String[] peers = new String[4];
-  long[] spanIds = new long[4];
-  long[] parentIds = new long[4];
-  long[] durations = new long[4];
-  byte[] kinds = new byte[4];
+  /** Most traces note a few calls and answers; three arrays rather than one per field, fewer to grow. */
+  private static final int INITIAL_CAPACITY = 8;
+
+  /** Per hop: its service, then its peer (a CLIENT span's; "" when it names none, null for others). */
+  private String[] names = new String[2 * INITIAL_CAPACITY];
+  /** Per hop: the span ID that pairs it (a call's own, an answer's parent's), then its duration in nanoseconds. */
+  private long[] numbers = new long[2 * INITIAL_CAPACITY];
+  /** Per hop: its kind and flags. */
+  private byte[] kinds = new byte[INITIAL_CAPACITY];
   int size;
   int callers;
 
@@ -47,7 +51,10 @@ public final class TraceHops {
     return kind >= KIND_SERVER && kind <= KIND_CONSUMER;
   }
 
-  /** Notes a span of the trace, from its fields as the buffer read them; other kinds are ignored. */
+  /**
+   * Notes a span of the trace, from its fields as the buffer read them; other kinds are ignored.
+   * A CLIENT span's peer attributes are read from its bytes now, while they are in the caches.
+   */
   public void add(WireSpan span, SpanFields fields) {
     add(span, fields.kind(), fields.durationNanos(), fields.isError(), null);
   }
@@ -55,29 +62,26 @@ public final class TraceHops {
   /**
    * Notes a span with the name its {@link ServiceGraph#PEER_ATTRIBUTES} give its server (the value
    * of the earliest one it carries, null if none), for a reader that collected those attributes
-   * while it read the span: a client span left without a server then needs no second read at the
-   * decision. In the shop's traffic most client spans are calls to a database or a cache, and
-   * those second reads were most of a decision's cost (bench/README.md).
+   * while it read the span: the span's bytes are then not read for them again.
    */
   public void add(WireSpan span, SpanFields fields, String peer) {
     add(span, fields.kind(), fields.durationNanos(), fields.isError(), peer == null ? "" : peer);
   }
 
+  /** {@code peer} null: read it from a CLIENT span's bytes. */
   void add(WireSpan span, int kind, long durationNanos, boolean error, String peer) {
     boolean caller = kind == KIND_CLIENT || kind == KIND_PRODUCER;
     boolean answer = (kind == KIND_SERVER || kind == KIND_CONSUMER) && !span.isRoot();
     if (!caller && !answer) {
       return;
     }
-    if (size == spans.length) {
+    if (size == kinds.length) {
       grow();
     }
-    spans[size] = span;
-    services[size] = span.origin().serviceName();
-    peers[size] = kind == KIND_CLIENT ? peer : null;
-    spanIds[size] = span.spanId().value();
-    parentIds[size] = answer ? span.parentSpanId().orElseThrow().value() : 0;
-    durations[size] = durationNanos;
+    names[2 * size] = span.origin().serviceName();
+    names[2 * size + 1] = kind != KIND_CLIENT ? null : peer != null ? peer : PeerNames.of(span);
+    numbers[2 * size] = answer ? span.parentSpanId().orElseThrow().value() : span.spanId().value();
+    numbers[2 * size + 1] = durationNanos;
     kinds[size] = (byte) (kind | (error ? ERROR : 0));
     size++;
     if (caller) {
@@ -86,14 +90,9 @@ public final class TraceHops {
   }
 
   private void grow() {
-    int capacity = size * 2;
-    spans = Arrays.copyOf(spans, capacity);
-    services = Arrays.copyOf(services, capacity);
-    peers = Arrays.copyOf(peers, capacity);
-    spanIds = Arrays.copyOf(spanIds, capacity);
-    parentIds = Arrays.copyOf(parentIds, capacity);
-    durations = Arrays.copyOf(durations, capacity);
-    kinds = Arrays.copyOf(kinds, capacity);
+    names = Arrays.copyOf(names, 2 * names.length);
+    numbers = Arrays.copyOf(numbers, 2 * numbers.length);
+    kinds = Arrays.copyOf(kinds, 2 * kinds.length);
   }
 
   /** Spans noted: calls and answers. */
@@ -107,5 +106,23 @@ public final class TraceHops {
 
   boolean isError(int hop) {
     return (kinds[hop] & ERROR) != 0;
+  }
+
+  String service(int hop) {
+    return names[2 * hop];
+  }
+
+  /** A CLIENT span's peer, "" when its attributes name none. */
+  String peer(int hop) {
+    return names[2 * hop + 1];
+  }
+
+  /** A call's span ID, or an answer's parent span ID: the ID that pairs them. */
+  long pairingId(int hop) {
+    return numbers[2 * hop];
+  }
+
+  long durationNanos(int hop) {
+    return numbers[2 * hop + 1];
   }
 }

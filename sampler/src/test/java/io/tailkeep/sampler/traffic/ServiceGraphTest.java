@@ -239,6 +239,39 @@ class ServiceGraphTest {
   }
 
   @Test
+  void aTraceTooLargeToScanPairsAsSmallOnesDo() {
+    // Second answers, answers of the wrong kind, a peer, and two calls sharing a span ID (the first
+    // noted keeps it, as a scan finds it): repeated under fresh IDs in one trace, past the scan limit.
+    ServiceGraph small = new ServiceGraph();
+    ServiceGraph large = new ServiceGraph();
+    List<WireSpan> all = new ArrayList<>();
+    for (int copy = 0; copy < 40; copy++) {
+      long base = 100L * (copy + 1);
+      List<WireSpan> spans = List.of(
+          span("a", base + 1, 0).client().build(),
+          span("b", base + 2, base + 1).server().build(),
+          span("c", base + 3, base + 1).server().build(),
+          span("a", base + 4, 0).client().attribute("db.system", "mysql").build(),
+          span("b", base + 5, base + 4).kind(SpanKind.SPAN_KIND_CONSUMER).build(),
+          span("a", base + 6, 0).kind(SpanKind.SPAN_KIND_PRODUCER).build(),
+          span("b", base + 7, base + 6).server().build(),
+          span("a", base + 8, 0).kind(SpanKind.SPAN_KIND_PRODUCER).build(),
+          span("d", base + 9, base + 8).kind(SpanKind.SPAN_KIND_CONSUMER).build(),
+          span("e", base + 10, 0).client().attribute("peer.service", "first").build(),
+          span("e", base + 10, 0).client().attribute("peer.service", "second").build(),
+          span("f", base + 11, base + 10).server().build());
+      small.record(spans);
+      all.addAll(spans);
+    }
+    large.record(all);
+
+    assertThat(byPair(large).keySet())
+        .containsExactlyInAnyOrder("a->b", "a->mysql", "a->d", "e->f", "e->second");
+    assertThat(byPair(large)).isEqualTo(byPair(small));
+    assertThat(byPair(large).get("a->b").requests()).isEqualTo(40);
+  }
+
+  @Test
   void edgesPastTheBoundAreCountedNotKept() {
     ServiceGraph graph = new ServiceGraph(2);
     graph.record(shopTrace());

@@ -177,6 +177,63 @@ class SpanMetricsTest {
   }
 
   @Test
+  void namesSharingARecentSlotAreEachCountedUnderTheirOwnSeries() {
+    // Two names of one length whose sampled characters agree: the same slot of the recent table.
+    String first = "GET /a/x/b/z";
+    String second = "GET /c/x/d/z";
+    int serverUnset = SERVER * 3; // the slot of kind SERVER, status UNSET
+    assertThat(SpanMetrics.recentIndex("shop", second, serverUnset))
+        .isEqualTo(SpanMetrics.recentIndex("shop", first, serverUnset));
+    SpanMetrics metrics = new SpanMetrics();
+    for (int i = 0; i < 1_000; i++) {
+      // Fresh strings, as the reader makes them; alternating, so each evicts the other's slot.
+      metrics.record(new String("shop"), new String(i % 2 == 0 ? first : second), SERVER, 0, false, 1_000);
+      metrics.record("shop", first, CLIENT, 0, i % 4 == 0, 1_000);
+    }
+
+    Map<String, SpanSeries> series = byLabels(metrics);
+    assertThat(series.get("shop|" + first + "|SPAN_KIND_SERVER|STATUS_CODE_UNSET").calls()).isEqualTo(500);
+    assertThat(series.get("shop|" + second + "|SPAN_KIND_SERVER|STATUS_CODE_UNSET").calls()).isEqualTo(500);
+    assertThat(series.get("shop|" + first + "|SPAN_KIND_CLIENT|STATUS_CODE_UNSET").calls()).isEqualTo(750);
+    assertThat(series.get("shop|" + first + "|SPAN_KIND_CLIENT|STATUS_CODE_ERROR").calls()).isEqualTo(250);
+    assertThat(series).hasSize(4);
+  }
+
+  @Test
+  void manyMoreNamesThanRecentSlotsAreCountedExactly() {
+    int services = 7;
+    int names = 4 * SpanMetrics.RECENT; // more names per service than the table has slots in all
+    SpanMetrics metrics = new SpanMetrics(names, services);
+    for (int round = 0; round < 3; round++) {
+      for (int s = 0; s < services; s++) {
+        for (int n = 0; n < names; n++) {
+          metrics.record("svc-" + s, "GET /items/" + n, SERVER, 0, false, 1_000L * (n + 1));
+        }
+      }
+    }
+
+    List<SpanSeries> all = metrics.snapshot();
+    assertThat(all).hasSize(services * names).noneMatch(SpanSeries::isOverflow);
+    assertThat(all).allSatisfy(s -> assertThat(s.calls()).isEqualTo(3));
+    Map<String, SpanSeries> series = byLabels(metrics);
+    assertThat(series.get("svc-3|GET /items/41|SPAN_KIND_SERVER|STATUS_CODE_UNSET").latency().sumMicros())
+        .isEqualTo(3 * 42);
+  }
+
+  @Test
+  void aServiceCountedUnderTheOverflowServiceStaysThereWhenItsNamesRepeat() {
+    SpanMetrics metrics = new SpanMetrics(100, 1);
+    for (int i = 0; i < 10; i++) {
+      metrics.record("a", "x", SERVER, 0, false, 1);
+      metrics.record("b", "x", SERVER, 0, false, 1); // past the bound: the overflow service's
+    }
+    Map<String, SpanSeries> series = byLabels(metrics);
+    assertThat(series.get("a|x|SPAN_KIND_SERVER|STATUS_CODE_UNSET").calls()).isEqualTo(10);
+    assertThat(series.get("__overflow__|__overflow__|SPAN_KIND_SERVER|STATUS_CODE_UNSET").calls()).isEqualTo(10);
+    assertThat(series).hasSize(2);
+  }
+
+  @Test
   void boundsMustBePositive() {
     assertThatThrownBy(() -> new SpanMetrics(0, 10))
         .isInstanceOf(IllegalArgumentException.class)
