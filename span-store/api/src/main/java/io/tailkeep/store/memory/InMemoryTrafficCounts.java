@@ -20,6 +20,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Each node's totals per minute and key, replaced by a rewrite; a read sums them per step. Nothing expires. */
 final class InMemoryTrafficCounts implements TrafficCounts {
@@ -59,15 +62,10 @@ final class InMemoryTrafficCounts implements TrafficCounts {
     if (closed) {
       return InMemorySpanStore.closedStore();
     }
-    record Key(Instant step, String spanName, SpanKind kind) {}
-    Map<Key, CallCounts> sums = new HashMap<>();
-    operations.forEach(
-        (key, counts) -> {
-          if (key.service().equals(service) && window.contains(key.minute())) {
-            sums.merge(new Key(window.stepOf(key.minute()), key.spanName(), key.kind()), counts, CallCounts::plus);
-          }
-        });
-    return done(sums, (key, counts) -> new Step<>(key.step(), new OperationCalls(service, key.spanName(), key.kind(), counts)));
+    record Operation(String spanName, SpanKind kind) {}
+    return perStep(operations, window, OperationKey::minute, key -> key.service().equals(service),
+        key -> new Operation(key.spanName(), key.kind()), CallCounts::plus,
+        (operation, counts) -> new OperationCalls(service, operation.spanName(), operation.kind(), counts));
   }
 
   @Override
@@ -76,15 +74,10 @@ final class InMemoryTrafficCounts implements TrafficCounts {
     if (closed) {
       return InMemorySpanStore.closedStore();
     }
-    record Key(Instant step, String service, SpanKind kind) {}
-    Map<Key, CallCounts> sums = new HashMap<>();
-    operations.forEach(
-        (key, counts) -> {
-          if (window.contains(key.minute())) {
-            sums.merge(new Key(window.stepOf(key.minute()), key.service(), key.kind()), counts, CallCounts::plus);
-          }
-        });
-    return done(sums, (key, counts) -> new Step<>(key.step(), new ServiceCalls(key.service(), key.kind(), counts)));
+    record Service(String service, SpanKind kind) {}
+    return perStep(operations, window, OperationKey::minute, key -> true,
+        key -> new Service(key.service(), key.kind()), CallCounts::plus,
+        (service, counts) -> new ServiceCalls(service.service(), service.kind(), counts));
   }
 
   @Override
@@ -93,22 +86,34 @@ final class InMemoryTrafficCounts implements TrafficCounts {
     if (closed) {
       return InMemorySpanStore.closedStore();
     }
-    record Key(Instant step, String client, String server) {}
-    Map<Key, EdgeCalls> sums = new HashMap<>();
-    edges.forEach(
-        (key, calls) -> {
-          if (window.contains(key.minute())) {
-            sums.merge(new Key(window.stepOf(key.minute()), key.client(), key.server()), calls, EdgeCalls::plus);
-          }
-        });
-    return done(sums, (key, calls) -> new Step<>(key.step(), calls));
+    record Edge(String client, String server) {}
+    return perStep(edges, window, EdgeKey::minute, key -> true,
+        key -> new Edge(key.client(), key.server()), EdgeCalls::plus, (edge, calls) -> calls);
   }
 
-  /** The sums as steps, in step order (then in no particular order). */
-  private static <K, V, T> CompletionStage<List<Step<T>>> done(
-      Map<K, V> sums, BiFunction<K, V, Step<T>> toStep) {
+  /**
+   * The rows {@code wanted} whose minute is in the window, summed per step and {@code keyOf}, as
+   * steps in step order (then in no particular order).
+   */
+  private static <R, V, K, T> CompletionStage<List<Step<T>>> perStep(
+      Map<R, V> rows,
+      StepWindow window,
+      Function<R, Instant> minuteOf,
+      Predicate<R> wanted,
+      Function<R, K> keyOf,
+      BinaryOperator<V> plus,
+      BiFunction<K, V, T> counts) {
+    record Slot<K>(Instant step, K key) {}
+    Map<Slot<K>, V> sums = new HashMap<>();
+    rows.forEach(
+        (row, value) -> {
+          Instant minute = minuteOf.apply(row);
+          if (wanted.test(row) && window.contains(minute)) {
+            sums.merge(new Slot<>(window.stepOf(minute), keyOf.apply(row)), value, plus);
+          }
+        });
     List<Step<T>> steps = new ArrayList<>();
-    sums.forEach((key, value) -> steps.add(toStep.apply(key, value)));
+    sums.forEach((slot, value) -> steps.add(new Step<>(slot.step(), counts.apply(slot.key(), value))));
     steps.sort(Comparator.comparing(Step::start));
     return CompletableFuture.completedFuture(steps);
   }
