@@ -37,7 +37,6 @@ public class SpanMetricsBenchmark extends HotPathBenchmark {
       List<WireSpan> spans,
       SpanFields[] fields,
       TraceHops hops,
-      TraceHops hopsWithPeers,
       String[] services,
       String[] names,
       int[] kinds,
@@ -46,16 +45,15 @@ public class SpanMetricsBenchmark extends HotPathBenchmark {
       long[] durations) {
 
     static ReadTrace of(List<WireSpan> spans) {
-      SpanFieldReader reader = new SpanFieldReader(AttributeKeys.NONE);
+      SpanFieldReader reader = new SpanFieldReader(AttributeKeys.NONE, ServiceGraph.PEER_KEYS);
       int n = spans.size();
       ReadTrace read =
-          new ReadTrace(spans, new SpanFields[n], new TraceHops(), new TraceHops(), new String[n], new String[n],
+          new ReadTrace(spans, new SpanFields[n], new TraceHops(), new String[n], new String[n],
               new int[n], new int[n], new boolean[n], new long[n]);
       for (int i = 0; i < n; i++) {
         SpanFields fields = reader.read(spans.get(i));
         read.fields[i] = fields;
         read.hops.add(spans.get(i), fields);
-        read.hopsWithPeers.add(spans.get(i), fields, peerOf(spans.get(i)));
         read.services[i] = spans.get(i).origin().serviceName();
         read.names[i] = fields.name();
         read.kinds[i] = fields.kind();
@@ -65,24 +63,6 @@ public class SpanMetricsBenchmark extends HotPathBenchmark {
       }
       return read;
     }
-  }
-
-  private static final SpanFieldReader PEER_READER =
-      new SpanFieldReader(new AttributeKeys(ServiceGraph.PEER_ATTRIBUTES, List.of()));
-
-  /** What a buffer's reader collecting the peer attributes would have found: the earliest. */
-  static String peerOf(WireSpan span) {
-    String[] found = new String[1];
-    int[] rank = {Integer.MAX_VALUE};
-    PEER_READER.read(
-        span,
-        (key, value, inArray) -> {
-          if (!inArray && key < rank[0] && value instanceof String text && !text.isEmpty()) {
-            rank[0] = key;
-            found[0] = text;
-          }
-        });
-    return found[0];
   }
 
   /** The aggregations, one for all threads, as a server has one. */
@@ -181,17 +161,10 @@ public class SpanMetricsBenchmark extends HotPathBenchmark {
     return hops;
   }
 
-  /** The trace's edges at its decision from those notes: only unpaired clients read again. */
+  /** The trace's edges at its decision from those notes (each client's peer noted with it): no span read again. */
   @Benchmark
   public ServiceGraph serviceGraphRecordNotes(Shared shared) {
     shared.serviceGraph.record(traces.next().hops());
-    return shared.serviceGraph;
-  }
-
-  /** The same when the buffer's reader noted each client's peer too: no span read again. */
-  @Benchmark
-  public ServiceGraph serviceGraphRecordNotesWithPeers(Shared shared) {
-    shared.serviceGraph.record(traces.next().hopsWithPeers());
     return shared.serviceGraph;
   }
 
@@ -211,11 +184,5 @@ public class SpanMetricsBenchmark extends HotPathBenchmark {
   @Threads(2)
   public ServiceGraph serviceGraphRecord2Threads(Shared shared) {
     return serviceGraphRecord(shared);
-  }
-
-  @Benchmark
-  @Threads(2)
-  public ServiceGraph serviceGraphRecordNotesWithPeers2Threads(Shared shared) {
-    return serviceGraphRecordNotesWithPeers(shared);
   }
 }

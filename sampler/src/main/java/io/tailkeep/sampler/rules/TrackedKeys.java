@@ -1,5 +1,6 @@
 package io.tailkeep.sampler.rules;
 
+import io.tailkeep.sampler.traffic.ServiceGraph;
 import io.tailkeep.store.wire.AttributeKeys;
 import io.tailkeep.store.wire.SpanFieldReader;
 import java.util.List;
@@ -16,7 +17,8 @@ final class TrackedKeys {
 
   TrackedKeys(Set<String> keys, List<String> prefixes) {
     this.keys = new AttributeKeys(List.copyOf(keys), prefixes);
-    this.reader = new SpanFieldReader(this.keys);
+    // The buffer notes the service graph's calls from these fields too: their peers come with them.
+    this.reader = new SpanFieldReader(this.keys, ServiceGraph.PEER_KEYS);
   }
 
   Set<String> keys() {

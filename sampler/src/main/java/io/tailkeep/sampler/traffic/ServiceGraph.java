@@ -48,8 +48,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p><b>When it reads.</b> At the decision a trace's spans were last touched seconds before, so
  * their bytes are no longer in the CPU's caches, and reading every span again costs about what the
  * rules' summary cost when the spans came in. The buffer should note each span as it arrives, from
- * the fields it reads for the rules anyway ({@link TraceHops#add}: a CLIENT span's peer attributes
- * are picked out of its bytes then, while they are in the caches), and hand those notes to {@link
+ * the fields it reads for the rules anyway ({@link TraceHops#add}: its reader names a CLIENT span's
+ * peer in the same pass, {@link #PEER_KEYS}), and hand those notes to {@link
  * #record(TraceHops)}, which reads no span. {@link #record(List)} reads the spans itself.
  *
  * <p><b>Bounded.</b> At most {@code maxEdges} edges; requests of further edges are not kept,
@@ -70,6 +70,9 @@ public final class ServiceGraph {
           "server.address",
           "net.peer.name");
 
+  /** {@link #PEER_ATTRIBUTES} for a reader that names a CLIENT span's peer ({@link SpanFields#peer()}). */
+  public static final AttributeKeys PEER_KEYS = new AttributeKeys(PEER_ATTRIBUTES, List.of());
+
   private static final int KIND_SERVER = TraceHops.KIND_SERVER;
   private static final int KIND_CLIENT = TraceHops.KIND_CLIENT;
   private static final int KIND_PRODUCER = TraceHops.KIND_PRODUCER;
@@ -85,7 +88,7 @@ public final class ServiceGraph {
   private static final int FAILURES = SERVER_SUM + 1;
   private static final int WIDTH = FAILURES + 1;
 
-  private static final SpanFieldReader READER = new SpanFieldReader(AttributeKeys.NONE);
+  private static final SpanFieldReader READER = new SpanFieldReader(AttributeKeys.NONE, PEER_KEYS);
 
   private final int maxEdges;
   /** Client service to server service to edge: looked up without making a key. */

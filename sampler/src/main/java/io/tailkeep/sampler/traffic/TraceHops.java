@@ -1,6 +1,7 @@
 package io.tailkeep.sampler.traffic;
 
 import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.wire.SpanFieldReader;
 import io.tailkeep.store.wire.SpanFields;
 import java.util.Arrays;
 
@@ -11,8 +12,9 @@ import java.util.Arrays;
  * peer its attributes name. {@link ServiceGraph#record(TraceHops)} pairs them when the trace is
  * decided without reading any span again: by then their bytes have left the CPU's caches, and
  * reading every span of every trace a second time cost more than the rules' whole summary
- * (bench/README.md, "Span metrics and the service graph"). A client span's peer is picked out of
- * its bytes as it arrives ({@link PeerNames}), while they are still in the caches.
+ * (bench/README.md, "Span metrics and the service graph"). A client span's peer comes with its
+ * fields: the buffer's reader picks it out of the span's attributes in the summary's one pass
+ * ({@link SpanFieldReader}, given {@link ServiceGraph#PEER_KEYS}).
  *
  * <p>25 bytes a noted span at capacity (its service, peer, the one span ID pairing needs, duration
  * and kind), more while the arrays have room to grow: a buffered trace holds them until it is
@@ -52,24 +54,14 @@ public final class TraceHops {
   }
 
   /**
-   * Notes a span of the trace, from its fields as the buffer read them; other kinds are ignored.
-   * A CLIENT span's peer attributes are read from its bytes now, while they are in the caches.
+   * Notes a span of the trace, from its fields as the buffer read them (a CLIENT span's with its
+   * peer: read with {@link ServiceGraph#PEER_KEYS}); other kinds are ignored.
    */
   public void add(WireSpan span, SpanFields fields) {
-    add(span, fields.kind(), fields.durationNanos(), fields.isError(), null);
-  }
-
-  /**
-   * Notes a span with the name its {@link ServiceGraph#PEER_ATTRIBUTES} give its server (the value
-   * of the earliest one it carries, null if none), for a reader that collected those attributes
-   * while it read the span: the span's bytes are then not read for them again.
-   */
-  public void add(WireSpan span, SpanFields fields, String peer) {
-    add(span, fields.kind(), fields.durationNanos(), fields.isError(), peer == null ? "" : peer);
-  }
-
-  /** {@code peer} null: read it from a CLIENT span's bytes. */
-  void add(WireSpan span, int kind, long durationNanos, boolean error, String peer) {
+    int kind = fields.kind();
+    if (kind == KIND_CLIENT && fields.peer() == null) {
+      throw new IllegalArgumentException("a CLIENT span's fields were read without the peer keys");
+    }
     boolean caller = kind == KIND_CLIENT || kind == KIND_PRODUCER;
     boolean answer = (kind == KIND_SERVER || kind == KIND_CONSUMER) && !span.isRoot();
     if (!caller && !answer) {
@@ -79,10 +71,10 @@ public final class TraceHops {
       grow();
     }
     names[2 * size] = span.origin().serviceName();
-    names[2 * size + 1] = kind != KIND_CLIENT ? null : peer != null ? peer : PeerNames.of(span);
+    names[2 * size + 1] = fields.peer();
     numbers[2 * size] = answer ? span.parentSpanId().orElseThrow().value() : span.spanId().value();
-    numbers[2 * size + 1] = durationNanos;
-    kinds[size] = (byte) (kind | (error ? ERROR : 0));
+    numbers[2 * size + 1] = fields.durationNanos();
+    kinds[size] = (byte) (kind | (fields.isError() ? ERROR : 0));
     size++;
     if (caller) {
       callers++;

@@ -80,7 +80,7 @@ class ServiceGraphTest {
 
   @Test
   void notesTakenAsSpansArriveMakeTheSameGraph() {
-    SpanFieldReader reader = new SpanFieldReader(AttributeKeys.NONE);
+    SpanFieldReader reader = new SpanFieldReader(AttributeKeys.NONE, ServiceGraph.PEER_KEYS);
     List<List<WireSpan>> traces =
         List.of(
             shopTrace(),
@@ -105,26 +105,20 @@ class ServiceGraphTest {
   }
 
   @Test
-  void aPeerNotedOnArrivalIsTakenAsItIs() {
-    SpanFieldReader reader = new SpanFieldReader(AttributeKeys.NONE);
+  void aClientSpanReadWithoutThePeerKeysIsRefused() {
     WireSpan database = span("checkout", 1, 0).client().attribute("db.system", "postgresql").build();
-    WireSpan cache = span("checkout", 2, 0).client().attribute("db.system", "redis").build();
-    WireSpan nameless = span("checkout", 3, 0).client().attribute("db.system", "mysql").build();
     TraceHops hops = new TraceHops();
-    hops.add(database, reader.read(database), "orders-db"); // the reader's own finding wins
-    hops.add(cache, reader.read(cache)); // not looked for: read at the decision
-    hops.add(nameless, reader.read(nameless), null); // looked for, none found: no edge
 
-    ServiceGraph graph = new ServiceGraph();
-    graph.record(hops);
-
-    assertThat(byPair(graph).keySet()).containsExactlyInAnyOrder("checkout->orders-db", "checkout->redis");
+    assertThatThrownBy(() -> hops.add(database, new SpanFieldReader(AttributeKeys.NONE).read(database)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("peer keys");
+    assertThat(hops.size()).isZero();
   }
 
   @Test
   void onlyCallsAndAnswersAreNoted() {
     TraceHops hops = new TraceHops();
-    SpanFieldReader reader = new SpanFieldReader(AttributeKeys.NONE);
+    SpanFieldReader reader = new SpanFieldReader(AttributeKeys.NONE, ServiceGraph.PEER_KEYS);
     for (WireSpan span : shopTrace()) {
       hops.add(span, reader.read(span));
     }

@@ -11,6 +11,18 @@ import java.util.List;
  * Reads from a span's bytes what a trace summary needs (name, kind, status, the HTTP status for the
  * error definition) and the values of the attributes {@link AttributeKeys} asks for, skipping
  * everything else. The bytes were checked when they came in, so a failure here is a bug.
+ *
+ * <p><b>A call's peer.</b> Given peer keys, the reader also names the server a CLIENT span calls
+ * ({@link SpanFields#peer()}), in the same pass over the attributes: the value of the
+ * first-ranked peer key the span carries as a non-empty string outside an array (the first such
+ * value of that key; a value written before its key is not taken). Picked here, while the span's
+ * bytes are in the CPU's caches: a second pass for it cost a twelfth of ingest's CPU
+ * (bench/README.md, issue 16). Spans of other kinds pay nothing for it, as encoders write the kind
+ * (field 6) before the attributes (field 9); a span that writes them the other way round is
+ * compared against the peer keys too, in case it turns out a CLIENT span.
+ *
+ * <p>Span names and peer names come from a table of recent strings ({@link RecentStrings}): the
+ * same few hundred names repeat over millions of spans.
  */
 public final class SpanFieldReader {
 
@@ -37,12 +49,28 @@ public final class SpanFieldReader {
   private static final AttributeKeys HTTP_STATUS =
       new AttributeKeys(List.of(ErrorSpans.HTTP_RESPONSE_STATUS, ErrorSpans.HTTP_STATUS_OLD), List.of());
   private static final AttributeKeys SERVICE_NAME = new AttributeKeys(List.of("service.name"), List.of());
+  private static final int KIND_CLIENT = 3;
+  private static final RecentStrings TEXTS = new RecentStrings();
 
   private final AttributeKeys keys;
+  /** Ranked by number; null: no peer is read. */
+  private final AttributeKeys peerKeys;
 
   /** Thread-safe: each read keeps its own state. */
   public SpanFieldReader(AttributeKeys keys) {
+    this(keys, null);
+  }
+
+  /**
+   * A reader that also names a CLIENT span's peer from {@code peerKeys}, the first-ranked (lowest
+   * number) present winning; keys only, no prefixes.
+   */
+  public SpanFieldReader(AttributeKeys keys, AttributeKeys peerKeys) {
+    if (peerKeys != null && !peerKeys.prefixes().isEmpty()) {
+      throw new IllegalArgumentException("peer keys are keys, not prefixes: " + peerKeys.prefixes());
+    }
     this.keys = keys;
+    this.peerKeys = peerKeys;
   }
 
   public AttributeKeys keys() {
@@ -136,7 +164,17 @@ public final class SpanFieldReader {
     private final AttributeVisitor visitor;
     private final int[] matches;
     private final int[] httpMatches = new int[2];
+    private final int[] peerMatches = new int[1];
     private long httpStatus;
+    private boolean kindSeen;
+    private int kind;
+    /** The peer found so far: its key's rank (peer keys' count while none), its text's place. */
+    private int peerRank = Integer.MAX_VALUE;
+    private int peerOffset;
+    private int peerLength;
+    /** The string an AnyValue ended with, outside an array: its place, -1 if it ended otherwise. */
+    private int textOffset;
+    private int textLength;
 
     Read(AttributeVisitor visitor) {
       this.visitor = keys.isEmpty() ? null : visitor;
@@ -146,15 +184,17 @@ public final class SpanFieldReader {
     SpanFields span(byte[] bytes) throws InvalidProtocolBufferException {
       ProtoCursor in = new ProtoCursor(bytes);
       String name = "";
-      int kind = 0;
       int statusCode = 0;
       long start = 0;
       long end = 0;
       while (in.hasMore()) {
         int tag = in.readTag();
         switch (tag) {
-          case SPAN_NAME << 3 | ProtoCursor.LEN -> name = in.readString();
-          case SPAN_KIND << 3 | ProtoCursor.VARINT -> kind = (int) in.readVarint();
+          case SPAN_NAME << 3 | ProtoCursor.LEN -> name = text(in);
+          case SPAN_KIND << 3 | ProtoCursor.VARINT -> {
+            kind = (int) in.readVarint();
+            kindSeen = true;
+          }
           case SPAN_START << 3 | ProtoCursor.FIXED64 -> start = in.readFixed64();
           case SPAN_END << 3 | ProtoCursor.FIXED64 -> end = in.readFixed64();
           case SPAN_ATTRIBUTES << 3 | ProtoCursor.LEN -> keyValue(in, true);
@@ -162,7 +202,23 @@ public final class SpanFieldReader {
           default -> in.skipField(tag);
         }
       }
-      return new SpanFields(name, kind, statusCode, httpStatus, start, end);
+      return new SpanFields(name, kind, statusCode, httpStatus, start, end, peer(bytes));
+    }
+
+    private String peer(byte[] bytes) throws InvalidProtocolBufferException {
+      if (peerKeys == null || kind != KIND_CLIENT) {
+        return null;
+      }
+      return peerRank == Integer.MAX_VALUE ? "" : TEXTS.text(bytes, peerOffset, peerLength);
+    }
+
+    /** A peer key's rank if the span may be a CLIENT one and it outranks the peer found so far, else -1. */
+    private int peerRank(byte[] buf, int offset, int length) {
+      if (peerKeys == null || (kindSeen && kind != KIND_CLIENT)
+          || peerKeys.match(buf, offset, length, peerMatches) == 0) {
+        return -1;
+      }
+      return peerMatches[0] < peerRank ? peerMatches[0] : -1;
     }
 
     private int statusCode(ProtoCursor in, int current) throws InvalidProtocolBufferException {
@@ -185,18 +241,26 @@ public final class SpanFieldReader {
       int outer = in.pushLimit(in.readLength());
       int found = 0;
       boolean http = false;
+      int peer = -1;
       while (in.hasMore()) {
         int tag = in.readTag();
         if (tag == (KEY_VALUE_KEY << 3 | ProtoCursor.LEN)) {
           int keyLength = in.readLength();
           found = visitor == null ? 0 : keys.match(in.buffer(), in.position(), keyLength, matches);
           http = spanAttribute && HTTP_STATUS.match(in.buffer(), in.position(), keyLength, httpMatches) > 0;
+          peer = spanAttribute ? peerRank(in.buffer(), in.position(), keyLength) : -1;
           in.skipBytes(keyLength);
-        } else if (tag == (KEY_VALUE_VALUE << 3 | ProtoCursor.LEN) && (found > 0 || http)) {
+        } else if (tag == (KEY_VALUE_VALUE << 3 | ProtoCursor.LEN) && (found > 0 || http || peer >= 0)) {
           // Encoders write the key first; a value before its key is skipped as not asked for.
           int valueOuter = in.pushLimit(in.readLength());
           anyValue(in, found, http, false);
           in.popLimit(valueOuter);
+          if (peer >= 0 && textOffset >= 0 && textLength > 0) {
+            peerRank = peer;
+            peerOffset = textOffset;
+            peerLength = textLength;
+            peer = -1; // this key has its value: a repeated value field does not replace it
+          }
         } else {
           in.skipField(tag);
         }
@@ -209,19 +273,27 @@ public final class SpanFieldReader {
         throws InvalidProtocolBufferException {
       Object value = null;
       boolean array = false;
+      int text = -1;
+      int length = 0;
       while (in.hasMore()) {
         int tag = in.readTag();
+        text = -1;
         switch (tag) {
-          case ANY_STRING << 3 | ProtoCursor.LEN -> value = in.readString();
+          case ANY_STRING << 3 | ProtoCursor.LEN -> {
+            length = in.readLength();
+            text = in.position();
+            value = found > 0 || http ? Utf8.decode(in.buffer(), text, length) : null;
+            in.skipBytes(length);
+          }
           case ANY_BOOL << 3 | ProtoCursor.VARINT -> value = in.readVarint() != 0;
           case ANY_INT << 3 | ProtoCursor.VARINT -> value = in.readVarint();
           case ANY_DOUBLE << 3 | ProtoCursor.FIXED64 -> value = Double.longBitsToDouble(in.readFixed64());
           case ANY_BYTES << 3 | ProtoCursor.LEN -> value = in.readBytes();
           case ANY_ARRAY << 3 | ProtoCursor.LEN -> {
+            array = true; // an array's values are no single value, nor is what follows it
             if (found == 0) {
               in.skipField(tag);
             } else {
-              array = true;
               array(in, found);
             }
             value = null;
@@ -231,6 +303,10 @@ public final class SpanFieldReader {
             value = null;
           }
         }
+      }
+      if (!inArray) {
+        textOffset = array ? -1 : text;
+        textLength = length;
       }
       if (http && !inArray && !array) {
         httpStatus = Math.max(httpStatus, httpStatus(value));
@@ -263,6 +339,13 @@ public final class SpanFieldReader {
         }
       }
     }
+  }
+
+  private static String text(ProtoCursor in) throws InvalidProtocolBufferException {
+    int length = in.readLength();
+    String text = TEXTS.text(in.buffer(), in.position(), length);
+    in.skipBytes(length);
+    return text;
   }
 
   private static long httpStatus(Object value) {

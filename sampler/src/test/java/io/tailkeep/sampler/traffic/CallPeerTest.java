@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.wire.AttributeKeys;
 import io.tailkeep.store.wire.SpanFieldReader;
@@ -15,9 +16,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PeerNamesTest {
+/** A CLIENT span's peer as the buffer's reader names it ({@link ServiceGraph#PEER_KEYS}). */
+class CallPeerTest {
 
-  /** The peer as a general reader finds it: the earliest-ranked key's first non-empty string value. */
+  private static final SpanFieldReader PEERS = new SpanFieldReader(AttributeKeys.NONE, ServiceGraph.PEER_KEYS);
+
+  private static String peerOf(WireSpan span) {
+    return PEERS.read(span).peer();
+  }
+
+
+  /** The peer as a general reader's visitor finds it: the earliest-ranked key's first non-empty string value. */
   private static String byReader(WireSpan span) {
     String[] name = {""};
     int[] rank = {Integer.MAX_VALUE};
@@ -56,9 +65,9 @@ class PeerNamesTest {
         client().attribute("db.systems", "almost").attribute("db.sys", "short").build());
 
     for (WireSpan span : spans) {
-      assertThat(PeerNames.of(span)).as(span.toString()).isEqualTo(byReader(span));
+      assertThat(peerOf(span)).as(span.toString()).isEqualTo(byReader(span));
     }
-    assertThat(spans).extracting(PeerNames::of).containsExactly(
+    assertThat(spans).extracting(CallPeerTest::peerOf).containsExactly(
         "", "postgresql", "orders-db", "api.stripe.com", "redis", "0", "mysql", "host-by-number",
         "after-an-array", "first", "bäckerei.example", "");
   }
@@ -73,22 +82,22 @@ class PeerNamesTest {
     for (byte[] extra : List.of(valueFirst, twoValues)) {
       byte[] bytes = concat(plain.bytes(), attributeField(extra));
       WireSpan span = new WireSpan(plain.origin(), bytes, 1, 1, 1, 0);
-      assertThat(PeerNames.of(span)).isEqualTo(byReader(span));
+      assertThat(peerOf(span)).isEqualTo(byReader(span));
     }
     WireSpan both = new WireSpan(plain.origin(),
         concat(plain.bytes(), attributeField(valueFirst), attributeField(twoValues)), 1, 1, 1, 0);
-    assertThat(PeerNames.of(both)).isEqualTo("postgresql").isEqualTo(byReader(both));
+    assertThat(peerOf(both)).isEqualTo("postgresql").isEqualTo(byReader(both));
   }
 
   @Test
   void manyMoreNamesThanTheTableHoldsAreEachReadRight() {
     List<WireSpan> spans = new ArrayList<>();
-    for (int i = 0; i < 20 * PeerNames.TABLE_SIZE; i++) {
+    for (int i = 0; i < 5000; i++) { // more than the reader's table of recent strings holds
       spans.add(client().attribute("server.address", "host-" + i + ".internal").build());
     }
     for (int round = 0; round < 2; round++) {
       for (int i = 0; i < spans.size(); i++) {
-        assertThat(PeerNames.of(spans.get(i))).isEqualTo("host-" + i + ".internal");
+        assertThat(peerOf(spans.get(i))).isEqualTo("host-" + i + ".internal");
       }
     }
   }
@@ -97,7 +106,40 @@ class PeerNamesTest {
   void aRepeatedNameIsTheSameStringEachTime() {
     WireSpan first = client().attribute("db.system", "a-database-only-this-test-names").build();
     WireSpan second = span("orders", 2, 0).client().attribute("db.system", "a-database-only-this-test-names").build();
-    assertThat(PeerNames.of(second)).isSameAs(PeerNames.of(first));
+    assertThat(peerOf(second)).isSameAs(peerOf(first));
+  }
+
+  @Test
+  void onlyClientSpansHaveAPeerAndOnlyReadersGivenThePeerKeys() {
+    WireSpan server = span("orders", 2, 1).server().attribute("server.address", "orders.internal").build();
+    WireSpan producer = span("orders", 3, 1).kind(SpanKind.SPAN_KIND_PRODUCER).attribute("peer.service", "kafka").build();
+    WireSpan database = client().attribute("db.system", "postgresql").build();
+
+    assertThat(peerOf(server)).isNull();
+    assertThat(peerOf(producer)).isNull();
+    assertThat(new SpanFieldReader(AttributeKeys.NONE).read(database).peer()).isNull();
+  }
+
+  @Test
+  void aReaderThatAlsoCollectsTheSameKeysForRulesNamesTheSamePeer() {
+    WireSpan span = client().attribute("db.system", "postgresql").attribute("server.address", "db-7").build();
+    List<Object> collected = new ArrayList<>();
+    SpanFieldReader rules = new SpanFieldReader(new AttributeKeys(List.of("db.system"), List.of("server.")), ServiceGraph.PEER_KEYS);
+
+    String peer = rules.read(span, (key, value, inArray) -> collected.add(value)).peer();
+
+    assertThat(peer).isEqualTo("postgresql");
+    assertThat(collected).containsExactly("postgresql", "db-7");
+  }
+
+  @Test
+  void aKindWrittenAfterTheAttributesStillNamesThePeer() throws Exception {
+    WireSpan plain = span("checkout", 1, 0).kind(SpanKind.SPAN_KIND_UNSPECIFIED).attribute("db.system", "postgresql").build();
+    byte[] clientKind = {6 << 3, 3}; // field 6 (kind), varint 3 (CLIENT), after the attributes
+    WireSpan span = new WireSpan(plain.origin(), concat(plain.bytes(), clientKind), 1, 1, 1, 0);
+
+    assertThat(PEERS.read(span).kind()).isEqualTo(3);
+    assertThat(peerOf(span)).isEqualTo("postgresql");
   }
 
   private static byte[] key(String key) throws Exception {
