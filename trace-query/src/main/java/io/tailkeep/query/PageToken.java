@@ -65,6 +65,9 @@ record PageToken(SearchFilters filters, Cursor after) {
     if (filters.maxDuration() != null) {
       json.put("max", filters.maxDuration().toNanos());
     }
+    if (filters.errorsOnly()) {
+      json.put("err", true);
+    }
     json.put("ws", TimeFormat.epochNanos(filters.start()))
         .put("we", TimeFormat.epochNanos(filters.end()))
         .put("k", after.key())
@@ -108,6 +111,7 @@ record PageToken(SearchFilters filters, Cursor after) {
       }
       Duration min = json.containsKey("min") ? nonNegative(token, json.getLong("min")) : null;
       Duration max = json.containsKey("max") ? nonNegative(token, json.getLong("max")) : null;
+      boolean errorsOnly = json.getBoolean("err", false);
       Instant start = TimeFormat.instant(required(token, json.getLong("ws")));
       Instant end = TimeFormat.instant(required(token, json.getLong("we")));
       long key = required(token, json.getLong("k"));
@@ -129,7 +133,7 @@ record PageToken(SearchFilters filters, Cursor after) {
       if (!keyInRange) {
         throw invalid(token, "has a position outside its own range");
       }
-      SearchFilters filters = new SearchFilters(service, operation, tags, min, max, start, end, order);
+      SearchFilters filters = new SearchFilters(service, operation, tags, min, max, start, end, order, errorsOnly);
       return new PageToken(filters, new Cursor(key, traceId, ties));
     } catch (InvalidParameterException e) {
       throw e;

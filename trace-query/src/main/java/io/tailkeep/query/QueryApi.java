@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET /api/v1/traces/{traceId}
- * GET /api/v1/traces?service=&amp;operation=&amp;tags=&amp;minDuration=&amp;maxDuration=&amp;start=&amp;end=&amp;limit=&amp;sort=&amp;next=
+ * GET /api/v1/traces?service=&amp;operation=&amp;tags=&amp;minDuration=&amp;maxDuration=&amp;errors=&amp;start=&amp;end=&amp;limit=&amp;sort=&amp;next=
  * GET /api/v1/services
  * GET /api/v1/services/{service}/operations
  * </pre>

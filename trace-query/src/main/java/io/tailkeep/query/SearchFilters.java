@@ -12,6 +12,7 @@ import java.util.Objects;
  *
  * @param minDuration null when not given
  * @param maxDuration null when not given
+ * @param errorsOnly only traces with an error span ({@code errors=true})
  */
 record SearchFilters(
     String service,
@@ -21,7 +22,8 @@ record SearchFilters(
     Duration maxDuration,
     Instant start,
     Instant end,
-    Order order) {
+    Order order,
+    boolean errorsOnly) {
 
   SearchFilters {
     tags = Map.copyOf(tags);

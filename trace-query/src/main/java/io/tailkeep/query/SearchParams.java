@@ -33,6 +33,8 @@ record SearchParams(SearchFilters filters, int limit, PageToken.Cursor after) {
   static final String END = "end";
   static final String LIMIT = "limit";
   static final String SORT = "sort";
+  /** {@code true}: only traces with an error span (span-store's one definition of an error). */
+  static final String ERRORS = "errors";
   static final String NEXT = PageToken.PARAMETER;
 
   private static final int MAX_NAME_LENGTH = 1024;
@@ -60,6 +62,7 @@ record SearchParams(SearchFilters filters, int limit, PageToken.Cursor after) {
     Instant start = in.time(START);
     Instant end = in.time(END);
     Order sort = in.sort();
+    Boolean errors = in.bool(ERRORS);
     String next = in.single(NEXT);
 
     if (next != null) {
@@ -73,6 +76,7 @@ record SearchParams(SearchFilters filters, int limit, PageToken.Cursor after) {
       in.sameAsToken(START, start, f.start());
       in.sameAsToken(END, end, f.end());
       in.sameAsToken(SORT, sort, f.order());
+      in.sameAsToken(ERRORS, errors, f.errorsOnly());
       checkNames(in, f.service(), f.operation());
       return new SearchParams(f, limit, token.after());
     }
@@ -100,7 +104,9 @@ record SearchParams(SearchFilters filters, int limit, PageToken.Cursor after) {
     }
     Order order = sort != null ? sort : min != null ? Order.SLOWEST_FIRST : Order.NEWEST_FIRST;
     return new SearchParams(
-        new SearchFilters(service, operation, tags, min, max, start, end, order), limit, null);
+        new SearchFilters(service, operation, tags, min, max, start, end, order, Boolean.TRUE.equals(errors)),
+        limit,
+        null);
   }
 
   /**
@@ -208,6 +214,23 @@ record SearchParams(SearchFilters filters, int limit, PageToken.Cursor after) {
                 + InvalidParameterException.abbreviate(value) + "'");
       }
       return limit;
+    }
+
+    /** {@code true} or {@code false} in any case; null when absent. */
+    Boolean bool(String name) {
+      String value = single(name);
+      if (value == null) {
+        return null;
+      }
+      switch (value.toLowerCase(Locale.ROOT)) {
+        case "true":
+          return Boolean.TRUE;
+        case "false":
+          return Boolean.FALSE;
+        default:
+          throw new InvalidParameterException(
+              name, value, name + " must be 'true' or 'false', got '" + InvalidParameterException.abbreviate(value) + "'");
+      }
     }
 
     Order sort() {

@@ -73,7 +73,8 @@ final class SearchPlan {
             .maxDuration(filters.maxDuration())
             .window(filters.start(), filters.end())
             .limit(fetch)
-            .order(filters.order());
+            .order(filters.order())
+            .errorsOnly(filters.errorsOnly());
     filters.tags().forEach(query::tag);
     if (keyBound != null) {
       if (filters.order() == Order.NEWEST_FIRST) {

@@ -231,6 +231,7 @@ final class TraceJson {
             .put("tags", new JsonObject(new TreeMap<>(filters.tags())))
             .put("minDuration", filters.minDuration() == null ? null : DurationSyntax.GO.format(filters.minDuration()))
             .put("maxDuration", filters.maxDuration() == null ? null : DurationSyntax.GO.format(filters.maxDuration()))
+            .put("errors", filters.errorsOnly())
             .put("start", TimeFormat.format(TimeFormat.epochNanos(filters.start())))
             .put("end", TimeFormat.format(TimeFormat.epochNanos(filters.end())))
             .put("sort", SearchFilters.sortName(filters.order()))

@@ -24,7 +24,7 @@ class PageTokenTest {
     SearchFilters filters =
         new SearchFilters(
             "checkout", "POST /pay", Map.of("http.route", "/pay", "deployment.environment", "prod"),
-            Duration.ofMillis(250), Duration.ofSeconds(10), START, END, order);
+            Duration.ofMillis(250), Duration.ofSeconds(10), START, END, order, true);
     return new PageToken(filters, new PageToken.Cursor(key, TRACE, 3));
   }
 
@@ -38,9 +38,17 @@ class PageTokenTest {
 
   @Test
   void roundTripsSlowestFirstWithoutOptionalFilters() {
-    SearchFilters filters = new SearchFilters(null, null, Map.of(), null, null, START, END, Order.SLOWEST_FIRST);
+    SearchFilters filters = new SearchFilters(null, null, Map.of(), null, null, START, END, Order.SLOWEST_FIRST, false);
     PageToken token = new PageToken(filters, new PageToken.Cursor(1_500_000_000L, TRACE, 1));
     assertThat(PageToken.decode(token.encode())).isEqualTo(token);
+    assertThat(PageToken.decode(token.encode()).filters().errorsOnly()).isFalse();
+  }
+
+  @Test
+  void carriesErrorsOnly() {
+    PageToken token = token(Order.NEWEST_FIRST, TimeFormat.epochNanos(START.plusSeconds(5)));
+    assertThat(token.filters().errorsOnly()).isTrue();
+    assertThat(PageToken.decode(token.encode()).filters().errorsOnly()).isTrue();
   }
 
   @ParameterizedTest

@@ -79,6 +79,11 @@ class QueryApiErrorsTest {
         "/api/v1/traces?operation=GET | operation | GET | operation 'GET' needs a service",
         "/api/v1/traces?start=2025-03-01T10:00:00Z&end=2025-03-01T09:00:00Z | start | 2025-03-01T10:00:00Z | start 2025-03-01T10:00:00Z is after end",
         "/api/v1/traces?limit=1&limit=2 | limit | 1,2 | limit is given 2 times",
+        "/api/v1/traces?errors=yes | errors | yes | errors must be 'true' or 'false', got 'yes'",
+        "/api/v1/traces?errors=1 | errors | 1 | errors must be 'true' or 'false', got '1'",
+        "/api/v1/traces?service=a&errors=on | errors | on | errors must be 'true' or 'false', got 'on'",
+        "/api/v1/traces?errors=true&errors=false | errors | true,false | errors is given 2 times; give it once",
+        "/api/v1/traces?errors=true&errors=true | errors | true,true | errors is given 2 times; give it once",
         "/api/v1/services/%20/operations | service | ' ' | service must not be blank",
       })
   void badInputIs400NamingTheParameterAndTheValue(String path, String parameter, String value, String message) {

@@ -349,6 +349,66 @@ class QueryApiTest {
         .isEmpty();
   }
 
+  private TraceId failedTrace(String svc, String op, Instant start, long durationMs, String route) {
+    TraceId traceId = spans.newTraceId();
+    List<OtlpSpan> trace =
+        new ArrayList<>(spans.trace(traceId, svc, op, nanos(start), durationMs * MS, 2, attr("http.route", route)));
+    trace.set(1, withStatus(trace.get(1), Status.StatusCode.STATUS_CODE_ERROR));
+    write(trace, null);
+    return traceId;
+  }
+
+  @Test
+  void errorsTrueFindsOnlyTracesWithAnErrorSpanWithTheOtherFiltersAndThroughPages() {
+    String shop = service("shop");
+    TraceId slowFailed = failedTrace(shop, "POST /checkout", base.plusSeconds(10), 900, "/checkout");
+    TraceId fastFailed = failedTrace(shop, "POST /checkout", base.plusSeconds(20), 50, "/checkout");
+    TraceId cartFailed = failedTrace(shop, "GET /cart", base.plusSeconds(30), 700, "/cart");
+    for (int i = 0; i < 12; i++) {
+      // newer and slower than every failed trace: first in either order without the filter
+      trace(shop, "POST /checkout", base.plusSeconds(40 + i), 1000 + i, "/checkout");
+    }
+    String path = "/api/v1/traces?service=" + q(shop) + "&" + window();
+
+    assertThat(traceIds(ok(path + "&errors=false&limit=100"))).hasSize(15);
+    JsonObject failed = ok(path + "&errors=true");
+    assertThat(traceIds(failed)).containsExactly(cartFailed.toHex(), fastFailed.toHex(), slowFailed.toHex());
+    assertThat(failed.getJsonObject("query").getBoolean("errors")).isTrue();
+    assertThat(ok(path).getJsonObject("query").getBoolean("errors")).isFalse();
+    assertThat(failed.getJsonArray("traces").stream().map(t -> ((JsonObject) t).getInteger("errorCount")))
+        .containsOnly(1);
+    assertThat(traceIds(ok(path + "&errors=TRUE&sort=duration")))
+        .containsExactly(slowFailed.toHex(), cartFailed.toHex(), fastFailed.toHex());
+    assertThat(traceIds(ok(path + "&errors=true&minDuration=600ms")))
+        .containsExactly(slowFailed.toHex(), cartFailed.toHex());
+    assertThat(traceIds(ok(path + "&errors=true&operation=" + q("POST /checkout") + "&maxDuration=100ms")))
+        .containsExactly(fastFailed.toHex());
+    assertThat(traceIds(ok(path + "&errors=true&tags=" + q("http.route:/cart"))))
+        .containsExactly(cartFailed.toHex());
+    assertThat(traceIds(ok(path + "&errors=true&limit=1"))).containsExactly(cartFailed.toHex());
+
+    for (String order : List.of("start", "duration")) {
+      List<String> seen = new ArrayList<>();
+      JsonObject page = ok(path + "&errors=true&limit=1&sort=" + order);
+      while (true) {
+        seen.addAll(traceIds(page));
+        String next = page.getString("next");
+        if (next == null) {
+          break;
+        }
+        // The token alone carries errors=true: the later pages hold only failed traces too.
+        page = ok("/api/v1/traces?limit=1&next=" + next);
+        assertThat(page.getJsonObject("query").getBoolean("errors")).isTrue();
+      }
+      assertThat(seen).as(order)
+          .containsExactlyInAnyOrder(slowFailed.toHex(), fastFailed.toHex(), cartFailed.toHex());
+    }
+    String next = ok(path + "&errors=true&limit=1").getString("next");
+    ApiServer.Response changed = api.get(path + "&errors=false&limit=1&next=" + next);
+    assertThat(changed.status()).isEqualTo(400);
+    assertThat(changed.error().getString("parameter")).isEqualTo("errors");
+  }
+
   @Test
   void aPageSaysHowManyRealTracesItsTracesStandFor() {
     String svc = service("sampled");

@@ -31,7 +31,7 @@ class SearchParamsTest {
   void defaultsToTheLastHourNewestFirstTwentyTraces() {
     SearchParams params = parse();
     assertThat(params.filters())
-        .isEqualTo(new SearchFilters(null, null, Map.of(), null, null, NOW.minusSeconds(3600), NOW, Order.NEWEST_FIRST));
+        .isEqualTo(new SearchFilters(null, null, Map.of(), null, null, NOW.minusSeconds(3600), NOW, Order.NEWEST_FIRST, false));
     assertThat(params.limit()).isEqualTo(20);
     assertThat(params.after()).isNull();
   }
@@ -41,13 +41,13 @@ class SearchParamsTest {
     SearchParams params =
         parse("service", "checkout", "operation", "POST /pay", "tags", "http.route:/pay", "tag", "error.type:timeout",
             "minDuration", "250ms", "maxDuration", "2s", "start", "2025-03-01T10:00:00Z", "end", "1740826800000000",
-            "limit", "50", "sort", "start");
+            "limit", "50", "sort", "start", "errors", "true");
     assertThat(params.filters())
         .isEqualTo(
             new SearchFilters(
                 "checkout", "POST /pay", Map.of("http.route", "/pay", "error.type", "timeout"),
                 Duration.ofMillis(250), Duration.ofSeconds(2), Instant.parse("2025-03-01T10:00:00Z"),
-                Instant.parse("2025-03-01T11:00:00Z"), Order.NEWEST_FIRST));
+                Instant.parse("2025-03-01T11:00:00Z"), Order.NEWEST_FIRST, true));
     assertThat(params.limit()).isEqualTo(50);
   }
 
@@ -73,7 +73,7 @@ class SearchParamsTest {
 
   @Test
   void emptyValuesCountAsAbsent() {
-    assertThat(parse("service", "", "limit", " ", "minDuration", "", "tags", "")).isEqualTo(parse());
+    assertThat(parse("service", "", "limit", " ", "minDuration", "", "tags", "", "errors", "")).isEqualTo(parse());
   }
 
   @ParameterizedTest
@@ -91,6 +91,9 @@ class SearchParamsTest {
         "tags | route | tags must be key:value or a JSON object",
         "next | garbage | next is not a page token from this API, got 'garbage'",
         "operation | GET / | operation 'GET /' needs a service",
+        "errors | yes | errors must be 'true' or 'false', got 'yes'",
+        "errors | 1 | errors must be 'true' or 'false', got '1'",
+        "errors | only | errors must be 'true' or 'false', got 'only'",
       })
   void namesTheParameterAndValueOfEveryBadInput(String parameter, String value, String message) {
     assertThatThrownBy(() -> parse(parameter, value))
@@ -101,6 +104,13 @@ class SearchParamsTest {
               assertThat(e.value()).isEqualTo(value);
               assertThat(e.getMessage()).startsWith(message);
             });
+  }
+
+  @ParameterizedTest
+  @CsvSource({"true, true", "TRUE, true", "' True ', true", "false, false", "False, false"})
+  void errorsIsTrueOrFalseInAnyCase(String value, boolean errorsOnly) {
+    assertThat(parse("errors", value).filters().errorsOnly()).isEqualTo(errorsOnly);
+    assertThat(parse().filters().errorsOnly()).isFalse();
   }
 
   @Test
@@ -120,6 +130,29 @@ class SearchParamsTest {
         .isInstanceOfSatisfying(InvalidParameterException.class, e -> assertThat(e.parameter()).isEqualTo("service"))
         .hasMessage("service is given 2 times; give it once");
     assertThatThrownBy(() -> parse("service", "s".repeat(1025))).hasMessageContaining("longer than 1024");
+    assertThatThrownBy(() -> parse("errors", "true", "errors", "false"))
+        .isInstanceOfSatisfying(InvalidParameterException.class, e -> {
+          assertThat(e.parameter()).isEqualTo("errors");
+          assertThat(e.value()).isEqualTo("true,false");
+        })
+        .hasMessage("errors is given 2 times; give it once");
+  }
+
+  @Test
+  void theNextTokenCarriesErrorsOnly() {
+    SearchParams first = parse("service", "checkout", "errors", "true");
+    TraceId traceId = TraceId.fromHex("0123456789abcdef0123456789abcdef");
+    PageToken token =
+        new PageToken(first.filters(), new PageToken.Cursor(TimeFormat.epochNanos(NOW.minusSeconds(60)), traceId, 1));
+
+    assertThat(parse("next", token.encode()).filters().errorsOnly()).isTrue();
+    assertThat(parse("next", token.encode(), "errors", "true").filters()).isEqualTo(first.filters());
+    assertThatThrownBy(() -> parse("errors", "false", "next", token.encode()))
+        .isInstanceOfSatisfying(InvalidParameterException.class, e -> {
+          assertThat(e.parameter()).isEqualTo("errors");
+          assertThat(e.value()).isEqualTo("false");
+        })
+        .hasMessageContaining("differs from the search the next token belongs to");
   }
 
   @Test

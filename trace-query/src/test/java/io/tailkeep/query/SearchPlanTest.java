@@ -57,7 +57,7 @@ class SearchPlanTest {
   }
 
   private static SearchFilters filters(Order order) {
-    return new SearchFilters(null, null, Map.of(), null, null, START, END, order);
+    return new SearchFilters(null, null, Map.of(), null, null, START, END, order, false);
   }
 
   /** Runs one page as QueryApi does. */

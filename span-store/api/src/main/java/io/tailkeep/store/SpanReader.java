@@ -47,6 +47,16 @@ public interface SpanReader {
     return findTraces(query).thenApply(FoundTraces::complete);
   }
 
+  /**
+   * Whether a search may filter on this tag key ({@link IndexedTags}); a query with a key that is
+   * not indexed is refused. False also when the reader cannot tell (both stores of this project
+   * can). The Jaeger API asks it before reading Jaeger's {@code error=true} as {@link
+   * TraceQuery#errorsOnly()}.
+   */
+  default boolean isIndexedTag(String key) {
+    return false;
+  }
+
   /** Summaries of these traces, in the given order; unknown IDs are left out. */
   CompletionStage<List<TraceSummary>> getSummaries(Collection<TraceId> traceIds);
 

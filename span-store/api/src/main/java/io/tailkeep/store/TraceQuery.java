@@ -14,7 +14,9 @@ import java.util.Objects;
  *   <li>{@code operation}: some span of {@code service} has this name (needs a service);
  *   <li>{@code tags}: every key=value pair is on some span or resource of the trace;
  *   <li>{@code minDuration}/{@code maxDuration}: the trace's duration (inclusive bounds);
- *   <li>{@code start}/{@code end}: the trace's first span starts in this window (inclusive).
+ *   <li>{@code start}/{@code end}: the trace's first span starts in this window (inclusive);
+ *   <li>{@code errorsOnly}: the trace has at least one error span ({@link ErrorSpans}, the stored
+ *       summary's error count above 0); false: errors or not.
  * </ul>
  *
  * <p>The result holds exactly {@code limit} traces when that many match, newest first or slowest
@@ -29,7 +31,8 @@ public record TraceQuery(
     Instant start,
     Instant end,
     int limit,
-    Order order) {
+    Order order,
+    boolean errorsOnly) {
 
   public static final int MAX_LIMIT = 10_000;
 
@@ -84,6 +87,11 @@ public record TraceQuery(
     return epochNanos(end);
   }
 
+  /** Whether a trace with this many error spans passes the {@code errorsOnly} filter. */
+  public boolean matchesErrorCount(int errorCount) {
+    return !errorsOnly || errorCount > 0;
+  }
+
   public long minDurationNanos() {
     return minDuration == null ? 0 : saturatedNanos(minDuration);
   }
@@ -129,6 +137,7 @@ public record TraceQuery(
     private Instant end;
     private int limit = 20;
     private Order order = Order.NEWEST_FIRST;
+    private boolean errorsOnly;
 
     private Builder() {}
 
@@ -175,9 +184,15 @@ public record TraceQuery(
       return this;
     }
 
+    /** Only traces with at least one error span; false (the default): errors or not. */
+    public Builder errorsOnly(boolean errorsOnly) {
+      this.errorsOnly = errorsOnly;
+      return this;
+    }
+
     public TraceQuery build() {
       return new TraceQuery(
-          service, operation, tags, minDuration, maxDuration, start, end, limit, order);
+          service, operation, tags, minDuration, maxDuration, start, end, limit, order, errorsOnly);
     }
   }
 }

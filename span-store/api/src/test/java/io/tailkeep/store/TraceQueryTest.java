@@ -25,6 +25,17 @@ class TraceQueryTest {
   }
 
   @Test
+  void errorsOrNotUnlessAskedForErrorsOnly() {
+    assertThat(valid().build().errorsOnly()).isFalse();
+    assertThat(valid().build().matchesErrorCount(0)).isTrue();
+    TraceQuery failed = valid().errorsOnly(true).build();
+    assertThat(failed.errorsOnly()).isTrue();
+    assertThat(failed.matchesErrorCount(0)).isFalse();
+    assertThat(failed.matchesErrorCount(1)).isTrue();
+    assertThat(failed.matchesErrorCount(7)).isTrue();
+  }
+
+  @Test
   void blankServiceMeansAnyService() {
     assertThat(valid().service("  ").build().service()).isNull();
   }

@@ -149,7 +149,8 @@ public final class JaegerApi {
 
   private void search(RoutingContext ctx) {
     JaegerSearchParams params =
-        JaegerSearchParams.parse(ctx.queryParams(), options.clock().instant(), options.maxJaegerLimit());
+        JaegerSearchParams.parse(
+            ctx.queryParams(), options.clock().instant(), options.maxJaegerLimit(), reader::isIndexedTag);
     boolean pretty = prettyPrint(ctx);
     Future<TracesFound> found;
     if (params.byTraceIds()) {

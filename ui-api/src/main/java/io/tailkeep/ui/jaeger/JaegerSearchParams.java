@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The query string of Jaeger's {@code GET /api/traces}: either trace IDs to fetch ({@code traceID},
@@ -32,6 +33,11 @@ import java.util.Set;
  * parameter given twice counts once, the first, except the repeatable ones. Results are newest
  * first. A window reaching more than {@link #MAX_AHEAD} past now is cut there.
  *
+ * <p>The tag {@code error=true} (how Jaeger marks an error span, and how this API shows one) finds
+ * the traces with an error span ({@link TraceQuery#errorsOnly()}) unless the store indexes an
+ * attribute named {@code error}; then it is a tag like any other. Another value of {@code error}
+ * is refused, naming the parameter.
+ *
  * @param traceIds the traces asked for by ID, in the order asked, without repeats; empty for a
  *     search
  * @param query the search; null when trace IDs are given
@@ -41,6 +47,8 @@ record JaegerSearchParams(List<TraceId> traceIds, TraceQuery query) {
   static final int DEFAULT_LIMIT = 20;
   static final String DEFAULT_LOOKBACK_TEXT = "1h";
   static final Duration DEFAULT_LOOKBACK = Duration.ofHours(1);
+  /** Jaeger's tag of an error span. */
+  static final String ERROR_TAG = "error";
 
   /** Go's durations plus the days and weeks Jaeger UI's lookback uses ({@code 2d}, {@code 1w}). */
   private static final DurationSyntax LOOKBACK = DurationSyntax.GO.units("ns", "w");
@@ -65,11 +73,15 @@ record JaegerSearchParams(List<TraceId> traceIds, TraceQuery query) {
    * @throws IllegalArgumentException naming the parameter and its value
    */
   static JaegerSearchParams parse(MultiMap params, Instant now) {
-    return parse(params, now, TraceQuery.MAX_LIMIT);
+    return parse(params, now, TraceQuery.MAX_LIMIT, key -> false);
   }
 
-  /** As above, with {@code limit} at most {@code maxLimit}: a search answers whole traces. */
-  static JaegerSearchParams parse(MultiMap params, Instant now, int maxLimit) {
+  /**
+   * As above, with {@code limit} at most {@code maxLimit} (a search answers whole traces), and
+   * {@code isIndexedTag} telling whether the store indexes a tag key ({@code SpanReader::isIndexedTag}).
+   */
+  static JaegerSearchParams parse(
+      MultiMap params, Instant now, int maxLimit, Predicate<String> isIndexedTag) {
     Objects.requireNonNull(now, "now");
     List<String> ids = params.getAll("traceID");
     if (!ids.isEmpty()) {
@@ -86,17 +98,36 @@ record JaegerSearchParams(List<TraceId> traceIds, TraceQuery query) {
       throw invalid("operation", operation, "needs the 'service' parameter too");
     }
     Map<String, String> tags = new LinkedHashMap<>();
+    // Which parameter and value each tag came from, to name them in an error.
+    Map<String, String> givenAs = new LinkedHashMap<>();
     for (String tag : params.getAll("tag")) {
       int colon = tag.indexOf(':');
       if (colon < 0) {
         throw invalid("tag", tag, "is not key:value");
       }
       tags.put(tag.substring(0, colon), tag.substring(colon + 1));
+      givenAs.put(tag.substring(0, colon), "tag=" + tag);
     }
     for (String json : params.getAll("tags")) {
       if (!json.isBlank()) {
-        tags.putAll(jsonTags(json));
+        Map<String, String> parsed = jsonTags(json);
+        tags.putAll(parsed);
+        parsed.keySet().forEach(key -> givenAs.put(key, "tags=" + json));
       }
+    }
+    boolean errorsOnly = false;
+    if (tags.containsKey(ERROR_TAG) && !isIndexedTag.test(ERROR_TAG)) {
+      String value = tags.remove(ERROR_TAG);
+      if (!value.strip().equalsIgnoreCase("true")) {
+        String given = givenAs.get(ERROR_TAG);
+        int equals = given.indexOf('=');
+        throw invalid(
+            given.substring(0, equals),
+            given.substring(equals + 1),
+            "has error=" + abbreviate(value) + ": only error=true can be searched (traces with an error"
+                + " span); leave the tag out to find traces with or without errors");
+      }
+      errorsOnly = true;
     }
 
     String endText = first(params, "end");
@@ -144,7 +175,8 @@ record JaegerSearchParams(List<TraceId> traceIds, TraceQuery query) {
             .maxDuration(maxDuration)
             .window(start, end)
             .limit(limit)
-            .order(TraceQuery.Order.NEWEST_FIRST);
+            .order(TraceQuery.Order.NEWEST_FIRST)
+            .errorsOnly(errorsOnly);
     tags.forEach(query::tag);
     return new JaegerSearchParams(List.of(), query.build());
   }

@@ -511,6 +511,34 @@ class JaegerApiTest {
         "invalid parameters: start '2000' is after end '1000'");
   }
 
+  /** Jaeger users find failed traces by error=true; only the every-field trace has an error span. */
+  @Test
+  void errorTrueFindsTheTracesWithAnErrorSpan() {
+    JsonObject body = json(server.get("/api/traces", "tags", "{\"error\":\"true\"}"), 200);
+    assertThat(traceIds(body)).containsExactly(hex(every.traceId));
+    boolean taggedError = false;
+    for (Object span : body.getJsonArray("data").getJsonObject(0).getJsonArray("spans")) {
+      for (Object tag : ((JsonObject) span).getJsonArray("tags")) {
+        taggedError |= tag.equals(new JsonObject().put("key", "error").put("type", "bool").put("value", true));
+      }
+    }
+    assertThat(taggedError).as("the found trace shows a span tagged error=true").isTrue();
+    assertThat(search("tags", "{\"error\":true}", "service", "frontend")).containsExactly(hex(every.traceId));
+    assertThat(search("tag", "error:true", "service", serviceA)).isEmpty();
+    assertThat(search("tag", "error:true", "minDuration", "1s")).isEmpty();
+    assertThat(search("tag", "error:true", "maxDuration", "1s", "end", Long.toString(micros(32_000))))
+        .containsExactly(hex(every.traceId));
+    assertError(
+        server.get("/api/traces", "tag", "error:false"),
+        400,
+        "invalid parameter 'tag': 'error:false' has error=false: only error=true can be searched");
+    // Another key the store does not index is still refused naming it.
+    assertError(
+        server.get("/api/traces", "tags", "{\"error\":\"true\",\"customer.id\":\"42\"}"),
+        400,
+        "key 'customer.id' is not indexed");
+  }
+
   @Test
   void aTagTheStoreDoesNotIndexIs400NamingTheKey() {
     assertError(

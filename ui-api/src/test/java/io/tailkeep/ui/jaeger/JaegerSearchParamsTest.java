@@ -9,6 +9,7 @@ import io.vertx.core.MultiMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +48,52 @@ class JaegerSearchParamsTest {
     assertThat(query.start()).isEqualTo(NOW.minus(Duration.ofHours(1)));
     assertThat(query.limit()).isEqualTo(20);
     assertThat(query.order()).isEqualTo(TraceQuery.Order.NEWEST_FIRST);
+    assertThat(query.errorsOnly()).isFalse();
+  }
+
+  @Test
+  void errorTrueFindsTracesWithAnErrorSpanInEachTagForm() {
+    for (String[] given :
+        List.of(
+            new String[] {"tag", "error:true"},
+            new String[] {"tags", "{\"error\":\"true\"}"},
+            new String[] {"tags", "{\"error\":true}"},
+            new String[] {"tags", "{\"error\":\"True\"}"})) {
+      TraceQuery query = query(given[0], given[1], "service", "checkout");
+      assertThat(query.errorsOnly()).as(given[1]).isTrue();
+      assertThat(query.tags()).as(given[1]).isEmpty();
+    }
+    TraceQuery withOthers =
+        query("tags", "{\"error\":\"true\",\"http.route\":\"/pay\"}", "tag", "rpc.method:Pay", "minDuration", "1s");
+    assertThat(withOthers.errorsOnly()).isTrue();
+    assertThat(withOthers.tags()).isEqualTo(Map.of("http.route", "/pay", "rpc.method", "Pay"));
+    assertThat(withOthers.minDuration()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void errorIsATagLikeAnyOtherWhenTheStoreIndexesIt() {
+    TraceQuery query =
+        JaegerSearchParams.parse(params("tag", "error:true"), NOW, 500, "error"::equals).query();
+    assertThat(query.errorsOnly()).isFalse();
+    assertThat(query.tags()).isEqualTo(Map.of("error", "true"));
+    assertThat(JaegerSearchParams.parse(params("tag", "error:false"), NOW, 500, "error"::equals).query().tags())
+        .isEqualTo(Map.of("error", "false"));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "tag|error:false|invalid parameter 'tag': 'error:false' has error=false: only error=true can be searched",
+        "tag|error:|invalid parameter 'tag': 'error:' has error=: only error=true can be searched",
+        "tags|{\"error\":\"yes\"}|invalid parameter 'tags': '{\"error\":\"yes\"}' has error=yes: only error=true",
+        "tags|{\"error\":false}|has error=false: only error=true can be searched (traces with an error span);"
+            + " leave the tag out to find traces with or without errors",
+      })
+  void anotherValueOfErrorIsRefusedNamingTheParameter(String name, String value, String message) {
+    assertThatThrownBy(() -> JaegerSearchParams.parse(params(name, value), NOW))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
   }
 
   @Test
@@ -105,8 +152,8 @@ class JaegerSearchParamsTest {
 
   @Test
   void limitAboveTheApisMaximumIsRefusedNamingTheMaximum() {
-    assertThat(JaegerSearchParams.parse(params("limit", "500"), NOW, 500).query().limit()).isEqualTo(500);
-    assertThatThrownBy(() -> JaegerSearchParams.parse(params("limit", "501"), NOW, 500))
+    assertThat(JaegerSearchParams.parse(params("limit", "500"), NOW, 500, key -> false).query().limit()).isEqualTo(500);
+    assertThatThrownBy(() -> JaegerSearchParams.parse(params("limit", "501"), NOW, 500, key -> false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "invalid parameter 'limit': '501' is out of range: 1 to 500 (0 means 20); a search answers whole"

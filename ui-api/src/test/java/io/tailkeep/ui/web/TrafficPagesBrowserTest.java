@@ -2,12 +2,21 @@ package io.tailkeep.ui.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import io.opentelemetry.proto.trace.v1.Status;
 import io.tailkeep.query.QueryApi;
 import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.query.TrafficApi;
+import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.RuleCounts;
+import io.tailkeep.store.Sampling;
+import io.tailkeep.store.SpanBatch;
+import io.tailkeep.store.SpanId;
+import io.tailkeep.store.TraceId;
 import io.tailkeep.store.memory.InMemorySpanStore;
+import io.tailkeep.store.testing.TestSpans;
 import io.tailkeep.store.traffic.CallCounts;
 import io.tailkeep.store.traffic.EdgeCalls;
 import io.tailkeep.store.traffic.LatencyHistogram;
@@ -17,6 +26,7 @@ import io.tailkeep.ui.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -25,8 +35,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -46,6 +58,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * decisions   25 710 traces decided, 1 234 kept (cluster-wide)
  * </pre>
  *
+ * The store also holds five traces, 18 minutes old, for the map's links to search:
+ *
+ * <pre>
+ * checkoutFailed   frontend → checkout, checkout's span status ERROR     800 ms
+ * frontendFailed   frontend alone, its server span answered HTTP 503      50 ms
+ * slowFine         frontend → checkout, no error                        1500 ms
+ * checkoutFine     checkout alone, no error                               30 ms
+ * checkoutAlone    checkout alone, status ERROR                          100 ms
+ * </pre>
+ *
  * Quantiles are Prometheus' linear estimate within a bucket: p95 of 120 calls in (32, 64] ms is
  * 32 + 32 × 0.95 = 62.4 ms; p50 48 ms; p99 63.68 ms; p95 of (2, 4] ms is 3.9 ms.
  */
@@ -60,6 +82,13 @@ class TrafficPagesBrowserTest {
   /** checkout's errors in each of the five minutes: 12 in all. */
   private static final int[] CHECKOUT_ERRORS = {0, 1, 2, 4, 5};
   private static final String ERROR_COLOUR = "rgb(198, 40, 40)";
+
+  private final TestSpans spans = new TestSpans(16);
+  private TraceId checkoutFailed;
+  private TraceId frontendFailed;
+  private TraceId slowFine;
+  private TraceId checkoutFine;
+  private TraceId checkoutAlone;
 
   private InMemorySpanStore store;
   private TestServer server;
@@ -84,6 +113,12 @@ class TrafficPagesBrowserTest {
               new EdgeCalls("checkout", "postgresql", 0, histogram(MS_2_TO_4, 24), histogram(MS_2_TO_4, 24))))
           .toCompletableFuture().join();
     }
+    long at = TestSpans.nanos(Instant.now().minus(Duration.ofMinutes(18)));
+    checkoutFailed = writeTrace("frontend", "checkout", at, 800, false, true);
+    frontendFailed = writeTrace("frontend", null, at + 1_000_000_000L, 50, true, false);
+    slowFine = writeTrace("frontend", "checkout", at + 2_000_000_000L, 1500, false, false);
+    checkoutFine = writeTrace("checkout", null, at + 3_000_000_000L, 30, false, false);
+    checkoutAlone = writeTrace("checkout", null, at + 4_000_000_000L, 100, false, true);
     store.samplingCounts().write(NODE, first,
         List.of(new RuleCounts("keep-errors", 1_234, 0), new RuleCounts("default", 0, 24_476)))
         .toCompletableFuture().join();
@@ -115,6 +150,32 @@ class TrafficPagesBrowserTest {
         throw new AssertionError(e);
       }
     }
+  }
+
+  /**
+   * A trace whose root server span is of {@code root}, with a child span of {@code child} when not
+   * null; {@code http503}: the root answered HTTP 503 (status UNSET); {@code failed}: the last span's
+   * status is ERROR.
+   */
+  private TraceId writeTrace(String root, String child, long startNanos, long millis, boolean http503, boolean failed) {
+    TraceId traceId = spans.newTraceId();
+    SpanId rootId = spans.newSpanId();
+    List<OtlpSpan> trace = new ArrayList<>();
+    trace.add(http503
+        ? spans.span(traceId, rootId, null, root, "GET /", startNanos, millis * 1_000_000L,
+            KeyValue.newBuilder().setKey("http.response.status_code").setValue(AnyValue.newBuilder().setIntValue(503)).build())
+        : spans.span(traceId, rootId, null, root, "GET /", startNanos, millis * 1_000_000L));
+    if (child != null) {
+      trace.add(spans.span(traceId, spans.newSpanId(), rootId, child, "POST /checkout", startNanos + 1_000_000L,
+          (millis - 2) * 1_000_000L));
+    }
+    if (failed) {
+      OtlpSpan last = trace.remove(trace.size() - 1);
+      trace.add(new OtlpSpan(last.resource(), "", last.scope(), "", last.span().toBuilder()
+          .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR)).build()));
+    }
+    store.writer().write(SpanBatch.of(trace, new Sampling("keep-errors", 1.0))).toCompletableFuture().join();
+    return traceId;
   }
 
   private static OperationCalls operation(String service, String name, SpanKind kind, long errors, LatencyHistogram latency) {
@@ -154,11 +215,11 @@ class TrafficPagesBrowserTest {
 
     // The tables below say the same.
     assertThat(text(browser.findElement(By.cssSelector("#map-services tr[data-service=checkout]"))))
-        .isEqualTo("checkout requests served 120 0.033/s 12 10 % 48ms 62.4ms 63.7ms");
+        .isEqualTo("checkout requests served 120 0.033/s 12 10 % 48ms 62.4ms 63.7ms failed traces");
     assertThat(text(browser.findElement(By.cssSelector("#map-services tr[data-service=postgresql]"))))
         .startsWith("postgresql calls into it 120 0.033/s 0 0 %");
     assertThat(text(browser.findElement(By.cssSelector("#map-edges tr[data-client=frontend][data-server=checkout]"))))
-        .isEqualTo("frontend → checkout 120 0.033/s 12 10 % 48ms 62.4ms 63.7ms");
+        .isEqualTo("frontend → checkout 120 0.033/s 12 10 % 48ms 62.4ms 63.7ms frontend's failed traces");
     assertThat(browser.findElement(By.id("map-legend")).getText())
         .contains("Size: requests per second").contains("Colour: error rate").contains("5 % or more")
         .contains("Sends no spans");
@@ -192,10 +253,26 @@ class TrafficPagesBrowserTest {
   }
 
   @Test
-  void clickingANodeOpensTheSearchForThatServicesSlowestTraces() {
+  void clickingANodeOffersItsSlowestAndFailedTracesAndSlowestOpensThatSearch() {
     open("/map?lookback=6h");
     waitFor(By.id("service-map"));
     node("checkout").findElement(By.cssSelector(".node-shape")).click();
+    WebElement menu = visible(By.id("map-menu"));
+    assertThat(menu.findElement(By.id("map-menu-title")).getText()).isEqualTo("checkout");
+    assertThat(menu.findElement(By.id("map-menu-slow")).getDomAttribute("href"))
+        .isEqualTo("/search?service=checkout&lookback=6h&sort=duration");
+    assertThat(menu.findElement(By.id("map-menu-failed")).getDomAttribute("href"))
+        .isEqualTo("/search?service=checkout&lookback=6h&errors=true");
+    assertThat(browser.switchTo().activeElement().getAttribute("id")).as("focus moves into the menu").isEqualTo("map-menu-slow");
+    Chromium.screenshot(browser, "map-menu");
+    // Escape closes it; clicking the node again opens it
+    browser.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.invisibilityOfElementLocated(By.id("map-menu")));
+    assertThat(browser.getCurrentUrl()).as("the click itself does not navigate").contains("/map");
+    assertThat(browser.switchTo().activeElement().getAttribute("class")).as("focus back on the node").isEqualTo("node-link");
+    node("checkout").findElement(By.cssSelector(".node-shape")).click();
+    visible(By.id("map-menu-slow")).click();
+
     new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.urlContains("/search?"));
     assertThat(browser.getCurrentUrl()).endsWith("/search?service=checkout&lookback=6h&sort=duration");
     waitFor(By.cssSelector("#traffic .traffic-charts"));
@@ -205,16 +282,89 @@ class TrafficPagesBrowserTest {
         .isEqualTo("6h");
     waitFor(By.id("sort-duration"));
     assertThat(browser.findElement(By.id("sort-duration")).getAttribute("class")).contains("active");
+    assertThat(browser.findElement(By.id("errors")).isSelected()).isFalse();
+    assertThat(resultIds()).as("slowest first, with or without errors")
+        .containsExactly(hex(slowFine), hex(checkoutFailed), hex(checkoutAlone), hex(checkoutFine));
   }
 
   @Test
-  void anEdgeLinksToTheClientsTracesAtLeastAsSlowAsTheEdgesP95() {
+  void aNodesFailedTracesAreItsTracesWithAnErrorInTheWindow() {
+    open("/map?lookback=6h");
+    waitFor(By.id("service-map"));
+    node("checkout").findElement(By.cssSelector(".node-shape")).click();
+    visible(By.id("map-menu-failed")).click();
+
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.urlContains("/search?"));
+    assertThat(browser.getCurrentUrl()).endsWith("/search?service=checkout&lookback=6h&errors=true");
+    assertThat(resultIds()).as("newest first, only the failed ones")
+        .containsExactly(hex(checkoutAlone), hex(checkoutFailed));
+    assertThat(browser.findElements(By.cssSelector("#results table.result-list tbody tr.has-errors"))).hasSize(2);
+    assertThat(browser.findElement(By.id("errors")).isSelected()).as("the form shows the filter").isTrue();
+    assertThat(new Select(browser.findElement(By.id("lookback"))).getFirstSelectedOption().getAttribute("value"))
+        .isEqualTo("6h");
+    Chromium.screenshot(browser, "search-failed");
+
+    // The checkbox round-trips: cleared and searched, the URL loses errors and every trace comes back.
+    browser.findElement(By.id("errors")).click();
+    browser.findElement(By.id("search-button")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.getCurrentUrl().contains("errors="));
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> resultIds().size() == 4);
+    assertThat(resultIds()).containsExactlyInAnyOrder(hex(checkoutAlone), hex(checkoutFailed), hex(checkoutFine), hex(slowFine));
+    browser.findElement(By.id("errors")).click();
+    browser.findElement(By.id("search-button")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.urlContains("errors=true"));
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> resultIds().size() == 2);
+    browser.navigate().refresh();
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> resultIds().size() == 2);
+    assertThat(browser.findElement(By.id("errors")).isSelected()).isTrue();
+    assertThat(resultIds()).containsExactly(hex(checkoutAlone), hex(checkoutFailed));
+  }
+
+  @Test
+  void anEdgeOffersTheClientsSlowTracesAndItsFailedTraces() {
     open("/map");
     waitFor(By.id("service-map"));
     WebElement link = browser.findElement(By.xpath(
         "//*[local-name()='a' and @class='edge-link'][.//*[@data-client='frontend' and @data-server='checkout']]"));
     assertThat(link.getDomAttribute("href"))
         .endsWith("/search?service=frontend&lookback=1h&sort=duration&minDuration=62ms");
+    clickEdge(link);
+    WebElement menu = visible(By.id("map-menu"));
+    assertThat(menu.findElement(By.id("map-menu-title")).getText()).isEqualTo("frontend → checkout");
+    assertThat(menu.findElement(By.id("map-menu-slow")).getDomAttribute("href"))
+        .isEqualTo("/search?service=frontend&lookback=1h&sort=duration&minDuration=62ms");
+    assertThat(menu.findElement(By.id("map-menu-failed")).getDomAttribute("href"))
+        .isEqualTo("/search?service=frontend&lookback=1h&errors=true");
+    assertThat(menu.findElement(By.id("map-menu-note")).getText()).contains("cannot pick the server called");
+
+    menu.findElement(By.id("map-menu-slow")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.urlContains("/search?"));
+    assertThat(resultIds()).as("the client's traces lasting at least the p95")
+        .containsExactly(hex(slowFine), hex(checkoutFailed));
+
+    browser.navigate().back();
+    waitFor(By.id("service-map"));
+    clickEdge(browser.findElement(By.xpath(
+        "//*[local-name()='a' and @class='edge-link'][.//*[@data-client='frontend' and @data-server='checkout']]")));
+    visible(By.id("map-menu-failed")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.urlContains("errors=true"));
+    assertThat(browser.getCurrentUrl()).endsWith("/search?service=frontend&lookback=1h&errors=true");
+    assertThat(resultIds()).as("the client's failed traces, this edge's among them")
+        .containsExactly(hex(frontendFailed), hex(checkoutFailed));
+  }
+
+  @Test
+  void theTablesLinkEachServiceAndCallToItsFailedTraces() {
+    open("/map?lookback=6h");
+    waitFor(By.id("service-map"));
+    assertThat(browser.findElement(By.cssSelector("#map-services tr[data-service=checkout] a.failed-link"))
+            .getDomAttribute("href"))
+        .isEqualTo("/search?service=checkout&lookback=6h&errors=true");
+    assertThat(browser.findElements(By.cssSelector("#map-services tr[data-service=postgresql] a.failed-link")))
+        .as("a peer has no spans to search").isEmpty();
+    WebElement edge = browser.findElement(By.cssSelector("#map-edges tr[data-client=checkout][data-server=postgresql] a.failed-link"));
+    assertThat(edge.getText()).isEqualTo("checkout's failed traces");
+    assertThat(edge.getDomAttribute("href")).isEqualTo("/search?service=checkout&lookback=6h&errors=true");
   }
 
   @Test
@@ -326,6 +476,27 @@ class TrafficPagesBrowserTest {
 
   private WebElement waitFor(By by) {
     return new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(by));
+  }
+
+  /** A pointer click on the middle of an edge's line (a thin stroke, which WebElement.click refuses). */
+  private void clickEdge(WebElement edgeLink) {
+    new Actions(browser).moveToElement(edgeLink.findElement(By.cssSelector(".edge-line"))).click().perform();
+  }
+
+  private WebElement visible(By by) {
+    return new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(by));
+  }
+
+  /** The trace IDs of the search page's results, in order, once the results are shown. */
+  private List<String> resultIds() {
+    waitFor(By.cssSelector("#results .results-header"));
+    return browser.findElements(By.cssSelector("#results table.result-list tbody tr")).stream()
+        .map(row -> row.getAttribute("data-trace-id"))
+        .toList();
+  }
+
+  private static String hex(TraceId traceId) {
+    return traceId.toHex();
   }
 
   private WebElement node(String service) {

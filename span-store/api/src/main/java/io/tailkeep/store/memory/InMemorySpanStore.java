@@ -156,6 +156,11 @@ public final class InMemorySpanStore implements SpanStore {
     }
 
     @Override
+    public boolean isIndexedTag(String key) {
+      return indexedTags.keys().contains(key);
+    }
+
+    @Override
     public CompletionStage<List<TraceSummary>> findTraces(TraceQuery query) {
       Objects.requireNonNull(query, "query");
       indexedTags.checkSearchable(query.tags());

@@ -27,6 +27,9 @@ record SearchableSummary(
     if (duration < query.minDurationNanos() || duration > query.maxDurationNanos()) {
       return false;
     }
+    if (!query.matchesErrorCount(summary.errorCount())) {
+      return false;
+    }
     if (query.service() != null && !summary.services().contains(query.service())) {
       return false;
     }

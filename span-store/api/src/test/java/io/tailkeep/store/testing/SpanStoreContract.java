@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import io.opentelemetry.proto.trace.v1.Status;
 import io.tailkeep.store.Operation;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
@@ -572,6 +573,123 @@ public abstract class SpanStoreContract implements DecisionLogContract, Sampling
     assertThat(found.traces()).isEqualTo(find(query));
     assertThat(found.traces()).hasSize(2);
     assertThat(found.warnings()).isEmpty();
+  }
+
+  /** The span with status ERROR: an error span whatever its kind. */
+  private static OtlpSpan failed(OtlpSpan span) {
+    return new OtlpSpan(span.resource(), span.resourceSchemaUrl(), span.scope(), span.scopeSchemaUrl(),
+        span.span().toBuilder().setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR)).build());
+  }
+
+  private static KeyValue httpStatus(long status) {
+    return KeyValue.newBuilder().setKey("http.response.status_code")
+        .setValue(AnyValue.newBuilder().setIntValue(status)).build();
+  }
+
+  /**
+   * {@code errorsOnly}: a trace with at least one error span by the one definition (status ERROR on
+   * any span, or a server span answering HTTP 5xx), alone and with the other filters and orders.
+   */
+  @Test
+  void findsTracesWithAnErrorSpan() {
+    String api = service("api");
+    long start = nanos(hourAgo3.plusSeconds(1000));
+    // A child span with status ERROR, 800 ms
+    TraceId byStatus = spans.newTraceId();
+    List<OtlpSpan> statusTrace = new ArrayList<>(spans.trace(byStatus, api, "GET /orders", start, 800 * MS, 3));
+    statusTrace.set(2, failed(statusTrace.get(2)));
+    write(statusTrace, null);
+    // A server root answering 503 with status UNSET, 300 ms
+    TraceId byHttp = spans.newTraceId();
+    write(spans.trace(byHttp, api, "GET /users", start + MS, 300 * MS, 2, httpStatus(503)), null);
+    // Not errors: a 404 from a server, a client span that got a 500 (the server's span counts)
+    TraceId notFound = spans.newTraceId();
+    write(spans.trace(notFound, api, "GET /orders", start + 2 * MS, 900 * MS, 2, httpStatus(404)), null);
+    TraceId clientGot500 = spans.newTraceId();
+    SpanId root = spans.newSpanId();
+    OtlpSpan client = spans.span(clientGot500, spans.newSpanId(), root, api, "call", start + 4 * MS, 5 * MS,
+        httpStatus(500));
+    client = new OtlpSpan(client.resource(), "", client.scope(), "",
+        client.span().toBuilder().setKind(SpanKind.SPAN_KIND_CLIENT).build());
+    write(List.of(spans.span(clientGot500, root, null, api, "GET /orders", start + 3 * MS, 950 * MS), client), null);
+    // An error of another service
+    TraceId elsewhere = spans.newTraceId();
+    List<OtlpSpan> elsewhereTrace = new ArrayList<>(spans.trace(elsewhere, service("web"), "GET /", start, 5 * MS, 2));
+    elsewhereTrace.set(0, failed(elsewhereTrace.get(0)));
+    write(elsewhereTrace, null);
+
+    assertThat(store.reader().getSummaries(List.of(byStatus, byHttp, notFound, clientGot500))
+            .toCompletableFuture().join())
+        .extracting(TraceSummary::errorCount)
+        .containsExactly(1, 1, 0, 0);
+    assertThat(ids(find(lastHours(4).service(api).build())))
+        .as("errors or not, the default")
+        .containsExactlyInAnyOrder(byStatus, byHttp, notFound, clientGot500);
+    assertThat(ids(find(lastHours(4).service(api).errorsOnly(true).build())))
+        .as("newest first")
+        .containsExactly(byHttp, byStatus);
+    assertThat(ids(find(lastHours(4).service(api).errorsOnly(true).order(Order.SLOWEST_FIRST).build())))
+        .as("slowest first")
+        .containsExactly(byStatus, byHttp);
+    assertThat(ids(find(lastHours(4).service(api).errorsOnly(true).minDuration(Duration.ofMillis(500)).build())))
+        .as("with a minimum duration")
+        .containsExactly(byStatus);
+    assertThat(ids(find(lastHours(4).service(api).errorsOnly(true).maxDuration(Duration.ofMillis(500))
+            .order(Order.SLOWEST_FIRST).build())))
+        .as("with a maximum duration, slowest first")
+        .containsExactly(byHttp);
+    assertThat(ids(find(lastHours(4).service(api).operation("GET /orders").errorsOnly(true).build())))
+        .as("with an operation")
+        .containsExactly(byStatus);
+    assertThat(ids(find(lastHours(4).service(api).tag("http.response.status_code", "503").errorsOnly(true).build())))
+        .as("with a tag")
+        .containsExactly(byHttp);
+    assertThat(ids(find(lastHours(4).service(api).errorsOnly(true).limit(1).build())))
+        .as("limit 1")
+        .containsExactly(byHttp);
+    assertThat(ids(find(lastHours(4).service(service("web")).errorsOnly(true).build())))
+        .containsExactly(elsewhere);
+    assertThat(ids(find(lastHours(4).errorsOnly(true).limit(TraceQuery.MAX_LIMIT).build())))
+        .as("without a service")
+        .contains(byStatus, byHttp, elsewhere)
+        .doesNotContain(notFound, clientGot500);
+  }
+
+  /**
+   * With {@code errorsOnly}, the traces that come first in either order and have no error must not
+   * use up the limit: 130 of them are newer and slower than the 25 failed ones.
+   */
+  @Test
+  void errorsOnlyReturnsExactlyLimitTracesBehindManyWithoutErrors() {
+    String svc = service("mostly-fine");
+    long start = nanos(hourAgo3.plusSeconds(1100));
+    Set<TraceId> failedTraces = new HashSet<>();
+    for (int i = 0; i < 25; i++) {
+      TraceId traceId = spans.newTraceId();
+      List<OtlpSpan> trace = new ArrayList<>(spans.trace(traceId, svc, "op", start + i * MS, (10 + i) * MS, 2));
+      trace.set(1, failed(trace.get(1)));
+      write(trace, null);
+      failedTraces.add(traceId);
+    }
+    for (int i = 0; i < 130; i++) {
+      TraceId traceId = spans.newTraceId();
+      write(spans.trace(traceId, svc, "op", start + (1000 + i) * MS, (500 + i) * MS, 2), null);
+    }
+
+    for (Order order : Order.values()) {
+      List<TraceSummary> twenty = find(lastHours(4).service(svc).errorsOnly(true).limit(20).order(order).build());
+      assertThat(twenty).as(order.name()).hasSize(20);
+      assertThat(ids(twenty)).as(order.name()).doesNotHaveDuplicates().allMatch(failedTraces::contains);
+      assertThat(twenty).as(order.name()).allMatch(summary -> summary.errorCount() > 0);
+      assertThat(ids(find(lastHours(4).service(svc).errorsOnly(true).limit(100).order(order).build())))
+          .as(order.name())
+          .containsExactlyInAnyOrderElementsOf(failedTraces);
+    }
+    List<TraceSummary> slowestFailed =
+        find(lastHours(4).service(svc).errorsOnly(true).limit(3).order(Order.SLOWEST_FIRST).build());
+    assertThat(slowestFailed).extracting(TraceSummary::durationNanos)
+        .containsExactly(34 * MS, 33 * MS, 32 * MS);
+    assertThat(find(lastHours(4).service(svc).limit(155).build())).hasSize(155);
   }
 
   @Test

@@ -110,6 +110,11 @@ final class CassandraSpanReader implements SpanReader {
   }
 
   @Override
+  public boolean isIndexedTag(String key) {
+    return indexedTags.keys().contains(key);
+  }
+
+  @Override
   public CompletableFuture<FoundTraces> search(TraceQuery query) {
     Objects.requireNonNull(query, "query");
     indexedTags.checkSearchable(query.tags());
@@ -209,7 +214,8 @@ final class CassandraSpanReader implements SpanReader {
         query.start(),
         query.end(),
         query.limit(),
-        query.order());
+        query.order(),
+        query.errorsOnly());
   }
 
   private static long epochNanos(Instant instant) {

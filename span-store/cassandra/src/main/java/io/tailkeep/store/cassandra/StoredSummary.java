@@ -35,6 +35,10 @@ record StoredSummary(
     return chunks.stream().mapToLong(Chunk::endNanos).max().orElse(0) - startNanos();
   }
 
+  int errorCount() {
+    return chunks.stream().mapToInt(Chunk::errorCount).sum();
+  }
+
   /** Whether every filter of the query holds; the index that found the trace checked only one. */
   boolean matches(TraceQuery query) {
     long start = startNanos();
@@ -43,6 +47,9 @@ record StoredSummary(
       return false;
     }
     if (duration < query.minDurationNanos() || duration > query.maxDurationNanos()) {
+      return false;
+    }
+    if (!query.matchesErrorCount(errorCount())) {
       return false;
     }
     if (query.service() != null && !services.contains(query.service())) {
@@ -71,7 +78,7 @@ record StoredSummary(
         startNanos(),
         durationNanos(),
         chunks.stream().mapToInt(Chunk::spanCount).sum(),
-        chunks.stream().mapToInt(Chunk::errorCount).sum(),
+        errorCount(),
         services,
         sampling);
   }

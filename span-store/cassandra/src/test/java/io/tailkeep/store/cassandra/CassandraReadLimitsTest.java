@@ -192,7 +192,7 @@ class CassandraReadLimitsTest {
         long before = limiter.started();
         FoundTraces found =
             reader.search(new TraceQuery(null, null, java.util.Map.of(), null, null, wholeRetention.start(),
-                wholeRetention.end(), 100, order)).join();
+                wholeRetention.end(), 100, order, false)).join();
 
         // Exactly the traces of the window it searched: the six of the last two hours.
         assertThat(found.traces()).extracting(s -> s.traceId()).containsExactlyInAnyOrderElementsOf(recent);

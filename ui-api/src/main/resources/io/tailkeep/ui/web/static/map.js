@@ -87,7 +87,8 @@ async function render(body, lookback) {
     return;
   }
   const nodes = nodeFigures(graph);
-  const drawing = graphDrawing(nodes, graph.edges, lookback);
+  const menu = tracesMenu();
+  const drawing = graphDrawing(nodes, graph.edges, lookback, menu);
   const labels = el('input', { type: 'checkbox', id: 'map-edge-labels', checked: graph.edges.length <= LABELLED_EDGES });
   const showLabels = () => drawing.classList.toggle('hide-edge-labels', !labels.checked);
   labels.addEventListener('change', showLabels);
@@ -97,7 +98,8 @@ async function render(body, lookback) {
       `${formatTime(Date.parse(graph.start))} to ${formatTime(Date.parse(graph.end))}, whole minutes. `,
       el('label', { class: 'map-labels-toggle' }, labels, ' Label the edges')),
     legend(nodes),
-    el('div', { class: 'map-scroll' }, drawing),
+    // The menu sits beside the scrolling drawing, not in it, so a short drawing does not clip it.
+    el('div', { class: 'map-frame' }, el('div', { class: 'map-scroll' }, drawing), menu.element),
     serviceTable(nodes, lookback),
     edgeTable(graph.edges, lookback));
 }
@@ -137,16 +139,87 @@ function serviceSearch(service, lookback) {
   return `/search?${new URLSearchParams({ service, lookback, sort: 'duration' })}`;
 }
 
+/** The search for a service's traces with an error span over the same window, newest first. */
+function serviceFailedSearch(service, lookback) {
+  return `/search?${new URLSearchParams({ service, lookback, errors: 'true' })}`;
+}
+
 /**
  * The client's slowest traces over the same window lasting at least the edge's p95: every trace
  * holding one of the edge's slow calls lasts at least as long. The search has no filter for the
- * server called, nor for errors.
+ * server called.
  */
 function edgeSearch(edge, lookback) {
   const params = new URLSearchParams({ service: edge.client, lookback, sort: 'duration' });
   const atLeast = goDuration(edge.p95Ms);
   if (atLeast) params.set('minDuration', atLeast);
   return `/search?${params}`;
+}
+
+/**
+ * The client's traces with an error span over the same window. The search has no filter for the
+ * server called, so these are all the client's failed traces, those of this edge among them.
+ */
+function edgeFailedSearch(edge, lookback) {
+  return serviceFailedSearch(edge.client, lookback);
+}
+
+/**
+ * The menu a click on a node or an edge opens: its slowest and its failed traces. One per drawing,
+ * beside what was clicked; it closes on Escape (focus back to what opened it) or a click elsewhere.
+ * The node or edge keeps its link to the slowest traces, for a middle click or a new tab.
+ */
+function tracesMenu() {
+  const heading = el('div', { class: 'traces-menu-title', id: 'map-menu-title' });
+  const slow = el('a', { class: 'traces-menu-link', id: 'map-menu-slow' }, 'Slowest traces');
+  const failed = el('a', { class: 'traces-menu-link', id: 'map-menu-failed' }, 'Failed traces');
+  const note = el('div', { class: 'hint traces-menu-note', id: 'map-menu-note' });
+  const menu = el('div', {
+    class: 'traces-menu', id: 'map-menu', role: 'dialog', 'aria-labelledby': 'map-menu-title', hidden: true,
+  }, heading, slow, failed, note);
+  let opener = null;
+  const close = (focusOpener) => {
+    if (menu.hidden) return;
+    menu.hidden = true;
+    if (focusOpener && opener) opener.focus();
+  };
+  menu.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      close(true);
+    }
+  });
+  const outside = (event) => {
+    if (!menu.isConnected) {
+      document.removeEventListener('click', outside); // the drawing was replaced
+    } else if (!menu.contains(event.target) && !(opener && opener.contains(event.target))) {
+      close(false);
+    }
+  };
+  document.addEventListener('click', outside);
+  return {
+    element: menu,
+    /** Opens beside the pointer, or beside the element when the keyboard clicked it. */
+    open(event, target, { title, slowHref, failedHref, hint }) {
+      event.preventDefault();
+      opener = target;
+      heading.textContent = title;
+      slow.setAttribute('href', slowHref);
+      failed.setAttribute('href', failedHref);
+      note.textContent = hint;
+      const frame = menu.parentElement.getBoundingClientRect();
+      const shape = target.getBoundingClientRect();
+      const x = event.detail > 0 ? event.clientX : shape.left + shape.width / 2;
+      const y = event.detail > 0 ? event.clientY : shape.top + shape.height / 2;
+      menu.style.left = `${Math.round(x - frame.left + 8)}px`;
+      menu.style.top = `${Math.round(y - frame.top + 8)}px`;
+      menu.hidden = false;
+      // Kept inside the frame when the click was near its right edge.
+      const maxLeft = menu.parentElement.clientWidth - menu.offsetWidth - 4;
+      if (menu.offsetLeft > maxLeft) menu.style.left = `${Math.max(0, maxLeft)}px`;
+      slow.focus();
+    },
+  };
 }
 
 /** Milliseconds as a Go duration the search takes, rounded down so the bound is never above the p95. */
@@ -170,7 +243,7 @@ function nodeTitle(node) {
     + `p50 ${formatMillis(node.p50Ms)}, p95 ${formatMillis(node.p95Ms)}, p99 ${formatMillis(node.p99Ms)}`;
 }
 
-function graphDrawing(nodes, edges, lookback) {
+function graphDrawing(nodes, edges, lookback, menu) {
   const { columns, place } = layoutGraph([...nodes.keys()], edges);
   const tallest = Math.max(1, ...columns.map((c) => c.length));
   const radius = radiusScale(nodes);
@@ -201,8 +274,15 @@ function graphDrawing(nodes, edges, lookback) {
     const failing = band === 'err-3';
     const title = `${edge.client} → ${edge.server}: ${formatCount(edge.calls)} calls (${formatRate(edge.ratePerSecond)}), `
       + `${formatCount(edge.errors)} errors (${formatPercent(edge.errorRate)}), p50 ${formatMillis(edge.p50Ms)}, `
-      + `p95 ${formatMillis(edge.p95Ms)}, p99 ${formatMillis(edge.p99Ms)}. Click: ${edge.client}'s slowest traces`;
-    edgeLayer.append(svg('a', { href: edgeSearch(edge, lookback), class: 'edge-link' },
+      + `p95 ${formatMillis(edge.p95Ms)}, p99 ${formatMillis(edge.p99Ms)}. Click: ${edge.client}'s slowest or failed traces`;
+    const openMenu = (event) => menu.open(event, event.currentTarget, {
+      title: `${edge.client} → ${edge.server}`,
+      slowHref: edgeSearch(edge, lookback),
+      failedHref: edgeFailedSearch(edge, lookback),
+      hint: `Slowest: ${edge.client}'s traces at least as slow as this call's p95. Failed: all of `
+        + `${edge.client}'s traces with an error (the search cannot pick the server called).`,
+    });
+    edgeLayer.append(svg('a', { href: edgeSearch(edge, lookback), class: 'edge-link', onclick: openMenu },
       svg('g', { class: `edge ${band}`, dataset: { client: edge.client, server: edge.server } },
         svg('path', { d: curve.path, class: 'edge-hit' }),
         svg('path', { d: curve.path, class: 'edge-line', 'marker-end': `url(#${failing ? 'arrow-failing' : 'arrow'})` }),
@@ -228,9 +308,15 @@ function graphDrawing(nodes, edges, lookback) {
     svg('text', { x: p.x, y: (p.y + p.r + 16).toFixed(1), 'text-anchor': 'middle', class: 'node-name' }, name),
     svg('text', { x: p.x, y: (p.y + p.r + 31).toFixed(1), 'text-anchor': 'middle', class: 'node-figures' },
       `${formatRate(node.ratePerSecond)} · ${formatPercent(node.errorRate)} errors · p95 ${formatMillis(node.p95Ms)}`),
-    svg('title', {}, peer ? nodeTitle(node) : `${nodeTitle(node)}\nClick: its slowest traces`));
+    svg('title', {}, peer ? nodeTitle(node) : `${nodeTitle(node)}\nClick: its slowest or failed traces`));
+    const openMenu = (event) => menu.open(event, event.currentTarget, {
+      title: name,
+      slowHref: serviceSearch(name, lookback),
+      failedHref: serviceFailedSearch(name, lookback),
+      hint: `Stored traces of ${name} in the same window.`,
+    });
     // A peer has no spans of its own to search.
-    nodeLayer.append(peer ? group : svg('a', { href: serviceSearch(name, lookback), class: 'node-link' }, group));
+    nodeLayer.append(peer ? group : svg('a', { href: serviceSearch(name, lookback), class: 'node-link', onclick: openMenu }, group));
   }
   drawing.append(edgeLayer, nodeLayer, labelLayer);
   return drawing;
@@ -306,7 +392,7 @@ function serviceTable(nodes, lookback) {
     el('h2', {}, 'Services'),
     el('table', { class: 'result-list', id: 'map-services' },
       el('thead', {}, el('tr', {},
-        headings(['Service', 'Measured by'], NUMBER_HEADINGS))),
+        headings(['Service', 'Measured by'], NUMBER_HEADINGS), el('th', { scope: 'col' }, 'Failed'))),
       el('tbody', {}, rows.map((n) => el('tr', { dataset: { service: n.service } },
         el('td', {}, isPeer(n) ? n.service : el('a', { href: serviceSearch(n.service, lookback) }, n.service)),
         el('td', {}, { server: 'requests served', spans: 'all its spans', edges: 'calls into it' }[n.measuredBy] ?? n.measuredBy),
@@ -316,7 +402,8 @@ function serviceTable(nodes, lookback) {
         el('td', { class: 'number' }, formatPercent(n.errorRate)),
         el('td', { class: 'number' }, formatMillis(n.p50Ms)),
         el('td', { class: 'number' }, formatMillis(n.p95Ms)),
-        el('td', { class: 'number' }, formatMillis(n.p99Ms)))))));
+        el('td', { class: 'number' }, formatMillis(n.p99Ms)),
+        el('td', {}, isPeer(n) ? null : el('a', { href: serviceFailedSearch(n.service, lookback), class: 'failed-link' }, 'failed traces')))))));
 }
 
 function edgeTable(edges, lookback) {
@@ -325,7 +412,7 @@ function edgeTable(edges, lookback) {
     el('h2', {}, 'Calls'),
     el('table', { class: 'result-list', id: 'map-edges' },
       el('thead', {}, el('tr', {},
-        headings(['Client → server'], NUMBER_HEADINGS))),
+        headings(['Client → server'], NUMBER_HEADINGS), el('th', { scope: 'col' }, 'Failed'))),
       el('tbody', {}, edges.map((e) => el('tr', { dataset: { client: e.client, server: e.server } },
         el('td', {}, el('a', { href: edgeSearch(e, lookback) }, `${e.client} → ${e.server}`)),
         el('td', { class: 'number' }, formatCount(e.calls)),
@@ -334,5 +421,8 @@ function edgeTable(edges, lookback) {
         el('td', { class: 'number' }, formatPercent(e.errorRate)),
         el('td', { class: 'number' }, formatMillis(e.p50Ms)),
         el('td', { class: 'number' }, formatMillis(e.p95Ms)),
-        el('td', { class: 'number' }, formatMillis(e.p99Ms)))))));
+        el('td', { class: 'number' }, formatMillis(e.p99Ms)),
+        el('td', {}, el('a', {
+          href: edgeFailedSearch(e, lookback), class: 'failed-link', title: `all of ${e.client}'s traces with an error`,
+        }, `${e.client}'s failed traces`)))))));
 }

@@ -18,7 +18,7 @@ const LOOKBACKS = [
 ];
 
 /** The URL parameters the form keeps; the API's own names, plus lookback for a moving window. */
-const FORM_PARAMS = ['service', 'operation', 'tags', 'minDuration', 'maxDuration', 'lookback', 'start', 'end', 'limit', 'sort'];
+const FORM_PARAMS = ['service', 'operation', 'tags', 'minDuration', 'maxDuration', 'errors', 'lookback', 'start', 'end', 'limit', 'sort'];
 
 const START_HINT = 'Pick a service or a time range and search; the slowest traces are one click away.';
 
@@ -76,6 +76,8 @@ function buildForm() {
   const tags = el('input', { name: 'tags', id: 'tags', placeholder: 'http.route=/pay region="eu west"', autocomplete: 'off' });
   const minDuration = el('input', { name: 'minDuration', id: 'minDuration', placeholder: 'e.g. 100ms', size: 8 });
   const maxDuration = el('input', { name: 'maxDuration', id: 'maxDuration', placeholder: 'e.g. 2s', size: 8 });
+  // errors=true: only traces with an error span (the API's one definition of an error)
+  const errors = el('input', { type: 'checkbox', name: 'errors', id: 'errors', value: 'true' });
   const lookback = el('select', { name: 'lookback', id: 'lookback' },
     LOOKBACKS.map(([value, text]) => el('option', { value }, text)));
   lookback.value = '1h';
@@ -109,6 +111,7 @@ function buildForm() {
     field('Operation', operation),
     field('Tags', tags, 'key=value pairs separated by spaces; quote values with spaces'),
     el('div', { class: 'row' }, field('Min duration', minDuration), field('Max duration', maxDuration)),
+    el('label', { class: 'checkbox-field' }, errors, ' Only traces with errors'),
     field('Time', lookback),
     customRange,
     field('Limit', limit),
@@ -145,6 +148,7 @@ function buildForm() {
       for (const [key, value] of parsed) params.append('tags', `${key}:${value}`);
       put('minDuration', minDuration.value.trim());
       put('maxDuration', maxDuration.value.trim());
+      put('errors', errors.checked ? 'true' : '');
       put('lookback', lookback.value);
       if (lookback.value === 'custom') {
         put('start', start.value ? new Date(start.value).toISOString() : '');
@@ -163,6 +167,7 @@ function buildForm() {
       tags.value = params.getAll('tags').map(formatTag).join(' ');
       minDuration.value = params.get('minDuration') ?? '';
       maxDuration.value = params.get('maxDuration') ?? '';
+      errors.checked = (params.get('errors') ?? '').toLowerCase() === 'true';
       const hasRange = params.has('start') || params.has('end');
       const lookbackText = params.get('lookback') ?? (hasRange ? 'custom' : '1h');
       // A lookback typed into a shared URL (say 3h) gets its own option.
