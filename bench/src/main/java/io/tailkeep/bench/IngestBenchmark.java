@@ -61,6 +61,12 @@ public final class IngestBenchmark {
    * (the default); {@code -Dbench.traffic=false} measures without them, for their cost.
    */
   private static final boolean TRAFFIC = Boolean.parseBoolean(System.getProperty("bench.traffic", "true"));
+  /**
+   * Spans a second the timed window sends at, paced evenly; 0 (the default): as fast as the server
+   * takes them. At a fixed rate two builds do the same work, so their CPU a span compares without
+   * the feedback of the fastest pace (a faster build holds more traces in flight, a larger buffer).
+   */
+  private static final int WINDOW_RATE = Integer.getInteger("bench.rate", 0);
   /** Which phases run: {@code throughput}, {@code heap}, or both (the default). */
   private static final String PHASES = System.getProperty("bench.phases", "throughput,heap");
 
@@ -202,7 +208,8 @@ public final class IngestBenchmark {
       Map<String, Long> threadCpuStart = ThreadCpu.byGroup();
       long cpuStart = os.getProcessCpuTime();
       long cpuWindowStart = System.nanoTime();
-      timed = clients.send(pool.encoded(), TimeUnit.SECONDS.toNanos(SECONDS));
+      timed = clients.send(
+          pool.encoded(), TimeUnit.SECONDS.toNanos(SECONDS), (double) WINDOW_RATE / ExportTraffic.SPANS_PER_REQUEST);
       // The window's last complete traces are decided one grace period after their last span: that
       // work belongs to the spans sent, so the server's CPU is read after it.
       Thread.sleep(GRACE_PERIOD.toMillis() + 3 * DECIDE_EVERY_MILLIS);
@@ -259,7 +266,8 @@ public final class IngestBenchmark {
     }
     report.add(String.format("  sent                      %,d spans in %,d requests in %.1f s", timedSpans,
         timed.requests(), seconds));
-    report.add(String.format("  sustained                 %,.0f spans/s", rate));
+    report.add(String.format("  sustained                 %,.0f spans/s%s", rate,
+        WINDOW_RATE > 0 ? String.format(" (paced at %,d: -Dbench.rate)", WINDOW_RATE) : ""));
     report.add(String.format("  per core, server CPU      %,.0f spans per server CPU-second (server %.1f CPU-s = process %.1f - clients %.1f, window + %d ms of deciding)",
         spansPerServerCoreSecond, serverCpuNanos / 1e9, processCpuNanos / 1e9, timed.clientCpuNanos() / 1e9,
         GRACE_PERIOD.toMillis() + 3 * DECIDE_EVERY_MILLIS));

@@ -109,6 +109,24 @@ public final class AttributeKeys {
     return found;
   }
 
+  /** The number of the key (not prefix) {@code buf[offset, offset + length)} is, or -1. */
+  int keyNumber(byte[] buf, int offset, int length) {
+    if (length < minKeyLength || length == 0) {
+      return -1;
+    }
+    int first = buf[offset] & 0xFF;
+    if ((firstBytes[first >>> 6] & (1L << first)) == 0) {
+      return -1;
+    }
+    for (int i = 0; i < keyBytes.length; i++) {
+      byte[] key = keyBytes[i];
+      if (key.length == length && endsEqual(buf, offset, key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private static boolean endsEqual(byte[] buf, int offset, byte[] key) {
     for (int i = key.length - 1; i >= 0; i--) {
       if (buf[offset + i] != key[i]) {

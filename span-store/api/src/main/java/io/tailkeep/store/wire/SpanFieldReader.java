@@ -163,12 +163,10 @@ public final class SpanFieldReader {
   private final class Read {
     private final AttributeVisitor visitor;
     private final int[] matches;
-    private final int[] httpMatches = new int[2];
-    private final int[] peerMatches = new int[1];
     private long httpStatus;
     private boolean kindSeen;
     private int kind;
-    /** The peer found so far: its key's rank (peer keys' count while none), its text's place. */
+    /** The peer found so far: its key's rank (MAX_VALUE while none), its text's place. */
     private int peerRank = Integer.MAX_VALUE;
     private int peerOffset;
     private int peerLength;
@@ -214,11 +212,11 @@ public final class SpanFieldReader {
 
     /** A peer key's rank if the span may be a CLIENT one and it outranks the peer found so far, else -1. */
     private int peerRank(byte[] buf, int offset, int length) {
-      if (peerKeys == null || (kindSeen && kind != KIND_CLIENT)
-          || peerKeys.match(buf, offset, length, peerMatches) == 0) {
+      if (peerKeys == null || (kindSeen && kind != KIND_CLIENT)) {
         return -1;
       }
-      return peerMatches[0] < peerRank ? peerMatches[0] : -1;
+      int rank = peerKeys.keyNumber(buf, offset, length);
+      return rank < peerRank ? rank : -1;
     }
 
     private int statusCode(ProtoCursor in, int current) throws InvalidProtocolBufferException {
@@ -247,7 +245,7 @@ public final class SpanFieldReader {
         if (tag == (KEY_VALUE_KEY << 3 | ProtoCursor.LEN)) {
           int keyLength = in.readLength();
           found = visitor == null ? 0 : keys.match(in.buffer(), in.position(), keyLength, matches);
-          http = spanAttribute && HTTP_STATUS.match(in.buffer(), in.position(), keyLength, httpMatches) > 0;
+          http = spanAttribute && HTTP_STATUS.keyNumber(in.buffer(), in.position(), keyLength) >= 0;
           peer = spanAttribute ? peerRank(in.buffer(), in.position(), keyLength) : -1;
           in.skipBytes(keyLength);
         } else if (tag == (KEY_VALUE_VALUE << 3 | ProtoCursor.LEN) && (found > 0 || http || peer >= 0)) {
