@@ -16,7 +16,7 @@ import java.util.List;
  * ({@link SpanFields#peer()}), in the same pass over the attributes: the value of the
  * first-ranked peer key the span carries as a non-empty string outside an array (the first such
  * value of that key; a value written before its key is not taken). Picked here, while the span's
- * bytes are in the CPU's caches: a second pass for it cost a twelfth of ingest's CPU
+ * bytes are in the CPU's caches: a second pass for it cost 8 % of the ingest threads' CPU
  * (bench/README.md, issue 16). Spans of other kinds pay nothing for it, as encoders write the kind
  * (field 6) before the attributes (field 9); a span that writes them the other way round is
  * compared against the peer keys too, in case it turns out a CLIENT span.
