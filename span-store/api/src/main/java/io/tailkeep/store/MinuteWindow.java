@@ -16,7 +16,7 @@ import java.util.Objects;
 public record MinuteWindow(Instant start, Instant end) {
   /** The instants a window or a minute may name: what every store can hold. */
   private static final Instant EARLIEST = Instant.EPOCH;
-  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:00Z");
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:00Z");
 
   public MinuteWindow {
     Objects.requireNonNull(start, "start");

@@ -4,6 +4,7 @@ import static io.tailkeep.ui.jaeger.JaegerIds.invalid;
 
 import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.query.StoreCall;
+import io.tailkeep.store.MinuteWindow;
 import io.tailkeep.store.SamplingCounts;
 import io.tailkeep.store.traffic.EdgeCalls;
 import io.tailkeep.store.traffic.Step;
@@ -40,8 +41,6 @@ public final class JaegerDependencies {
   static final String PATH = "/api/dependencies";
   /** Jaeger's default ({@code defaultDependencyLookbackDuration}). */
   static final Duration DEFAULT_LOOKBACK = Duration.ofHours(24);
-  /** The last minute the store can hold. */
-  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:00Z");
 
   private final TrafficCounts traffic;
   private final QueryApiOptions options;
@@ -70,7 +69,7 @@ public final class JaegerDependencies {
     Instant end = now;
     if (endText != null) {
       long millis = millis("endTs", endText, "is not a time: expected milliseconds since the Unix epoch");
-      if (millis < 0 || millis > LATEST.toEpochMilli()) {
+      if (millis < 0 || millis > MinuteWindow.LATEST.toEpochMilli()) {
         throw invalid("endTs", endText, "is not a time from 1970 to the year 9999 in milliseconds since the Unix epoch");
       }
       end = Instant.ofEpochMilli(millis);
