@@ -6,7 +6,6 @@ import io.tailkeep.sampler.traffic.TraceHops;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.wire.SpanFields;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +17,7 @@ final class BufferedTrace {
 
 
   private final TraceId traceId;
-  private final List<WireSpan> spans = new ArrayList<>();
+  private final TraceSpans spans;
   private final long firstSpanNanos;
 
   private RuleSet factsRules;
@@ -34,8 +33,15 @@ final class BufferedTrace {
   /** Read by the weigher; written under the monitor. */
   private volatile long bytes;
 
-  BufferedTrace(TraceId traceId, RuleSet rules, long nowNanos, int overheadBytes, boolean noteHops) {
+  BufferedTrace(
+      TraceId traceId,
+      SpanSlabs slabs,
+      RuleSet rules,
+      long nowNanos,
+      int overheadBytes,
+      boolean noteHops) {
     this.traceId = traceId;
+    this.spans = new TraceSpans(slabs);
     this.noteHops = noteHops;
     this.factsRules = rules;
     this.facts = rules.newTraceFacts();
@@ -49,12 +55,12 @@ final class BufferedTrace {
   }
 
   /**
-   * Adds a span and returns its fields as the rules' summary read them; {@link #bytes()} grows by
+   * Adds a span, copying it into room from {@code writer}, and returns its fields as the rules' summary read them; {@link #bytes()} grows by
    * what it added to the trace's weight.
    */
-  SpanFields add(WireSpan span, RuleSet rules, long nowNanos) {
+  SpanFields add(WireSpan span, SpanSlabs.Writer writer, RuleSet rules, long nowNanos) {
     useRules(rules);
-    spans.add(span);
+    long spanBytes = spans.add(span, writer) + span.origin().shareBytes();
     lastSpanNanos = nowNanos;
     if (span.isRoot()) {
       rootArrived = true;
@@ -69,7 +75,7 @@ final class BufferedTrace {
       hops.add(span, fields);
     }
     long hopBytes = hops == null ? 0 : (long) (hops.size() - hopsBefore) * TraceHops.BYTES_PER_HOP;
-    bytes += span.retainedBytes() + facts.summary().retainedBytes() - summaryBefore + hopBytes;
+    bytes += spanBytes + facts.summary().retainedBytes() - summaryBefore + hopBytes;
     return fields;
   }
 
@@ -92,7 +98,7 @@ final class BufferedTrace {
 
   private TraceFacts summarize(RuleSet rules) {
     TraceFacts summary = rules.newTraceFacts();
-    for (WireSpan span : spans) {
+    for (WireSpan span : spans.toWireSpans(traceId)) {
       summary.add(span);
     }
     return summary;
@@ -108,11 +114,22 @@ final class BufferedTrace {
   }
 
   int spanCount() {
-    return spans.size();
+    return spans.count();
   }
 
+  /** The spans, each with a copy of its bytes: they outlive the trace's {@link #release()}. */
   List<WireSpan> spans() {
-    return List.copyOf(spans);
+    return spans.toWireSpans(traceId);
+  }
+
+  /** Moves the spans out of mostly dead slabs, so that those can be reused. */
+  void moveOutOfSparseSlabs() {
+    spans.moveOutOfSparseSlabs();
+  }
+
+  /** Gives the spans' slab room back, once decided; they cannot be read afterwards. */
+  void release() {
+    spans.release();
   }
 
   boolean decided() {
@@ -164,7 +181,7 @@ final class BufferedTrace {
     return firstSpanNanos;
   }
 
-  /** Buffered bytes: the spans' OTLP sizes plus the fixed per-trace overhead. */
+  /** Buffered bytes: the spans' records and their index, the summary, and the per-trace overhead. */
   long bytes() {
     return bytes;
   }

@@ -57,6 +57,9 @@ public final class TraceBuffer {
   public static final Duration DEFAULT_DECISION_CACHE_EXPIRY = Duration.ofMinutes(5);
 
   private final Cache<TraceId, BufferedTrace> traces;
+  private final SpanSlabs slabs = new SpanSlabs();
+  /** The bound set by the user; Caffeine's is this less the slabs' slack (see decideDue). */
+  private volatile long maximumWeightBytes;
   private final DecisionCache decisions;
   private final KeptTraceSink sink;
   private final Ticker ticker;
@@ -94,6 +97,7 @@ public final class TraceBuffer {
     this.maxWait = builder.maxWait;
     this.decisionCacheSize = builder.decisionCacheSize;
     this.decisionCacheExpiry = builder.decisionCacheExpiry;
+    this.maximumWeightBytes = builder.maximumWeightBytes;
     this.decisions =
         new DecisionCache(decisionCacheSize, decisionCacheExpiry, ticker, builder.executor);
     Caffeine<TraceId, BufferedTrace> cache =
@@ -107,6 +111,7 @@ public final class TraceBuffer {
       cache.executor(builder.executor);
     }
     this.traces = cache.build();
+    slabs.poolWithin(maximumWeightBytes);
   }
 
   public static Builder builder() {
@@ -123,15 +128,27 @@ public final class TraceBuffer {
       return;
     }
     Map<TraceId, List<WireSpan>> byTrace = new LinkedHashMap<>();
+    long recordBytes = 0;
     for (WireSpan span : spans) {
       byTrace.computeIfAbsent(span.traceId(), id -> new ArrayList<>()).add(span);
+      recordBytes += TraceSpans.HEADER_BYTES + span.bytes().length;
     }
-    byTrace.forEach(this::offerTrace);
+    SpanSlabs.Writer writer = slabs.writer(recordBytes);
+    try {
+      byTrace.forEach((traceId, traceSpans) -> offerTrace(traceId, traceSpans, writer));
+    } finally {
+      writer.close();
+    }
   }
 
-  /** Decides every trace whose grace period, idle timeout or maximum wait has passed. */
+  /**
+   * Decides every trace whose grace period, idle timeout or maximum wait has passed. On the way,
+   * moves the spans of traces still waiting out of mostly dead slabs, and bounds the traces'
+   * weight by the user's bound less the slabs' slack, so the bound holds for the heap they take.
+   */
   public int decideDue() {
     traces.cleanUp();
+    slabs.markSparse();
     long now = ticker.read();
     long grace = gracePeriod.toNanos();
     long idle = idleTimeout.toNanos();
@@ -141,13 +158,33 @@ public final class TraceBuffer {
       DecisionReason reason;
       synchronized (trace) {
         reason = trace.dueReason(now, grace, idle, wait);
+        if (reason == null && !trace.decided()) {
+          trace.moveOutOfSparseSlabs();
+        }
       }
       // Checked again under the map's lock: a span may have come in between.
       if (reason != null && decideIf(trace, t -> t.dueReason(now, grace, idle, wait))) {
         decided++;
       }
     }
+    boundWeightBySlack();
     return decided;
+  }
+
+  /**
+   * Caffeine weighs what each trace holds; the slabs in use also hold room no trace does (the end
+   * of the slab being filled, dead records beside live ones). That room comes off Caffeine's
+   * bound, down to half the user's, and free slabs are kept for reuse only within what is left,
+   * so traces, unused room and free slabs together stay within the user's bound.
+   */
+  private void boundWeightBySlack() {
+    long unused = slabs.unusedBytes();
+    long bound = Math.max(maximumWeightBytes / 2, maximumWeightBytes - unused);
+    var eviction = traces.policy().eviction().orElseThrow();
+    if (eviction.getMaximum() != bound) {
+      eviction.setMaximum(bound);
+    }
+    slabs.poolWithin(maximumWeightBytes - unused - eviction.weightedSize().orElseThrow());
   }
 
   /**
@@ -169,7 +206,9 @@ public final class TraceBuffer {
     if (maximumWeightBytes < 1) {
       throw new IllegalArgumentException("maximumWeightBytes must be positive, got " + maximumWeightBytes);
     }
+    this.maximumWeightBytes = maximumWeightBytes;
     traces.policy().eviction().orElseThrow().setMaximum(maximumWeightBytes);
+    boundWeightBySlack();
   }
 
   /** Decides every buffered trace now, on what it has; for shutdown, after offers have stopped. */
@@ -222,7 +261,17 @@ public final class TraceBuffer {
   }
 
   long maximumWeightBytes() {
-    return traces.policy().eviction().orElseThrow().getMaximum();
+    return maximumWeightBytes;
+  }
+
+  /** Room in the span slabs in use that no trace holds: see {@link #boundWeightBySlack()}. */
+  public long slabUnusedBytes() {
+    return slabs.unusedBytes();
+  }
+
+  /** Heap the span slabs hold, in use and kept for reuse. */
+  public long slabHeldBytes() {
+    return slabs.heldBytes();
   }
 
   int traceOverheadBytes() {
@@ -253,20 +302,25 @@ public final class TraceBuffer {
     return decisionCacheExpiry;
   }
 
+  /** The bound Caffeine holds the traces' weight to: the user's less the slabs' slack. */
+  long cacheMaximumWeight() {
+    return traces.policy().eviction().orElseThrow().getMaximum();
+  }
+
   /** Caffeine's own view of the buffer's weight, to check the weigher against the counters. */
   long cacheWeightedSize() {
     traces.cleanUp();
     return traces.policy().eviction().orElseThrow().weightedSize().orElseThrow();
   }
 
-  private void offerTrace(TraceId traceId, List<WireSpan> spans) {
+  private void offerTrace(TraceId traceId, List<WireSpan> spans, SpanSlabs.Writer writer) {
     RememberedDecision earlier = decisions.find(traceId);
     if (earlier != null) {
       followDecision(earlier, spans);
       return;
     }
     OfferOutcome outcome = new OfferOutcome();
-    traces.asMap().compute(traceId, (id, trace) -> add(id, trace, spans, outcome));
+    traces.asMap().compute(traceId, (id, trace) -> add(id, trace, spans, writer, outcome));
     if (outcome.decided != null) {
       handOver(outcome.decided);
     }
@@ -277,7 +331,11 @@ public final class TraceBuffer {
 
   /** Runs inside the map's compute for the trace; returns the entry to keep, or null to remove. */
   private BufferedTrace add(
-      TraceId traceId, BufferedTrace trace, List<WireSpan> spans, OfferOutcome outcome) {
+      TraceId traceId,
+      BufferedTrace trace,
+      List<WireSpan> spans,
+      SpanSlabs.Writer writer,
+      OfferOutcome outcome) {
     long now = ticker.read();
     if (trace == null) {
       // Decided since offerTrace looked: deciders remember the decision before the entry leaves.
@@ -286,14 +344,14 @@ public final class TraceBuffer {
         outcome.follow(decided, spans);
         return null;
       }
-      trace = new BufferedTrace(traceId, rules, now, traceOverheadBytes, serviceGraph != null);
+      trace = new BufferedTrace(traceId, slabs, rules, now, traceOverheadBytes, serviceGraph != null);
       counters.traceBuffered(traceOverheadBytes);
     }
     synchronized (trace) {
       for (int i = 0; i < spans.size(); i++) {
         WireSpan span = spans.get(i);
         long before = trace.bytes();
-        SpanFields fields = trace.add(span, rules, now);
+        SpanFields fields = trace.add(span, writer, rules, now);
         counters.spanBuffered(trace.bytes() - before);
         if (spanMetrics != null) {
           spanMetrics.record(span.origin().serviceName(), fields.name(), fields.kind(), fields.statusCode(),
@@ -364,9 +422,12 @@ public final class TraceBuffer {
     counters.traceDecided(decision, reason, trace.spanCount(), trace.bytes());
     listener.decided(
         remembered.toRecord(), Duration.ofNanos(Math.max(0, ticker.read() - trace.firstSpanNanos())));
-    return decision.keep()
-        ? new DecidedTrace(remembered, trace.spans(), trace.facts().summary())
-        : new DecidedTrace(remembered, List.of(), null);
+    DecidedTrace decided =
+        decision.keep()
+            ? new DecidedTrace(remembered, trace.spans(), trace.facts().summary())
+            : new DecidedTrace(remembered, List.of(), null);
+    trace.release();
+    return decided;
   }
 
   /** Caffeine's eviction listener: runs inside the atomic removal, so decide (cheap) but not hand over. */

@@ -42,16 +42,45 @@ class EvictionTest {
 
     buffer.offer(List.of(first));
     long firstBytes = buffer.stats().bufferedBytes() - OVERHEAD;
-    // The span's bytes, its object, its origin (a test span has one of its own) and the summary's
-    // new service and operation.
+    // The span's record in a slab, its index, its origin (a test span has one of its own) and the
+    // summary's new service and operation.
     assertThat(firstBytes)
         .isGreaterThan(first.bytes().length + first.origin().resource().length)
-        .isGreaterThan(first.retainedBytes());
+        .isGreaterThan(recordBytes(first) + first.origin().shareBytes());
     assertThat(buffer.cacheWeightedSize()).isEqualTo(buffer.stats().bufferedBytes());
 
     buffer.offer(List.of(second));
-    assertThat(buffer.stats().bufferedBytes() - OVERHEAD - firstBytes).isGreaterThanOrEqualTo(second.retainedBytes());
+    assertThat(buffer.stats().bufferedBytes() - OVERHEAD - firstBytes).isGreaterThanOrEqualTo(recordBytes(second));
     assertThat(buffer.cacheWeightedSize()).isEqualTo(buffer.stats().bufferedBytes());
+  }
+
+  @Test
+  void theSlabsRoomThatNoTraceHoldsComesOffTheBoundAndFreeSlabsAreKeptWithinIt() {
+    long bound = 64L << 20;
+    TraceBuffer buffer = buffer(bound);
+    // Four slabs' worth of traces, then decided: their slabs are freed.
+    String note = "n".repeat(4_000);
+    for (int n = 0; n < 4 * SpanSlabs.SLAB_BYTES / 4_000; n++) {
+      buffer.offer(List.of(root(traceId(1_000 + n)).attribute("note", note).build()));
+    }
+    ticker.advanceMillis(2_000);
+    buffer.decideDue();
+    assertThat(buffer.stats().bufferedTraces()).isZero();
+
+    long unused = buffer.slabUnusedBytes();
+    assertThat(unused).isPositive(); // the end of the slab being filled
+    assertThat(buffer.cacheMaximumWeight()).isEqualTo(bound - unused);
+    assertThat(buffer.maximumWeightBytes()).isEqualTo(bound);
+    // The freed slabs are kept for reuse: the buffer's bound has room for them.
+    assertThat(buffer.slabHeldBytes()).isGreaterThanOrEqualTo(3L * SpanSlabs.SLAB_BYTES);
+
+    // A bound with no room to spare keeps none.
+    buffer.resize(SpanSlabs.SLAB_BYTES);
+    assertThat(buffer.slabHeldBytes()).isEqualTo(SpanSlabs.SLAB_BYTES);
+  }
+
+  private static long recordBytes(WireSpan span) {
+    return TraceSpans.HEADER_BYTES + TraceSpans.INDEX_BYTES + span.bytes().length;
   }
 
   @Test

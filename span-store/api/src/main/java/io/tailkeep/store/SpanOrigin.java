@@ -100,7 +100,7 @@ public final class SpanOrigin {
    * One span's share of {@link #retainedBytes()}: the origin lives as long as any of its spans, so
    * each span weighs an equal part of it, and a buffer holding all of them weighs it whole.
    */
-  long shareBytes() {
+  public long shareBytes() {
     return shared ? 0 : (retainedBytes() + spanCount - 1) / spanCount;
   }
 
