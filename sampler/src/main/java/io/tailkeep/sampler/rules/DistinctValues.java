@@ -1,7 +1,8 @@
 package io.tailkeep.sampler.rules;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
@@ -13,32 +14,42 @@ final class DistinctValues<T> {
 
   static final int MAX = 64;
 
-  // A list, not a set: typical traces have a handful of values, and a scan beats hashing there.
-  private final List<T> values = new ArrayList<>(2);
+  // An array scanned, not a set: typical traces have a handful of values, and a scan beats hashing
+  // there. Not an ArrayList: a buffered trace holds several of these, and each object more is one
+  // more for a young collection to copy.
+  private Object[] values = new Object[2];
+  private int size;
   private boolean overflowed;
 
   void add(T value) {
-    if (values.contains(value)) {
-      return;
+    for (int i = 0; i < size; i++) {
+      if (Objects.equals(values[i], value)) {
+        return;
+      }
     }
-    if (values.size() >= MAX) {
+    if (size >= MAX) {
       overflowed = true;
       return;
     }
-    values.add(value);
+    if (size == values.length) {
+      values = Arrays.copyOf(values, size * 2);
+    }
+    values[size++] = value;
   }
 
+  @SuppressWarnings("unchecked")
   boolean anyMatch(Predicate<? super T> test) {
-    for (T value : values) {
-      if (test.test(value)) {
+    for (int i = 0; i < size; i++) {
+      if (test.test((T) values[i])) {
         return true;
       }
     }
     return false;
   }
 
+  @SuppressWarnings("unchecked")
   List<T> values() {
-    return List.copyOf(values);
+    return (List<T>) List.of(Arrays.copyOf(values, size));
   }
 
   boolean overflowed() {

@@ -31,9 +31,11 @@ public final class BatchSummary {
   private String rootService;
   private String rootName;
   private final DistinctList<String> services = new DistinctList<>();
-  private final DistinctList<ServiceOperation> operations = new DistinctList<>();
-  /** The previous span's service and name, so runs of alike spans skip the set lookups. */
-  private ServiceOperation lastOperation;
+  private final OperationSet operations = new OperationSet();
+  /** The previous span's service, name and kind, so runs of alike spans skip the set lookups. */
+  private String lastService;
+  private String lastName;
+  private int lastKind;
   /** Heap held by the sets' entries, kept as they grow. */
   private long listBytes;
 
@@ -57,26 +59,23 @@ public final class BatchSummary {
       rootService = service;
       rootName = fields.name();
     }
-    ServiceOperation last = lastOperation;
-    if (last == null
-        || !last.service().equals(service)
-        || !last.name().equals(fields.name())
-        || last.kind().getNumber() != fields.kind()) {
-      ServiceOperation operation = new ServiceOperation(service, fields.name(), kindOf(fields.kind()));
+    String name = fields.name();
+    // A kind this version does not know counts as unspecified, as the stored operations name it.
+    int kind = SpanKind.forNumber(fields.kind()) == null ? 0 : fields.kind();
+    if (lastService == null
+        || !lastService.equals(service)
+        || !lastName.equals(name)
+        || lastKind != kind) {
       if (services.add(service)) {
         listBytes += SLOT_BYTES;
       }
-      if (operations.add(operation)) {
-        // The record, its set entry and its name (shared with the rules' span names).
-        listBytes += SLOT_BYTES + 24 + 40 + fields.name().length();
+      if (operations.add(service, name, kind)) {
+        listBytes += OperationSet.ENTRY_BYTES;
       }
-      lastOperation = operation;
+      lastService = service;
+      lastName = name;
+      lastKind = kind;
     }
-  }
-
-  private static SpanKind kindOf(int number) {
-    SpanKind kind = SpanKind.forNumber(number);
-    return kind == null ? SpanKind.SPAN_KIND_UNSPECIFIED : kind;
   }
 
   public int spanCount() {
@@ -126,9 +125,9 @@ public final class BatchSummary {
     return services.view();
   }
 
-  /** Distinct (service, name, kind) operations, in the order they came. */
+  /** Distinct (service, name, kind) operations, in the order they came; made on each call. */
   public List<ServiceOperation> operations() {
-    return operations.view();
+    return operations.toList();
   }
 
   /**

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * Distinct values in arrival order, small on the heap: a list scanned while short (a trace has a
  * handful of services and span names), indexed by a hash set only once it grows, so a trace with
- * thousands of names stays linear. A buffered trace holds two of these for its whole wait.
+ * thousands of names stays linear. A buffered trace holds one (its services) for its whole wait.
  */
 final class DistinctList<T> {
 
