@@ -55,8 +55,8 @@ final class BufferedTrace {
   }
 
   /**
-   * Adds a span, copying it into room from {@code writer}, and returns its fields as the rules' summary read them; {@link #bytes()} grows by
-   * what it added to the trace's weight.
+   * Adds a span, copying it into room from {@code writer}, and returns its fields as the rules'
+   * summary read them; {@link #bytes()} grows by what it added to the trace's weight.
    */
   SpanFields add(WireSpan span, SpanSlabs.Writer writer, RuleSet rules, long nowNanos) {
     useRules(rules);
@@ -181,7 +181,7 @@ final class BufferedTrace {
     return firstSpanNanos;
   }
 
-  /** Buffered bytes: the spans' records and their index, the summary, and the per-trace overhead. */
+  /** Buffered bytes: the spans' records and index, the summary, and the per-trace overhead. */
   long bytes() {
     return bytes;
   }

@@ -101,7 +101,7 @@ final class SpanSlabs {
     release(place, length);
   }
 
-  /** Marks the full slabs at most half live, for {@link #isSparse}; once per pass over the buffer. */
+  /** Marks full slabs at most half live, for {@link #isSparse}; once per pass over the buffer. */
   synchronized void markSparse() {
     for (Slab slab : byNumber) {
       if (slab != null) {
@@ -132,7 +132,7 @@ final class SpanSlabs {
     }
   }
 
-  /** Whether the slab holding the place was found full and at most half live by {@link #markSparse}. */
+  /** Whether the place's slab was found full and at most half live by {@link #markSparse}. */
   boolean isSparse(long place) {
     return byNumber[number(place)].sparse;
   }

@@ -344,7 +344,8 @@ public final class TraceBuffer {
         outcome.follow(decided, spans);
         return null;
       }
-      trace = new BufferedTrace(traceId, slabs, rules, now, traceOverheadBytes, serviceGraph != null);
+      trace =
+          new BufferedTrace(traceId, slabs, rules, now, traceOverheadBytes, serviceGraph != null);
       counters.traceBuffered(traceOverheadBytes);
     }
     synchronized (trace) {

@@ -38,7 +38,7 @@ final class TraceSpans {
     this.slabs = slabs;
   }
 
-  /** Copies the span into room from {@code writer}; returns the bytes it takes in slabs and here. */
+  /** Copies the span into room from {@code writer}; returns the bytes it takes in all. */
   int add(WireSpan span, SpanSlabs.Writer writer) {
     if (released) {
       throw new IllegalStateException("the trace's spans were released");
@@ -54,7 +54,8 @@ final class TraceSpans {
     byte[] array = slabs.array(place);
     int offset = SpanSlabs.offset(place);
     LONG.set(array, offset, span.spanId().value());
-    LONG.set(array, offset + Long.BYTES, span.isRoot() ? 0 : span.parentSpanId().orElseThrow().value());
+    long parent = span.isRoot() ? 0 : span.parentSpanId().orElseThrow().value();
+    LONG.set(array, offset + Long.BYTES, parent);
     System.arraycopy(bytes, 0, array, offset + HEADER_BYTES, bytes.length);
     places[count] = place;
     lengths[count] = length;
@@ -107,7 +108,8 @@ final class TraceSpans {
       }
       int length = lengths[i];
       long to = slabs.reserve(length);
-      System.arraycopy(slabs.array(from), SpanSlabs.offset(from), slabs.array(to), SpanSlabs.offset(to), length);
+      System.arraycopy(
+          slabs.array(from), SpanSlabs.offset(from), slabs.array(to), SpanSlabs.offset(to), length);
       places[i] = to;
       slabs.release(from, length);
     }

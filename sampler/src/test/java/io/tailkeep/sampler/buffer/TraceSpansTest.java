@@ -26,7 +26,8 @@ class TraceSpansTest {
     WireSpan rootSpan = root(trace).attribute("http.route", "/checkout").build();
     WireSpan small = child(trace).build();
     // Larger than a quarter of a slab: an array of its own.
-    WireSpan large = child(trace).attribute("payload", "x".repeat(SpanSlabs.SLAB_BYTES / 2)).build();
+    WireSpan large =
+        child(trace).attribute("payload", "x".repeat(SpanSlabs.SLAB_BYTES / 2)).build();
     TraceSpans spans = new TraceSpans(slabs);
 
     int added = add(spans, rootSpan, small, large);
@@ -52,7 +53,8 @@ class TraceSpansTest {
   void releasedSpansGiveTheirRoomBackAndCannotBeRead() {
     TraceId trace = traceId(8);
     TraceSpans spans = new TraceSpans(slabs);
-    add(spans, root(trace).build(), child(trace).attribute("payload", "y".repeat(SpanSlabs.SLAB_BYTES)).build());
+    WireSpan large = child(trace).attribute("payload", "y".repeat(SpanSlabs.SLAB_BYTES)).build();
+    add(spans, root(trace).build(), large);
     assertThat(slabs.liveBytes()).isPositive();
     long heldWithLarge = slabs.heldBytes();
 

@@ -26,7 +26,7 @@ final class OperationSet {
   private String[] names = new String[4];
   private byte[] kinds = new byte[4];
   private int size;
-  /** Positions + 1 by hash, 0 for empty; made once {@link #SCAN_LIMIT} is passed, at most half full. */
+  /** Positions + 1 by hash (0: empty), made past {@link #SCAN_LIMIT} entries; half full at most. */
   private int[] table;
 
   /** Adds the operation unless present; returns whether it was added. */
