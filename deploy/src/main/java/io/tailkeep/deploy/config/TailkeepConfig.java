@@ -138,6 +138,19 @@ public record TailkeepConfig(
     public boolean isEnabled() {
       return !bootstrapServers.isEmpty();
     }
+
+    /**
+     * Every setting, but of the client's pass-through settings only the names: they may hold
+     * passwords ({@code sasl.jaas.config}, {@code ssl.key.password}).
+     */
+    @Override
+    public String toString() {
+      return "Kafka[bootstrapServers=" + bootstrapServers
+          + ", topic=" + topic
+          + ", partitions=" + partitions
+          + ", replicationFactor=" + replicationFactor
+          + ", client=" + new java.util.TreeSet<>(client.keySet()) + "]";
+    }
   }
 
   /** What this node does in a cluster, and its name there. */

@@ -551,6 +551,27 @@ class TailkeepConfigTest {
   }
 
   @Test
+  void kafkaClientSettingsShowOnlyTheirNames() throws ConfigException {
+    TailkeepConfig config =
+        parse(
+            """
+            kafka:
+              bootstrap_servers: [kafka-1:9092]
+              client:
+                security.protocol: SASL_SSL
+                sasl.jaas.config: 'org.apache.kafka.common.security.plain.PlainLoginModule required username="t" password="pw-kafka-1234";'
+                ssl.key.password: pw-key-1234
+            """);
+
+    assertThat(config.kafka().client()).containsEntry("ssl.key.password", "pw-key-1234");
+    for (String text : List.of(config.toString(), config.kafka().toString())) {
+      assertThat(text).doesNotContain("pw-", "SASL_SSL")
+          .contains("client=[sasl.jaas.config, security.protocol, ssl.key.password]",
+              "bootstrapServers=[kafka-1:9092]");
+    }
+  }
+
+  @Test
   void everyKeyIsDocumentedInTheReadme() throws IOException {
     String readme = Files.readString(Path.of("README.md"));
     Settings settings = Settings.fromEnvironment(Map.of());
