@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SpanSlabs {
 
   static final int SLAB_BYTES = 256 * 1024;
-  private static final int LARGEST_SHARED_RECORD = SLAB_BYTES / 4;
+  /** Longer records get an array of their own. */
+  static final int LARGEST_SHARED_RECORD = SLAB_BYTES / 4;
   /** Added to the live bytes of the slab being filled, so it cannot reach zero until sealed. */
   private static final long FILLING = 1L << 40;
 

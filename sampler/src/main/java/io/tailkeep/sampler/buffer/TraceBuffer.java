@@ -131,7 +131,10 @@ public final class TraceBuffer {
     long recordBytes = 0;
     for (WireSpan span : spans) {
       byTrace.computeIfAbsent(span.traceId(), id -> new ArrayList<>()).add(span);
-      recordBytes += TraceSpans.HEADER_BYTES + span.bytes().length;
+      int record = TraceSpans.HEADER_BYTES + span.bytes().length;
+      if (record <= SpanSlabs.LARGEST_SHARED_RECORD) { // the rest get arrays of their own
+        recordBytes += record;
+      }
     }
     SpanSlabs.Writer writer = slabs.writer(recordBytes);
     try {
