@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The server's configuration: one YAML file (every key optional), each key overridable by an
@@ -149,7 +150,7 @@ public record TailkeepConfig(
           + ", topic=" + topic
           + ", partitions=" + partitions
           + ", replicationFactor=" + replicationFactor
-          + ", client=" + new java.util.TreeSet<>(client.keySet()) + "]";
+          + ", client=" + new TreeSet<>(client.keySet()) + "]";
     }
   }
 

@@ -35,7 +35,6 @@ final class SpanSlabs {
   private final ArrayDeque<Slab> pool = new ArrayDeque<>();
   private int nextNumber;
   private Slab filling;
-  private int slabsInUse;
   /** Bytes of the slabs in use (not pooled); under the lock. */
   private long inUseBytes;
   /** How many bytes of free slabs may be kept for reuse; under the lock. */
@@ -60,8 +59,6 @@ final class SpanSlabs {
   private synchronized long reserveOwn(int length) {
     Slab own = register(new byte[length], false);
     own.live.set(length);
-    own.used = length;
-    slabsInUse++;
     inUseBytes += length;
     return place(own.number, 0);
   }
@@ -181,12 +178,12 @@ final class SpanSlabs {
     return live;
   }
 
+  /** Slabs registered and not pooled: in use, shared or a record's own. */
   synchronized int slabsInUse() {
-    return slabsInUse;
+    return nextNumber - freeNumbers.size() - pool.size();
   }
 
   private Slab takeSlab() {
-    slabsInUse++;
     inUseBytes += SLAB_BYTES;
     Slab pooled = pool.poll();
     if (pooled != null) {
@@ -211,7 +208,6 @@ final class SpanSlabs {
 
   /** Under the lock: pools a shared slab within the pool's budget, forgets it otherwise. */
   private void free(Slab slab) {
-    slabsInUse--;
     inUseBytes -= slab.bytes.length;
     if (slab.shared && (pool.size() + 1L) * SLAB_BYTES <= poolBudget) {
       slab.used = 0;

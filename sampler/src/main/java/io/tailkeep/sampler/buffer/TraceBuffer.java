@@ -161,8 +161,8 @@ public final class TraceBuffer {
       DecisionReason reason;
       synchronized (trace) {
         reason = trace.dueReason(now, grace, idle, wait);
-        if (reason == null && !trace.decided()) {
-          trace.moveOutOfSparseSlabs();
+        if (reason == null) {
+          trace.moveOutOfSparseSlabs(); // nothing to move once decided: its spans are released
         }
       }
       // Checked again under the map's lock: a span may have come in between.
@@ -268,12 +268,12 @@ public final class TraceBuffer {
   }
 
   /** Room in the span slabs in use that no trace holds: see {@link #boundWeightBySlack()}. */
-  public long slabUnusedBytes() {
+  long slabUnusedBytes() {
     return slabs.unusedBytes();
   }
 
   /** Heap the span slabs hold, in use and kept for reuse. */
-  public long slabHeldBytes() {
+  long slabHeldBytes() {
     return slabs.heldBytes();
   }
 
