@@ -2,7 +2,12 @@ package io.tailkeep.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * CPU time (user + system) of a whole process, all its threads, from Linux's {@code /proc/<pid>/stat}:
@@ -27,5 +32,40 @@ final class ProcessCpu {
   static String loadAverage() throws IOException {
     String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
     return fields[0] + " " + fields[1] + " " + fields[2];
+  }
+
+  /**
+   * Nanoseconds of CPU used so far by those threads of a process whose names {@code counted}
+   * accepts, from each thread's {@code schedstat} (nanoseconds, unlike {@code stat}'s 10 ms ticks,
+   * so one request's share can be seen). Thread names are read once per thread and remembered in
+   * {@code names}; a thread that ended since is left out.
+   */
+  static long threadNanos(long pid, Predicate<String> counted, Map<Long, String> names) throws IOException {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    long sum = 0;
+    try (Stream<Path> threads = Files.list(tasks)) {
+      for (Path thread : (Iterable<Path>) threads::iterator) {
+        try {
+          long tid = Long.parseLong(thread.getFileName().toString());
+          String name = names.get(tid);
+          if (name == null) {
+            name = Files.readString(thread.resolve("comm")).strip();
+            names.put(tid, name);
+          }
+          if (counted.test(name)) {
+            String schedstat = Files.readString(thread.resolve("schedstat"));
+            sum += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+          }
+        } catch (NoSuchFileException ended) {
+          // the thread ended between the listing and the read
+        }
+      }
+    }
+    return sum;
+  }
+
+  /** An empty table of thread names for {@link #threadNanos}. */
+  static Map<Long, String> threadNames() {
+    return new HashMap<>();
   }
 }

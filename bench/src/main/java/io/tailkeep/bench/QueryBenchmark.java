@@ -64,7 +64,9 @@ public final class QueryBenchmark {
   private static final Path WORK_DIRECTORY =
       Path.of(System.getProperty("bench.queryWorkDirectory", "target/bench-query-cassandra")).toAbsolutePath();
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final double TRACE_TARGET_MS = 50;
+  /** Issue 11's targets for a trace of 1 000 spans by ID. */
+  private static final double TRACE_TARGET_P50_MS = 8;
+  private static final double TRACE_TARGET_P99_MS = 25;
   private static final double SEARCH_TARGET_MS = 100;
 
   /** What was written of one trace: enough to say what every answer must hold. */
@@ -84,6 +86,7 @@ public final class QueryBenchmark {
     final Probe probe;
     final Histogram latencies = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
     long bytes;
+    long cassandraNanos;
 
     Case(String name, String target, Probe probe) {
       this.name = name;
@@ -98,6 +101,8 @@ public final class QueryBenchmark {
   private final List<String> report = new ArrayList<>();
   private final List<String> loads = new ArrayList<>();
   private List<Written> slowestFirst;
+  private long cassandraPid;
+  private final Map<Long, String> cassandraThreads = ProcessCpu.threadNames();
   private List<Written> newestFirst;
   private long minDurationNanos;
   private String minDuration;
@@ -118,6 +123,7 @@ public final class QueryBenchmark {
                 .open()) {
       LOG.info("Cassandra answers and the schema is ready after {} ms",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      bench.cassandraPid = node.pid();
       bench.run(store);
     }
   }
@@ -211,7 +217,9 @@ public final class QueryBenchmark {
     long started = System.nanoTime();
     for (int round = 0; round < ROUNDS; round++) {
       for (Case c : cases) {
+        long cassandraBefore = servingCpuNanos();
         Sample sample = c.probe.run(round);
+        c.cassandraNanos += servingCpuNanos() - cassandraBefore;
         c.latencies.recordValue(sample.nanos());
         c.bytes += sample.bytes();
       }
@@ -222,25 +230,45 @@ public final class QueryBenchmark {
     report.add("");
     report.add("service=" + TraceFactory.ENTRY_SERVICE + " (most traces' root), limit=" + LIMIT
         + " in every search; KiB: mean answer size");
-    report.add(String.format("%-58s %5s %8s %8s %8s %8s  %s", "case", "runs", "p50 ms", "p99 ms", "max ms",
-        "KiB", "target (p99)"));
+    report.add("C* ms: the Cassandra node's CPU per request, its compaction and flush threads left out");
+    report.add(String.format("%-58s %5s %8s %8s %8s %8s %6s  %s", "case", "runs", "p50 ms", "p99 ms", "max ms",
+        "KiB", "C* ms", "target"));
     for (Case c : cases) {
       Histogram h = c.latencies;
+      double p50 = h.getValueAtPercentile(50) / 1e6;
       double p99 = h.getValueAtPercentile(99) / 1e6;
       String verdict =
           c.target == null
               ? ""
-              : c.target.equals("trace") ? judge(p99, TRACE_TARGET_MS) : judge(p99, SEARCH_TARGET_MS);
+              : c.target.equals("trace")
+                  ? judge(p50, p99, TRACE_TARGET_P50_MS, TRACE_TARGET_P99_MS)
+                  : judge(p99, SEARCH_TARGET_MS);
       String size = c.bytes == 0 ? "-" : String.format("%.1f", c.bytes / 1024.0 / h.getTotalCount());
-      String row = String.format("%-58s %5d %8.2f %8.2f %8.2f %8s  %s", c.name, h.getTotalCount(),
-          h.getValueAtPercentile(50) / 1e6, p99, h.getMaxValue() / 1e6, size, verdict);
+      String row = String.format("%-58s %5d %8.2f %8.2f %8.2f %8s %6.2f  %s", c.name, h.getTotalCount(),
+          p50, p99, h.getMaxValue() / 1e6, size, c.cassandraNanos / 1e6 / h.getTotalCount(), verdict);
       LOG.info(row.strip().replaceAll(" +", " "));
       report.add(row);
     }
   }
 
   private static String judge(double p99, double targetMs) {
-    return String.format("<= %.0f ms: %s", targetMs, p99 <= targetMs ? "hit" : "MISS");
+    return String.format("p99 <= %.0f ms: %s", targetMs, p99 <= targetMs ? "hit" : "MISS");
+  }
+
+  private static String judge(double p50, double p99, double p50Target, double p99Target) {
+    return String.format("p50 <= %.0f ms: %s, p99 <= %.0f ms: %s", p50Target, p50 <= p50Target ? "hit" : "MISS",
+        p99Target, p99 <= p99Target ? "hit" : "MISS");
+  }
+
+  /**
+   * CPU the node spent serving requests so far: every thread but compaction and memtable flushes,
+   * which work off what was written before the timed rounds and would drown one read's share.
+   */
+  private long servingCpuNanos() throws IOException {
+    return ProcessCpu.threadNanos(
+        cassandraPid,
+        name -> !name.startsWith("Compaction") && !name.contains("Memtable") && !name.contains("Flush"),
+        cassandraThreads);
   }
 
   // --- the cases, each checking its answer against what was written ---

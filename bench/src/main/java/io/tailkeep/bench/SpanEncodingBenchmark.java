@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.Setup;
 
 /**
  * The Cassandra store's encoding of one kept trace, as its writer does before binding statements
- * ({@code TraceChunk.of}): each span's stored envelope composed from its bytes and digested, the
+ * ({@code TraceChunk.of}): each span digested, the spans composed into blocks from their bytes, the
  * summary's names bounded, the default tags read from the spans. The traces are those the default
  * rules keep from the traffic model's mix, as the buffer hands them over.
  */

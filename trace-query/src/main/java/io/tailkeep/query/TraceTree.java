@@ -13,11 +13,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -269,7 +267,7 @@ public final class TraceTree {
       this.summary = summary;
       this.maxSpans = maxSpans;
       this.maxDepth = maxDepth;
-      List<OtlpSpan> distinct = withoutIdenticalCopies(trace.spans());
+      List<OtlpSpan> distinct = Trace.withoutIdenticalCopies(trace.spans());
       this.identicalCopies = trace.spans().size() - distinct.size();
       int n = distinct.size();
       // Earliest first; ties by span ID, then as stored: every later step keeps this order.
@@ -297,32 +295,6 @@ public final class TraceTree {
         ids[i] = spans[i].spanId().value();
       }
       parent = new int[n];
-    }
-
-    /**
-     * The spans without identical copies, each first copy kept in place. Identical spans share a
-     * span ID, so only spans whose ID repeats are compared: a trace without repeats is not hashed
-     * span by span (every string of a freshly decoded span would be).
-     */
-    private static List<OtlpSpan> withoutIdenticalCopies(List<OtlpSpan> spans) {
-      Set<Long> ids = new HashSet<>(spans.size() * 2);
-      boolean repeats = false;
-      for (OtlpSpan span : spans) {
-        repeats |= !ids.add(span.spanId().value());
-      }
-      if (!repeats) {
-        return spans;
-      }
-      List<OtlpSpan> distinct = new ArrayList<>(spans.size());
-      Map<Long, List<OtlpSpan>> keptById = new HashMap<>();
-      for (OtlpSpan span : spans) {
-        List<OtlpSpan> kept = keptById.computeIfAbsent(span.spanId().value(), id -> new ArrayList<>(1));
-        if (!kept.contains(span)) {
-          kept.add(span);
-          distinct.add(span);
-        }
-      }
-      return distinct;
     }
 
     TraceTree build() {
@@ -628,7 +600,7 @@ public final class TraceTree {
     }
 
     private String cappedReadWarning(int read) {
-      String why = "(the first by span ID, not by place in the tree, so some show without their parent)";
+      String why = "(the first as stored, not by place in the tree, so some show without their parent)";
       if (summary != null && summary.spanCount() > read) {
         return "the trace has " + summary.spanCount() + " spans, more than the span cap of " + read + ": only "
             + read + " were read " + why + ", " + (summary.spanCount() - read) + " are left out";

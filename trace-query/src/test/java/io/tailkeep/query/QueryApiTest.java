@@ -225,7 +225,7 @@ class QueryApiTest {
       assertThat(cut.getJsonObject("summary").getLong("durationNanos")).isEqualTo(2_000 * MS);
       assertThat(cut.getJsonArray("warnings").getList())
           .contains(
-              "the trace has 10000 spans, more than the span cap of 500: only 500 were read (the first by span ID,"
+              "the trace has 10000 spans, more than the span cap of 500: only 500 were read (the first as stored,"
                   + " not by place in the tree, so some show without their parent), 9500 are left out");
     }
   }

@@ -64,14 +64,14 @@ class TraceTreeTest {
     assertThat(withSummary.durationNanos()).isEqualTo(5_000);
     assertThat(withSummary.warnings())
         .contains(
-            "the trace has 40 spans, more than the span cap of 2: only 2 were read (the first by span ID, not by"
+            "the trace has 40 spans, more than the span cap of 2: only 2 were read (the first as stored, not by"
                 + " place in the tree, so some show without their parent), 38 are left out");
 
     TraceTree withoutSummary = TraceTree.assemble(capped, null, CAP, DEPTH);
     assertThat(withoutSummary.spanCount()).isEqualTo(2);
     assertThat(withoutSummary.warnings())
         .contains(
-            "the trace has more than 2 spans, the span cap: only 2 were read (the first by span ID, not by place"
+            "the trace has more than 2 spans, the span cap: only 2 were read (the first as stored, not by place"
                 + " in the tree, so some show without their parent)");
     assertThat(tree(read).warnings()).noneMatch(w -> w.contains("span cap"));
   }

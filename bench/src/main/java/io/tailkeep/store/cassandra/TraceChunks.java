@@ -20,12 +20,12 @@ public final class TraceChunks {
 
   /** Spans in an encoded chunk. */
   public static int spanCount(Object chunk) {
-    return ((TraceChunk) chunk).spans.size();
+    return ((TraceChunk) chunk).spanCount;
   }
 
-  /** Bytes of an encoded chunk's span rows (the stored envelopes). */
+  /** Bytes of an encoded chunk's span blocks. */
   public static long encodedBytes(Object chunk) {
-    return ((TraceChunk) chunk).spans.stream().mapToLong(span -> span.bytes().length).sum();
+    return ((TraceChunk) chunk).blocks.stream().mapToLong(block -> block.bytes().length).sum();
   }
 
   /** Tag index rows an encoded chunk adds. */

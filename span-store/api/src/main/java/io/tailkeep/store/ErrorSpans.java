@@ -27,6 +27,14 @@ public final class ErrorSpans {
     return statusCode == STATUS_ERROR || (kind == KIND_SERVER && httpStatus >= 500);
   }
 
+  /**
+   * Whether {@link #isError} depends on the HTTP status: a server span whose status is not ERROR.
+   * Other spans need not have their attributes looked through.
+   */
+  public static boolean needsHttpStatus(int kind, int statusCode) {
+    return statusCode != STATUS_ERROR && kind == KIND_SERVER;
+  }
+
   /** An HTTP status written as text; 0 when it is not a number. */
   public static long parseStatus(String text) {
     try {

@@ -132,7 +132,9 @@ public record OtlpSpan(
 
   /** The one definition of an error span ({@link ErrorSpans}). */
   public boolean isError() {
-    return ErrorSpans.isError(span.getKindValue(), span.getStatus().getCodeValue(), httpStatus());
+    int kind = span.getKindValue();
+    int status = span.getStatus().getCodeValue();
+    return ErrorSpans.isError(kind, status, ErrorSpans.needsHttpStatus(kind, status) ? httpStatus() : 0);
   }
 
   /** The span's HTTP response status attribute; 0 when it has none. */

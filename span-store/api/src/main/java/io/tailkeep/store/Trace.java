@@ -1,7 +1,12 @@
 package io.tailkeep.store;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Stored spans of one trace, in no particular order.
@@ -18,5 +23,31 @@ public record Trace(TraceId traceId, List<OtlpSpan> spans, boolean capped) {
   /** Every stored span of the trace. */
   public Trace(TraceId traceId, List<OtlpSpan> spans) {
     this(traceId, spans, false);
+  }
+
+  /**
+   * The spans without identical copies, each first copy kept in place. Identical spans share a
+   * span ID, so only spans whose ID repeats are compared: a trace without repeats is not hashed
+   * span by span (every string of a freshly decoded span would be).
+   */
+  public static List<OtlpSpan> withoutIdenticalCopies(List<OtlpSpan> spans) {
+    Set<Long> ids = new HashSet<>(spans.size() * 2);
+    boolean repeats = false;
+    for (OtlpSpan span : spans) {
+      repeats |= !ids.add(span.spanId().value());
+    }
+    if (!repeats) {
+      return spans;
+    }
+    List<OtlpSpan> distinct = new ArrayList<>(spans.size());
+    Map<Long, List<OtlpSpan>> keptById = new HashMap<>();
+    for (OtlpSpan span : spans) {
+      List<OtlpSpan> kept = keptById.computeIfAbsent(span.spanId().value(), id -> new ArrayList<>(1));
+      if (!kept.contains(span)) {
+        kept.add(span);
+        distinct.add(span);
+      }
+    }
+    return distinct;
   }
 }

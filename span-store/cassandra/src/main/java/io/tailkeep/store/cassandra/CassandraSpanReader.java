@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -64,36 +65,48 @@ final class CassandraSpanReader implements SpanReader {
   @Override
   public CompletionStage<Optional<Trace>> getTrace(TraceId traceId) {
     Objects.requireNonNull(traceId, "traceId");
-    return read(
-        traceId,
-        Integer.MAX_VALUE,
-        spans -> spans.isEmpty() ? Optional.empty() : Optional.of(new Trace(traceId, spans)));
+    return read(traceId, Integer.MAX_VALUE);
   }
 
   @Override
   public CompletionStage<Optional<Trace>> getTrace(TraceId traceId, int maxSpans) {
     Objects.requireNonNull(traceId, "traceId");
     SpanReader.checkMaxSpans(maxSpans);
-    // One span past the cap tells whether more are stored; the LIMIT keeps the rest unread.
-    int limit = maxSpans == Integer.MAX_VALUE ? maxSpans : maxSpans + 1;
-    return read(
-        traceId,
-        limit,
-        spans -> {
-          if (spans.isEmpty()) {
-            return Optional.empty();
-          }
-          boolean capped = spans.size() > maxSpans;
-          return Optional.of(new Trace(traceId, capped ? spans.subList(0, maxSpans) : spans, capped));
-        });
+    return read(traceId, maxSpans);
   }
 
-  private CompletableFuture<Optional<Trace>> read(
-      TraceId traceId, int limit, java.util.function.Function<List<OtlpSpan>, Optional<Trace>> toTrace) {
+  /**
+   * The trace's blocks and, in a keyspace made before schema v4, its rows in the legacy table, at
+   * once. A span written twice in different batches is in two blocks: identical copies are left
+   * out here, as the legacy table's key left them out.
+   */
+  private CompletableFuture<Optional<Trace>> read(TraceId traceId, int maxSpans) {
+    ByteBuffer id = ByteBuffer.wrap(traceId.toBytes());
+    // One span past the cap tells whether more are stored; the rest stay unread.
+    int limit = maxSpans == Integer.MAX_VALUE ? maxSpans : maxSpans + 1;
     ReadScope scope = new ReadScope(limiter);
+    CompletableFuture<List<OtlpSpan>> blocks =
+        scope.send(() -> statements.selectSpanBlocks.execute(id, limit));
+    CompletableFuture<List<OtlpSpan>> legacy =
+        statements.selectLegacySpans == null
+            ? CompletableFuture.completedFuture(List.of())
+            : scope.send(() -> statements.selectLegacySpans.execute(id, limit));
     return scope.cancelledWith(
-        scope.send(() -> statements.selectSpans.execute(ByteBuffer.wrap(traceId.toBytes()), limit))
-            .thenApply(toTrace));
+        blocks.thenCombine(
+            legacy,
+            (fromBlocks, fromRows) -> {
+              List<OtlpSpan> spans = fromBlocks;
+              if (!fromRows.isEmpty()) {
+                spans = new ArrayList<>(fromBlocks);
+                spans.addAll(fromRows);
+              }
+              spans = Trace.withoutIdenticalCopies(spans);
+              if (spans.isEmpty()) {
+                return Optional.empty();
+              }
+              boolean capped = spans.size() > maxSpans;
+              return Optional.of(new Trace(traceId, capped ? spans.subList(0, maxSpans) : spans, capped));
+            }));
   }
 
   @Override

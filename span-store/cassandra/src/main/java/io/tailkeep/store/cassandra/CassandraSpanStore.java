@@ -55,8 +55,7 @@ public final class CassandraSpanStore implements SpanStore {
             tagPolicy,
             buckets,
             (int) storage.spanTtl.toSeconds(),
-            (int) storage.indexTtl.toSeconds(),
-            storage.maxBatchBytes);
+            (int) storage.indexTtl.toSeconds());
     // A bounded queue: past it a search fails at once (StoreBusyException) instead of waiting.
     this.searchExecutor =
         new ThreadPoolExecutor(

@@ -18,9 +18,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Writes a batch as idempotent requests, each bounded by the in-flight limiter: the spans and the
- * summary chunk (all in the trace's partition) as unlogged batches of at most {@code maxBatchBytes}
- * of bound values each; then the index and name rows of the chunk, through the {@link
+ * Writes a batch as idempotent requests, each bounded by the in-flight limiter: the spans in
+ * blocks ({@link SpanBlocks}), a request each, the first with the summary chunk (all in the
+ * trace's partition); then the index and name rows of the chunk, through the {@link
  * PartitionBatcher}, which sends them in single-partition batches shared with the rows of other
  * batches written at the same time. A write completes when all its rows are stored. A batch
  * Cassandra can never take fails with {@link io.tailkeep.store.BatchRejectedException} ({@link
@@ -39,7 +39,7 @@ final class CassandraSpanWriter implements SpanWriter {
   private record NamePartition(String service) {}
 
   private final UnloggedBatch unloggedBatch;
-  private final InsertSpan insertSpan;
+  private final InsertSpanBlock insertSpanBlock;
   private final UpdateTraceSummary updateSummary;
   private final InsertTraceByStart insertByStart;
   private final InsertTraceByDuration insertByDuration;
@@ -53,7 +53,6 @@ final class CassandraSpanWriter implements SpanWriter {
   private final TimeBuckets buckets;
   private final int spanTtl;
   private final int indexTtl;
-  private final int maxBatchBytes;
 
   CassandraSpanWriter(
       Statements statements,
@@ -63,10 +62,9 @@ final class CassandraSpanWriter implements SpanWriter {
       IndexedTags tagPolicy,
       TimeBuckets buckets,
       int spanTtlSeconds,
-      int indexTtlSeconds,
-      int maxBatchBytes) {
+      int indexTtlSeconds) {
     this.unloggedBatch = statements.unloggedBatch;
-    this.insertSpan = statements.insertSpan;
+    this.insertSpanBlock = statements.insertSpanBlock;
     this.updateSummary = statements.updateSummary;
     this.insertByStart = statements.insertByStart;
     this.insertByDuration = statements.insertByDuration;
@@ -80,7 +78,6 @@ final class CassandraSpanWriter implements SpanWriter {
     this.buckets = buckets;
     this.spanTtl = spanTtlSeconds;
     this.indexTtl = indexTtlSeconds;
-    this.maxBatchBytes = maxBatchBytes;
   }
 
   @Override
@@ -93,16 +90,20 @@ final class CassandraSpanWriter implements SpanWriter {
     ByteBuffer traceId = ByteBuffer.wrap(chunk.traceId.toBytes());
     List<CompletableFuture<?>> writes = new ArrayList<>();
 
-    // The summary row has the spans' partition key, so it rides in the first batch: one mutation
-    // of two tables, one request less per trace (span-store/README.md).
-    List<BoundStatement> partition = new ArrayList<>(chunk.spans.size() + 1);
-    partition.add(updateSummary.bind(traceId, chunk, sampling, spanTtl));
-    for (TraceChunk.EncodedSpan span : chunk.spans) {
-      partition.add(insertSpan.bind(traceId, span, spanTtl));
+    // The summary row has the spans' partition key, so it rides with the first block: one
+    // mutation of two tables, one request less per trace (span-store/README.md). Not with a block
+    // over the bound, a span that large alone: if Cassandra refuses it, it refuses the span, not
+    // the summary (WriteRefusals.classify).
+    BoundStatement summary = updateSummary.bind(traceId, chunk, sampling, spanTtl);
+    List<SpanBlocks.Block> blocks = chunk.blocks;
+    boolean summaryAlone = blocks.get(0).bytes().length > SpanBlocks.MAX_BLOCK_BYTES;
+    if (summaryAlone) {
+      writes.add(limiter.submit(() -> unloggedBatch.execute(List.of(summary))).toCompletableFuture());
     }
-    for (List<BoundStatement> statements :
-        UnloggedBatch.split(partition, UnloggedBatch::valueBytes, maxBatchBytes)) {
-      writes.add(limiter.submit(() -> unloggedBatch.execute(statements)).toCompletableFuture());
+    for (int i = 0; i < blocks.size(); i++) {
+      BoundStatement block = insertSpanBlock.bind(traceId, chunk.id, blocks.get(i), spanTtl);
+      List<BoundStatement> request = i == 0 && !summaryAlone ? List.of(summary, block) : List.of(block);
+      writes.add(limiter.submit(() -> unloggedBatch.execute(request)).toCompletableFuture());
     }
     // The first request holds the summary row; see WriteRefusals.classify.
     int summaryRequest = 0;

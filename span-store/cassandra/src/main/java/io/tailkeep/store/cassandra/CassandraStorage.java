@@ -213,8 +213,9 @@ public final class CassandraStorage {
     }
 
     /**
-     * Most bytes of bound values in one unlogged batch of a trace's spans; a span bigger than this
-     * is written alone. 1 writes every span alone.
+     * Most bytes of bound values in one unlogged batch of index, name or traffic rows (rows of
+     * one partition, shared by the writes of the moment); a row bigger than this goes alone. A
+     * trace's spans go in blocks of their own bound ({@code SpanBlocks}).
      */
     public Builder maxBatchBytes(int maxBatchBytes) {
       this.maxBatchBytes = maxBatchBytes;

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Small conversions between driver values and ours. */
 final class Cql {
@@ -52,13 +53,23 @@ final class Cql {
    */
   static <A> CompletableFuture<A> fold(
       CompletionStage<AsyncResultSet> firstPage, A into, BiConsumer<A, Row> fold) {
+    return fold(firstPage, into, fold, folded -> false);
+  }
+
+  /** As {@link #fold(CompletionStage, Object, BiConsumer)}, fetching no page once {@code enough}. */
+  static <A> CompletableFuture<A> fold(
+      CompletionStage<AsyncResultSet> firstPage, A into, BiConsumer<A, Row> fold, Predicate<A> enough) {
     CompletableFuture<A> result = new CompletableFuture<>();
-    follow(firstPage, into, fold, result);
+    follow(firstPage, into, fold, enough, result);
     return result;
   }
 
   private static <A> void follow(
-      CompletionStage<AsyncResultSet> pageStage, A into, BiConsumer<A, Row> fold, CompletableFuture<A> result) {
+      CompletionStage<AsyncResultSet> pageStage,
+      A into,
+      BiConsumer<A, Row> fold,
+      Predicate<A> enough,
+      CompletableFuture<A> result) {
     CompletableFuture<AsyncResultSet> page = pageStage.toCompletableFuture();
     result.whenComplete(
         (done, error) -> {
@@ -83,8 +94,8 @@ final class Cql {
             result.completeExceptionally(e);
             return;
           }
-          if (resultSet.hasMorePages()) {
-            follow(resultSet.fetchNextPage(), into, fold, result);
+          if (resultSet.hasMorePages() && !enough.test(into)) {
+            follow(resultSet.fetchNextPage(), into, fold, enough, result);
           } else {
             result.complete(into);
           }

@@ -5,14 +5,16 @@ import com.datastax.oss.driver.api.core.CqlSession;
 /** Every prepared statement of the store, prepared once at open. */
 final class Statements {
   final UnloggedBatch unloggedBatch;
-  final InsertSpan insertSpan;
+  final InsertSpanBlock insertSpanBlock;
   final UpdateTraceSummary updateSummary;
   final InsertTraceByStart insertByStart;
   final InsertTraceByDuration insertByDuration;
   final InsertTraceByTag insertByTag;
   final InsertServiceName insertServiceName;
   final InsertOperationName insertOperationName;
-  final SelectSpans selectSpans;
+  final SelectSpanBlocks selectSpanBlocks;
+  /** Null in a keyspace made at schema v4 or later, which has no legacy span table. */
+  final SelectLegacySpans selectLegacySpans;
   final SelectTraceSummary selectSummary;
   final SelectTracesByStart selectByStart;
   final SelectTracesByDuration selectByDuration;
@@ -33,14 +35,16 @@ final class Statements {
 
   Statements(CqlSession session, String keyspace) {
     unloggedBatch = new UnloggedBatch(session);
-    insertSpan = new InsertSpan(session, keyspace);
+    insertSpanBlock = new InsertSpanBlock(session, keyspace);
     updateSummary = new UpdateTraceSummary(session, keyspace);
     insertByStart = new InsertTraceByStart(session, keyspace);
     insertByDuration = new InsertTraceByDuration(session, keyspace);
     insertByTag = new InsertTraceByTag(session, keyspace);
     insertServiceName = new InsertServiceName(session, keyspace);
     insertOperationName = new InsertOperationName(session, keyspace);
-    selectSpans = new SelectSpans(session, keyspace);
+    selectSpanBlocks = new SelectSpanBlocks(session, keyspace);
+    selectLegacySpans =
+        hasTable(session, keyspace, Tables.LEGACY_SPANS) ? new SelectLegacySpans(session, keyspace) : null;
     selectSummary = new SelectTraceSummary(session, keyspace);
     selectByStart = new SelectTracesByStart(session, keyspace);
     selectByDuration = new SelectTracesByDuration(session, keyspace);
@@ -58,5 +62,15 @@ final class Statements {
     selectTrafficServices = new SelectTrafficServices(session, keyspace);
     selectTrafficEdges = new SelectTrafficEdges(session, keyspace);
     selectReleaseVersion = new SelectReleaseVersion(session);
+  }
+
+  private static boolean hasTable(CqlSession session, String keyspace, String table) {
+    return session
+            .execute(
+                "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
+                keyspace,
+                table)
+            .one()
+        != null;
   }
 }

@@ -1,10 +1,12 @@
 package io.tailkeep.store.cassandra;
 
-/** Table names, as in schema/v1.cql, v2.cql and v3.cql. */
+/** Table names, as in schema/v1.cql to v4.cql. */
 final class Tables {
   private Tables() {}
 
-  static final String SPANS = "spans";
+  static final String SPAN_BLOCKS = "span_blocks";
+  /** Spans one row each, as keyspaces made before schema v4 hold them; read until dropped. */
+  static final String LEGACY_SPANS = "spans";
   static final String TRACE_SUMMARIES = "trace_summaries";
   static final String TRACES_BY_START = "traces_by_start";
   static final String TRACES_BY_DURATION = "traces_by_duration";

@@ -35,8 +35,9 @@ final class WriteRefusals {
    *
    * @param carriesSummary the request held the batch's summary row: refused for its size, the
    *     batch's summary was not stored, so the batch's spans written in smaller batches add up
-   *     right. A request of span rows alone holds a single span when it is that large (smaller
-   *     ones share requests of at most {@code maxBatchBytes}), which no split can make smaller.
+   *     right. A request of spans alone holds a single span when it is that large (smaller ones
+   *     share blocks of at most {@link SpanBlocks#MAX_BLOCK_BYTES}), which no split can make
+   *     smaller.
    */
   static Throwable classify(Throwable error, boolean carriesSummary) {
     Throwable cause = AsyncFailure.cause(error);

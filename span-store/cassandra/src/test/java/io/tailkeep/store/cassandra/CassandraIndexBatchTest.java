@@ -107,8 +107,7 @@ class CassandraIndexBatchTest {
             new IndexedTags(IndexedTags.DEFAULT_KEYS, IndexedTags.DEFAULT_MAX_VALUE_LENGTH),
             new TimeBuckets(Duration.ofHours(1)),
             ttl,
-            ttl,
-            MAX_BATCH_BYTES);
+            ttl);
     return new Writer(writer, batcher, limiter);
   }
 

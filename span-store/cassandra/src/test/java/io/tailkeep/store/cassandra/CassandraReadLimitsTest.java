@@ -1,5 +1,6 @@
 package io.tailkeep.store.cassandra;
 
+import static io.tailkeep.store.testing.TestSpans.attr;
 import static io.tailkeep.store.testing.TestSpans.nanos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,6 +17,7 @@ import io.tailkeep.store.IndexedTags;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
+import io.tailkeep.store.SpanId;
 import io.tailkeep.store.StoreBusyException;
 import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
@@ -131,22 +133,31 @@ class CassandraReadLimitsTest {
   }
 
   @Test
-  void aTraceReadCarriesItsSpanCapInTheQueryItself() {
+  void aCappedTraceReadFetchesNoPageOfBlocksPastItsCap() {
     TraceId traceId = spans.newTraceId();
-    write(spans.trace(traceId, service("big"), "batch", nanos(hourAgo), 1_000 * MS, 1_000));
+    SpanId root = spans.newSpanId();
+    List<OtlpSpan> trace = new ArrayList<>();
+    trace.add(spans.span(traceId, root, null, service("big"), "batch", nanos(hourAgo), 1_000 * MS));
+    for (int i = 1; i < 1_000; i++) { // 3 KiB each: about 24 blocks, two pages of them
+      trace.add(spans.span(traceId, spans.newSpanId(), root, service("big"), "step", nanos(hourAgo) + i, MS,
+          attr("payload", "p".repeat(3_000))));
+    }
+    write(trace);
     CassandraSpanReader reader = reader(new InFlightLimiter(8, 100), 1_000);
     sent.clear();
 
-    Trace trace = reader.getTrace(traceId, 100).toCompletableFuture().join().orElseThrow();
+    Trace capped = reader.getTrace(traceId, 100).toCompletableFuture().join().orElseThrow();
 
-    assertThat(trace.spans()).hasSize(100);
-    assertThat(trace.capped()).isTrue();
-    List<Request> requests = settled();
-    assertThat(requests).hasSize(1); // one page: the query asked for no more rows than that
-    BoundStatement select = (BoundStatement) requests.get(0);
-    assertThat(select.getPreparedStatement().getQuery()).contains("spans WHERE trace_id = ? LIMIT ?");
-    assertThat(select.getInt(1)).isEqualTo(101); // the cap, and one more that says "more are stored"
-    assertThat(select.getPageSize()).isEqualTo(101);
+    assertThat(capped.spans()).hasSize(100);
+    assertThat(capped.capped()).isTrue();
+    List<String> cql = cqlOf(settled());
+    assertThat(cql).containsExactly("SELECT spans FROM " + KEYSPACE + ".span_blocks WHERE trace_id = ?");
+
+    sent.clear();
+    Trace whole = reader.getTrace(traceId).toCompletableFuture().join().orElseThrow();
+    assertThat(whole.spans()).hasSize(1_000);
+    assertThat(whole.capped()).isFalse();
+    assertThat(settled()).hasSizeGreaterThan(1); // the pages the capped read left unfetched
   }
 
   @Test

@@ -7,11 +7,15 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.RuleCounts;
 import io.tailkeep.store.Sampling;
+import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanStore;
 import io.tailkeep.store.StoredDecision;
+import io.tailkeep.store.StoredEnvelope;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.store.WireSpan;
 import io.tailkeep.store.testing.CassandraEndpoint;
 import io.tailkeep.store.testing.SpanStoreContract;
 import io.tailkeep.store.testing.TestCassandra;
@@ -80,9 +84,9 @@ class CassandraSpanStoreTest extends SpanStoreContract {
         new Sampling("ttl-rule", 1.0));
     ByteBuffer id = ByteBuffer.wrap(traceId.toBytes());
 
-    for (Row row : cql.execute("SELECT TTL(span) FROM " + KEYSPACE + ".spans WHERE trace_id = ?", id)) {
-      assertThat(row.getInt(0)).isBetween((int) SPAN_TTL.toSeconds() - 600, (int) SPAN_TTL.toSeconds());
-    }
+    List<Row> blocks = cql.execute("SELECT TTL(spans) FROM " + KEYSPACE + ".span_blocks WHERE trace_id = ?", id).all();
+    assertThat(blocks).hasSize(1);
+    assertThat(blocks.get(0).getInt(0)).isBetween((int) SPAN_TTL.toSeconds() - 600, (int) SPAN_TTL.toSeconds());
     Row summary =
         cql.execute("SELECT TTL(sampling_rule) FROM " + KEYSPACE + ".trace_summaries WHERE trace_id = ?", id).one();
     assertThat(summary.getInt(0)).isBetween((int) SPAN_TTL.toSeconds() - 600, (int) SPAN_TTL.toSeconds());
@@ -121,7 +125,7 @@ class CassandraSpanStoreTest extends SpanStoreContract {
       assertThat(again.reader().getServices().toCompletableFuture().join()).isNotNull();
     }
     List<Row> versions = cql.execute("SELECT version FROM " + KEYSPACE + ".schema_version").all();
-    assertThat(versions).extracting(r -> r.getInt(0)).containsExactlyInAnyOrder(1, 2, 3);
+    assertThat(versions).extracting(r -> r.getInt(0)).containsExactlyInAnyOrder(1, 2, 3, 4);
     String replication =
         cql.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?", KEYSPACE)
             .one()
@@ -130,12 +134,17 @@ class CassandraSpanStoreTest extends SpanStoreContract {
     assertThat(replication).contains("SimpleStrategy");
     String compaction =
         cql.execute(
-                "SELECT compaction FROM system_schema.tables WHERE keyspace_name = ? AND table_name = 'spans'",
+                "SELECT compaction FROM system_schema.tables WHERE keyspace_name = ? AND table_name = 'span_blocks'",
                 KEYSPACE)
             .one()
             .getMap(0, String.class, String.class)
             .toString();
     assertThat(compaction).contains("TimeWindowCompactionStrategy");
+    // A keyspace made at v4 has no legacy table of a row per span.
+    assertThat(cql.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", KEYSPACE).all())
+        .extracting(r -> r.getString(0))
+        .contains("span_blocks")
+        .doesNotContain("spans");
     String decisionsCompaction =
         cql.execute(
                 "SELECT compaction FROM system_schema.tables WHERE keyspace_name = ? AND table_name = 'decisions'",
@@ -205,9 +214,12 @@ class CassandraSpanStoreTest extends SpanStoreContract {
         .isEqualTo(Map.of(traceId, first));
   }
 
-  /** A keyspace made by a version that had only schema v1 gets v2 and v3 when opened, and works. */
+  /**
+   * A keyspace made by a version that had only schema v1 gets v2 to v4 when opened, and works; the
+   * spans it holds a row each stay readable, beside those written in blocks since.
+   */
   @Test
-  void aKeyspaceAtSchemaVersion1GetsVersions2And3WhenOpened() {
+  void aKeyspaceAtSchemaVersion1GetsVersions2To4WhenOpenedAndKeepsItsSpansReadable() {
     String keyspace = "upgrade_test";
     CassandraStorage storage = storage(TestCassandra.shared(), keyspace);
     ddl("CREATE KEYSPACE " + keyspace + " WITH replication = " + storage.replication.toCql());
@@ -216,8 +228,23 @@ class CassandraSpanStoreTest extends SpanStoreContract {
       ddl(statement);
     }
     cql.execute("INSERT INTO " + keyspace + ".schema_version (version, applied_at) VALUES (1, toTimestamp(now()))");
+    // The span table v1 made before v4 moved spans to blocks, holding two spans of a trace.
+    ddl("CREATE TABLE " + keyspace + ".spans (trace_id blob, span_id blob, digest bigint, span blob,"
+        + " PRIMARY KEY (trace_id, span_id, digest))");
+    TraceId old = spans.newTraceId();
+    List<OtlpSpan> oldTrace = spans.trace(old, service("legacy"), "op", nanos(hourAgo3.plusSeconds(60)), 10 * MS, 3);
+    for (OtlpSpan span : oldTrace.subList(0, 2)) {
+      cql.execute("INSERT INTO " + keyspace + ".spans (trace_id, span_id, digest, span) VALUES (?, ?, ?, ?)",
+          ByteBuffer.wrap(old.toBytes()), ByteBuffer.wrap(span.spanId().toBytes()), 1L,
+          ByteBuffer.wrap(StoredEnvelope.encode(WireSpan.of(span))));
+    }
 
     try (SpanStore upgraded = storage.open()) {
+      // A late span and a copy of one already stored, written after the upgrade: each read once.
+      upgraded.writer().write(SpanBatch.of(oldTrace.subList(1, 3), null)).toCompletableFuture().join();
+      assertThat(upgraded.reader().getTrace(old).toCompletableFuture().join().orElseThrow().spans())
+          .containsExactlyInAnyOrderElementsOf(oldTrace);
+      assertThat(upgraded.reader().getTrace(old, 2).toCompletableFuture().join().orElseThrow().capped()).isTrue();
       TraceId traceId = spans.newTraceId();
       StoredDecision decision =
           new StoredDecision(traceId, true, "slow", 1, false, "ROOT_GRACE", "v1", Instant.now(), "sampler-1", 2);
@@ -237,7 +264,7 @@ class CassandraSpanStoreTest extends SpanStoreContract {
     }
     assertThat(cql.execute("SELECT version FROM " + keyspace + ".schema_version").all())
         .extracting(r -> r.getInt(0))
-        .containsExactlyInAnyOrder(1, 2, 3);
+        .containsExactlyInAnyOrder(1, 2, 3, 4);
   }
 
   private static LatencyHistogram oneCall() {

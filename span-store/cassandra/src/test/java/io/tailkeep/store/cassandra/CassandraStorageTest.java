@@ -78,7 +78,7 @@ class CassandraStorageTest {
   @Test
   void schemaFileSplitsIntoStatementsWithPlaceholdersFilled() {
     List<String> statements = Schema.statements(1, valid().keyspace("ks1").build());
-    assertThat(statements).hasSize(8).allMatch(s -> s.startsWith("CREATE ")).noneMatch(s -> s.contains("${"));
+    assertThat(statements).hasSize(7).allMatch(s -> s.startsWith("CREATE ")).noneMatch(s -> s.contains("${"));
     assertThat(statements).anyMatch(s -> s.contains("ks1.traces_by_tag"));
     // 7 days / 30 rounds down to 5 hours
     assertThat(statements.get(1)).contains("'compaction_window_size': 5");
@@ -115,5 +115,15 @@ class CassandraStorageTest {
     assertThat(Schema.statements(3, valid().indexTtl(Duration.ofHours(2)).build()))
         .as("never below one hour")
         .allMatch(s -> s.contains("'compaction_window_size': 1"));
+  }
+
+  @Test
+  void schemaVersion4AddsTheSpanBlocksExpiringWithTheSpans() {
+    List<String> statements = Schema.statements(4, valid().keyspace("ks4").build());
+    assertThat(statements).singleElement().satisfies(s -> assertThat(s)
+        .startsWith("CREATE TABLE IF NOT EXISTS ks4.span_blocks")
+        .contains("PRIMARY KEY (trace_id, chunk, part)")
+        .contains("'compaction_window_size': 5") // 7 days of spans / 30, as the summaries
+        .doesNotContain("${"));
   }
 }

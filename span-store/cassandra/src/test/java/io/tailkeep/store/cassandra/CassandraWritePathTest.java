@@ -219,9 +219,10 @@ class CassandraWritePathTest {
   }
 
   /**
-   * Why the summary may share the spans' batches: Cassandra makes one mutation of all the rows of
-   * one partition key, even across two tables, and warns about a batch's size only when it spans
-   * several mutations (CASSANDRA-10876). The batch of two traces shows the check would see it.
+   * Why the summary may share a request with the spans' first block: Cassandra makes one mutation
+   * of all the rows of one partition key, even across two tables, and warns about a batch's size
+   * only when it spans several mutations (CASSANDRA-10876). The batch of two traces' blocks shows
+   * the check would see it.
    */
   @Test
   void summaryAndSpansOfATraceAreOneMutationWhileTwoTracesAreTwo() {
@@ -231,12 +232,13 @@ class CassandraWritePathTest {
     TraceChunk b = TraceChunk.of(SpanBatch.of(paddedTrace(spans.newTraceId(), unique("b"), 40), null), noTags);
 
     List<BoundStatement> oneTrace = partition(statements, a);
+    assertThat(oneTrace).hasSize(2); // the summary and one block
     assertThat(oneTrace.stream().mapToInt(UnloggedBatch::valueBytes).sum()).isGreaterThan(10 * 1024);
     AsyncResultSet one = statements.unloggedBatch.execute(oneTrace).toCompletableFuture().join();
     assertThat(one.getExecutionInfo().getWarnings()).isEmpty();
 
-    List<BoundStatement> twoTraces = new ArrayList<>(partition(statements, a).subList(1, 21));
-    twoTraces.addAll(partition(statements, b).subList(1, 21));
+    List<BoundStatement> twoTraces = new ArrayList<>(partition(statements, a).subList(1, 2));
+    twoTraces.addAll(partition(statements, b).subList(1, 2));
     AsyncResultSet two = statements.unloggedBatch.execute(twoTraces).toCompletableFuture().join();
     assertThat(two.getExecutionInfo().getWarnings()).anyMatch(w -> w.contains("exceeding specified threshold"));
   }
@@ -245,7 +247,7 @@ class CassandraWritePathTest {
     ByteBuffer traceId = ByteBuffer.wrap(chunk.traceId.toBytes());
     List<BoundStatement> partition = new ArrayList<>();
     partition.add(statements.updateSummary.bind(traceId, chunk, null, 3600));
-    chunk.spans.forEach(span -> partition.add(statements.insertSpan.bind(traceId, span, 3600)));
+    chunk.blocks.forEach(block -> partition.add(statements.insertSpanBlock.bind(traceId, chunk.id, block, 3600)));
     return partition;
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailkeep.store.IndexedTags;
 import io.tailkeep.store.OtlpSpan;
-import io.tailkeep.store.StoredEnvelope;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.testing.TestSpans;
@@ -82,10 +81,11 @@ class WritePathTest {
     assertThat(chunk.operations).extracting(TraceChunk.ServiceOperation::operation).contains(cutName);
     assertThat(chunk.tags).containsExactly(new IndexedTags.ServiceTag(cutService, "http.route", "/"));
 
-    OtlpSpan stored = StoredEnvelope.decode(java.nio.ByteBuffer.wrap(chunk.spans.get(0).bytes()));
-    assertThat(stored.name()).isEqualTo(name);
-    assertThat(stored.serviceName()).isEqualTo(service);
-    assertThat(chunk.spans.get(0).spanId()).isEqualTo(trace.get(0).spanId());
+    List<OtlpSpan> stored = new ArrayList<>();
+    SpanBlocks.decode(java.nio.ByteBuffer.wrap(chunk.blocks.get(0).bytes()), stored);
+    assertThat(stored).containsExactlyInAnyOrderElementsOf(trace);
+    assertThat(stored).extracting(OtlpSpan::name).contains(name);
+    assertThat(stored).extracting(OtlpSpan::serviceName).contains(service);
   }
 
   @Test

@@ -8,18 +8,21 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** The spans of a trace, at most a given number: the cap is the query's own {@code LIMIT}. */
-final class SelectSpans {
+/**
+ * A trace's spans in the table of one row per span that keyspaces made before schema v4 hold
+ * (their spans expire with the span TTL), at most a given number: the query's own {@code LIMIT}.
+ */
+final class SelectLegacySpans {
   private static final int PAGE_SIZE = 5_000;
 
   private final CqlSession session;
   private final PreparedStatement statement;
 
-  SelectSpans(CqlSession session, String keyspace) {
+  SelectLegacySpans(CqlSession session, String keyspace) {
     this.session = session;
     this.statement =
         session.prepare(
-            "SELECT span FROM " + keyspace + "." + Tables.SPANS + " WHERE trace_id = ? LIMIT ?");
+            "SELECT span FROM " + keyspace + "." + Tables.LEGACY_SPANS + " WHERE trace_id = ? LIMIT ?");
   }
 
   /** At most {@code limit} spans of the trace (the first by span ID), reading page after page. */

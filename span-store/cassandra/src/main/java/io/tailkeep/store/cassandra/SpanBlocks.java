@@ -1,0 +1,166 @@
+package io.tailkeep.store.cassandra;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.TracesData;
+import io.tailkeep.store.OtlpSpan;
+import io.tailkeep.store.SpanOrigin;
+import io.tailkeep.store.WireSpan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a written batch's spans are stored (schema v4): in blocks, each an OTLP {@code TracesData}
+ * message, the form of OTLP's own file exports. A block is composed from the exporter's bytes by
+ * concatenation: one {@code ResourceSpans} per origin (resource and scope) with its spans' messages
+ * copied in, so nothing is parsed or re-encoded, and a resource is stored once per block instead
+ * of once per span. A read parses a block whole, and the spans of an origin share its decoded
+ * resource and scope.
+ */
+final class SpanBlocks {
+  /**
+   * The most bytes of spans in one block, one row: a 1 000-span trace is a few rows, not a
+   * thousand, while a row stays far below what Cassandra handles well. A span bigger than this
+   * goes in a block of its own.
+   */
+  static final int MAX_BLOCK_BYTES = 128 * 1024;
+
+  private static final int RESOURCE_SPANS = 1; // TracesData.resource_spans
+  private static final int RESOURCE = 1; // ResourceSpans.resource
+  private static final int SCOPE_SPANS = 2; // ResourceSpans.scope_spans
+  private static final int SCHEMA_URL = 3; // ResourceSpans.schema_url and ScopeSpans.schema_url
+  private static final int SCOPE = 1; // ScopeSpans.scope
+  private static final int SPANS = 2; // ScopeSpans.spans
+  /** Tags and length prefixes of one origin's ResourceSpans and ScopeSpans, at most. */
+  private static final int ORIGIN_FRAMING = 4 * 6;
+
+  /** One block: its place among the batch's blocks, how many spans it holds, its bytes. */
+  record Block(int part, int spanCount, byte[] bytes) {}
+
+  private SpanBlocks() {}
+
+  /**
+   * The spans in blocks of at most {@code maxBytes} each (a bigger span alone), in the given
+   * order: the same spans in the same order give the same blocks.
+   */
+  static List<Block> encode(List<WireSpan> spans, int maxBytes) {
+    List<Block> blocks = new ArrayList<>();
+    Map<SpanOrigin, List<WireSpan>> block = new LinkedHashMap<>();
+    long bytes = 0;
+    int count = 0;
+    for (WireSpan span : spans) {
+      boolean newOrigin = !block.containsKey(span.origin());
+      long added = CodedOutputStream.computeByteArraySize(SPANS, span.bytes())
+          + (newOrigin ? originBytes(span.origin()) : 0);
+      if (count > 0 && bytes + added > maxBytes) {
+        blocks.add(new Block(blocks.size(), count, write(block)));
+        block.clear();
+        bytes = 0;
+        count = 0;
+        added = CodedOutputStream.computeByteArraySize(SPANS, span.bytes()) + originBytes(span.origin());
+      }
+      block.computeIfAbsent(span.origin(), origin -> new ArrayList<>()).add(span);
+      bytes += added;
+      count++;
+    }
+    if (count > 0) {
+      blocks.add(new Block(blocks.size(), count, write(block)));
+    }
+    return blocks;
+  }
+
+  /** Appends a stored block's spans to {@code into}, every field as the exporter sent it. */
+  static void decode(ByteBuffer block, List<OtlpSpan> into) {
+    TracesData data;
+    try {
+      data = TracesData.parseFrom(block.duplicate());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a stored span block is not a valid OTLP TracesData message", e);
+    }
+    for (ResourceSpans resourceSpans : data.getResourceSpansList()) {
+      for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
+        for (Span span : scopeSpans.getSpansList()) {
+          into.add(
+              new OtlpSpan(
+                  resourceSpans.getResource(),
+                  resourceSpans.getSchemaUrl(),
+                  scopeSpans.getScope(),
+                  scopeSpans.getSchemaUrl(),
+                  span));
+        }
+      }
+    }
+  }
+
+  private static long originBytes(SpanOrigin origin) {
+    return ORIGIN_FRAMING + origin.resource().length + origin.scope().length
+        + 3L * (origin.resourceSchemaUrl().length() + origin.scopeSchemaUrl().length());
+  }
+
+  private static byte[] write(Map<SpanOrigin, List<WireSpan>> block) {
+    int[] scopeSpansSizes = new int[block.size()];
+    int[] resourceSpansSizes = new int[block.size()];
+    int total = 0;
+    int i = 0;
+    for (Map.Entry<SpanOrigin, List<WireSpan>> entry : block.entrySet()) {
+      SpanOrigin origin = entry.getKey();
+      int scopeSpans = CodedOutputStream.computeByteArraySize(SCOPE, origin.scope());
+      for (WireSpan span : entry.getValue()) {
+        scopeSpans += CodedOutputStream.computeByteArraySize(SPANS, span.bytes());
+      }
+      if (!origin.scopeSchemaUrl().isEmpty()) {
+        scopeSpans += CodedOutputStream.computeStringSize(SCHEMA_URL, origin.scopeSchemaUrl());
+      }
+      int resourceSpans = CodedOutputStream.computeByteArraySize(RESOURCE, origin.resource())
+          + CodedOutputStream.computeTagSize(SCOPE_SPANS)
+          + CodedOutputStream.computeUInt32SizeNoTag(scopeSpans)
+          + scopeSpans;
+      if (!origin.resourceSchemaUrl().isEmpty()) {
+        resourceSpans += CodedOutputStream.computeStringSize(SCHEMA_URL, origin.resourceSchemaUrl());
+      }
+      scopeSpansSizes[i] = scopeSpans;
+      resourceSpansSizes[i] = resourceSpans;
+      total += CodedOutputStream.computeTagSize(RESOURCE_SPANS)
+          + CodedOutputStream.computeUInt32SizeNoTag(resourceSpans)
+          + resourceSpans;
+      i++;
+    }
+    byte[] out = new byte[total];
+    CodedOutputStream coded = CodedOutputStream.newInstance(out);
+    try {
+      i = 0;
+      for (Map.Entry<SpanOrigin, List<WireSpan>> entry : block.entrySet()) {
+        SpanOrigin origin = entry.getKey();
+        coded.writeTag(RESOURCE_SPANS, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        coded.writeUInt32NoTag(resourceSpansSizes[i]);
+        coded.writeByteArray(RESOURCE, origin.resource());
+        coded.writeTag(SCOPE_SPANS, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        coded.writeUInt32NoTag(scopeSpansSizes[i]);
+        coded.writeByteArray(SCOPE, origin.scope());
+        for (WireSpan span : entry.getValue()) {
+          coded.writeByteArray(SPANS, span.bytes());
+        }
+        if (!origin.scopeSchemaUrl().isEmpty()) {
+          coded.writeString(SCHEMA_URL, origin.scopeSchemaUrl());
+        }
+        if (!origin.resourceSchemaUrl().isEmpty()) {
+          coded.writeString(SCHEMA_URL, origin.resourceSchemaUrl());
+        }
+        i++;
+      }
+      coded.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+}
