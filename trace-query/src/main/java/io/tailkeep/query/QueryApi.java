@@ -99,16 +99,19 @@ public final class QueryApi {
               }
               TraceSummary summary =
                   summaries.result().stream().filter(s -> s.traceId().equals(traceId)).findFirst().orElse(null);
-              // Assembly and rendering are linear but a big trace is megabytes: off the event loop.
+              // Assembly and rendering are linear but a big trace is megabytes: off the event loop,
+              // and sent as it is written.
               return ctx.vertx()
                   .executeBlocking(
-                      () ->
-                          TraceJson.trace(
-                              TraceTree.assemble(
-                                  found.get(), summary, options.maxTraceSpans(), options.maxTreeDepth())),
+                      () -> {
+                        TraceTree tree =
+                            TraceTree.assemble(
+                                found.get(), summary, options.maxTraceSpans(), options.maxTreeDepth());
+                        TraceJson.stream(tree, context, ctx.response());
+                        return null;
+                      },
                       false);
             })
-        .onSuccess(body -> ApiJson.send(ctx.response(), 200, body))
         .onFailure(ctx::fail);
   }
 

@@ -3,7 +3,10 @@ package io.tailkeep.query;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -56,6 +59,32 @@ public final class StreamingJson {
   }
 
   /**
+   * Writes the document {@code body} writes as the answer of {@code response} (status 200, JSON),
+   * sent in chunks of {@value #CHUNK_BYTES} bytes as they fill, so the client receives the first
+   * part while the rest is written; an answer that fits one chunk goes whole, with its length.
+   * Called off the event loop: each chunk is handed to {@code context}, which sends it.
+   *
+   * <p>If {@code body} fails before any chunk went out, nothing is sent and the failure is thrown
+   * for the caller's error answer; after, the connection is reset, so the client sees a broken
+   * answer rather than a short one that parses.
+   */
+  public static void stream(Context context, HttpServerResponse response, Body body) {
+    ChunkedOutput out = new ChunkedOutput(context, response);
+    try {
+      // Not closed on failure: closing would end the open arrays and objects, a short document.
+      JsonGenerator json = FACTORY.createGenerator(out);
+      body.writeTo(json);
+      json.close();
+    } catch (IOException | RuntimeException e) {
+      if (out.abort()) {
+        throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+      }
+      return;
+    }
+    out.finish();
+  }
+
+  /**
    * Writes a small Vert.x JSON value (object, array, string, number, boolean or null) as Vert.x
    * would encode it: for headers and other parts that are not per span.
    */
@@ -89,6 +118,77 @@ public final class StreamingJson {
       json.writeEndArray();
     } else {
       throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
+    }
+  }
+
+  /** Bytes gathered before a chunk of a streamed answer is sent. */
+  static final int CHUNK_BYTES = 64 * 1024;
+
+  /** Gathers a streamed answer's bytes and hands each full chunk to the response's context. */
+  private static final class ChunkedOutput extends OutputStream {
+    private final Context context;
+    private final HttpServerResponse response;
+    private Buffer chunk = Buffer.buffer(CHUNK_BYTES + 8192);
+    private boolean sent;
+
+    ChunkedOutput(Context context, HttpServerResponse response) {
+      this.context = context;
+      this.response = response;
+    }
+
+    @Override
+    public void write(int b) {
+      chunk.appendByte((byte) b);
+      sendIfFull();
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      chunk.appendBytes(bytes, offset, length);
+      sendIfFull();
+    }
+
+    private void sendIfFull() {
+      if (chunk.length() < CHUNK_BYTES) {
+        return;
+      }
+      Buffer full = chunk;
+      chunk = Buffer.buffer(CHUNK_BYTES + 8192);
+      boolean first = !sent;
+      sent = true;
+      context.runOnContext(
+          v -> {
+            if (first) {
+              response
+                  .setStatusCode(200)
+                  .putHeader(HttpHeaders.CONTENT_TYPE, ApiJson.CONTENT_TYPE)
+                  .setChunked(true);
+            }
+            response.write(full);
+          });
+    }
+
+    /** The last bytes, and the end of the answer. */
+    void finish() {
+      Buffer last = chunk;
+      boolean whole = !sent;
+      context.runOnContext(
+          v -> {
+            if (whole) {
+              ApiJson.send(response, 200, last);
+            } else {
+              response.end(last);
+            }
+          });
+    }
+
+    /** Gives up the answer; true when nothing was sent, so the caller may still answer. */
+    boolean abort() {
+      if (!sent) {
+        return true;
+      }
+      context.runOnContext(v -> response.reset());
+      return false;
     }
   }
 

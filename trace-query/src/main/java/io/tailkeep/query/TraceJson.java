@@ -1,6 +1,7 @@
 package io.tailkeep.query;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -11,7 +12,9 @@ import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.TraceSummary;
 import io.tailkeep.units.DurationSyntax;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -38,6 +41,40 @@ final class TraceJson {
 
   private TraceJson() {}
 
+  // A span's field names, quoted and encoded once: they are about a third of a trace's bytes.
+  private static final SerializedString ATTRIBUTES = new SerializedString("attributes");
+  private static final SerializedString CHILDREN = new SerializedString("children");
+  private static final SerializedString CODE = new SerializedString("code");
+  private static final SerializedString DROPPED_ATTRIBUTES_COUNT =
+      new SerializedString("droppedAttributesCount");
+  private static final SerializedString DROPPED_EVENTS_COUNT = new SerializedString("droppedEventsCount");
+  private static final SerializedString DROPPED_LINKS_COUNT = new SerializedString("droppedLinksCount");
+  private static final SerializedString DURATION_NANOS = new SerializedString("durationNanos");
+  private static final SerializedString END = new SerializedString("end");
+  private static final SerializedString END_UNIX_NANO = new SerializedString("endUnixNano");
+  private static final SerializedString ERROR = new SerializedString("error");
+  private static final SerializedString EVENTS = new SerializedString("events");
+  private static final SerializedString FLAGS = new SerializedString("flags");
+  private static final SerializedString HIDDEN_CHILD_COUNT = new SerializedString("hiddenChildCount");
+  private static final SerializedString KIND = new SerializedString("kind");
+  private static final SerializedString LINKS = new SerializedString("links");
+  private static final SerializedString MESSAGE = new SerializedString("message");
+  private static final SerializedString NAME = new SerializedString("name");
+  private static final SerializedString PARENT_SPAN_ID = new SerializedString("parentSpanId");
+  private static final SerializedString RESOURCE = new SerializedString("resource");
+  private static final SerializedString SCOPE = new SerializedString("scope");
+  private static final SerializedString SELF_TIME_NANOS = new SerializedString("selfTimeNanos");
+  private static final SerializedString SERVICE = new SerializedString("service");
+  private static final SerializedString SPAN_ID = new SerializedString("spanId");
+  private static final SerializedString START = new SerializedString("start");
+  private static final SerializedString START_UNIX_NANO = new SerializedString("startUnixNano");
+  private static final SerializedString STATUS = new SerializedString("status");
+  private static final SerializedString TIME = new SerializedString("time");
+  private static final SerializedString TIME_UNIX_NANO = new SerializedString("timeUnixNano");
+  private static final SerializedString TRACE_ID = new SerializedString("traceId");
+  private static final SerializedString TRACE_STATE = new SerializedString("traceState");
+  private static final SerializedString WARNINGS = new SerializedString("warnings");
+
   /**
    * The trace tree (see the module README), written span by span with no intermediate tree: the
    * header, the resource and scope tables, then the nodes depth-first, each with its children.
@@ -45,6 +82,11 @@ final class TraceJson {
   static Buffer trace(TraceTree tree) {
     return StreamingJson.write(
         (long) EXPECTED_BYTES_PER_SPAN * tree.shownSpanCount() + 1024, false, json -> writeTrace(json, tree));
+  }
+
+  /** The same document, sent as the answer of {@code response} while it is written. */
+  static void stream(TraceTree tree, Context context, HttpServerResponse response) {
+    StreamingJson.stream(context, response, json -> writeTrace(json, tree));
   }
 
   private static void writeTrace(JsonGenerator json, TraceTree tree) throws IOException {
@@ -67,7 +109,8 @@ final class TraceJson {
     json.writeFieldName("summary");
     StreamingJson.writeValue(json, summary);
     json.writeNumberField("shownSpanCount", tree.shownSpanCount());
-    writeStrings(json, "warnings", tree.warnings());
+    json.writeFieldName(WARNINGS);
+    writeStrings(json, tree.warnings());
     json.writeArrayFieldStart("resources");
     for (TraceTree.ResourceEntry entry : tree.resources()) {
       json.writeStartObject();
@@ -129,64 +172,94 @@ final class TraceJson {
     OtlpSpan otlp = node.span();
     Span span = otlp.span();
     json.writeStartObject();
-    json.writeStringField("spanId", otlp.spanId().toHex());
+    json.writeFieldName(SPAN_ID);
+    json.writeString(otlp.spanId().toHex());
+    json.writeFieldName(PARENT_SPAN_ID);
     if (otlp.parentSpanId().isPresent()) {
-      json.writeStringField("parentSpanId", otlp.parentSpanId().get().toHex());
+      json.writeString(otlp.parentSpanId().get().toHex());
     } else {
-      json.writeNullField("parentSpanId");
+      json.writeNull();
     }
-    json.writeStringField("service", tree.resources().get(node.resourceIndex()).serviceName());
-    json.writeStringField("name", span.getName());
-    json.writeStringField("kind", kind(span.getKind()));
-    writeTime(json, "start", "startUnixNano", otlp.startEpochNanos(), time);
-    writeTime(json, "end", "endUnixNano", otlp.endEpochNanos(), time);
-    json.writeNumberField("durationNanos", otlp.durationNanos());
-    json.writeNumberField("selfTimeNanos", node.selfTimeNanos());
-    json.writeObjectFieldStart("status");
-    json.writeStringField("code", statusCode(span.getStatus()));
-    json.writeStringField("message", span.getStatus().getMessage());
+    json.writeFieldName(SERVICE);
+    json.writeString(tree.resources().get(node.resourceIndex()).serviceName());
+    json.writeFieldName(NAME);
+    json.writeString(span.getName());
+    json.writeFieldName(KIND);
+    json.writeString(kind(span.getKind()));
+    writeTime(json, START, START_UNIX_NANO, otlp.startEpochNanos(), time);
+    writeTime(json, END, END_UNIX_NANO, otlp.endEpochNanos(), time);
+    json.writeFieldName(DURATION_NANOS);
+    json.writeNumber(otlp.durationNanos());
+    json.writeFieldName(SELF_TIME_NANOS);
+    json.writeNumber(node.selfTimeNanos());
+    json.writeFieldName(STATUS);
+    json.writeStartObject();
+    json.writeFieldName(CODE);
+    json.writeString(statusCode(span.getStatus()));
+    json.writeFieldName(MESSAGE);
+    json.writeString(span.getStatus().getMessage());
     json.writeEndObject();
-    json.writeBooleanField("error", node.isError());
-    json.writeStringField("traceState", span.getTraceState());
-    json.writeNumberField("flags", span.getFlags());
-    json.writeFieldName("attributes");
+    json.writeFieldName(ERROR);
+    json.writeBoolean(node.isError());
+    json.writeFieldName(TRACE_STATE);
+    json.writeString(span.getTraceState());
+    json.writeFieldName(FLAGS);
+    json.writeNumber(span.getFlags());
+    json.writeFieldName(ATTRIBUTES);
     attributes(json, span.getAttributesList(), 0);
-    json.writeNumberField("droppedAttributesCount", span.getDroppedAttributesCount());
-    json.writeArrayFieldStart("events");
+    json.writeFieldName(DROPPED_ATTRIBUTES_COUNT);
+    json.writeNumber(span.getDroppedAttributesCount());
+    json.writeFieldName(EVENTS);
+    json.writeStartArray();
     for (Span.Event event : span.getEventsList()) {
       json.writeStartObject();
-      json.writeStringField("name", event.getName());
-      writeTime(json, "time", "timeUnixNano", event.getTimeUnixNano(), time);
-      json.writeFieldName("attributes");
+      json.writeFieldName(NAME);
+      json.writeString(event.getName());
+      writeTime(json, TIME, TIME_UNIX_NANO, event.getTimeUnixNano(), time);
+      json.writeFieldName(ATTRIBUTES);
       attributes(json, event.getAttributesList(), 0);
-      json.writeNumberField("droppedAttributesCount", event.getDroppedAttributesCount());
+      json.writeFieldName(DROPPED_ATTRIBUTES_COUNT);
+      json.writeNumber(event.getDroppedAttributesCount());
       json.writeEndObject();
     }
     json.writeEndArray();
-    json.writeNumberField("droppedEventsCount", span.getDroppedEventsCount());
-    json.writeArrayFieldStart("links");
+    json.writeFieldName(DROPPED_EVENTS_COUNT);
+    json.writeNumber(span.getDroppedEventsCount());
+    json.writeFieldName(LINKS);
+    json.writeStartArray();
     for (Span.Link link : span.getLinksList()) {
       json.writeStartObject();
-      json.writeStringField("traceId", hex(link.getTraceId().toByteArray()));
-      json.writeStringField("spanId", hex(link.getSpanId().toByteArray()));
-      json.writeStringField("traceState", link.getTraceState());
-      json.writeNumberField("flags", link.getFlags());
-      json.writeFieldName("attributes");
+      json.writeFieldName(TRACE_ID);
+      json.writeString(hex(link.getTraceId().toByteArray()));
+      json.writeFieldName(SPAN_ID);
+      json.writeString(hex(link.getSpanId().toByteArray()));
+      json.writeFieldName(TRACE_STATE);
+      json.writeString(link.getTraceState());
+      json.writeFieldName(FLAGS);
+      json.writeNumber(link.getFlags());
+      json.writeFieldName(ATTRIBUTES);
       attributes(json, link.getAttributesList(), 0);
-      json.writeNumberField("droppedAttributesCount", link.getDroppedAttributesCount());
+      json.writeFieldName(DROPPED_ATTRIBUTES_COUNT);
+      json.writeNumber(link.getDroppedAttributesCount());
       json.writeEndObject();
     }
     json.writeEndArray();
-    json.writeNumberField("droppedLinksCount", span.getDroppedLinksCount());
-    json.writeNumberField("resource", node.resourceIndex());
-    json.writeNumberField("scope", node.scopeIndex());
+    json.writeFieldName(DROPPED_LINKS_COUNT);
+    json.writeNumber(span.getDroppedLinksCount());
+    json.writeFieldName(RESOURCE);
+    json.writeNumber(node.resourceIndex());
+    json.writeFieldName(SCOPE);
+    json.writeNumber(node.scopeIndex());
     if (!node.warnings().isEmpty()) {
-      writeStrings(json, "warnings", node.warnings());
+      json.writeFieldName(WARNINGS);
+      writeStrings(json, node.warnings());
     }
     if (node.hiddenChildCount() > 0) {
-      json.writeNumberField("hiddenChildCount", node.hiddenChildCount());
+      json.writeFieldName(HIDDEN_CHILD_COUNT);
+      json.writeNumber(node.hiddenChildCount());
     }
-    json.writeArrayFieldStart("children");
+    json.writeFieldName(CHILDREN);
+    json.writeStartArray();
   }
 
   static JsonObject summary(TraceSummary summary) {
@@ -256,20 +329,22 @@ final class TraceJson {
     return new JsonObject().put("service", service).put("operations", items);
   }
 
-  private static void writeTime(JsonGenerator json, String name, String unixNanoName, long epochNanos, char[] text)
+  private static void writeTime(
+      JsonGenerator json, SerializedString name, SerializedString unixNanoName, long epochNanos, char[] text)
       throws IOException {
     TimeFormat.format(epochNanos, text);
     json.writeFieldName(name);
     json.writeString(text, 0, text.length);
-    json.writeStringField(unixNanoName, Long.toString(epochNanos));
+    json.writeFieldName(unixNanoName);
+    json.writeString(Long.toString(epochNanos));
   }
 
   private static void putTime(JsonObject json, String name, long epochNanos) {
     json.put(name, TimeFormat.format(epochNanos)).put(name + "UnixNano", Long.toString(epochNanos));
   }
 
-  private static void writeStrings(JsonGenerator json, String name, List<String> values) throws IOException {
-    json.writeArrayFieldStart(name);
+  private static void writeStrings(JsonGenerator json, List<String> values) throws IOException {
+    json.writeStartArray();
     for (String value : values) {
       json.writeString(value);
     }
@@ -303,7 +378,8 @@ final class TraceJson {
   private static void attributes(JsonGenerator json, List<KeyValue> attributes, int depth) throws IOException {
     json.writeStartObject();
     int size = attributes.size();
-    Set<String> seen = size > 8 ? new HashSet<>(size * 2) : null;
+    // A scan of the keys before is cheaper than hashing each (fresh strings) while lists are short.
+    Set<String> seen = size > 32 ? new HashSet<>(size * 2) : null;
     for (int i = 0; i < size; i++) {
       KeyValue kv = attributes.get(i);
       String key = kv.getKey();

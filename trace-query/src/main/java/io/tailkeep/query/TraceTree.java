@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.IntSupplier;
 
 /**
  * A trace as a tree: each span under its parent, children by start time, with self times. Built
@@ -67,6 +68,7 @@ public final class TraceTree {
   public static final class Node {
     private final OtlpSpan span;
     private final int position;
+    private final boolean error;
     private final long selfTimeNanos;
     private final List<String> warnings;
     private final List<Node> children = new ArrayList<>();
@@ -74,9 +76,10 @@ public final class TraceTree {
     private int resourceIndex;
     private int scopeIndex;
 
-    private Node(OtlpSpan span, int position, long selfTimeNanos, List<String> warnings) {
+    private Node(OtlpSpan span, int position, boolean error, long selfTimeNanos, List<String> warnings) {
       this.span = span;
       this.position = position;
+      this.error = error;
       this.selfTimeNanos = selfTimeNanos;
       this.warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
@@ -116,7 +119,7 @@ public final class TraceTree {
 
     /** Whether the span counts as an error: {@link OtlpSpan#isError()}, the one definition. */
     public boolean isError() {
-      return span.isError();
+      return error;
     }
 
     /** The span's resource: an index into {@link TraceTree#resources()}. */
@@ -249,6 +252,8 @@ public final class TraceTree {
     private final long[] end;
     private final long[] ids;
     private final int[] parent;
+    /** Whether each span is an error, worked out once. */
+    private final boolean[] error;
     /** Warnings by span position; few spans have any. */
     private final Map<Integer, List<String>> nodeWarnings = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
@@ -295,6 +300,7 @@ public final class TraceTree {
         ids[i] = spans[i].spanId().value();
       }
       parent = new int[n];
+      error = new boolean[n];
     }
 
     TraceTree build() {
@@ -320,7 +326,8 @@ public final class TraceTree {
             root = i;
           }
         }
-        if (spans[i].isError()) {
+        error[i] = spans[i].isError();
+        if (error[i]) {
           errorCount++;
         }
         first = Math.min(first, start[i]);
@@ -365,34 +372,58 @@ public final class TraceTree {
           summary == null ? null : summary.sampling(), resources, scopes);
     }
 
-    /** Points each shown node at its entry in the resource and scope tables, adding entries as met. */
+    /**
+     * Points each shown node at its entry in the resource and scope tables, adding entries as met.
+     * Spans decoded together share their resource and scope objects, so an object met before is
+     * found by identity; only a new object is compared by content.
+     */
     private void indexResourcesAndScopes() {
       Map<TableKey, Integer> resourceIndex = new HashMap<>();
       Map<TableKey, Integer> scopeIndex = new HashMap<>();
+      Map<SameObject, Integer> resourceSeen = new HashMap<>();
+      Map<SameObject, Integer> scopeSeen = new HashMap<>();
       for (Node node : nodes) { // by position: start order
         if (node == null) {
           continue;
         }
         OtlpSpan span = node.span;
         node.resourceIndex =
-            resourceIndex.computeIfAbsent(
-                new TableKey(span.resource(), span.resourceSchemaUrl()),
-                key -> {
-                  resources.add(new ResourceEntry(span.resource(), span.resourceSchemaUrl(), span.serviceName()));
-                  return resources.size() - 1;
-                });
+            indexOf(span.resource(), span.resourceSchemaUrl(), resourceSeen, resourceIndex, () -> {
+              resources.add(new ResourceEntry(span.resource(), span.resourceSchemaUrl(), span.serviceName()));
+              return resources.size() - 1;
+            });
         node.scopeIndex =
-            scopeIndex.computeIfAbsent(
-                new TableKey(span.scope(), span.scopeSchemaUrl()),
-                key -> {
-                  scopes.add(new ScopeEntry(span.scope(), span.scopeSchemaUrl()));
-                  return scopes.size() - 1;
-                });
+            indexOf(span.scope(), span.scopeSchemaUrl(), scopeSeen, scopeIndex, () -> {
+              scopes.add(new ScopeEntry(span.scope(), span.scopeSchemaUrl()));
+              return scopes.size() - 1;
+            });
       }
+    }
+
+    /** A message's entry in a table: by identity, else by content, else {@code add}ed. */
+    private static int indexOf(
+        Object message, String schemaUrl, Map<SameObject, Integer> seen, Map<TableKey, Integer> byContent,
+        IntSupplier add) {
+      return seen.computeIfAbsent(
+          new SameObject(message, schemaUrl),
+          same -> byContent.computeIfAbsent(new TableKey(message, schemaUrl), key -> add.getAsInt()));
     }
 
     /** A protobuf message (equal by content) and its schema URL. */
     private record TableKey(Object message, String schemaUrl) {}
+
+    /** A message object (equal only to itself) and its schema URL: the cheap key, tried first. */
+    private record SameObject(Object message, String schemaUrl) {
+      @Override
+      public boolean equals(Object o) {
+        return o instanceof SameObject other && other.message == message && other.schemaUrl.equals(schemaUrl);
+      }
+
+      @Override
+      public int hashCode() {
+        return System.identityHashCode(message) * 31 + schemaUrl.hashCode();
+      }
+    }
 
     /** Each span's parent position, or -1 for a top-level span (root, orphan, own parent). */
     private void linkParents() {
@@ -560,7 +591,7 @@ public final class TraceTree {
           deep++;
           warn(i, "nested deeper than " + maxDepth + " levels; shown at the top level under no parent");
         }
-        Node node = new Node(spans[i], i, selfTime(i), nodeWarnings.get(i));
+        Node node = new Node(spans[i], i, error[i], selfTime(i), nodeWarnings.get(i));
         nodes[i] = node;
         if (parent[i] < 0 || movedUp[i]) {
           top.add(node);

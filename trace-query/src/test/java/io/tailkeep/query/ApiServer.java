@@ -24,7 +24,8 @@ final class ApiServer implements AutoCloseable {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** @param retryAfter the {@code Retry-After} header, or null */
-  record Response(int status, String contentType, String body, String retryAfter) {
+  /** {@code contentLength} is null for an answer sent in chunks, without a length up front. */
+  record Response(int status, String contentType, String body, String retryAfter, Long contentLength) {
     JsonObject json() {
       return new JsonObject(body);
     }
@@ -59,7 +60,8 @@ final class ApiServer implements AutoCloseable {
           response.statusCode(),
           response.headers().firstValue("content-type").orElse(""),
           response.body(),
-          response.headers().firstValue("retry-after").orElse(null));
+          response.headers().firstValue("retry-after").orElse(null),
+          response.headers().firstValue("content-length").map(Long::valueOf).orElse(null));
     } catch (IOException e) {
       throw new IllegalStateException("GET " + pathAndQuery + " failed", e);
     } catch (InterruptedException e) {
@@ -92,7 +94,7 @@ final class ApiServer implements AutoCloseable {
               .map(l -> l.substring("retry-after:".length()).strip())
               .findFirst()
               .orElse(null);
-      return new Response(status, contentType, response.substring(headerEnd + 4), retryAfter);
+      return new Response(status, contentType, response.substring(headerEnd + 4), retryAfter, null);
     } catch (IOException e) {
       throw new IllegalStateException("GET " + pathAndQuery + " failed", e);
     }

@@ -131,6 +131,8 @@ class QueryApiTest {
     write(trace, new Sampling("keep-errors", 1.0));
 
     JsonObject json = ok("/api/v1/traces/" + traceId.toHex());
+    // An answer smaller than one chunk goes whole, with its length.
+    assertThat(api.get("/api/v1/traces/" + traceId.toHex()).contentLength()).isPositive();
 
     JsonObject summary = json.getJsonObject("summary");
     assertThat(summary.getString("traceId")).isEqualTo(traceId.toHex());
@@ -207,7 +209,13 @@ class QueryApiTest {
     TraceId traceId = spans.newTraceId();
     write(spans.trace(traceId, service("big"), "GET /big", nanos(base.plusSeconds(2)), 2_000 * MS, 10_000), null);
 
-    JsonObject json = ok("/api/v1/traces/" + traceId.toHex());
+    ApiServer.Response whole = api.get("/api/v1/traces/" + traceId.toHex());
+    assertThat(whole.status()).isEqualTo(200);
+    assertThat(whole.contentType()).isEqualTo("application/json; charset=utf-8");
+    // Megabytes, sent in chunks as they are written: no length up front, and every span arrives.
+    assertThat(whole.body().length()).isGreaterThan(10 * StreamingJson.CHUNK_BYTES);
+    assertThat(whole.contentLength()).isNull();
+    JsonObject json = whole.json();
     assertThat(json.getInteger("shownSpanCount")).isEqualTo(10_000);
     assertThat(json.getJsonObject("summary").getInteger("spanCount")).isEqualTo(10_000);
     assertThat(json.getJsonArray("warnings")).isEmpty();

@@ -140,7 +140,8 @@ public record OtlpSpan(
   /** The span's HTTP response status attribute; 0 when it has none. */
   private long httpStatus() {
     long status = 0;
-    for (KeyValue kv : span.getAttributesList()) {
+    for (int i = 0, n = span.getAttributesCount(); i < n; i++) {
+      KeyValue kv = span.getAttributes(i);
       String key = kv.getKey();
       if (key.equals(ErrorSpans.HTTP_RESPONSE_STATUS) || key.equals(ErrorSpans.HTTP_STATUS_OLD)) {
         AnyValue value = kv.getValue();

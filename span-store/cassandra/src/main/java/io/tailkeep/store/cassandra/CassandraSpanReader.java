@@ -175,7 +175,7 @@ final class CassandraSpanReader implements SpanReader {
     return scope.cancelledWith(
         statements
             .selectSummary
-            .executeAll(List.copyOf(traceIds), scope)
+            .executeAll(List.copyOf(traceIds), scope, false)
             .thenApply(summaries -> summaries.stream().map(StoredSummary::toSummary).toList()));
   }
 

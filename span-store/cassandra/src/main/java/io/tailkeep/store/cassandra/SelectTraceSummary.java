@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.data.TupleValue;
 import com.datastax.oss.driver.api.core.data.UdtValue;
+import com.datastax.oss.driver.api.core.type.reflect.GenericType;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.TraceId;
 import java.nio.ByteBuffer;
@@ -21,25 +22,39 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 final class SelectTraceSummary {
+  // Made once: the driver resolves a GenericType by reflection, too slow to do per row.
+  private static final GenericType<Map<UUID, UdtValue>> CHUNKS =
+      GenericType.mapOf(UUID.class, UdtValue.class);
+  private static final GenericType<Set<String>> NAMES = GenericType.setOf(String.class);
+  private static final GenericType<Set<TupleValue>> PAIRS = GenericType.setOf(TupleValue.class);
+
   private final CqlSession session;
-  private final PreparedStatement statement;
+  /** Every column: what a search needs to check a candidate against all its filters. */
+  private final PreparedStatement whole;
+  /**
+   * Without the operation and tag sets, the biggest part of a big trace's row (a cell each): what
+   * a summary shows, and all a search without operation or tag filters checks.
+   */
+  private final PreparedStatement header;
 
   SelectTraceSummary(CqlSession session, String keyspace) {
     this.session = session;
-    this.statement =
+    String from = " FROM " + keyspace + "." + Tables.TRACE_SUMMARIES + " WHERE trace_id = ?";
+    this.whole =
         session.prepare(
-            "SELECT chunks, services, operations, tags, sampling_rule, sampling_probability FROM "
-                + keyspace + "." + Tables.TRACE_SUMMARIES + " WHERE trace_id = ?");
+            "SELECT chunks, services, sampling_rule, sampling_probability, operations, tags" + from);
+    this.header = session.prepare("SELECT chunks, services, sampling_rule, sampling_probability" + from);
   }
 
   /**
    * The summaries of these traces, read concurrently through {@code scope}, in the given order;
-   * unknown IDs left out.
+   * unknown IDs left out. Without {@code operationsAndTags}, their operations and tags are null.
    */
-  CompletableFuture<List<StoredSummary>> executeAll(Collection<TraceId> traceIds, ReadScope scope) {
+  CompletableFuture<List<StoredSummary>> executeAll(
+      Collection<TraceId> traceIds, ReadScope scope, boolean operationsAndTags) {
     List<CompletableFuture<Optional<StoredSummary>>> reads = new ArrayList<>();
     for (TraceId traceId : traceIds) {
-      reads.add(scope.send(() -> execute(traceId)));
+      reads.add(scope.send(() -> execute(traceId, operationsAndTags)));
     }
     return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
         .thenApply(
@@ -47,9 +62,9 @@ final class SelectTraceSummary {
                 reads.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList());
   }
 
-  CompletionStage<Optional<StoredSummary>> execute(TraceId traceId) {
+  private CompletionStage<Optional<StoredSummary>> execute(TraceId traceId, boolean operationsAndTags) {
     return session
-        .executeAsync(statement.bind(ByteBuffer.wrap(traceId.toBytes())))
+        .executeAsync((operationsAndTags ? whole : header).bind(ByteBuffer.wrap(traceId.toBytes())))
         .thenApply(
             page ->
                 Optional.ofNullable(page.one())
@@ -58,7 +73,8 @@ final class SelectTraceSummary {
   }
 
   private static StoredSummary read(TraceId traceId, Row row) {
-    Map<UUID, UdtValue> chunkMap = row.getMap("chunks", UUID.class, UdtValue.class);
+    // Columns by their place in the SELECT.
+    Map<UUID, UdtValue> chunkMap = row.get(0, CHUNKS);
     List<StoredSummary.Chunk> chunks = new ArrayList<>();
     for (UdtValue c : chunkMap.values()) {
       chunks.add(
@@ -73,15 +89,15 @@ final class SelectTraceSummary {
               c.getString("root_operation")));
     }
     chunks.sort(Comparator.comparingLong(StoredSummary.Chunk::startNanos));
-    String rule = row.getString("sampling_rule");
-    Sampling sampling =
-        rule == null ? null : new Sampling(rule, row.getDouble("sampling_probability"));
+    String rule = row.getString(2);
+    Sampling sampling = rule == null ? null : new Sampling(rule, row.getDouble(3));
+    boolean operationsAndTags = row.getColumnDefinitions().size() > 4;
     return new StoredSummary(
         traceId,
         chunks,
-        row.getSet("services", String.class),
-        pairs(row.getSet("operations", TupleValue.class)),
-        pairs(row.getSet("tags", TupleValue.class)),
+        row.get(1, NAMES),
+        operationsAndTags ? pairs(row.get(4, PAIRS)) : null,
+        operationsAndTags ? pairs(row.get(5, PAIRS)) : null,
         sampling);
   }
 

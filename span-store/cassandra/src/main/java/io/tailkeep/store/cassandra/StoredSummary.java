@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A trace_summaries row: the chunks every write added, merged on read. */
+/**
+ * A trace_summaries row: the chunks every write added, merged on read. {@code operations} and
+ * {@code tags} are null when the read left them out, as it does unless a query filters on them.
+ */
 record StoredSummary(
     TraceId traceId,
     List<Chunk> chunks,

@@ -241,11 +241,18 @@ final class TraceSearch {
           candidates.add(row.traceId());
         }
       }
-      for (StoredSummary summary : statements.selectSummary.executeAll(candidates, scope).join()) {
+      boolean operationsAndTags = filtersOnOperationOrTags(query);
+      for (StoredSummary summary :
+          statements.selectSummary.executeAll(candidates, scope, operationsAndTags).join()) {
         if (found.size() < query.limit() && summary.matches(query)) {
           found.add(summary.toSummary());
         }
       }
     }
+  }
+
+  /** Whether checking a candidate needs its summary's operations and tags. */
+  private static boolean filtersOnOperationOrTags(TraceQuery query) {
+    return query.operation() != null || !query.tags().isEmpty();
   }
 }
