@@ -217,6 +217,18 @@ public abstract class SpanStoreContract implements DecisionLogContract, Sampling
         .isEqualTo(5);
   }
 
+  /** A replay may batch spans differently: a span written in two batches is read once. */
+  @Test
+  void aSpanWrittenInTwoDifferentBatchesIsReadOnce() {
+    TraceId traceId = spans.newTraceId();
+    List<OtlpSpan> trace = spans.trace(traceId, service("replayed"), "op", nanos(hourAgo3.plusSeconds(52)), MS, 4);
+
+    write(trace.subList(0, 3), null);
+    write(trace.subList(1, 4), null);
+
+    assertThat(read(traceId).spans()).containsExactlyInAnyOrderElementsOf(trace);
+  }
+
   @Test
   void keepsSpansThatShareAnIdButDiffer() {
     TraceId traceId = spans.newTraceId();
