@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -62,10 +61,5 @@ final class ProcessCpu {
       }
     }
     return sum;
-  }
-
-  /** An empty table of thread names for {@link #threadNanos}. */
-  static Map<Long, String> threadNames() {
-    return new HashMap<>();
   }
 }

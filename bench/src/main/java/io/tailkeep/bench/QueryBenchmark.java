@@ -102,7 +102,7 @@ public final class QueryBenchmark {
   private final List<String> loads = new ArrayList<>();
   private List<Written> slowestFirst;
   private long cassandraPid;
-  private final Map<Long, String> cassandraThreads = ProcessCpu.threadNames();
+  private final Map<Long, String> cassandraThreads = new HashMap<>();
   private List<Written> newestFirst;
   private long minDurationNanos;
   private String minDuration;

@@ -148,7 +148,7 @@ class DeadLetterEndToEndTest {
             .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR)).build()));
     assertThat(post(request.build())).isEqualTo(200);
 
-    // The refused write stored the span rows already (only its summary request was too large), so
+    // The refused write stored the span blocks already (only its summary request was too large), so
     // the summary is what shows the parts written. A 9 MiB summary row of a part may time out on a
     // loaded machine and is retried (writes are idempotent): allow for that.
     Poll.until(Duration.ofMinutes(4), "a summary of all " + spans + " spans",

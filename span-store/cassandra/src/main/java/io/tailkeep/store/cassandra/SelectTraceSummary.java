@@ -68,11 +68,11 @@ final class SelectTraceSummary {
         .thenApply(
             page ->
                 Optional.ofNullable(page.one())
-                    .map(row -> read(traceId, row))
+                    .map(row -> read(traceId, row, operationsAndTags))
                     .filter(summary -> !summary.chunks().isEmpty()));
   }
 
-  private static StoredSummary read(TraceId traceId, Row row) {
+  private static StoredSummary read(TraceId traceId, Row row, boolean operationsAndTags) {
     // Columns by their place in the SELECT.
     Map<UUID, UdtValue> chunkMap = row.get(0, CHUNKS);
     List<StoredSummary.Chunk> chunks = new ArrayList<>();
@@ -91,7 +91,6 @@ final class SelectTraceSummary {
     chunks.sort(Comparator.comparingLong(StoredSummary.Chunk::startNanos));
     String rule = row.getString(2);
     Sampling sampling = rule == null ? null : new Sampling(rule, row.getDouble(3));
-    boolean operationsAndTags = row.getColumnDefinitions().size() > 4;
     return new StoredSummary(
         traceId,
         chunks,

@@ -58,15 +58,14 @@ final class SpanBlocks {
     long bytes = 0;
     int count = 0;
     for (WireSpan span : spans) {
-      boolean newOrigin = !block.containsKey(span.origin());
-      long added = CodedOutputStream.computeByteArraySize(SPANS, span.bytes())
-          + (newOrigin ? originBytes(span.origin()) : 0);
+      long spanBytes = CodedOutputStream.computeByteArraySize(SPANS, span.bytes());
+      long added = spanBytes + (block.containsKey(span.origin()) ? 0 : originBytes(span.origin()));
       if (count > 0 && bytes + added > maxBytes) {
         blocks.add(new Block(blocks.size(), count, write(block)));
         block.clear();
         bytes = 0;
         count = 0;
-        added = CodedOutputStream.computeByteArraySize(SPANS, span.bytes()) + originBytes(span.origin());
+        added = spanBytes + originBytes(span.origin()); // the new block holds no origin yet
       }
       block.computeIfAbsent(span.origin(), origin -> new ArrayList<>()).add(span);
       bytes += added;
