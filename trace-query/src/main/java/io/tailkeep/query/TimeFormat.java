@@ -70,21 +70,12 @@ public final class TimeFormat {
             + InvalidParameterException.abbreviate(text) + "'");
   }
 
-  /** RFC 3339 in UTC with nanoseconds: {@code 2025-03-01T12:00:00.123456789Z}. */
-  public static String format(long epochNanos) {
-    char[] text = new char[FORMATTED_LENGTH];
-    format(epochNanos, text);
-    return new String(text);
-  }
-
-  /** Length of every {@link #format} result: the years of signed 64-bit nanoseconds have 4 digits. */
-  static final int FORMATTED_LENGTH = 30;
-
   /**
-   * Writes {@link #format}'s text into {@code text[0..30)}, digit by digit: called twice per span
-   * when a trace is rendered, where a {@link DateTimeFormatter} was a visible share of the time.
+   * RFC 3339 in UTC with nanoseconds: {@code 2025-03-01T12:00:00.123456789Z}, digit by digit (the
+   * years of signed 64-bit nanoseconds have 4 digits, so the text always has 30 characters).
    */
-  static void format(long epochNanos, char[] text) {
+  public static String format(long epochNanos) {
+    char[] text = new char[30];
     long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
     int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
     long days = Math.floorDiv(seconds, 86_400L);
@@ -104,6 +95,7 @@ public final class TimeFormat {
     text[19] = '.';
     digits(text, 20, nanos, 9);
     text[29] = 'Z';
+    return new String(text);
   }
 
   private static void digits(char[] text, int at, int value, int width) {

@@ -50,8 +50,6 @@ final class TraceJson {
   private static final SerializedString DROPPED_EVENTS_COUNT = new SerializedString("droppedEventsCount");
   private static final SerializedString DROPPED_LINKS_COUNT = new SerializedString("droppedLinksCount");
   private static final SerializedString DURATION_NANOS = new SerializedString("durationNanos");
-  private static final SerializedString END = new SerializedString("end");
-  private static final SerializedString END_UNIX_NANO = new SerializedString("endUnixNano");
   private static final SerializedString ERROR = new SerializedString("error");
   private static final SerializedString EVENTS = new SerializedString("events");
   private static final SerializedString FLAGS = new SerializedString("flags");
@@ -66,10 +64,8 @@ final class TraceJson {
   private static final SerializedString SELF_TIME_NANOS = new SerializedString("selfTimeNanos");
   private static final SerializedString SERVICE = new SerializedString("service");
   private static final SerializedString SPAN_ID = new SerializedString("spanId");
-  private static final SerializedString START = new SerializedString("start");
   private static final SerializedString START_UNIX_NANO = new SerializedString("startUnixNano");
   private static final SerializedString STATUS = new SerializedString("status");
-  private static final SerializedString TIME = new SerializedString("time");
   private static final SerializedString TIME_UNIX_NANO = new SerializedString("timeUnixNano");
   private static final SerializedString TRACE_ID = new SerializedString("traceId");
   private static final SerializedString TRACE_STATE = new SerializedString("traceState");
@@ -139,9 +135,8 @@ final class TraceJson {
     // Depth-first with a stack of open nodes, not recursion: a deep tree must not exhaust the stack.
     List<TraceTree.Node> open = new ArrayList<>();
     List<Integer> nextChild = new ArrayList<>();
-    char[] time = new char[TimeFormat.FORMATTED_LENGTH];
     for (TraceTree.Node root : tree.roots()) {
-      openSpan(json, tree, root, time);
+      openSpan(json, tree, root);
       open.add(root);
       nextChild.add(0);
       while (!open.isEmpty()) {
@@ -151,7 +146,7 @@ final class TraceJson {
         if (next < children.size()) {
           nextChild.set(top, next + 1);
           TraceTree.Node child = children.get(next);
-          openSpan(json, tree, child, time);
+          openSpan(json, tree, child);
           open.add(child);
           nextChild.add(0);
         } else {
@@ -166,9 +161,13 @@ final class TraceJson {
     json.writeEndObject();
   }
 
-  /** Writes a node's fields up to and including the opening of its {@code children} array. */
-  private static void openSpan(JsonGenerator json, TraceTree tree, TraceTree.Node node, char[] time)
-      throws IOException {
+  /**
+   * Writes a node's fields up to and including the opening of its {@code children} array. What is
+   * at its default (empty, zero, false, status UNSET without a message) is left out, as OTLP/JSON
+   * does: in a big trace most spans have no events, links, trace state or dropped counts, and their
+   * keys alone were a fifth of the answer.
+   */
+  private static void openSpan(JsonGenerator json, TraceTree tree, TraceTree.Node node) throws IOException {
     OtlpSpan otlp = node.span();
     Span span = otlp.span();
     json.writeStartObject();
@@ -186,66 +185,69 @@ final class TraceJson {
     json.writeString(span.getName());
     json.writeFieldName(KIND);
     json.writeString(kind(span.getKind()));
-    writeTime(json, START, START_UNIX_NANO, otlp.startEpochNanos(), time);
-    writeTime(json, END, END_UNIX_NANO, otlp.endEpochNanos(), time);
+    json.writeFieldName(START_UNIX_NANO);
+    json.writeString(Long.toString(otlp.startEpochNanos()));
     json.writeFieldName(DURATION_NANOS);
     json.writeNumber(otlp.durationNanos());
     json.writeFieldName(SELF_TIME_NANOS);
     json.writeNumber(node.selfTimeNanos());
-    json.writeFieldName(STATUS);
-    json.writeStartObject();
-    json.writeFieldName(CODE);
-    json.writeString(statusCode(span.getStatus()));
-    json.writeFieldName(MESSAGE);
-    json.writeString(span.getStatus().getMessage());
-    json.writeEndObject();
-    json.writeFieldName(ERROR);
-    json.writeBoolean(node.isError());
-    json.writeFieldName(TRACE_STATE);
-    json.writeString(span.getTraceState());
-    json.writeFieldName(FLAGS);
-    json.writeNumber(span.getFlags());
-    json.writeFieldName(ATTRIBUTES);
-    attributes(json, span.getAttributesList(), 0);
-    json.writeFieldName(DROPPED_ATTRIBUTES_COUNT);
-    json.writeNumber(span.getDroppedAttributesCount());
-    json.writeFieldName(EVENTS);
-    json.writeStartArray();
-    for (Span.Event event : span.getEventsList()) {
+    Status status = span.getStatus();
+    if (status.getCodeValue() != Status.StatusCode.STATUS_CODE_UNSET_VALUE || !status.getMessage().isEmpty()) {
+      json.writeFieldName(STATUS);
       json.writeStartObject();
-      json.writeFieldName(NAME);
-      json.writeString(event.getName());
-      writeTime(json, TIME, TIME_UNIX_NANO, event.getTimeUnixNano(), time);
-      json.writeFieldName(ATTRIBUTES);
-      attributes(json, event.getAttributesList(), 0);
-      json.writeFieldName(DROPPED_ATTRIBUTES_COUNT);
-      json.writeNumber(event.getDroppedAttributesCount());
+      json.writeFieldName(CODE);
+      json.writeString(statusCode(status));
+      if (!status.getMessage().isEmpty()) {
+        json.writeFieldName(MESSAGE);
+        json.writeString(status.getMessage());
+      }
       json.writeEndObject();
     }
-    json.writeEndArray();
-    json.writeFieldName(DROPPED_EVENTS_COUNT);
-    json.writeNumber(span.getDroppedEventsCount());
-    json.writeFieldName(LINKS);
-    json.writeStartArray();
-    for (Span.Link link : span.getLinksList()) {
-      json.writeStartObject();
-      json.writeFieldName(TRACE_ID);
-      json.writeString(hex(link.getTraceId().toByteArray()));
-      json.writeFieldName(SPAN_ID);
-      json.writeString(hex(link.getSpanId().toByteArray()));
+    if (node.isError()) {
+      json.writeFieldName(ERROR);
+      json.writeBoolean(true);
+    }
+    if (!span.getTraceState().isEmpty()) {
       json.writeFieldName(TRACE_STATE);
-      json.writeString(link.getTraceState());
-      json.writeFieldName(FLAGS);
-      json.writeNumber(link.getFlags());
-      json.writeFieldName(ATTRIBUTES);
-      attributes(json, link.getAttributesList(), 0);
-      json.writeFieldName(DROPPED_ATTRIBUTES_COUNT);
-      json.writeNumber(link.getDroppedAttributesCount());
-      json.writeEndObject();
+      json.writeString(span.getTraceState());
     }
-    json.writeEndArray();
-    json.writeFieldName(DROPPED_LINKS_COUNT);
-    json.writeNumber(span.getDroppedLinksCount());
+    writeIfNotZero(json, FLAGS, span.getFlags());
+    attributesIfAny(json, span.getAttributesList(), span.getDroppedAttributesCount());
+    if (span.getEventsCount() > 0) {
+      json.writeFieldName(EVENTS);
+      json.writeStartArray();
+      for (Span.Event event : span.getEventsList()) {
+        json.writeStartObject();
+        json.writeFieldName(NAME);
+        json.writeString(event.getName());
+        json.writeFieldName(TIME_UNIX_NANO);
+        json.writeString(Long.toString(event.getTimeUnixNano()));
+        attributesIfAny(json, event.getAttributesList(), event.getDroppedAttributesCount());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+    }
+    writeIfNotZero(json, DROPPED_EVENTS_COUNT, span.getDroppedEventsCount());
+    if (span.getLinksCount() > 0) {
+      json.writeFieldName(LINKS);
+      json.writeStartArray();
+      for (Span.Link link : span.getLinksList()) {
+        json.writeStartObject();
+        json.writeFieldName(TRACE_ID);
+        json.writeString(hex(link.getTraceId().toByteArray()));
+        json.writeFieldName(SPAN_ID);
+        json.writeString(hex(link.getSpanId().toByteArray()));
+        if (!link.getTraceState().isEmpty()) {
+          json.writeFieldName(TRACE_STATE);
+          json.writeString(link.getTraceState());
+        }
+        writeIfNotZero(json, FLAGS, link.getFlags());
+        attributesIfAny(json, link.getAttributesList(), link.getDroppedAttributesCount());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+    }
+    writeIfNotZero(json, DROPPED_LINKS_COUNT, span.getDroppedLinksCount());
     json.writeFieldName(RESOURCE);
     json.writeNumber(node.resourceIndex());
     json.writeFieldName(SCOPE);
@@ -254,12 +256,26 @@ final class TraceJson {
       json.writeFieldName(WARNINGS);
       writeStrings(json, node.warnings());
     }
-    if (node.hiddenChildCount() > 0) {
-      json.writeFieldName(HIDDEN_CHILD_COUNT);
-      json.writeNumber(node.hiddenChildCount());
-    }
+    writeIfNotZero(json, HIDDEN_CHILD_COUNT, node.hiddenChildCount());
     json.writeFieldName(CHILDREN);
     json.writeStartArray();
+  }
+
+  /** {@code attributes} and {@code droppedAttributesCount}, each left out when empty or zero. */
+  private static void attributesIfAny(JsonGenerator json, List<KeyValue> attributes, int dropped)
+      throws IOException {
+    if (!attributes.isEmpty()) {
+      json.writeFieldName(ATTRIBUTES);
+      attributes(json, attributes, 0);
+    }
+    writeIfNotZero(json, DROPPED_ATTRIBUTES_COUNT, dropped);
+  }
+
+  private static void writeIfNotZero(JsonGenerator json, SerializedString name, int value) throws IOException {
+    if (value != 0) {
+      json.writeFieldName(name);
+      json.writeNumber(value);
+    }
   }
 
   static JsonObject summary(TraceSummary summary) {
@@ -327,16 +343,6 @@ final class TraceJson {
       items.add(new JsonObject().put("name", operation.name()).put("kind", kind(operation.kind())));
     }
     return new JsonObject().put("service", service).put("operations", items);
-  }
-
-  private static void writeTime(
-      JsonGenerator json, SerializedString name, SerializedString unixNanoName, long epochNanos, char[] text)
-      throws IOException {
-    TimeFormat.format(epochNanos, text);
-    json.writeFieldName(name);
-    json.writeString(text, 0, text.length);
-    json.writeFieldName(unixNanoName);
-    json.writeString(Long.toString(epochNanos));
   }
 
   private static void putTime(JsonObject json, String name, long epochNanos) {

@@ -60,12 +60,11 @@ class TraceJsonTest {
     assertThat(r.getString("kind")).isEqualTo("SERVER");
     assertThat(r.getLong("selfTimeNanos")).isEqualTo(2_000_000); // its child starts after it ends
     assertThat(r.containsKey("warnings")).isFalse();
-    assertThat(r.getBoolean("error")).isFalse();
+    // What is at its default is left out: no status (UNSET), error, trace state, flags, attributes,
+    // events, links or dropped counts on a plain span.
     assertThat(r.fieldNames())
-        .containsExactly("spanId", "parentSpanId", "service", "name", "kind", "start", "startUnixNano", "end",
-            "endUnixNano", "durationNanos", "selfTimeNanos", "status", "error", "traceState", "flags", "attributes",
-            "droppedAttributesCount", "events", "droppedEventsCount", "links", "droppedLinksCount", "resource",
-            "scope", "children");
+        .containsExactly("spanId", "parentSpanId", "service", "name", "kind", "startUnixNano", "durationNanos",
+            "selfTimeNanos", "resource", "scope", "children");
 
     JsonObject s = r.getJsonArray("children").getJsonObject(0);
     assertThat(s.getString("spanId")).isEqualTo("1122334455667788");
@@ -73,13 +72,15 @@ class TraceJsonTest {
     assertThat(s.getString("service")).isEqualTo("everything-service");
     assertThat(s.getString("name")).isEqualTo("GET /everything");
     assertThat(s.getString("kind")).isEqualTo("CLIENT");
-    assertThat(s.getString("start")).isEqualTo("2025-03-01T12:00:00.123456789Z");
     assertThat(s.getString("startUnixNano")).isEqualTo("1740830400123456789");
-    assertThat(s.getString("end")).isEqualTo("2025-03-01T12:00:00.124691356Z");
     assertThat(s.getLong("durationNanos")).isEqualTo(1_234_567);
     assertThat(s.getLong("selfTimeNanos")).isEqualTo(1_234_567);
     assertThat(s.getJsonObject("status")).isEqualTo(new JsonObject().put("code", "ERROR").put("message", "it failed"));
     assertThat(s.getBoolean("error")).isTrue();
+    assertThat(s.fieldNames())
+        .containsExactly("spanId", "parentSpanId", "service", "name", "kind", "startUnixNano", "durationNanos",
+            "selfTimeNanos", "status", "error", "traceState", "flags", "attributes", "droppedAttributesCount",
+            "events", "droppedEventsCount", "links", "droppedLinksCount", "resource", "scope", "children");
     assertThat(s.getString("traceState")).isEqualTo("vendor=value,other=1");
     assertThat(s.getInteger("flags")).isEqualTo(0x301);
     JsonObject attributes = s.getJsonObject("attributes");
@@ -96,7 +97,7 @@ class TraceJsonTest {
     assertThat(s.getInteger("droppedAttributesCount")).isEqualTo(3);
     JsonObject event = s.getJsonArray("events").getJsonObject(0);
     assertThat(event.getString("name")).isEqualTo("exception");
-    assertThat(event.getString("time")).isEqualTo("2025-03-01T12:00:00.123456799Z");
+    assertThat(event.fieldNames()).containsExactly("name", "timeUnixNano", "attributes", "droppedAttributesCount");
     assertThat(event.getString("timeUnixNano")).isEqualTo("1740830400123456799");
     assertThat(event.getJsonObject("attributes")).isEqualTo(new JsonObject().put("exception.message", "boom"));
     assertThat(event.getInteger("droppedAttributesCount")).isEqualTo(1);

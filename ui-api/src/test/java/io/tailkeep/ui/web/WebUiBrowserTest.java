@@ -347,6 +347,15 @@ class WebUiBrowserTest {
     assertThat(logs.getAttribute("href")).isEqualTo("https://logs.example/search?q=trace_id%3D" + smallId.toHex()
         + "&span=" + charge.getAttribute("data-span-id") + "&from=" + startMs + "&to=" + (startMs + 120));
     Chromium.screenshot(browser, "trace");
+
+    // A plain span: the API leaves out its UNSET status and its empty attributes, events and links.
+    spanRow("load cart").findElement(By.cssSelector(".operation")).click();
+    waitFor(By.xpath("//*[@id='span-detail']//h2[contains(., 'load cart')]"));
+    WebElement plain = browser.findElement(By.id("span-detail"));
+    assertThat(plain.findElement(By.cssSelector(".kv.overview")).getText()).contains("Status").contains("UNSET");
+    for (String section : List.of("attributes", "events", "links")) {
+      assertThat(plain.findElement(By.cssSelector(".detail-" + section + " .empty")).getText()).isEqualTo("none");
+    }
   }
 
   @Test

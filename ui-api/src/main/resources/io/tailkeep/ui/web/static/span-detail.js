@@ -5,10 +5,12 @@ import { formatDuration } from './format.js';
 
 /**
  * `resource` and `scope` are the entries of the trace's tables the span points at; `logsLink` the
- * link to the user's logs for the trace, or null when none is configured.
+ * link to the user's logs for the trace, or null when none is configured. The server leaves out
+ * what is at its default (no status when UNSET, no events, attributes, dropped counts...).
  */
 export function spanDetail(span, traceStart, resource, scope, logsLink) {
   const offset = Number(BigInt(span.startUnixNano) - traceStart);
+  const status = span.status ?? { code: 'UNSET' };
   const overview = [
     ['Service', span.service],
     ['Operation', span.name],
@@ -18,16 +20,16 @@ export function spanDetail(span, traceStart, resource, scope, logsLink) {
     ['Starts at', `+${formatDuration(offset)}`],
     ['Duration', formatDuration(span.durationNanos)],
     ['Self time', formatDuration(span.selfTimeNanos)],
-    ['Status', span.status.message ? `${span.status.code}: ${span.status.message}` : span.status.code],
+    ['Status', status.message ? `${status.code}: ${status.message}` : status.code],
   ];
   if (span.traceState) overview.push(['Trace state', span.traceState]);
   const parts = [
     el('h2', {}, el('span', { class: 'service' }, span.service), ' ', el('span', { class: 'operation' }, span.name)),
     keyValueTable(overview, 'kv overview'),
     logsLink ? el('p', { class: 'logs-link' }, logsLink) : null,
-    section('Attributes', keyValueTable(Object.entries(span.attributes), 'kv attributes'), span.droppedAttributesCount),
-    section('Events', events(span.events, traceStart), span.droppedEventsCount),
-    section('Links', links(span.links), span.droppedLinksCount),
+    section('Attributes', keyValueTable(Object.entries(span.attributes ?? {}), 'kv attributes'), span.droppedAttributesCount),
+    section('Events', events(span.events ?? [], traceStart), span.droppedEventsCount),
+    section('Links', links(span.links ?? []), span.droppedLinksCount),
     section('Resource', keyValueTable(Object.entries(resource.attributes), 'kv resource'), resource.droppedAttributesCount),
     section('Scope', keyValueTable([['name', scope.name], ['version', scope.version], ...Object.entries(scope.attributes)], 'kv scope'), 0),
   ];
@@ -44,12 +46,12 @@ function events(list, traceStart) {
   if (list.length === 0) return el('p', { class: 'empty' }, 'none');
   return el('ol', { class: 'events' }, list.map((event) => el('li', {},
     el('div', {}, el('strong', {}, event.name), ` at +${formatDuration(Number(BigInt(event.timeUnixNano) - traceStart))}`),
-    keyValueTable(Object.entries(event.attributes)))));
+    keyValueTable(Object.entries(event.attributes ?? {})))));
 }
 
 function links(list) {
   if (list.length === 0) return el('p', { class: 'empty' }, 'none');
   return el('ol', { class: 'links' }, list.map((link) => el('li', {},
     el('div', {}, el('a', { href: `/trace/${link.traceId}` }, `trace ${link.traceId}`), `, span ${link.spanId}`),
-    keyValueTable(Object.entries(link.attributes)))));
+    keyValueTable(Object.entries(link.attributes ?? {})))));
 }
