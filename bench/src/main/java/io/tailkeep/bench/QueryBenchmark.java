@@ -55,8 +55,12 @@ public final class QueryBenchmark {
   private static final int TRACES_10 = Integer.getInteger("bench.traces10", 200);
   private static final int TRACES_100 = Integer.getInteger("bench.traces100", 200);
   private static final int TRACES_1000 = Integer.getInteger("bench.traces1000", 100);
-  private static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmupRounds", 200);
+  // Enough for the JIT to settle: a handler that runs once per request reaches C2 only after
+  // several hundred requests; with 200 rounds the compilers were still busy in the timed ones.
+  private static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmupRounds", 1_000);
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 200);
+  /** Only the cases whose name contains this (to profile one); all when empty. */
+  private static final String ONLY = System.getProperty("bench.cases", "");
   private static final double MIN_DURATION_SHARE =
       Double.parseDouble(System.getProperty("bench.minDurationShare", "0.03"));
   private static final int LIMIT = 20;
@@ -103,6 +107,7 @@ public final class QueryBenchmark {
   private List<Written> slowestFirst;
   private long cassandraPid;
   private final Map<Long, String> cassandraThreads = new HashMap<>();
+  private final Map<Long, String> benchThreads = new HashMap<>();
   private List<Written> newestFirst;
   private long minDurationNanos;
   private String minDuration;
@@ -164,7 +169,8 @@ public final class QueryBenchmark {
       JaegerApi.mount(router, store.reader());
       HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
       LOG.info("Query API on port {}", server.actualPort());
-      measure(cases(new ApiClient(server.actualPort()), store.reader()));
+      List<Case> cases = cases(new ApiClient(server.actualPort()), store.reader());
+      measure(ONLY.isEmpty() ? cases : cases.stream().filter(c -> c.name.contains(ONLY)).toList());
     } finally {
       await(vertx.close());
     }
@@ -214,6 +220,8 @@ public final class QueryBenchmark {
     }
     noteLoad("after the warm-up");
     LOG.info("Timing {} rounds", ROUNDS);
+    long compilingBefore = compilingNanos(ProcessHandle.current().pid(), benchThreads);
+    long cassandraCompilingBefore = compilingNanos(cassandraPid, cassandraThreads);
     long started = System.nanoTime();
     for (int round = 0; round < ROUNDS; round++) {
       for (Case c : cases) {
@@ -227,6 +235,10 @@ public final class QueryBenchmark {
     noteLoad("at the end");
     report.add(String.format("%,d timed rounds in %.1f s, one request at a time", ROUNDS,
         (System.nanoTime() - started) / 1e9));
+    report.add(String.format(
+        "JIT compilers during them: %.2f CPU-s in the API's JVM, %.2f in Cassandra's (near 0 once warmed up)",
+        (compilingNanos(ProcessHandle.current().pid(), benchThreads) - compilingBefore) / 1e9,
+        (compilingNanos(cassandraPid, cassandraThreads) - cassandraCompilingBefore) / 1e9));
     report.add("");
     report.add("service=" + TraceFactory.ENTRY_SERVICE + " (most traces' root), limit=" + LIMIT
         + " in every search; KiB: mean answer size");
@@ -258,6 +270,11 @@ public final class QueryBenchmark {
   private static String judge(double p50, double p99, double p50Target, double p99Target) {
     return String.format("p50 <= %.0f ms: %s, p99 <= %.0f ms: %s", p50Target, p50 <= p50Target ? "hit" : "MISS",
         p99Target, p99 <= p99Target ? "hit" : "MISS");
+  }
+
+  /** CPU of a process's JIT compiler threads so far. */
+  private static long compilingNanos(long pid, Map<Long, String> threads) throws IOException {
+    return ProcessCpu.threadNanos(pid, name -> name.contains("CompilerThre"), threads);
   }
 
   /**

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -87,32 +86,42 @@ public final class QueryApi {
     Function<IllegalArgumentException, InvalidParameterException> badInput =
         e -> new InvalidParameterException(TRACE_ID, traceId.toHex(), e.getMessage());
     // The cap is the store's: it reads no more spans than the view can show.
-    Future<Optional<Trace>> trace =
-        call(context, badInput, () -> reader.getTrace(traceId, options.maxTraceSpans()));
-    Future<List<TraceSummary>> summaries = call(context, badInput, () -> reader.getSummaries(List.of(traceId)));
-    Future.all(trace, summaries)
+    call(context, badInput, () -> reader.getTrace(traceId, options.maxTraceSpans()))
         .compose(
-            done -> {
-              Optional<Trace> found = trace.result();
+            found -> {
               if (found.isEmpty() || found.get().spans().isEmpty()) {
                 return Future.failedFuture(new HttpException(404, "trace " + traceId + " not found"));
               }
-              TraceSummary summary =
-                  summaries.result().stream().filter(s -> s.traceId().equals(traceId)).findFirst().orElse(null);
-              // Assembly and rendering are linear but a big trace is megabytes: off the event loop,
-              // and sent as it is written.
-              return ctx.vertx()
-                  .executeBlocking(
-                      () -> {
-                        TraceTree tree =
-                            TraceTree.assemble(
-                                found.get(), summary, options.maxTraceSpans(), options.maxTreeDepth());
-                        TraceJson.stream(tree, context, ctx.response());
-                        return null;
-                      },
-                      false);
+              Trace trace = found.get();
+              // The summary row is a second read: only for what the spans cannot tell (TraceTree).
+              if (!trace.capped() && trace.sampling() != null) {
+                return render(ctx, context, trace, null);
+              }
+              return call(context, badInput, () -> reader.getSummaries(List.of(traceId)))
+                  .compose(
+                      summaries ->
+                          render(
+                              ctx,
+                              context,
+                              trace,
+                              summaries.stream().filter(s -> s.traceId().equals(traceId)).findFirst().orElse(null)));
             })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Assembly and rendering are linear but a big trace is megabytes: off the event loop, and sent
+   * as it is written.
+   */
+  private Future<Void> render(RoutingContext ctx, Context context, Trace trace, TraceSummary summary) {
+    return ctx.vertx()
+        .executeBlocking(
+            () -> {
+              TraceTree tree = TraceTree.assemble(trace, summary, options.maxTraceSpans(), options.maxTreeDepth());
+              TraceJson.stream(tree, context, ctx.response());
+              return null;
+            },
+            false);
   }
 
   private void search(RoutingContext ctx) {

@@ -67,12 +67,17 @@ public final class StreamingJson {
    * <p>If {@code body} fails before any chunk went out, nothing is sent and the failure is thrown
    * for the caller's error answer; after, the connection is reset, so the client sees a broken
    * answer rather than a short one that parses.
+   *
+   * @param pretty indented as Vert.x's {@code encodePrettily} indents
    */
-  public static void stream(Context context, HttpServerResponse response, Body body) {
+  public static void stream(Context context, HttpServerResponse response, boolean pretty, Body body) {
     ChunkedOutput out = new ChunkedOutput(context, response);
     try {
       // Not closed on failure: closing would end the open arrays and objects, a short document.
       JsonGenerator json = FACTORY.createGenerator(out);
+      if (pretty) {
+        json.useDefaultPrettyPrinter();
+      }
       body.writeTo(json);
       json.close();
     } catch (IOException | RuntimeException e) {

@@ -82,7 +82,7 @@ final class TraceJson {
 
   /** The same document, sent as the answer of {@code response} while it is written. */
   static void stream(TraceTree tree, Context context, HttpServerResponse response) {
-    StreamingJson.stream(context, response, json -> writeTrace(json, tree));
+    StreamingJson.stream(context, response, false, json -> writeTrace(json, tree));
   }
 
   private static void writeTrace(JsonGenerator json, TraceTree tree) throws IOException {

@@ -36,7 +36,7 @@ import java.util.function.IntSupplier;
  * </ul>
  *
  * <p>The header (start, duration, counts, services) describes every stored span, shown or not; the
- * sampling decision comes from the trace's summary. The resources and scopes of the shown spans are
+ * sampling decision is the one stored with the spans, else the trace's summary's. The resources and scopes of the shown spans are
  * kept once each, in two tables the nodes point into. Pure and single-threaded.
  */
 public final class TraceTree {
@@ -158,7 +158,9 @@ public final class TraceTree {
   /**
    * Assembles the tree.
    *
-   * @param summary the trace's summary, for its sampling decision; null when unknown
+   * @param summary the trace's summary, for what the spans cannot tell: the decision when none came
+   *     with them ({@link Trace#sampling}), the whole trace's header when the read was capped; null
+   *     when not read or unknown
    * @param maxSpans the most spans shown; a bigger trace is cut with a warning
    * @param maxDepth the most levels nested; deeper spans are shown at the top level
    */
@@ -243,6 +245,7 @@ public final class TraceTree {
 
   private static final class Builder {
     private final TraceId traceId;
+    private final Trace trace;
     private final TraceSummary summary;
     private final int maxSpans;
     private final int maxDepth;
@@ -267,6 +270,7 @@ public final class TraceTree {
     private final List<ScopeEntry> scopes = new ArrayList<>();
 
     Builder(Trace trace, TraceSummary summary, int maxSpans, int maxDepth) {
+      this.trace = trace;
       this.traceId = trace.traceId();
       this.capped = trace.capped();
       this.summary = summary;
@@ -363,13 +367,13 @@ public final class TraceTree {
           return new TraceTree(
               traceId, top, warnings, summary.startEpochNanos(), summary.durationNanos(), summary.spanCount(),
               shown, summary.errorCount(), new ArrayList<>(new TreeSet<>(summary.services())), rootService,
-              rootOperation, root >= 0 || summary.rootSeen(), summary.sampling(), resources, scopes);
+              rootOperation, root >= 0 || summary.rootSeen(), sampling(), resources, scopes);
         }
       }
       return new TraceTree(
           traceId, top, warnings, n > 0 ? first : 0, n > 0 ? last - first : 0, n, shown, errorCount,
           new ArrayList<>(services), rootService, rootOperation, root >= 0,
-          summary == null ? null : summary.sampling(), resources, scopes);
+          sampling(), resources, scopes);
     }
 
     /**
@@ -628,6 +632,14 @@ public final class TraceTree {
       }
       top.sort(Comparator.comparingInt(node -> node.position));
       return top;
+    }
+
+    /** The decision stored with the spans, else the summary's. */
+    private Sampling sampling() {
+      if (trace.sampling() != null) {
+        return trace.sampling();
+      }
+      return summary == null ? null : summary.sampling();
     }
 
     private String cappedReadWarning(int read) {

@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.tailkeep.store.Operation;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanId;
+import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.SpanStore;
+import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
+import io.tailkeep.store.TraceQuery;
+import io.tailkeep.store.TraceSummary;
 import io.tailkeep.store.cassandra.CassandraStorage;
 import io.tailkeep.store.testing.CassandraEndpoint;
 import io.tailkeep.store.testing.TestCassandra;
@@ -24,9 +29,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +123,73 @@ class QueryApiTest {
   }
 
   // ---- GET /api/v1/traces/{traceId}
+
+  @Test
+  void readsTheSummaryRowOnlyWhenTheSpansCannotTell() {
+    TraceId kept = spans.newTraceId();
+    TraceId late = spans.newTraceId();
+    long t0 = nanos(base);
+    write(spans.trace(kept, service("api"), "GET /", t0, MS, 3), new Sampling("baseline", 0.25));
+    write(spans.trace(late, service("api"), "GET /", t0, MS, 3), null);
+    CountingReader reader = new CountingReader(store.reader());
+    try (ApiServer counted = new ApiServer(reader, QueryApiOptions.defaults());
+        ApiServer capped = new ApiServer(reader, QueryApiOptions.builder().maxTraceSpans(2).build())) {
+      // The decision came with the spans: one read.
+      JsonObject json = counted.get("/api/v1/traces/" + kept.toHex()).json();
+      assertThat(json.getJsonObject("summary").getJsonObject("sampling").getString("rule")).isEqualTo("baseline");
+      assertThat(reader.summaryReads).hasValue(0);
+      // No decision with the spans (late spans only, or written before schema v5): the summary is asked.
+      assertThat(counted.get("/api/v1/traces/" + late.toHex()).json().getJsonObject("summary").getValue("sampling"))
+          .isNull();
+      assertThat(reader.summaryReads).hasValue(1);
+      // Capped: the header describes the whole trace, from the summary.
+      JsonObject cut = capped.get("/api/v1/traces/" + kept.toHex()).json();
+      assertThat(cut.getJsonObject("summary").getInteger("spanCount")).isEqualTo(3);
+      assertThat(cut.getInteger("shownSpanCount")).isEqualTo(2);
+      assertThat(reader.summaryReads).hasValue(2);
+    }
+  }
+
+  /** A store's reader that counts the summary reads. */
+  private static final class CountingReader implements SpanReader {
+    private final SpanReader store;
+    final AtomicInteger summaryReads = new AtomicInteger();
+
+    CountingReader(SpanReader store) {
+      this.store = store;
+    }
+
+    @Override
+    public CompletionStage<Optional<Trace>> getTrace(TraceId traceId) {
+      return store.getTrace(traceId);
+    }
+
+    @Override
+    public CompletionStage<Optional<Trace>> getTrace(TraceId traceId, int maxSpans) {
+      return store.getTrace(traceId, maxSpans);
+    }
+
+    @Override
+    public CompletionStage<List<TraceSummary>> findTraces(TraceQuery query) {
+      return store.findTraces(query);
+    }
+
+    @Override
+    public CompletionStage<List<TraceSummary>> getSummaries(Collection<TraceId> traceIds) {
+      summaryReads.incrementAndGet();
+      return store.getSummaries(traceIds);
+    }
+
+    @Override
+    public CompletionStage<List<String>> getServices() {
+      return store.getServices();
+    }
+
+    @Override
+    public CompletionStage<List<Operation>> getOperations(String service) {
+      return store.getOperations(service);
+    }
+  }
 
   @Test
   void servesATraceAsATreeWithItsHeaderAndSamplingDecision() {

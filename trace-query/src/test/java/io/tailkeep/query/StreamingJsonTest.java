@@ -45,6 +45,7 @@ class StreamingJsonTest {
                             StreamingJson.stream(
                                 context,
                                 request.response(),
+                                false,
                                 json -> {
                                   json.writeStartObject();
                                   json.writeArrayFieldStart("entries");

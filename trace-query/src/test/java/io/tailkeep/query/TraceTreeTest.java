@@ -52,7 +52,7 @@ class TraceTreeTest {
   @Test
   void aTraceTheStoreReadOnlyToItsCapSaysSoAndTheHeaderDescribesTheWholeTrace() {
     List<OtlpSpan> read = List.of(span(2, 1L, "child", 100, 200), span(3, 1L, "other", 300, 100));
-    Trace capped = new Trace(traceId, read, true);
+    Trace capped = new Trace(traceId, read, true, null);
     TraceSummary whole =
         new TraceSummary(traceId, "svc-r", "root", true, T0, 5_000, 40, 3, Set.of("svc-r", "svc-c"), new Sampling("all", 1.0));
 
@@ -140,6 +140,20 @@ class TraceTreeTest {
     assertThat(tree.rootService()).isEqualTo("gateway");
     assertThat(tree.sampling()).isEmpty();
     assertThat(tree.warnings()).contains("the trace has no root span; it may not have arrived");
+  }
+
+  @Test
+  void theDecisionStoredWithTheSpansComesFirstTheSummarysOtherwise() {
+    List<OtlpSpan> list = List.of(span(1, null, "root", 0, 10));
+    TraceSummary summary =
+        new TraceSummary(traceId, "svc-r", "root", true, T0, 10, 1, 0, Set.of("svc-r"), new Sampling("old", 0.5));
+    Trace withDecision = new Trace(traceId, list, false, new Sampling("slow", 1.0));
+
+    assertThat(TraceTree.assemble(withDecision, summary, CAP, DEPTH).sampling()).contains(new Sampling("slow", 1.0));
+    assertThat(TraceTree.assemble(withDecision, null, CAP, DEPTH).sampling()).contains(new Sampling("slow", 1.0));
+    assertThat(TraceTree.assemble(new Trace(traceId, list), summary, CAP, DEPTH).sampling())
+        .contains(new Sampling("old", 0.5));
+    assertThat(TraceTree.assemble(new Trace(traceId, list), null, CAP, DEPTH).sampling()).isEmpty();
   }
 
   @Test

@@ -33,7 +33,7 @@ public interface SpanReader {
                     trace ->
                         trace.spans().size() <= maxSpans
                             ? trace
-                            : new Trace(traceId, trace.spans().subList(0, maxSpans), true)));
+                            : new Trace(traceId, trace.spans().subList(0, maxSpans), true, trace.sampling())));
   }
 
   /** Summaries of the matching traces, exactly {@code query.limit()} when that many match. */

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,16 +14,23 @@ import java.util.Set;
  *
  * @param capped true when the read stopped at its span cap ({@link SpanReader#getTrace(TraceId,
  *     int)}) and more spans are stored than {@code spans} holds
+ * @param sampling the decision that kept the trace, as stored with its spans (the latest batch's
+ *     that carried one); null when none did, or when the store cannot tell from the spans alone
+ *     (then the trace's summary may know, {@link SpanReader#getSummaries})
  */
-public record Trace(TraceId traceId, List<OtlpSpan> spans, boolean capped) {
+public record Trace(TraceId traceId, List<OtlpSpan> spans, boolean capped, Sampling sampling) {
   public Trace {
     Objects.requireNonNull(traceId, "traceId");
     spans = List.copyOf(spans);
   }
 
-  /** Every stored span of the trace. */
+  /** Every stored span of the trace, no decision with them. */
   public Trace(TraceId traceId, List<OtlpSpan> spans) {
-    this(traceId, spans, false);
+    this(traceId, spans, false, null);
+  }
+
+  public Optional<Sampling> samplingDecision() {
+    return Optional.ofNullable(sampling);
   }
 
   /**

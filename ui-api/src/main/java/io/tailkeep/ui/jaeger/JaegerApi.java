@@ -1,5 +1,6 @@
 package io.tailkeep.ui.jaeger;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.tailkeep.query.ApiJson;
 import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.query.StoreCall;
@@ -10,6 +11,7 @@ import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceSummary;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -18,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -148,6 +151,7 @@ public final class JaegerApi {
   }
 
   private void search(RoutingContext ctx) {
+    Context context = ctx.vertx().getOrCreateContext();
     JaegerSearchParams params =
         JaegerSearchParams.parse(
             ctx.queryParams(), options.clock().instant(), options.maxJaegerLimit(), reader::isIndexedTag);
@@ -168,83 +172,88 @@ public final class JaegerApi {
                         .map(traces -> new TracesFound(traces.traces(), List.of(), search.warnings()));
                   });
     }
-    found
-        .compose(traces -> ctx.vertx().executeBlocking(() -> tracesAnswer(traces, pretty), false))
-        .onSuccess(body -> send(ctx, body))
-        .onFailure(ctx::fail);
+    found.compose(traces -> sendTraces(ctx, context, traces, pretty)).onFailure(ctx::fail);
   }
 
   /**
    * Found traces as {@code data}; traces asked for by ID and not found as {@code errors}, as Jaeger
    * does; the store's search warnings as {@code warnings} beside them (only when there are some).
-   * Written span by span, the envelope as {@link #envelope} has it.
+   * Written span by span off the event loop and sent as it is written (a trace of 1 000 spans is
+   * about a megabyte), the envelope as {@link #envelope} has it.
    */
-  private static Buffer tracesAnswer(TracesFound traces, boolean pretty) {
-    long spans = traces.traces().stream().mapToLong(trace -> trace.trace().spans().size()).sum();
-    return StreamingJson.write(
-        JaegerTraceJson.EXPECTED_BYTES_PER_SPAN * spans + 256,
-        pretty,
-        json -> {
-          json.writeStartObject();
-          json.writeArrayFieldStart("data");
-          for (ReadTrace trace : traces.traces()) {
-            JaegerTraceJson.write(json, trace.trace(), trace.warnings());
-          }
-          json.writeEndArray();
-          json.writeNumberField("total", 0);
-          json.writeNumberField("limit", 0);
-          json.writeNumberField("offset", 0);
-          if (traces.missing().isEmpty()) {
-            json.writeNullField("errors");
-          } else {
-            json.writeArrayFieldStart("errors");
-            for (TraceId missing : traces.missing()) {
-              json.writeStartObject();
-              json.writeStringField("msg", "trace not found");
-              json.writeStringField("traceID", missing.toHex());
-              json.writeEndObject();
-            }
-            json.writeEndArray();
-          }
-          if (!traces.warnings().isEmpty()) {
-            json.writeArrayFieldStart("warnings");
-            for (String warning : traces.warnings()) {
-              json.writeString(warning);
-            }
-            json.writeEndArray();
-          }
-          json.writeEndObject();
-        });
+  private static Future<Void> sendTraces(
+      RoutingContext ctx, Context context, TracesFound traces, boolean pretty) {
+    return ctx.vertx()
+        .executeBlocking(
+            () -> {
+              StreamingJson.stream(context, ctx.response(), pretty, json -> writeTraces(json, traces));
+              return null;
+            },
+            false);
+  }
+
+  private static void writeTraces(JsonGenerator json, TracesFound traces) throws IOException {
+    json.writeStartObject();
+    json.writeArrayFieldStart("data");
+    for (ReadTrace trace : traces.traces()) {
+      JaegerTraceJson.write(json, trace.trace(), trace.warnings());
+    }
+    json.writeEndArray();
+    json.writeNumberField("total", 0);
+    json.writeNumberField("limit", 0);
+    json.writeNumberField("offset", 0);
+    if (traces.missing().isEmpty()) {
+      json.writeNullField("errors");
+    } else {
+      json.writeArrayFieldStart("errors");
+      for (TraceId missing : traces.missing()) {
+        json.writeStartObject();
+        json.writeStringField("msg", "trace not found");
+        json.writeStringField("traceID", missing.toHex());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+    }
+    if (!traces.warnings().isEmpty()) {
+      json.writeArrayFieldStart("warnings");
+      for (String warning : traces.warnings()) {
+        json.writeString(warning);
+      }
+      json.writeEndArray();
+    }
+    json.writeEndObject();
   }
 
   private void trace(RoutingContext ctx) {
+    Context context = ctx.vertx().getOrCreateContext();
     TraceId traceId = JaegerIds.traceId("traceID", ctx.pathParam("traceID"));
     boolean pretty = prettyPrint(ctx);
     oneTrace(ctx, traceId)
-        .compose(
-            trace ->
-                ctx.vertx()
-                    .executeBlocking(
-                        () -> tracesAnswer(new TracesFound(List.of(trace), List.of(), List.of()), pretty),
-                        false))
-        .onSuccess(body -> send(ctx, body))
+        .compose(trace -> sendTraces(ctx, context, new TracesFound(List.of(trace), List.of(), List.of()), pretty))
         .onFailure(ctx::fail);
   }
 
   /** OTLP/JSON as ingested, but each span's tracestate carries the trace's sampling threshold. */
   private void otlpTrace(RoutingContext ctx) {
     TraceId traceId = JaegerIds.traceId("trace_id", ctx.pathParam("traceID"));
-    Future<ReadTrace> trace = oneTrace(ctx, traceId);
-    Future<List<TraceSummary>> summaries = store(ctx, () -> reader.getSummaries(List.of(traceId)));
-    Future.all(trace, summaries)
+    oneTrace(ctx, traceId)
         .compose(
-            both -> {
-              Sampling sampling = summaries.result().stream()
-                  .filter(summary -> summary.traceId().equals(traceId))
-                  .findFirst()
-                  .flatMap(TraceSummary::samplingDecision)
-                  .orElse(null);
-              return ctx.vertx().executeBlocking(() -> OtlpTraceJson.json(trace.result().trace(), sampling), false);
+            read -> {
+              Trace trace = read.trace();
+              // The decision is stored with the spans; the summary row only knows it for older ones.
+              Future<Sampling> sampling =
+                  trace.sampling() != null
+                      ? Future.succeededFuture(trace.sampling())
+                      : store(ctx, () -> reader.getSummaries(List.of(traceId)))
+                          .map(
+                              summaries ->
+                                  summaries.stream()
+                                      .filter(summary -> summary.traceId().equals(traceId))
+                                      .findFirst()
+                                      .flatMap(TraceSummary::samplingDecision)
+                                      .orElse(null));
+              return sampling.compose(
+                  decision -> ctx.vertx().executeBlocking(() -> OtlpTraceJson.json(trace, decision), false));
             })
         .onSuccess(body -> send(ctx, body))
         .onFailure(ctx::fail);

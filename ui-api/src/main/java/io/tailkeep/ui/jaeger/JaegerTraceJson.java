@@ -59,7 +59,7 @@ final class JaegerTraceJson {
   private static final AnyValue OK = text("OK");
   private static final AnyValue ERROR = text("ERROR");
   /** A guess for the answer's first buffer: a span takes 400 to 1 000 bytes. */
-  static final int EXPECTED_BYTES_PER_SPAN = 700;
+  private static final int EXPECTED_BYTES_PER_SPAN = 700;
 
   /** A tag (or log field, or process tag) before it is written: its key and OTLP value. */
   private record Tag(String key, AnyValue value) {}

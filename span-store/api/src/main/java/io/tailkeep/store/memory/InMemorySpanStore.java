@@ -4,7 +4,6 @@ import io.tailkeep.store.BatchSummary;
 import io.tailkeep.store.DecisionLog;
 import io.tailkeep.store.IndexedTags;
 import io.tailkeep.store.Operation;
-import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.SamplingCounts;
 import io.tailkeep.store.SpanBatch;
 import io.tailkeep.store.SpanReader;
@@ -127,10 +126,7 @@ public final class InMemorySpanStore implements SpanStore {
       if (closed) {
         return closedStore();
       }
-      StoredTrace trace = traces.get(traceId);
-      List<OtlpSpan> spans = trace == null ? List.of() : trace.spans();
-      return CompletableFuture.completedFuture(
-          spans.isEmpty() ? Optional.empty() : Optional.of(new Trace(traceId, spans)));
+      return getTrace(traceId, Integer.MAX_VALUE);
     }
 
     @Override
@@ -141,13 +137,7 @@ public final class InMemorySpanStore implements SpanStore {
         return closedStore();
       }
       StoredTrace trace = traces.get(traceId);
-      List<OtlpSpan> spans = trace == null ? List.of() : trace.spans();
-      if (spans.isEmpty()) {
-        return CompletableFuture.completedFuture(Optional.empty());
-      }
-      boolean capped = spans.size() > maxSpans;
-      return CompletableFuture.completedFuture(
-          Optional.of(new Trace(traceId, capped ? spans.subList(0, maxSpans) : spans, capped)));
+      return CompletableFuture.completedFuture(trace == null ? Optional.empty() : trace.read(maxSpans));
     }
 
     @Override

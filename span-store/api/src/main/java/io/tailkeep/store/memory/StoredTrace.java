@@ -3,6 +3,7 @@ package io.tailkeep.store.memory;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
 import io.tailkeep.store.SpanBatch;
+import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceSummary;
 import io.tailkeep.store.WireSpan;
@@ -14,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,8 +47,14 @@ final class StoredTrace {
     summary = merge();
   }
 
-  synchronized List<OtlpSpan> spans() {
-    return List.copyOf(spans);
+  /** At most {@code maxSpans} of the spans, with the decision; empty when there are none. */
+  synchronized Optional<Trace> read(int maxSpans) {
+    if (spans.isEmpty()) {
+      return Optional.empty();
+    }
+    List<OtlpSpan> all = List.copyOf(spans);
+    boolean capped = all.size() > maxSpans;
+    return Optional.of(new Trace(traceId, capped ? all.subList(0, maxSpans) : all, capped, sampling));
   }
 
   SearchableSummary summary() {

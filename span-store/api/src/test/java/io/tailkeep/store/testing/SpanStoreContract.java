@@ -199,6 +199,11 @@ public abstract class SpanStoreContract implements DecisionLogContract, Sampling
     assertThat(summary.sampling()).isEqualTo(new Sampling("slow", 1.0));
     assertThat(summary.services()).contains(service("worker"));
     assertThat(read(traceId).spans()).hasSize(4);
+    // The trace read carries the decision too, so a trace view needs no summary read.
+    assertThat(read(traceId).sampling()).isEqualTo(new Sampling("slow", 1.0));
+    Trace capped = store.reader().getTrace(traceId, 2).toCompletableFuture().join().orElseThrow();
+    assertThat(capped.capped()).isTrue();
+    assertThat(capped.sampling()).isEqualTo(new Sampling("slow", 1.0));
   }
 
   @Test
@@ -312,6 +317,7 @@ public abstract class SpanStoreContract implements DecisionLogContract, Sampling
     assertThat(before.startEpochNanos()).isEqualTo(start + 10 * MS);
     assertThat(before.durationNanos()).isEqualTo(310 * MS);
     assertThat(before.sampling()).isNull();
+    assertThat(read(traceId).sampling()).isNull();
     assertThat(ids(find(lastHours(4).service(service("gateway")).build()))).isEmpty();
 
     write(List.of(root), new Sampling("keep-errors", 1.0));
@@ -325,6 +331,7 @@ public abstract class SpanStoreContract implements DecisionLogContract, Sampling
     assertThat(after.spanCount()).isEqualTo(3);
     assertThat(after.services()).containsExactlyInAnyOrder(service("gateway"), service("cart"), service("prices"));
     assertThat(after.sampling()).isEqualTo(new Sampling("keep-errors", 1.0));
+    assertThat(read(traceId).sampling()).isEqualTo(new Sampling("keep-errors", 1.0));
     assertThat(find(lastHours(4).service(service("gateway")).build())).containsExactly(after);
   }
 

@@ -85,7 +85,7 @@ final class CassandraSpanReader implements SpanReader {
     // One span past the cap tells whether more are stored; the rest stay unread.
     int limit = maxSpans == Integer.MAX_VALUE ? maxSpans : maxSpans + 1;
     ReadScope scope = new ReadScope(limiter);
-    CompletableFuture<List<OtlpSpan>> blocks =
+    CompletableFuture<SelectSpanBlocks.Read> blocks =
         scope.send(() -> statements.selectSpanBlocks.execute(id, limit));
     CompletableFuture<List<OtlpSpan>> legacy =
         statements.selectLegacySpans == null
@@ -95,9 +95,9 @@ final class CassandraSpanReader implements SpanReader {
         blocks.thenCombine(
             legacy,
             (fromBlocks, fromRows) -> {
-              List<OtlpSpan> spans = fromBlocks;
+              List<OtlpSpan> spans = fromBlocks.spans;
               if (!fromRows.isEmpty()) {
-                spans = new ArrayList<>(fromBlocks);
+                spans = new ArrayList<>(fromBlocks.spans);
                 spans.addAll(fromRows);
               }
               spans = Trace.withoutIdenticalCopies(spans);
@@ -105,7 +105,10 @@ final class CassandraSpanReader implements SpanReader {
                 return Optional.empty();
               }
               boolean capped = spans.size() > maxSpans;
-              return Optional.of(new Trace(traceId, capped ? spans.subList(0, maxSpans) : spans, capped));
+              // A trace written before schema v5 has no decision beside its blocks: null, so the
+              // caller asks its summary (Trace.sampling).
+              return Optional.of(
+                  new Trace(traceId, capped ? spans.subList(0, maxSpans) : spans, capped, fromBlocks.sampling));
             }));
   }
 

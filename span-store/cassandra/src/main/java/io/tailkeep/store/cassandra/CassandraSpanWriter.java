@@ -101,7 +101,8 @@ final class CassandraSpanWriter implements SpanWriter {
       writes.add(limiter.submit(() -> unloggedBatch.execute(List.of(summary))).toCompletableFuture());
     }
     for (int i = 0; i < blocks.size(); i++) {
-      BoundStatement block = insertSpanBlock.bind(traceId, chunk.id, blocks.get(i), spanTtl);
+      BoundStatement block =
+          insertSpanBlock.bind(traceId, chunk.id, blocks.get(i), i == 0 ? sampling : null, spanTtl);
       List<BoundStatement> request = i == 0 && !summaryAlone ? List.of(summary, block) : List.of(block);
       writes.add(limiter.submit(() -> unloggedBatch.execute(request)).toCompletableFuture());
     }

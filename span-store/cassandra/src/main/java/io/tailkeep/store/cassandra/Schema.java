@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /** Creates the keyspace and applies the versioned CQL files in resources that it lacks. */
 final class Schema {
-  static final int VERSION = 4;
+  static final int VERSION = 5;
   private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 

@@ -1,6 +1,6 @@
 package io.tailkeep.store.cassandra;
 
-/** Table names, as in schema/v1.cql to v4.cql. */
+/** Table names, as in schema/v1.cql to v5.cql. */
 final class Tables {
   private Tables() {}
 

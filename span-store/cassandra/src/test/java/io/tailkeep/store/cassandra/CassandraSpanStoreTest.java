@@ -125,7 +125,7 @@ class CassandraSpanStoreTest extends SpanStoreContract {
       assertThat(again.reader().getServices().toCompletableFuture().join()).isNotNull();
     }
     List<Row> versions = cql.execute("SELECT version FROM " + KEYSPACE + ".schema_version").all();
-    assertThat(versions).extracting(r -> r.getInt(0)).containsExactlyInAnyOrder(1, 2, 3, 4);
+    assertThat(versions).extracting(r -> r.getInt(0)).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
     String replication =
         cql.execute("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?", KEYSPACE)
             .one()
@@ -215,11 +215,11 @@ class CassandraSpanStoreTest extends SpanStoreContract {
   }
 
   /**
-   * A keyspace made by a version that had only schema v1 gets v2 to v4 when opened, and works; the
+   * A keyspace made by a version that had only schema v1 gets v2 to v5 when opened, and works; the
    * spans it holds a row each stay readable, beside those written in blocks since.
    */
   @Test
-  void aKeyspaceAtSchemaVersion1GetsVersions2To4WhenOpenedAndKeepsItsSpansReadable() {
+  void aKeyspaceAtSchemaVersion1GetsVersions2To5WhenOpenedAndKeepsItsSpansReadable() {
     String keyspace = "upgrade_test";
     CassandraStorage storage = storage(TestCassandra.shared(), keyspace);
     ddl("CREATE KEYSPACE " + keyspace + " WITH replication = " + storage.replication.toCql());
@@ -245,6 +245,15 @@ class CassandraSpanStoreTest extends SpanStoreContract {
       assertThat(upgraded.reader().getTrace(old).toCompletableFuture().join().orElseThrow().spans())
           .containsExactlyInAnyOrderElementsOf(oldTrace);
       assertThat(upgraded.reader().getTrace(old, 2).toCompletableFuture().join().orElseThrow().capped()).isTrue();
+      // Its decision, if any, is in the summary row only: the trace read cannot tell.
+      assertThat(upgraded.reader().getTrace(old).toCompletableFuture().join().orElseThrow().sampling()).isNull();
+      TraceId kept = spans.newTraceId();
+      upgraded.writer()
+          .write(SpanBatch.of(spans.trace(kept, service("new"), "op", nanos(hourAgo3), MS, 2), new Sampling("slow", 1.0)))
+          .toCompletableFuture()
+          .join();
+      assertThat(upgraded.reader().getTrace(kept).toCompletableFuture().join().orElseThrow().sampling())
+          .isEqualTo(new Sampling("slow", 1.0));
       TraceId traceId = spans.newTraceId();
       StoredDecision decision =
           new StoredDecision(traceId, true, "slow", 1, false, "ROOT_GRACE", "v1", Instant.now(), "sampler-1", 2);
@@ -264,7 +273,7 @@ class CassandraSpanStoreTest extends SpanStoreContract {
     }
     assertThat(cql.execute("SELECT version FROM " + keyspace + ".schema_version").all())
         .extracting(r -> r.getInt(0))
-        .containsExactlyInAnyOrder(1, 2, 3, 4);
+        .containsExactlyInAnyOrder(1, 2, 3, 4, 5);
   }
 
   private static LatencyHistogram oneCall() {

@@ -247,7 +247,7 @@ class CassandraWritePathTest {
     ByteBuffer traceId = ByteBuffer.wrap(chunk.traceId.toBytes());
     List<BoundStatement> partition = new ArrayList<>();
     partition.add(statements.updateSummary.bind(traceId, chunk, null, 3600));
-    chunk.blocks.forEach(block -> partition.add(statements.insertSpanBlock.bind(traceId, chunk.id, block, 3600)));
+    chunk.blocks.forEach(block -> partition.add(statements.insertSpanBlock.bind(traceId, chunk.id, block, null, 3600)));
     return partition;
   }
 
