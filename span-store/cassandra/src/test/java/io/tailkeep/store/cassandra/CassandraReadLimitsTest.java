@@ -151,7 +151,9 @@ class CassandraReadLimitsTest {
     assertThat(capped.spans()).hasSize(100);
     assertThat(capped.capped()).isTrue();
     List<String> cql = cqlOf(settled());
-    assertThat(cql).containsExactly("SELECT spans FROM " + KEYSPACE + ".span_blocks WHERE trace_id = ?");
+    assertThat(cql)
+        .containsExactly(
+            "SELECT spans, sampling_rule, sampling_probability FROM " + KEYSPACE + ".span_blocks WHERE trace_id = ?");
 
     sent.clear();
     Trace whole = reader.getTrace(traceId).toCompletableFuture().join().orElseThrow();
