@@ -1,6 +1,7 @@
 package io.tailkeep.ui.jaeger;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -61,6 +62,31 @@ final class JaegerTraceJson {
   /** A guess for the answer's first buffer: a span takes 400 to 1 000 bytes. */
   private static final int EXPECTED_BYTES_PER_SPAN = 700;
 
+  // Per-span and per-tag names and tag types, quoted and encoded once: a 1 000-span trace writes
+  // tens of thousands of them.
+  private static final SerializedString TRACE_ID = new SerializedString("traceID");
+  private static final SerializedString SPAN_ID = new SerializedString("spanID");
+  private static final SerializedString FLAGS = new SerializedString("flags");
+  private static final SerializedString OPERATION_NAME = new SerializedString("operationName");
+  private static final SerializedString REFERENCES = new SerializedString("references");
+  private static final SerializedString REF_TYPE = new SerializedString("refType");
+  private static final SerializedString START_TIME = new SerializedString("startTime");
+  private static final SerializedString DURATION = new SerializedString("duration");
+  private static final SerializedString TAGS = new SerializedString("tags");
+  private static final SerializedString LOGS = new SerializedString("logs");
+  private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
+  private static final SerializedString FIELDS = new SerializedString("fields");
+  private static final SerializedString PROCESS_ID = new SerializedString("processID");
+  private static final SerializedString WARNINGS = new SerializedString("warnings");
+  private static final SerializedString KEY = new SerializedString("key");
+  private static final SerializedString TYPE = new SerializedString("type");
+  private static final SerializedString VALUE = new SerializedString("value");
+  private static final SerializedString STRING = new SerializedString("string");
+  private static final SerializedString BOOL = new SerializedString("bool");
+  private static final SerializedString INT64 = new SerializedString("int64");
+  private static final SerializedString FLOAT64 = new SerializedString("float64");
+  private static final SerializedString BINARY = new SerializedString("binary");
+
   /** A tag (or log field, or process tag) before it is written: its key and OTLP value. */
   private record Tag(String key, AnyValue value) {}
 
@@ -89,8 +115,9 @@ final class JaegerTraceJson {
     Map<Resource, String> processOfResource = new HashMap<>();
     Map<String, String> processIdOfJson = new HashMap<>();
     List<Process> processes = new ArrayList<>();
+    String traceId = trace.traceId().toHex();
     json.writeStartObject();
-    json.writeStringField("traceID", trace.traceId().toHex());
+    json.writeStringField("traceID", traceId);
     json.writeArrayFieldStart("spans");
     for (OtlpSpan span : spans) {
       String processId =
@@ -105,7 +132,7 @@ final class JaegerTraceJson {
                       return "p" + processes.size();
                     });
               });
-      span(json, span, processId);
+      span(json, span, traceId, processId);
     }
     json.writeEndArray();
     json.writeObjectFieldStart("processes");
@@ -154,19 +181,23 @@ final class JaegerTraceJson {
     json.writeEndObject();
   }
 
-  private static void span(JsonGenerator json, OtlpSpan otlp, String processId) throws IOException {
+  private static void span(JsonGenerator json, OtlpSpan otlp, String traceId, String processId) throws IOException {
     Span span = otlp.span();
-    String traceId = otlp.traceId().toHex();
     json.writeStartObject();
-    json.writeStringField("traceID", traceId);
-    json.writeStringField("spanID", otlp.spanId().toHex());
+    json.writeFieldName(TRACE_ID);
+    json.writeString(traceId);
+    json.writeFieldName(SPAN_ID);
+    json.writeString(otlp.spanId().toHex());
     // OTLP keeps the W3C trace flags in the low byte; Jaeger's bit 1 (sampled) is the same bit.
     int flags = span.getFlags() & 0xFF;
     if (flags != 0) {
-      json.writeNumberField("flags", flags);
+      json.writeFieldName(FLAGS);
+      json.writeNumber(flags);
     }
-    json.writeStringField("operationName", span.getName());
-    json.writeArrayFieldStart("references");
+    json.writeFieldName(OPERATION_NAME);
+    json.writeString(span.getName());
+    json.writeFieldName(REFERENCES);
+    json.writeStartArray();
     if (otlp.parentSpanId().isPresent()) {
       reference(json, "CHILD_OF", traceId, otlp.parentSpanId().get().toHex());
     }
@@ -174,29 +205,38 @@ final class JaegerTraceJson {
       reference(json, "FOLLOWS_FROM", hex(link.getTraceId()), hex(link.getSpanId()));
     }
     json.writeEndArray();
-    json.writeNumberField("startTime", micros(otlp.startEpochNanos()));
-    json.writeNumberField("duration", micros(otlp.durationNanos()));
-    json.writeFieldName("tags");
+    json.writeFieldName(START_TIME);
+    json.writeNumber(micros(otlp.startEpochNanos()));
+    json.writeFieldName(DURATION);
+    json.writeNumber(micros(otlp.durationNanos()));
+    json.writeFieldName(TAGS);
     tags(json, spanTags(otlp));
-    json.writeArrayFieldStart("logs");
+    json.writeFieldName(LOGS);
+    json.writeStartArray();
     for (Span.Event event : span.getEventsList()) {
       json.writeStartObject();
-      json.writeNumberField("timestamp", micros(event.getTimeUnixNano()));
-      json.writeFieldName("fields");
+      json.writeFieldName(TIMESTAMP);
+      json.writeNumber(micros(event.getTimeUnixNano()));
+      json.writeFieldName(FIELDS);
       tags(json, logFields(event));
       json.writeEndObject();
     }
     json.writeEndArray();
-    json.writeStringField("processID", processId);
-    json.writeNullField("warnings");
+    json.writeFieldName(PROCESS_ID);
+    json.writeString(processId);
+    json.writeFieldName(WARNINGS);
+    json.writeNull();
     json.writeEndObject();
   }
 
   private static void reference(JsonGenerator json, String type, String traceId, String spanId) throws IOException {
     json.writeStartObject();
-    json.writeStringField("refType", type);
-    json.writeStringField("traceID", traceId);
-    json.writeStringField("spanID", spanId);
+    json.writeFieldName(REF_TYPE);
+    json.writeString(type);
+    json.writeFieldName(TRACE_ID);
+    json.writeString(traceId);
+    json.writeFieldName(SPAN_ID);
+    json.writeString(spanId);
     json.writeEndObject();
   }
 
@@ -281,42 +321,50 @@ final class JaegerTraceJson {
   /** A typed Jaeger tag ({@code key}, {@code type}, {@code value}) for an OTLP attribute. */
   private static void tag(JsonGenerator json, String key, AnyValue value) throws IOException {
     json.writeStartObject();
-    json.writeStringField("key", key);
+    json.writeFieldName(KEY);
+    json.writeString(key);
+    json.writeFieldName(TYPE);
     switch (value.getValueCase()) {
       case STRING_VALUE -> {
-        json.writeStringField("type", "string");
-        json.writeStringField("value", value.getStringValue());
+        json.writeString(STRING);
+        json.writeFieldName(VALUE);
+        json.writeString(value.getStringValue());
       }
       case BOOL_VALUE -> {
-        json.writeStringField("type", "bool");
-        json.writeBooleanField("value", value.getBoolValue());
+        json.writeString(BOOL);
+        json.writeFieldName(VALUE);
+        json.writeBoolean(value.getBoolValue());
       }
       case INT_VALUE -> {
         long v = value.getIntValue();
-        json.writeStringField("type", "int64");
+        json.writeString(INT64);
+        json.writeFieldName(VALUE);
         if (v > JS_MAX_SAFE_INTEGER || v < -JS_MAX_SAFE_INTEGER) {
-          json.writeStringField("value", Long.toString(v));
+          json.writeString(Long.toString(v));
         } else {
-          json.writeNumberField("value", v);
+          json.writeNumber(v);
         }
       }
       case DOUBLE_VALUE -> {
-        json.writeStringField("type", "float64");
-        json.writeFieldName("value");
+        json.writeString(FLOAT64);
+        json.writeFieldName(VALUE);
         finiteOrText(json, value.getDoubleValue());
       }
       case BYTES_VALUE -> {
-        json.writeStringField("type", "binary");
-        json.writeStringField("value", base64(value.getBytesValue()));
+        json.writeString(BINARY);
+        json.writeFieldName(VALUE);
+        json.writeString(base64(value.getBytesValue()));
       }
       // Arrays and maps as JSON text, as the OpenTelemetry translator writes them.
       case ARRAY_VALUE, KVLIST_VALUE -> {
-        json.writeStringField("type", "string");
-        json.writeStringField("value", StreamingJson.write(64, false, raw -> raw(raw, value)).toString());
+        json.writeString(STRING);
+        json.writeFieldName(VALUE);
+        json.writeString(StreamingJson.write(64, false, raw -> raw(raw, value)).toString());
       }
       default -> {
-        json.writeStringField("type", "string");
-        json.writeStringField("value", "");
+        json.writeString(STRING);
+        json.writeFieldName(VALUE);
+        json.writeString("");
       }
     }
     json.writeEndObject();
