@@ -2,7 +2,6 @@ package io.tailkeep.store.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.tailkeep.store.Sampling;
 import java.nio.ByteBuffer;
@@ -13,31 +12,28 @@ import java.util.UUID;
  * carries the batch's sampling decision into the partition's static columns.
  */
 final class InsertSpanBlock {
-  private final PreparedStatement statement;
+  private final PreparedStatement block;
+  /** The same with the decision: two statements rather than unset values, binding by position. */
+  private final PreparedStatement blockAndDecision;
 
   InsertSpanBlock(CqlSession session, String keyspace) {
-    this.statement =
+    String table = keyspace + "." + Tables.SPAN_BLOCKS;
+    this.block =
+        session.prepare("INSERT INTO " + table + " (trace_id, chunk, part, spans) VALUES (?, ?, ?, ?) USING TTL ?");
+    this.blockAndDecision =
         session.prepare(
-            "INSERT INTO " + keyspace + "." + Tables.SPAN_BLOCKS
-                + " (trace_id, chunk, part, spans, sampling_rule, sampling_probability)"
-                + " VALUES (:trace_id, :chunk, :part, :spans, :sampling_rule, :sampling_probability)"
-                + " USING TTL :ttl");
+            "INSERT INTO " + table + " (trace_id, chunk, part, spans, sampling_rule, sampling_probability)"
+                + " VALUES (?, ?, ?, ?, ?, ?) USING TTL ?");
   }
 
-  /** {@code sampling} null: the decision already stored stays (the columns are left unset). */
+  /** {@code sampling} null: the decision already stored stays. */
   BoundStatement bind(ByteBuffer traceId, UUID chunk, SpanBlocks.Block block, Sampling sampling, int ttlSeconds) {
-    BoundStatementBuilder bound =
-        statement
-            .boundStatementBuilder()
-            .setByteBuffer("trace_id", traceId)
-            .setUuid("chunk", chunk)
-            .setInt("part", block.part())
-            .setByteBuffer("spans", ByteBuffer.wrap(block.bytes()))
-            .setInt("ttl", ttlSeconds);
-    if (sampling != null) {
-      bound.setString("sampling_rule", sampling.rule());
-      bound.setDouble("sampling_probability", sampling.probability());
-    }
-    return bound.build().setIdempotent(true);
+    ByteBuffer spans = ByteBuffer.wrap(block.bytes());
+    BoundStatement bound =
+        sampling == null
+            ? this.block.bind(traceId, chunk, block.part(), spans, ttlSeconds)
+            : blockAndDecision.bind(
+                traceId, chunk, block.part(), spans, sampling.rule(), sampling.probability(), ttlSeconds);
+    return bound.setIdempotent(true);
   }
 }
