@@ -28,16 +28,17 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The JSON the API answers with (see the module README for the model). Times are RFC 3339 in UTC
- * with nanoseconds plus Unix nanoseconds as a decimal string (a JSON number loses precision past
- * 2^53 in JavaScript, as OTLP/JSON notes); durations are nanoseconds as numbers. Attribute values
+ * The JSON the API answers with (see the module README for the model). A trace's and a search's
+ * times are RFC 3339 in UTC with nanoseconds plus Unix nanoseconds as a decimal string (a JSON
+ * number loses precision past 2^53 in JavaScript, as OTLP/JSON notes); a span's and an event's only
+ * the latter; durations are nanoseconds as numbers. Attribute values
  * keep their JSON type: strings, numbers, booleans, arrays, objects; bytes as base64.
  */
 final class TraceJson {
   /** Deeper attribute values are cut: well within what JSON parsers accept. */
   static final int MAX_VALUE_DEPTH = 32;
-  /** A guess for the answer's first buffer: typical spans take 300 to 800 bytes. */
-  private static final int EXPECTED_BYTES_PER_SPAN = 700;
+  /** A guess for the answer's first buffer: typical spans take 200 to 700 bytes. */
+  private static final int EXPECTED_BYTES_PER_SPAN = 500;
 
   private TraceJson() {}
 
@@ -197,20 +198,14 @@ final class TraceJson {
       json.writeStartObject();
       json.writeFieldName(CODE);
       json.writeString(statusCode(status));
-      if (!status.getMessage().isEmpty()) {
-        json.writeFieldName(MESSAGE);
-        json.writeString(status.getMessage());
-      }
+      writeIfNotEmpty(json, MESSAGE, status.getMessage());
       json.writeEndObject();
     }
     if (node.isError()) {
       json.writeFieldName(ERROR);
       json.writeBoolean(true);
     }
-    if (!span.getTraceState().isEmpty()) {
-      json.writeFieldName(TRACE_STATE);
-      json.writeString(span.getTraceState());
-    }
+    writeIfNotEmpty(json, TRACE_STATE, span.getTraceState());
     writeIfNotZero(json, FLAGS, span.getFlags());
     attributesIfAny(json, span.getAttributesList(), span.getDroppedAttributesCount());
     if (span.getEventsCount() > 0) {
@@ -237,10 +232,7 @@ final class TraceJson {
         json.writeString(hex(link.getTraceId().toByteArray()));
         json.writeFieldName(SPAN_ID);
         json.writeString(hex(link.getSpanId().toByteArray()));
-        if (!link.getTraceState().isEmpty()) {
-          json.writeFieldName(TRACE_STATE);
-          json.writeString(link.getTraceState());
-        }
+        writeIfNotEmpty(json, TRACE_STATE, link.getTraceState());
         writeIfNotZero(json, FLAGS, link.getFlags());
         attributesIfAny(json, link.getAttributesList(), link.getDroppedAttributesCount());
         json.writeEndObject();
@@ -269,6 +261,13 @@ final class TraceJson {
       attributes(json, attributes, 0);
     }
     writeIfNotZero(json, DROPPED_ATTRIBUTES_COUNT, dropped);
+  }
+
+  private static void writeIfNotEmpty(JsonGenerator json, SerializedString name, String value) throws IOException {
+    if (!value.isEmpty()) {
+      json.writeFieldName(name);
+      json.writeString(value);
+    }
   }
 
   private static void writeIfNotZero(JsonGenerator json, SerializedString name, int value) throws IOException {
