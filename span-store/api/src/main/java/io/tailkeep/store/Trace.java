@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,10 +26,6 @@ public record Trace(TraceId traceId, List<OtlpSpan> spans, boolean capped, Sampl
   /** Every stored span of the trace, no decision with them. */
   public Trace(TraceId traceId, List<OtlpSpan> spans) {
     this(traceId, spans, false, null);
-  }
-
-  public Optional<Sampling> samplingDecision() {
-    return Optional.ofNullable(sampling);
   }
 
   /**
