@@ -236,7 +236,7 @@ public final class QueryBenchmark {
     report.add(String.format("%,d timed rounds in %.1f s, one request at a time", ROUNDS,
         (System.nanoTime() - started) / 1e9));
     report.add(String.format(
-        "JIT compilers during them: %.2f CPU-s in the API's JVM, %.2f in Cassandra's (near 0 once warmed up)",
+        "JIT compilers during them: %.2f CPU-s in the API's JVM, %.2f in Cassandra's",
         (compilingNanos(ProcessHandle.current().pid(), benchThreads) - compilingBefore) / 1e9,
         (compilingNanos(cassandraPid, cassandraThreads) - cassandraCompilingBefore) / 1e9));
     report.add("");
