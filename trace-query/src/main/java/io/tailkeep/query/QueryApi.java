@@ -97,14 +97,9 @@ public final class QueryApi {
               if (!trace.capped() && trace.sampling() != null) {
                 return render(ctx, context, trace, null);
               }
+              // One ID asked: its summary, if stored, is the only one.
               return call(context, badInput, () -> reader.getSummaries(List.of(traceId)))
-                  .compose(
-                      summaries ->
-                          render(
-                              ctx,
-                              context,
-                              trace,
-                              summaries.stream().filter(s -> s.traceId().equals(traceId)).findFirst().orElse(null)));
+                  .compose(summaries -> render(ctx, context, trace, summaries.stream().findFirst().orElse(null)));
             })
         .onFailure(ctx::fail);
   }

@@ -36,8 +36,9 @@ import java.util.function.IntSupplier;
  * </ul>
  *
  * <p>The header (start, duration, counts, services) describes every stored span, shown or not; the
- * sampling decision is the one stored with the spans, else the trace's summary's. The resources and scopes of the shown spans are
- * kept once each, in two tables the nodes point into. Pure and single-threaded.
+ * sampling decision is the one stored with the spans, else the trace's summary's. The resources
+ * and scopes of the shown spans are kept once each, in two tables the nodes point into. Pure and
+ * single-threaded.
  */
 public final class TraceTree {
   private static final int MAX_IDS_IN_WARNING = 5;
@@ -245,8 +246,9 @@ public final class TraceTree {
 
   private static final class Builder {
     private final TraceId traceId;
-    private final Trace trace;
     private final TraceSummary summary;
+    /** The decision stored with the spans, else the summary's. */
+    private final Sampling sampling;
     private final int maxSpans;
     private final int maxDepth;
     private final int identicalCopies;
@@ -270,10 +272,10 @@ public final class TraceTree {
     private final List<ScopeEntry> scopes = new ArrayList<>();
 
     Builder(Trace trace, TraceSummary summary, int maxSpans, int maxDepth) {
-      this.trace = trace;
       this.traceId = trace.traceId();
       this.capped = trace.capped();
       this.summary = summary;
+      this.sampling = trace.sampling() != null || summary == null ? trace.sampling() : summary.sampling();
       this.maxSpans = maxSpans;
       this.maxDepth = maxDepth;
       List<OtlpSpan> distinct = Trace.withoutIdenticalCopies(trace.spans());
@@ -367,13 +369,13 @@ public final class TraceTree {
           return new TraceTree(
               traceId, top, warnings, summary.startEpochNanos(), summary.durationNanos(), summary.spanCount(),
               shown, summary.errorCount(), new ArrayList<>(new TreeSet<>(summary.services())), rootService,
-              rootOperation, root >= 0 || summary.rootSeen(), sampling(), resources, scopes);
+              rootOperation, root >= 0 || summary.rootSeen(), sampling, resources, scopes);
         }
       }
       return new TraceTree(
           traceId, top, warnings, n > 0 ? first : 0, n > 0 ? last - first : 0, n, shown, errorCount,
           new ArrayList<>(services), rootService, rootOperation, root >= 0,
-          sampling(), resources, scopes);
+          sampling, resources, scopes);
     }
 
     /**
@@ -632,14 +634,6 @@ public final class TraceTree {
       }
       top.sort(Comparator.comparingInt(node -> node.position));
       return top;
-    }
-
-    /** The decision stored with the spans, else the summary's. */
-    private Sampling sampling() {
-      if (trace.sampling() != null) {
-        return trace.sampling();
-      }
-      return summary == null ? null : summary.sampling();
     }
 
     private String cappedReadWarning(int read) {

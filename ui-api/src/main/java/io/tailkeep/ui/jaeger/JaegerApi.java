@@ -246,12 +246,8 @@ public final class JaegerApi {
                       ? Future.succeededFuture(trace.sampling())
                       : store(ctx, () -> reader.getSummaries(List.of(traceId)))
                           .map(
-                              summaries ->
-                                  summaries.stream()
-                                      .filter(summary -> summary.traceId().equals(traceId))
-                                      .findFirst()
-                                      .flatMap(TraceSummary::samplingDecision)
-                                      .orElse(null));
+                              summaries -> // one ID asked: its summary, if stored, is the only one
+                                  summaries.stream().findFirst().flatMap(TraceSummary::samplingDecision).orElse(null));
               return sampling.compose(
                   decision -> ctx.vertx().executeBlocking(() -> OtlpTraceJson.json(trace, decision), false));
             })
