@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -281,29 +282,23 @@ public final class TraceTree {
       List<OtlpSpan> distinct = Trace.withoutIdenticalCopies(trace.spans());
       this.identicalCopies = trace.spans().size() - distinct.size();
       int n = distinct.size();
-      // Earliest first; ties by span ID, then as stored: every later step keeps this order.
-      Integer[] order = new Integer[n];
-      long[] rawStart = new long[n];
-      long[] rawId = new long[n];
+      // Earliest first; ties by span ID, then as stored (the sort is stable): every later step
+      // keeps this order. The keys are read once per span, not at every comparison.
+      Positioned[] order = new Positioned[n];
       for (int i = 0; i < n; i++) {
-        order[i] = i;
-        rawStart[i] = distinct.get(i).startEpochNanos();
-        rawId[i] = distinct.get(i).spanId().value();
+        OtlpSpan span = distinct.get(i);
+        order[i] = new Positioned(span.startEpochNanos(), span.spanId().value(), span);
       }
-      Arrays.sort(
-          order,
-          Comparator.<Integer>comparingLong(i -> rawStart[i])
-              .thenComparing((a, b) -> Long.compareUnsigned(rawId[a], rawId[b]))
-              .thenComparingInt(i -> i));
+      Arrays.sort(order, START_THEN_ID);
       spans = new OtlpSpan[n];
       start = new long[n];
       end = new long[n];
       ids = new long[n];
       for (int i = 0; i < n; i++) {
-        spans[i] = distinct.get(order[i]);
-        start[i] = spans[i].startEpochNanos();
+        spans[i] = order[i].span();
+        start[i] = order[i].start();
         end[i] = spans[i].endEpochNanos();
-        ids[i] = spans[i].spanId().value();
+        ids[i] = order[i].id();
       }
       parent = new int[n];
       error = new boolean[n];
@@ -324,6 +319,8 @@ public final class TraceTree {
       long first = Long.MAX_VALUE;
       long last = Long.MIN_VALUE;
       TreeSet<String> services = new TreeSet<>();
+      // Spans decoded together share their resource object: its service name is looked up once.
+      Map<Resource, String> serviceOfResource = new IdentityHashMap<>();
       int root = -1;
       for (int i = 0; i < n; i++) {
         if (spans[i].isRoot()) {
@@ -338,7 +335,11 @@ public final class TraceTree {
         }
         first = Math.min(first, start[i]);
         last = Math.max(last, end[i]);
-        services.add(spans[i].serviceName());
+        if (!serviceOfResource.containsKey(spans[i].resource())) {
+          String service = spans[i].serviceName();
+          serviceOfResource.put(spans[i].resource(), service);
+          services.add(service);
+        }
       }
       if (rootCount > 1) {
         warnings.add(0, "the trace has " + rootCount + " root spans");
@@ -352,13 +353,13 @@ public final class TraceTree {
       String rootService;
       String rootOperation;
       if (root >= 0) {
-        rootService = spans[root].serviceName();
+        rootService = serviceOfResource.get(spans[root].resource());
         rootOperation = spans[root].name();
       } else if (summary != null) {
         rootService = summary.rootService();
         rootOperation = summary.rootOperation();
       } else {
-        rootService = n > 0 ? spans[0].serviceName() : null;
+        rootService = n > 0 ? serviceOfResource.get(spans[0].resource()) : null;
         rootOperation = n > 0 ? spans[0].name() : null;
       }
       int shown = Math.min(n, maxSpans); // after breaking cycles, every span is reachable from the top
@@ -415,6 +416,59 @@ public final class TraceTree {
           same -> byContent.computeIfAbsent(new TableKey(message, schemaUrl), key -> add.getAsInt()));
     }
 
+    /**
+     * Each span ID's earliest position and its number of spans, in primitive arrays (open
+     * addressing): a big trace's parent lookups box and hash nothing.
+     */
+    private static final class SpanIdTable {
+      private final long[] keys;
+      private final int[] earliest;
+      private final int[] count; // 0: an empty slot
+      private final int mask;
+
+      /** {@code ids} by position, earliest first. */
+      SpanIdTable(long[] ids) {
+        int slots = Integer.highestOneBit(Math.max(4, ids.length * 2) - 1) << 1; // at most half full
+        keys = new long[slots];
+        earliest = new int[slots];
+        count = new int[slots];
+        mask = slots - 1;
+        for (int i = 0; i < ids.length; i++) {
+          int slot = slot(ids[i]);
+          if (count[slot] == 0) {
+            keys[slot] = ids[i];
+            earliest[slot] = i;
+          }
+          count[slot]++;
+        }
+      }
+
+      /** The earliest position of a span with this ID; -1 when there is none. */
+      int earliest(long id) {
+        int slot = slot(id);
+        return count[slot] == 0 ? -1 : earliest[slot];
+      }
+
+      int count(long id) {
+        return count[slot(id)];
+      }
+
+      /** The ID's slot, or the empty one where it would go. */
+      private int slot(long id) {
+        int slot = Long.hashCode(id * 0x9E3779B97F4A7C15L) & mask;
+        while (count[slot] != 0 && keys[slot] != id) {
+          slot = (slot + 1) & mask;
+        }
+        return slot;
+      }
+    }
+
+    /** A span with its sort keys. */
+    private record Positioned(long start, long id, OtlpSpan span) {}
+
+    private static final Comparator<Positioned> START_THEN_ID =
+        Comparator.comparingLong(Positioned::start).thenComparing((a, b) -> Long.compareUnsigned(a.id(), b.id()));
+
     /** A protobuf message (equal by content) and its schema URL. */
     private record TableKey(Object message, String schemaUrl) {}
 
@@ -434,12 +488,7 @@ public final class TraceTree {
     /** Each span's parent position, or -1 for a top-level span (root, orphan, own parent). */
     private void linkParents() {
       int n = spans.length;
-      Map<Long, Integer> earliest = new HashMap<>(n * 2);
-      Map<Long, Integer> copies = new HashMap<>();
-      for (int i = 0; i < n; i++) {
-        earliest.putIfAbsent(ids[i], i);
-        copies.merge(ids[i], 1, Integer::sum);
-      }
+      SpanIdTable byId = new SpanIdTable(ids);
       int orphans = 0;
       int ownParents = 0;
       for (int i = 0; i < n; i++) {
@@ -451,8 +500,8 @@ public final class TraceTree {
           ownParents++;
           warn(i, "the span names itself as its parent; shown at the top level");
         } else {
-          Integer p = earliest.get(parentId.get().value());
-          if (p == null) {
+          int p = byId.earliest(parentId.get().value());
+          if (p < 0) {
             parent[i] = -1;
             orphans++;
             warn(i, "parent span " + parentId.get() + " is not in the trace; shown at the top level");
@@ -463,9 +512,9 @@ public final class TraceTree {
       }
       int duplicatedIds = 0;
       for (int i = 0; i < n; i++) {
-        int count = copies.get(ids[i]);
+        int count = byId.count(ids[i]);
         if (count > 1) {
-          boolean isEarliest = earliest.get(ids[i]) == i;
+          boolean isEarliest = byId.earliest(ids[i]) == i;
           if (isEarliest) {
             duplicatedIds++;
           }

@@ -1,12 +1,11 @@
 package io.tailkeep.store;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Stored spans of one trace, in no particular order.
@@ -34,10 +33,14 @@ public record Trace(TraceId traceId, List<OtlpSpan> spans, boolean capped, Sampl
    * span by span (every string of a freshly decoded span would be).
    */
   public static List<OtlpSpan> withoutIdenticalCopies(List<OtlpSpan> spans) {
-    Set<Long> ids = new HashSet<>(spans.size() * 2);
+    long[] ids = new long[spans.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = spans.get(i).spanId().value();
+    }
+    Arrays.sort(ids); // a repeat sits beside its first; no boxing or hashing per span
     boolean repeats = false;
-    for (OtlpSpan span : spans) {
-      repeats |= !ids.add(span.spanId().value());
+    for (int i = 1; i < ids.length && !repeats; i++) {
+      repeats = ids[i] == ids[i - 1];
     }
     if (!repeats) {
       return spans;
