@@ -53,6 +53,13 @@ public record OtlpSpan(
   }
 
   private static String idProblem(ByteString id, int length, String field) {
+    if (id.size() == length) {
+      for (int i = 0; i < length; i++) {
+        if (id.byteAt(i) != 0) {
+          return null; // valid: checked in place, as every span read back is
+        }
+      }
+    }
     return idProblem(id.toByteArray(), 0, id.size(), length, field);
   }
 
