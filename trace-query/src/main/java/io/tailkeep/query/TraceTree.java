@@ -282,23 +282,15 @@ public final class TraceTree {
       List<OtlpSpan> distinct = Trace.withoutIdenticalCopies(trace.spans());
       this.identicalCopies = trace.spans().size() - distinct.size();
       int n = distinct.size();
-      // Earliest first; ties by span ID, then as stored (the sort is stable): every later step
-      // keeps this order. The keys are read once per span, not at every comparison.
-      Positioned[] order = new Positioned[n];
-      for (int i = 0; i < n; i++) {
-        OtlpSpan span = distinct.get(i);
-        order[i] = new Positioned(span.startEpochNanos(), span.spanId().value(), span);
-      }
-      Arrays.sort(order, START_THEN_ID);
-      spans = new OtlpSpan[n];
+      // Earliest first; ties by span ID, then as stored: every later step keeps this order.
+      spans = Trace.inStartOrder(distinct);
       start = new long[n];
       end = new long[n];
       ids = new long[n];
       for (int i = 0; i < n; i++) {
-        spans[i] = order[i].span();
-        start[i] = order[i].start();
+        start[i] = spans[i].startEpochNanos();
         end[i] = spans[i].endEpochNanos();
-        ids[i] = order[i].id();
+        ids[i] = spans[i].spanId().value();
       }
       parent = new int[n];
       error = new boolean[n];
@@ -462,12 +454,6 @@ public final class TraceTree {
         return slot;
       }
     }
-
-    /** A span with its sort keys. */
-    private record Positioned(long start, long id, OtlpSpan span) {}
-
-    private static final Comparator<Positioned> START_THEN_ID =
-        Comparator.comparingLong(Positioned::start).thenComparing((a, b) -> Long.compareUnsigned(a.id(), b.id()));
 
     /** A protobuf message (equal by content) and its schema URL. */
     private record TableKey(Object message, String schemaUrl) {}

@@ -2,6 +2,7 @@ package io.tailkeep.store;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,31 @@ public record Trace(TraceId traceId, List<OtlpSpan> spans, boolean capped, Sampl
   /** Every stored span of the trace, no decision with them. */
   public Trace(TraceId traceId, List<OtlpSpan> spans) {
     this(traceId, spans, false, null);
+  }
+
+  /** A span with its sort keys, read once rather than at every comparison. */
+  private record Keyed(long start, long spanId, OtlpSpan span) {}
+
+  private static final Comparator<Keyed> START_THEN_SPAN_ID =
+      Comparator.comparingLong(Keyed::start).thenComparing((a, b) -> Long.compareUnsigned(a.spanId(), b.spanId()));
+
+  /**
+   * The spans earliest first, ties by span ID, then as given: the order a trace's views show them
+   * in. Each span's keys are read once, not at every comparison (a 1 000-span trace's sort was a
+   * tenth of its view's time).
+   */
+  public static OtlpSpan[] inStartOrder(List<OtlpSpan> spans) {
+    Keyed[] keyed = new Keyed[spans.size()];
+    for (int i = 0; i < keyed.length; i++) {
+      OtlpSpan span = spans.get(i);
+      keyed[i] = new Keyed(span.startEpochNanos(), span.spanId().value(), span);
+    }
+    Arrays.sort(keyed, START_THEN_SPAN_ID); // stable
+    OtlpSpan[] ordered = new OtlpSpan[keyed.length];
+    for (int i = 0; i < keyed.length; i++) {
+      ordered[i] = keyed[i].span();
+    }
+    return ordered;
   }
 
   /**

@@ -14,7 +14,6 @@ import io.tailkeep.store.Trace;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -53,8 +52,6 @@ final class JaegerTraceJson {
 
   private static final HexFormat HEX = HexFormat.of();
   private static final Base64.Encoder BASE64 = Base64.getEncoder();
-  private static final Comparator<ByStart> BY_START =
-      Comparator.comparingLong(ByStart::start).thenComparing((a, b) -> Long.compareUnsigned(a.spanId(), b.spanId()));
   private static final Comparator<Tag> BY_KEY = Comparator.comparing(Tag::key);
   private static final Comparator<Tag> EVENT_FIRST_THEN_BY_KEY =
       Comparator.comparing((Tag tag) -> !tag.key().equals("event")).thenComparing(BY_KEY);
@@ -93,9 +90,6 @@ final class JaegerTraceJson {
   /** A tag (or log field, or process tag) before it is written: its key and OTLP value. */
   private record Tag(String key, AnyValue value) {}
 
-  /** A span with its sort keys, read once rather than at every comparison. */
-  private record ByStart(long start, long spanId, OtlpSpan span) {}
-
   /** A process: what Jaeger shows of a resource. */
   private record Process(String serviceName, List<Tag> tags) {}
 
@@ -114,12 +108,7 @@ final class JaegerTraceJson {
 
   /** As above, with the trace's {@code warnings} (Jaeger's field; {@code null} when there are none). */
   static void write(JsonGenerator json, Trace trace, List<String> warnings) throws IOException {
-    ByStart[] spans = new ByStart[trace.spans().size()];
-    for (int i = 0; i < spans.length; i++) {
-      OtlpSpan span = trace.spans().get(i);
-      spans[i] = new ByStart(span.startEpochNanos(), span.spanId().value(), span);
-    }
-    Arrays.sort(spans, BY_START);
+    OtlpSpan[] spans = Trace.inStartOrder(trace.spans());
     // Resources that differ only where Jaeger cannot show it share one process, as in Jaeger: the
     // processes are told apart by their JSON. Spans decoded together share their resource object,
     // so a resource is looked up by identity before it is compared by content.
@@ -132,8 +121,7 @@ final class JaegerTraceJson {
     json.writeStartObject();
     json.writeStringField("traceID", traceId);
     json.writeArrayFieldStart("spans");
-    for (ByStart byStart : spans) {
-      OtlpSpan span = byStart.span();
+    for (OtlpSpan span : spans) {
       String processId = processOfSameResource.get(span.resource());
       if (processId == null) {
         processId =

@@ -17,7 +17,6 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,10 +62,7 @@ final class OtlpTraceJson {
   }
 
   private static void write(JsonGenerator json, Trace trace, Sampling sampling) throws IOException {
-    List<OtlpSpan> spans = new ArrayList<>(trace.spans());
-    spans.sort(
-        Comparator.comparingLong(OtlpSpan::startEpochNanos)
-            .thenComparing((a, b) -> Long.compareUnsigned(a.spanId().value(), b.spanId().value())));
+    OtlpSpan[] spans = Trace.inStartOrder(trace.spans());
     Map<ResourceKey, Map<ScopeKey, List<Span>>> grouped = new LinkedHashMap<>();
     for (OtlpSpan span : spans) {
       grouped
