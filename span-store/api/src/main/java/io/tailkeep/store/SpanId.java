@@ -43,7 +43,7 @@ public record SpanId(long value) {
   }
 
   public String toHex() {
-    return HexFormat.of().formatHex(toBytes());
+    return HexFormat.of().toHexDigits(value); // big-endian, as the bytes: no byte array in between
   }
 
   @Override

@@ -58,7 +58,8 @@ public record TraceId(long high, long low) implements Comparable<TraceId> {
   }
 
   public String toHex() {
-    return HexFormat.of().formatHex(toBytes());
+    HexFormat hex = HexFormat.of();
+    return hex.toHexDigits(high) + hex.toHexDigits(low);
   }
 
   @Override

@@ -24,6 +24,9 @@ class IdsTest {
     assertThat(TraceId.fromBytes(id.toBytes())).isEqualTo(id);
     assertThat(id.toHex()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
     assertThat(SpanId.fromHex("b7ad6b7169203331").toHex()).isEqualTo("b7ad6b7169203331");
+    assertThat(SpanId.fromHex("00000000000000ff").toHex()).isEqualTo("00000000000000ff");
+    assertThat(new TraceId(0, 1).toHex()).isEqualTo("0".repeat(31) + "1");
+    assertThat(new TraceId(-1, 0).toHex()).isEqualTo("f".repeat(16) + "0".repeat(16));
   }
 
   @Test
