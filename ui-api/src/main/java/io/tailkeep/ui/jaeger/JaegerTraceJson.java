@@ -111,9 +111,8 @@ final class JaegerTraceJson {
     OtlpSpan[] spans = Trace.inStartOrder(trace.spans());
     // Resources that differ only where Jaeger cannot show it share one process, as in Jaeger: the
     // processes are told apart by their JSON. Spans decoded together share their resource object,
-    // so a resource is looked up by identity before it is compared by content.
+    // so only a resource object not met before has its process written out to be compared.
     Map<Resource, String> processOfSameResource = new IdentityHashMap<>();
-    Map<Resource, String> processOfResource = new HashMap<>();
     Map<String, String> processIdOfJson = new HashMap<>();
     List<Process> processes = new ArrayList<>();
     List<Tag> tags = new ArrayList<>(); // each span's, reused
@@ -124,17 +123,13 @@ final class JaegerTraceJson {
     for (OtlpSpan span : spans) {
       String processId = processOfSameResource.get(span.resource());
       if (processId == null) {
+        Process process = process(span);
         processId =
-            processOfResource.computeIfAbsent(
-                span.resource(),
-                resource -> {
-                  Process process = process(span);
-                  return processIdOfJson.computeIfAbsent(
-                      processJson(process),
-                      text -> {
-                        processes.add(process);
-                        return "p" + processes.size();
-                      });
+            processIdOfJson.computeIfAbsent(
+                processJson(process),
+                text -> {
+                  processes.add(process);
+                  return "p" + processes.size();
                 });
         processOfSameResource.put(span.resource(), processId);
       }
