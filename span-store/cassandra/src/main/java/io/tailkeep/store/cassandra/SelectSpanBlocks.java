@@ -22,6 +22,7 @@ final class SelectSpanBlocks {
   static final class Read {
     final List<OtlpSpan> spans = new ArrayList<>();
     Sampling sampling;
+    private final SpanBlocks.Decoder decoder = new SpanBlocks.Decoder();
   }
 
   SelectSpanBlocks(CqlSession session, String keyspace) {
@@ -45,7 +46,7 @@ final class SelectSpanBlocks {
             read.sampling = sampling(row); // static: every row of the partition has it
           }
           if (read.spans.size() <= limit) {
-            SpanBlocks.decode(row.getByteBuffer(0), read.spans);
+            read.decoder.decode(row.getByteBuffer(0), read.spans);
           }
         },
         read -> read.spans.size() > limit);

@@ -1,12 +1,14 @@
 package io.tailkeep.store.cassandra;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
-import io.opentelemetry.proto.trace.v1.TracesData;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.SpanOrigin;
 import io.tailkeep.store.WireSpan;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +26,7 @@ import java.util.Map;
  * message, the form of OTLP's own file exports. A block is composed from the exporter's bytes by
  * concatenation: one {@code ResourceSpans} per origin (resource and scope) with its spans' messages
  * copied in, so nothing is parsed or re-encoded, and a resource is stored once per block instead
- * of once per span. A read parses a block whole, and the spans of an origin share its decoded
- * resource and scope.
+ * of once per span. A read ({@link Decoder}) decodes each distinct resource and scope once.
  */
 final class SpanBlocks {
   /**
@@ -77,26 +79,93 @@ final class SpanBlocks {
     return blocks;
   }
 
-  /** Appends a stored block's spans to {@code into}, every field as the exporter sent it. */
-  static void decode(ByteBuffer block, List<OtlpSpan> into) {
-    TracesData data;
-    try {
-      data = TracesData.parseFrom(block.duplicate());
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("a stored span block is not a valid OTLP TracesData message", e);
+  /**
+   * Decodes the blocks of one read. Blocks are read at the wire level, and a resource or scope is
+   * decoded once per read however many blocks and origins carry the same bytes: the spans that
+   * share them share one object, which the views look up by identity (a trace's dozen resources,
+   * not one per origin per block).
+   */
+  static final class Decoder {
+    private final Map<ByteString, Resource> resources = new HashMap<>();
+    private final Map<ByteString, InstrumentationScope> scopes = new HashMap<>();
+
+    /** Appends a stored block's spans to {@code into}, every field as the exporter sent it. */
+    void decode(ByteBuffer block, List<OtlpSpan> into) {
+      CodedInputStream in = CodedInputStream.newInstance(block.duplicate());
+      try {
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+          if (tag == lengthDelimited(RESOURCE_SPANS)) {
+            int outer = in.pushLimit(in.readRawVarint32());
+            resourceSpans(in, into);
+            in.popLimit(outer);
+          } else {
+            in.skipField(tag);
+          }
+        }
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("a stored span block is not a valid OTLP TracesData message", e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
-    for (ResourceSpans resourceSpans : data.getResourceSpansList()) {
-      for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-        for (Span span : scopeSpans.getSpansList()) {
-          into.add(
-              new OtlpSpan(
-                  resourceSpans.getResource(),
-                  resourceSpans.getSchemaUrl(),
-                  scopeSpans.getScope(),
-                  scopeSpans.getSchemaUrl(),
-                  span));
+
+    private void resourceSpans(CodedInputStream in, List<OtlpSpan> into) throws IOException {
+      ByteString resource = ByteString.EMPTY;
+      String schemaUrl = "";
+      List<ScopedSpan> spans = new ArrayList<>(); // the schema URL may come after them
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag == lengthDelimited(RESOURCE)) {
+          resource = resource.concat(in.readBytes()); // a repeated message field merges
+        } else if (tag == lengthDelimited(SCOPE_SPANS)) {
+          int outer = in.pushLimit(in.readRawVarint32());
+          scopeSpans(in, spans);
+          in.popLimit(outer);
+        } else if (tag == lengthDelimited(SCHEMA_URL)) {
+          schemaUrl = in.readStringRequireUtf8();
+        } else {
+          in.skipField(tag);
         }
       }
+      Resource decoded = resources.get(resource);
+      if (decoded == null) {
+        decoded = Resource.parseFrom(resource);
+        resources.put(resource, decoded);
+      }
+      for (ScopedSpan span : spans) {
+        into.add(new OtlpSpan(decoded, schemaUrl, span.scope(), span.schemaUrl(), span.span()));
+      }
+    }
+
+    private void scopeSpans(CodedInputStream in, List<ScopedSpan> into) throws IOException {
+      ByteString scope = ByteString.EMPTY;
+      String schemaUrl = "";
+      List<Span> spans = new ArrayList<>();
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag == lengthDelimited(SCOPE)) {
+          scope = scope.concat(in.readBytes());
+        } else if (tag == lengthDelimited(SPANS)) {
+          spans.add(in.readMessage(Span.parser(), ExtensionRegistryLite.getEmptyRegistry()));
+        } else if (tag == lengthDelimited(SCHEMA_URL)) {
+          schemaUrl = in.readStringRequireUtf8();
+        } else {
+          in.skipField(tag);
+        }
+      }
+      InstrumentationScope decoded = scopes.get(scope);
+      if (decoded == null) {
+        decoded = InstrumentationScope.parseFrom(scope);
+        scopes.put(scope, decoded);
+      }
+      for (Span span : spans) {
+        into.add(new ScopedSpan(decoded, schemaUrl, span));
+      }
+    }
+
+    /** A span whose resource is not known yet. */
+    private record ScopedSpan(InstrumentationScope scope, String schemaUrl, Span span) {}
+
+    private static int lengthDelimited(int field) {
+      return field << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED; // the field's tag, as protobuf writes it
     }
   }
 

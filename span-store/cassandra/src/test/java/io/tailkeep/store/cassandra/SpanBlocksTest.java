@@ -2,9 +2,14 @@ package io.tailkeep.store.cassandra;
 
 import static io.tailkeep.store.testing.TestSpans.attr;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.TracesData;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.SpanOrigin;
 import io.tailkeep.store.TraceId;
@@ -49,7 +54,7 @@ class SpanBlocksTest {
       assertThat(indexOf(stored, span.bytes())).as("the exporter's bytes of %s", span).isNotNegative();
     }
     List<OtlpSpan> read = new ArrayList<>();
-    SpanBlocks.decode(ByteBuffer.wrap(stored), read);
+    new SpanBlocks.Decoder().decode(ByteBuffer.wrap(stored), read);
     List<OtlpSpan> written = new ArrayList<>(shop);
     written.add(withSchemas);
     written.add(bare);
@@ -76,16 +81,93 @@ class SpanBlocksTest {
         .extracting(SpanBlocks.Block::spanCount).isEqualTo(1);
     assertThat(blocks.stream().mapToInt(SpanBlocks.Block::spanCount).sum()).isEqualTo(61);
     List<OtlpSpan> read = new ArrayList<>();
+    SpanBlocks.Decoder decoder = new SpanBlocks.Decoder(); // one read's
     for (SpanBlocks.Block block : blocks) {
-      SpanBlocks.decode(ByteBuffer.wrap(block.bytes()), read);
+      decoder.decode(ByteBuffer.wrap(block.bytes()), read);
     }
     assertThat(read).containsExactlyInAnyOrderElementsOf(trace);
+    // Each resource and scope is one object for the whole read, though every block holds them.
+    assertThat(read.stream().map(OtlpSpan::resource).distinct()).hasSizeGreaterThan(1);
+    for (OtlpSpan span : read) {
+      assertThat(read).filteredOn(other -> other.resource().equals(span.resource()))
+          .allSatisfy(other -> assertThat(other.resource()).isSameAs(span.resource()));
+    }
+    assertThat(read).allSatisfy(span -> assertThat(span.scope()).isSameAs(read.get(0).scope()));
     // The same spans in the same order make the same blocks: a retried batch rewrites its rows.
     List<SpanBlocks.Block> again = SpanBlocks.encode(wire, 2_048);
     assertThat(again).hasSameSizeAs(blocks);
     for (int i = 0; i < blocks.size(); i++) {
       assertThat(Arrays.equals(again.get(i).bytes(), blocks.get(i).bytes())).isTrue();
     }
+  }
+
+  @Test
+  void readsWhatProtobufReadsWithRepeatedResourcesUnknownFieldsAndNoResource() throws Exception {
+    TraceId traceId = spans.newTraceId();
+    OtlpSpan every = spans.everyField(traceId, spans.newSpanId(), spans.newSpanId(), 1_000);
+    Resource more = Resource.newBuilder().addAttributes(attr("host.name", "h1")).build();
+    ByteString unknown = ByteString.copyFrom(new byte[] {(byte) 0xF8, 0x07, 0x2A}); // field 127, varint 42
+    // A resource sent in two parts merges, as protobuf merges a repeated message field; unknown
+    // fields at every level are skipped; a ResourceSpans without a resource has the empty one.
+    ResourceSpans twoParts =
+        ResourceSpans.newBuilder()
+            .setResource(every.resource())
+            .addScopeSpans(ScopeSpans.newBuilder().setScope(every.scope()).addSpans(every.span())
+                .setSchemaUrl("https://example.com/scope"))
+            .setSchemaUrl("https://example.com/resource")
+            .build();
+    ByteString block =
+        TracesData.newBuilder().addResourceSpans(twoParts).build().toByteString()
+            .concat(unknown)
+            .concat(TracesData.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder().setResource(more)
+                    .setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder()
+                        .mergeVarintField(99, 7).build()))
+                .addResourceSpans(ResourceSpans.newBuilder()
+                    .addScopeSpans(ScopeSpans.newBuilder().addSpans(every.span())))
+                .build().toByteString());
+    // The resource "more" without spans shows nowhere. Sent again as a later part of the first
+    // ResourceSpans, it merges into that one's resource: protobuf's own parse says how.
+    ByteString extraPart = ByteString.copyFrom(new byte[] {0x0A}).concat(sized(more.toByteString()));
+    ByteString twoPartsAgain = sized(twoParts.toByteString().concat(extraPart));
+    ByteString mergedBlock = ByteString.copyFrom(new byte[] {0x0A}).concat(twoPartsAgain);
+
+    List<OtlpSpan> read = new ArrayList<>();
+    new SpanBlocks.Decoder().decode(block.asReadOnlyByteBuffer(), read);
+    new SpanBlocks.Decoder().decode(mergedBlock.asReadOnlyByteBuffer(), read);
+
+    assertThat(read).containsExactly(
+        new OtlpSpan(every.resource(), "https://example.com/resource", every.scope(), "https://example.com/scope",
+            every.span()),
+        new OtlpSpan(Resource.getDefaultInstance(), "", InstrumentationScope.getDefaultInstance(), "", every.span()),
+        fromProtobuf(mergedBlock));
+    assertThat(read.get(2).resource().getAttributesList())
+        .contains(attr("host.name", "h1"))
+        .containsAll(every.resource().getAttributesList());
+  }
+
+  @Test
+  void aDamagedBlockIsAnErrorThatSaysSo() {
+    assertThatThrownBy(() -> new SpanBlocks.Decoder().decode(ByteBuffer.wrap(new byte[] {0x0A, 0x7F, 0x01}),
+        new ArrayList<>()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("a stored span block is not a valid OTLP TracesData message");
+  }
+
+  private static OtlpSpan fromProtobuf(ByteString block) throws Exception {
+    ResourceSpans resourceSpans = TracesData.parseFrom(block).getResourceSpans(0);
+    ScopeSpans scopeSpans = resourceSpans.getScopeSpans(0);
+    return new OtlpSpan(resourceSpans.getResource(), resourceSpans.getSchemaUrl(), scopeSpans.getScope(),
+        scopeSpans.getSchemaUrl(), scopeSpans.getSpans(0));
+  }
+
+  /** The bytes with their length in front, as a length-delimited field's value. */
+  private static ByteString sized(ByteString bytes) throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    com.google.protobuf.CodedOutputStream coded = com.google.protobuf.CodedOutputStream.newInstance(out);
+    coded.writeUInt32NoTag(bytes.size());
+    coded.flush();
+    return ByteString.copyFrom(out.toByteArray()).concat(bytes);
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {

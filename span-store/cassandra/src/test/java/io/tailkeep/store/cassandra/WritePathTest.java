@@ -82,7 +82,7 @@ class WritePathTest {
     assertThat(chunk.tags).containsExactly(new IndexedTags.ServiceTag(cutService, "http.route", "/"));
 
     List<OtlpSpan> stored = new ArrayList<>();
-    SpanBlocks.decode(java.nio.ByteBuffer.wrap(chunk.blocks.get(0).bytes()), stored);
+    new SpanBlocks.Decoder().decode(java.nio.ByteBuffer.wrap(chunk.blocks.get(0).bytes()), stored);
     assertThat(stored).containsExactlyInAnyOrderElementsOf(trace);
     assertThat(stored).extracting(OtlpSpan::name).contains(name);
     assertThat(stored).extracting(OtlpSpan::serviceName).contains(service);
