@@ -383,24 +383,35 @@ final class TraceJson {
   private static void attributes(JsonGenerator json, List<KeyValue> attributes, int depth) throws IOException {
     json.writeStartObject();
     int size = attributes.size();
-    // A scan of the keys before is cheaper than hashing each (fresh strings) while lists are short.
-    Set<String> seen = size > 32 ? new HashSet<>(size * 2) : null;
+    // A repeated key is rare. In a short list each key is compared with the earlier ones by hash
+    // first, which costs a pass over the key (comparing the strings themselves took a sixth of a
+    // big trace's writing); a long one is hashed into a set.
+    Set<String> seen = size > 64 ? new HashSet<>(size * 2) : null;
+    String[] keys = seen == null ? new String[size] : null;
+    int[] hashes = seen == null ? new int[size] : null;
     for (int i = 0; i < size; i++) {
       KeyValue kv = attributes.get(i);
       String key = kv.getKey();
-      if (seen != null ? !seen.add(key) : seenBefore(attributes, i, key)) {
-        continue;
+      boolean repeated;
+      if (seen != null) {
+        repeated = !seen.add(key);
+      } else {
+        keys[i] = key;
+        hashes[i] = key.hashCode();
+        repeated = earlier(keys, hashes, i);
       }
-      json.writeFieldName(key);
-      value(json, kv.getValue(), depth);
+      if (!repeated) {
+        json.writeFieldName(key);
+        value(json, kv.getValue(), depth);
+      }
     }
     json.writeEndObject();
   }
 
-  /** A short list's repeated key, without a set. */
-  private static boolean seenBefore(List<KeyValue> attributes, int index, String key) {
+  /** Whether key {@code index} is one of the keys before it. */
+  private static boolean earlier(String[] keys, int[] hashes, int index) {
     for (int i = 0; i < index; i++) {
-      if (attributes.get(i).getKey().equals(key)) {
+      if (hashes[i] == hashes[index] && keys[i].equals(keys[index])) {
         return true;
       }
     }

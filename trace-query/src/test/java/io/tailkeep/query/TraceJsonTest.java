@@ -146,6 +146,11 @@ class TraceJsonTest {
       many.add(attr("key" + i, "value" + i));
     }
     many.add(attr("key3", "repeated"));
+    List<KeyValue> hundred = new ArrayList<>(); // a long list takes the other way to find repeats
+    for (int i = 0; i < 100; i++) {
+      hundred.add(attr("key" + i, "value" + i));
+    }
+    hundred.add(attr("key42", "repeated"));
     OtlpSpan span =
         spans.span(traceId, new SpanId(1), null, "svc", "op", T0, 10,
             attr("k", "first"),
@@ -155,12 +160,14 @@ class TraceJsonTest {
                 .setValue(AnyValue.newBuilder().setDoubleValue(Double.NEGATIVE_INFINITY)).build(),
             KeyValue.newBuilder().setKey("deep").setValue(deep).build(),
             KeyValue.newBuilder().setKey("map").setValue(AnyValue.newBuilder().setKvlistValue(
-                KeyValueList.newBuilder().addAllValues(many))).build());
+                KeyValueList.newBuilder().addAllValues(many))).build(),
+            KeyValue.newBuilder().setKey("long map").setValue(AnyValue.newBuilder().setKvlistValue(
+                KeyValueList.newBuilder().addAllValues(hundred))).build());
 
     JsonObject json = new JsonObject(TraceJson.trace(TraceTree.assemble(new Trace(traceId, List.of(span)), null, 10, 10)));
     JsonObject attributes = json.getJsonArray("roots").getJsonObject(0).getJsonObject("attributes");
 
-    assertThat(attributes.fieldNames()).containsExactly("k", "nan", "inf", "deep", "map");
+    assertThat(attributes.fieldNames()).containsExactly("k", "nan", "inf", "deep", "map", "long map");
     assertThat(attributes.getString("k")).isEqualTo("first");
     assertThat(attributes.getString("nan")).isEqualTo("NaN");
     assertThat(attributes.getString("inf")).isEqualTo("-Infinity");
@@ -175,6 +182,9 @@ class TraceJsonTest {
     JsonObject map = attributes.getJsonObject("map");
     assertThat(map.size()).isEqualTo(12);
     assertThat(map.getString("key3")).isEqualTo("value3");
+    JsonObject longMap = attributes.getJsonObject("long map");
+    assertThat(longMap.size()).isEqualTo(100);
+    assertThat(longMap.getString("key42")).isEqualTo("value42");
   }
 
   @Test
