@@ -11,6 +11,7 @@ import io.tailkeep.store.SpanReader;
 import io.tailkeep.store.Trace;
 import io.tailkeep.store.TraceId;
 import io.tailkeep.store.TraceSummary;
+import io.tailkeep.units.DurationSyntax;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -375,8 +376,8 @@ public final class JaegerApi {
         yield new Failure(503, "span store busy: too many reads under way; try again in " + seconds + " s");
       }
       case TIMED_OUT -> new Failure(503,
-          "the span store did not answer within " + options.storageTimeout().toSeconds()
-              + " s; the query was cancelled (a narrower one, with a service or a shorter lookback,"
+          "the span store did not answer within " + DurationSyntax.GO.format(options.storageTimeout())
+              + "; the query was cancelled (a narrower one, with a service or a shorter lookback,"
               + " is faster)");
       case FAILED -> new Failure(503, "span store unavailable; try again later");
     };

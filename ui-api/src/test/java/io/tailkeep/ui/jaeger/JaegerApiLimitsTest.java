@@ -141,7 +141,7 @@ class JaegerApiLimitsTest {
         assertError(
             response,
             503,
-            "the span store did not answer within 1 s; the query was cancelled (a narrower one, with a service"
+            "the span store did not answer within 1s; the query was cancelled (a narrower one, with a service"
                 + " or a shorter lookback, is faster)");
         assertThat(response.getHeader("Retry-After")).isNull();
       }
