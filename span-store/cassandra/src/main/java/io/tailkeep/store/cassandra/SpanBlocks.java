@@ -5,6 +5,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
 import com.google.protobuf.WireFormat;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
@@ -126,11 +127,7 @@ final class SpanBlocks {
           in.skipField(tag);
         }
       }
-      Resource decoded = resources.get(resource);
-      if (decoded == null) {
-        decoded = Resource.parseFrom(resource);
-        resources.put(resource, decoded);
-      }
+      Resource decoded = once(resources, resource, Resource.parser());
       for (ScopedSpan span : spans) {
         into.add(new OtlpSpan(decoded, schemaUrl, span.scope(), span.schemaUrl(), span.span()));
       }
@@ -151,14 +148,21 @@ final class SpanBlocks {
           in.skipField(tag);
         }
       }
-      InstrumentationScope decoded = scopes.get(scope);
-      if (decoded == null) {
-        decoded = InstrumentationScope.parseFrom(scope);
-        scopes.put(scope, decoded);
-      }
+      InstrumentationScope decoded = once(scopes, scope, InstrumentationScope.parser());
       for (Span span : spans) {
         into.add(new ScopedSpan(decoded, schemaUrl, span));
       }
+    }
+
+    /** The message these bytes encode, decoded the first time they are met. */
+    private static <M> M once(Map<ByteString, M> decoded, ByteString bytes, Parser<M> parser)
+        throws InvalidProtocolBufferException {
+      M message = decoded.get(bytes);
+      if (message == null) {
+        message = parser.parseFrom(bytes);
+        decoded.put(bytes, message);
+      }
+      return message;
     }
 
     /** A span whose resource is not known yet. */
