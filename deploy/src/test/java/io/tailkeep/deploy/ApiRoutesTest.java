@@ -67,6 +67,22 @@ class ApiRoutesTest {
   }
 
   @Test
+  void aClientAskingForHttp2InClearTextIsAnsweredOverHttp11() throws Exception {
+    // Java's default client asks to upgrade to h2c on every new connection; a large answer over
+    // an upgraded connection broke now and then, so the API declines the upgrade.
+    for (int i = 0; i < 20; i++) {
+      HttpClient fresh = HttpClient.newHttpClient();
+      assertThat(fresh.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      HttpResponse<String> response =
+          fresh.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + "/static/app.js")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+    }
+  }
+
+  @Test
   void anUnknownPathIsAJson404() throws Exception {
     JsonObject error = json(get("/no/such/thing"), 404).getJsonObject("error");
     assertThat(error.getString("message")).isEqualTo("no such path: /no/such/thing");
