@@ -1,5 +1,6 @@
 package io.tailkeep.bench;
 
+import io.tailkeep.query.ApiJson;
 import io.tailkeep.query.QueryApi;
 import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.store.SpanBatch;
@@ -176,7 +177,8 @@ public final class QueryBenchmark {
       Router router = Router.router(vertx);
       QueryApi.mount(router, store.reader(), QueryApiOptions.defaults());
       JaegerApi.mount(router, store.reader());
-      HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+      HttpServer server =
+          await(vertx.createHttpServer(ApiJson.serverOptions()).requestHandler(router).listen(0, "127.0.0.1"));
       LOG.info("Query API on port {}", server.actualPort());
       List<Case> cases = cases(new ApiClient(server.actualPort()), store.reader());
       measure(ONLY.isEmpty() ? cases : cases.stream().filter(c -> c.name.contains(ONLY)).toList());

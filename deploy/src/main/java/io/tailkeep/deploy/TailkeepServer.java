@@ -17,6 +17,7 @@ import io.tailkeep.collector.SpanSink;
 import io.tailkeep.deploy.access.ApiAccess;
 import io.tailkeep.deploy.access.ServerTls;
 import io.tailkeep.deploy.access.TokenFile;
+import io.tailkeep.query.ApiJson;
 import io.tailkeep.query.QueryApiOptions;
 import io.tailkeep.sampler.TailSampler;
 import io.tailkeep.sampler.buffer.TraceBuffer;
@@ -164,15 +165,12 @@ public final class TailkeepServer implements AutoCloseable {
   }
 
   /**
-   * Where a Vert.x server listens, with TLS when configured (client certificates on ingest only).
-   * The API speaks HTTP/1.1 in clear text, as Jaeger's and Tempo's query APIs do: a client asking
-   * to upgrade to HTTP/2 (h2c; Java's HttpClient by default) stays on HTTP/1.1, because about one
-   * upgraded connection in a hundred delivered a large answer broken (the client reading body
-   * bytes as an HTTP/2 frame). OTLP/HTTP on the ingest port keeps HTTP/2.
+   * Where a Vert.x server listens, with TLS when configured (client certificates on ingest only);
+   * the API as {@link ApiJson#serverOptions()} says, OTLP/HTTP on the ingest port with HTTP/2.
    */
   private static HttpServerOptions listen(String host, int port, ServerTls tls, boolean ingest) {
     HttpServerOptions options =
-        new HttpServerOptions().setHost(host).setPort(port).setHttp2ClearTextEnabled(ingest);
+        (ingest ? new HttpServerOptions() : ApiJson.serverOptions()).setHost(host).setPort(port);
     return tls == null ? options : ingest ? tls.ingestHttp(options) : tls.api(options);
   }
 

@@ -2,6 +2,7 @@ package io.tailkeep.query;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
@@ -16,6 +17,16 @@ public final class ApiJson {
   public static final String CONTENT_TYPE = "application/json; charset=utf-8";
 
   private ApiJson() {}
+
+  /**
+   * The API port's server options: HTTP/1.1 in clear text, as Jaeger's and Tempo's query APIs
+   * speak. A client asking to upgrade to HTTP/2 (h2c; Java's HttpClient by default) stays on
+   * HTTP/1.1: about one upgraded connection in a hundred delivered a large answer broken (the
+   * client read body bytes as an HTTP/2 frame).
+   */
+  public static HttpServerOptions serverOptions() {
+    return new HttpServerOptions().setHttp2ClearTextEnabled(false);
+  }
 
   /** The error body, naming no parameter. */
   public static JsonObject error(int status, String message) {

@@ -44,7 +44,7 @@ final class ApiServer implements AutoCloseable {
     this.vertx = Vertx.vertx();
     Router router = Router.router(vertx);
     mount.accept(router);
-    this.server = vertx.createHttpServer().requestHandler(router).listen(0).await();
+    this.server = vertx.createHttpServer(ApiJson.serverOptions()).requestHandler(router).listen(0).await();
   }
 
   /** {@code pathAndQuery} as sent: escape what needs escaping. */

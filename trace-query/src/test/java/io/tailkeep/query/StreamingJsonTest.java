@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -35,8 +34,7 @@ class StreamingJsonTest {
     vertx = Vertx.vertx();
     server =
         vertx
-            // As the API's server: h2c upgrades declined (deploy's TailkeepServer says why).
-            .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+            .createHttpServer(ApiJson.serverOptions())
             .requestHandler(
                 request -> {
                   Context context = vertx.getOrCreateContext();
