@@ -2,11 +2,11 @@ package io.tailkeep.query;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
-import io.opentelemetry.proto.common.v1.AnyValue;
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.tailkeep.store.Attributes;
 import io.tailkeep.store.Operation;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Sampling;
@@ -113,7 +113,7 @@ final class TraceJson {
       json.writeStartObject();
       json.writeStringField("service", entry.serviceName());
       json.writeFieldName("attributes");
-      attributes(json, entry.resource().getAttributesList(), 0);
+      attributes(json, Attributes.of(entry.resource().getAttributesList()), 0);
       json.writeNumberField("droppedAttributesCount", entry.resource().getDroppedAttributesCount());
       json.writeStringField("schemaUrl", entry.schemaUrl());
       json.writeEndObject();
@@ -126,7 +126,7 @@ final class TraceJson {
       json.writeStringField("name", scope.getName());
       json.writeStringField("version", scope.getVersion());
       json.writeFieldName("attributes");
-      attributes(json, scope.getAttributesList(), 0);
+      attributes(json, Attributes.of(scope.getAttributesList()), 0);
       json.writeNumberField("droppedAttributesCount", scope.getDroppedAttributesCount());
       json.writeStringField("schemaUrl", entry.schemaUrl());
       json.writeEndObject();
@@ -169,77 +169,76 @@ final class TraceJson {
    * keys alone were a fifth of the answer.
    */
   private static void openSpan(JsonGenerator json, TraceTree tree, TraceTree.Node node) throws IOException {
-    OtlpSpan otlp = node.span();
-    Span span = otlp.span();
+    OtlpSpan span = node.span();
     json.writeStartObject();
     json.writeFieldName(SPAN_ID);
-    json.writeString(otlp.spanId().toHex());
+    json.writeString(span.spanId().toHex());
     json.writeFieldName(PARENT_SPAN_ID);
-    if (otlp.parentSpanId().isPresent()) {
-      json.writeString(otlp.parentSpanId().get().toHex());
-    } else {
+    if (span.isRoot()) {
       json.writeNull();
+    } else {
+      json.writeString(span.parentSpanId().get().toHex());
     }
     json.writeFieldName(SERVICE);
     json.writeString(tree.resources().get(node.resourceIndex()).serviceName());
     json.writeFieldName(NAME);
-    json.writeString(span.getName());
+    json.writeString(span.name());
     json.writeFieldName(KIND);
-    json.writeString(kind(span.getKind()));
+    json.writeString(kind(span.kind()));
     json.writeFieldName(START_UNIX_NANO);
-    json.writeString(Long.toString(otlp.startEpochNanos()));
+    json.writeString(Long.toString(span.startEpochNanos()));
     json.writeFieldName(DURATION_NANOS);
-    json.writeNumber(otlp.durationNanos());
+    json.writeNumber(span.durationNanos());
     json.writeFieldName(SELF_TIME_NANOS);
     json.writeNumber(node.selfTimeNanos());
-    Status status = span.getStatus();
-    if (status.getCodeValue() != Status.StatusCode.STATUS_CODE_UNSET_VALUE || !status.getMessage().isEmpty()) {
+    Status.StatusCode code = span.statusCode();
+    if (code != Status.StatusCode.STATUS_CODE_UNSET || !span.statusMessage().isEmpty()) {
       json.writeFieldName(STATUS);
       json.writeStartObject();
       json.writeFieldName(CODE);
-      json.writeString(statusCode(status));
-      writeIfNotEmpty(json, MESSAGE, status.getMessage());
+      json.writeString(statusCode(code));
+      writeIfNotEmpty(json, MESSAGE, span.statusMessage());
       json.writeEndObject();
     }
     if (node.isError()) {
       json.writeFieldName(ERROR);
       json.writeBoolean(true);
     }
-    writeIfNotEmpty(json, TRACE_STATE, span.getTraceState());
-    writeIfNotZero(json, FLAGS, span.getFlags());
-    attributesIfAny(json, span.getAttributesList(), span.getDroppedAttributesCount());
-    if (span.getEventsCount() > 0) {
+    writeIfNotEmpty(json, TRACE_STATE, span.traceState());
+    writeIfNotZero(json, FLAGS, span.flags());
+    attributesIfAny(json, span.attributes(), span.droppedAttributesCount());
+    if (!span.events().isEmpty()) {
       json.writeFieldName(EVENTS);
       json.writeStartArray();
-      for (Span.Event event : span.getEventsList()) {
+      for (OtlpSpan.Event event : span.events()) {
         json.writeStartObject();
         json.writeFieldName(NAME);
-        json.writeString(event.getName());
+        json.writeString(event.name());
         json.writeFieldName(TIME_UNIX_NANO);
-        json.writeString(Long.toString(event.getTimeUnixNano()));
-        attributesIfAny(json, event.getAttributesList(), event.getDroppedAttributesCount());
+        json.writeString(Long.toString(event.timeUnixNano()));
+        attributesIfAny(json, event.attributes(), event.droppedAttributesCount());
         json.writeEndObject();
       }
       json.writeEndArray();
     }
-    writeIfNotZero(json, DROPPED_EVENTS_COUNT, span.getDroppedEventsCount());
-    if (span.getLinksCount() > 0) {
+    writeIfNotZero(json, DROPPED_EVENTS_COUNT, span.droppedEventsCount());
+    if (!span.links().isEmpty()) {
       json.writeFieldName(LINKS);
       json.writeStartArray();
-      for (Span.Link link : span.getLinksList()) {
+      for (OtlpSpan.Link link : span.links()) {
         json.writeStartObject();
         json.writeFieldName(TRACE_ID);
-        json.writeString(hex(link.getTraceId().toByteArray()));
+        json.writeString(hex(link.traceId().toByteArray()));
         json.writeFieldName(SPAN_ID);
-        json.writeString(hex(link.getSpanId().toByteArray()));
-        writeIfNotEmpty(json, TRACE_STATE, link.getTraceState());
-        writeIfNotZero(json, FLAGS, link.getFlags());
-        attributesIfAny(json, link.getAttributesList(), link.getDroppedAttributesCount());
+        json.writeString(hex(link.spanId().toByteArray()));
+        writeIfNotEmpty(json, TRACE_STATE, link.traceState());
+        writeIfNotZero(json, FLAGS, link.flags());
+        attributesIfAny(json, link.attributes(), link.droppedAttributesCount());
         json.writeEndObject();
       }
       json.writeEndArray();
     }
-    writeIfNotZero(json, DROPPED_LINKS_COUNT, span.getDroppedLinksCount());
+    writeIfNotZero(json, DROPPED_LINKS_COUNT, span.droppedLinksCount());
     json.writeFieldName(RESOURCE);
     json.writeNumber(node.resourceIndex());
     json.writeFieldName(SCOPE);
@@ -254,7 +253,7 @@ final class TraceJson {
   }
 
   /** {@code attributes} and {@code droppedAttributesCount}, each left out when empty or zero. */
-  private static void attributesIfAny(JsonGenerator json, List<KeyValue> attributes, int dropped)
+  private static void attributesIfAny(JsonGenerator json, Attributes attributes, int dropped)
       throws IOException {
     if (!attributes.isEmpty()) {
       json.writeFieldName(ATTRIBUTES);
@@ -368,8 +367,8 @@ final class TraceJson {
     };
   }
 
-  private static String statusCode(Status status) {
-    return switch (status.getCode()) {
+  private static String statusCode(Status.StatusCode code) {
+    return switch (code) {
       case STATUS_CODE_OK -> "OK";
       case STATUS_CODE_ERROR -> "ERROR";
       default -> "UNSET";
@@ -380,7 +379,7 @@ final class TraceJson {
    * Attributes as an object; a repeated key keeps its first value, as OTLP readers do. {@code
    * depth} is the nesting depth of the values.
    */
-  private static void attributes(JsonGenerator json, List<KeyValue> attributes, int depth) throws IOException {
+  private static void attributes(JsonGenerator json, Attributes attributes, int depth) throws IOException {
     json.writeStartObject();
     int size = attributes.size();
     // A repeated key is rare. In a short list each key is compared with the earlier ones by hash
@@ -390,8 +389,7 @@ final class TraceJson {
     String[] keys = seen == null ? new String[size] : null;
     int[] hashes = seen == null ? new int[size] : null;
     for (int i = 0; i < size; i++) {
-      KeyValue kv = attributes.get(i);
-      String key = kv.getKey();
+      String key = attributes.key(i);
       boolean repeated;
       if (seen != null) {
         repeated = !seen.add(key);
@@ -402,7 +400,7 @@ final class TraceJson {
       }
       if (!repeated) {
         json.writeFieldName(key);
-        value(json, kv.getValue(), depth);
+        value(json, attributes.value(i), depth);
       }
     }
     json.writeEndObject();
@@ -418,39 +416,40 @@ final class TraceJson {
     return false;
   }
 
-  private static void value(JsonGenerator json, AnyValue value, int depth) throws IOException {
-    switch (value.getValueCase()) {
-      case STRING_VALUE -> json.writeString(value.getStringValue());
-      case BOOL_VALUE -> json.writeBoolean(value.getBoolValue());
-      case INT_VALUE -> json.writeNumber(value.getIntValue());
-      case DOUBLE_VALUE -> {
-        double d = value.getDoubleValue();
-        if (Double.isFinite(d)) {
-          json.writeNumber(d);
-        } else {
-          json.writeString(Double.toString(d)); // NaN, Infinity: not JSON numbers
-        }
+  private static void value(JsonGenerator json, Object value, int depth) throws IOException {
+    if (value instanceof String text) {
+      json.writeString(text);
+    } else if (value instanceof Long number) {
+      json.writeNumber(number);
+    } else if (value instanceof Boolean bool) {
+      json.writeBoolean(bool);
+    } else if (value instanceof Double number) {
+      double d = number;
+      if (Double.isFinite(d)) {
+        json.writeNumber(d);
+      } else {
+        json.writeString(Double.toString(d)); // NaN, Infinity: not JSON numbers
       }
-      case BYTES_VALUE -> json.writeString(Base64.getEncoder().encodeToString(value.getBytesValue().toByteArray()));
-      case ARRAY_VALUE -> {
-        if (depth >= MAX_VALUE_DEPTH) {
-          json.writeString("[nested too deep]");
-        } else {
-          json.writeStartArray();
-          for (AnyValue element : value.getArrayValue().getValuesList()) {
-            value(json, element, depth + 1);
-          }
-          json.writeEndArray();
+    } else if (value instanceof ByteString bytes) {
+      json.writeString(Base64.getEncoder().encodeToString(bytes.toByteArray()));
+    } else if (value instanceof List<?> array) {
+      if (depth >= MAX_VALUE_DEPTH) {
+        json.writeString("[nested too deep]");
+      } else {
+        json.writeStartArray();
+        for (Object element : array) {
+          value(json, element, depth + 1);
         }
+        json.writeEndArray();
       }
-      case KVLIST_VALUE -> {
-        if (depth >= MAX_VALUE_DEPTH) {
-          json.writeString("{nested too deep}");
-        } else {
-          attributes(json, value.getKvlistValue().getValuesList(), depth + 1);
-        }
+    } else if (value instanceof Attributes entries) {
+      if (depth >= MAX_VALUE_DEPTH) {
+        json.writeString("{nested too deep}");
+      } else {
+        attributes(json, entries, depth + 1);
       }
-      default -> json.writeNull();
+    } else {
+      json.writeNull(); // Attributes.NO_VALUE
     }
   }
 

@@ -3,12 +3,11 @@ package io.tailkeep.ui.jaeger;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.google.protobuf.ByteString;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.tailkeep.query.StreamingJson;
+import io.tailkeep.store.Attributes;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.Trace;
 import io.vertx.core.buffer.Buffer;
@@ -55,9 +54,9 @@ final class JaegerTraceJson {
   private static final Comparator<Tag> BY_KEY = Comparator.comparing(Tag::key);
   private static final Comparator<Tag> EVENT_FIRST_THEN_BY_KEY =
       Comparator.comparing((Tag tag) -> !tag.key().equals("event")).thenComparing(BY_KEY);
-  private static final Tag ERROR_TRUE = new Tag("error", AnyValue.newBuilder().setBoolValue(true).build());
-  private static final Tag STATUS_OK = new Tag("otel.status_code", text("OK"));
-  private static final Tag STATUS_ERROR = new Tag("otel.status_code", text("ERROR"));
+  private static final Tag ERROR_TRUE = new Tag("error", true);
+  private static final Tag STATUS_OK = new Tag("otel.status_code", "OK");
+  private static final Tag STATUS_ERROR = new Tag("otel.status_code", "ERROR");
   private static final Map<Span.SpanKind, Tag> KIND_TAGS = kindTags();
   /** A guess for the answer's first buffer: a span takes 400 to 1 000 bytes. */
   private static final int EXPECTED_BYTES_PER_SPAN = 700;
@@ -87,8 +86,8 @@ final class JaegerTraceJson {
   private static final SerializedString FLOAT64 = new SerializedString("float64");
   private static final SerializedString BINARY = new SerializedString("binary");
 
-  /** A tag (or log field, or process tag) before it is written: its key and OTLP value. */
-  private record Tag(String key, AnyValue value) {}
+  /** A tag (or log field, or process tag) before it is written: its key and value ({@link Attributes}). */
+  private record Tag(String key, Object value) {}
 
   /** A process: what Jaeger shows of a resource. */
   private record Process(String serviceName, List<Tag> tags) {}
@@ -157,13 +156,12 @@ final class JaegerTraceJson {
   private static Process process(OtlpSpan span) {
     String serviceName = span.serviceName();
     List<Tag> tags = new ArrayList<>();
-    for (KeyValue attribute : span.resource().getAttributesList()) {
+    Attributes attributes = Attributes.of(span.resource().getAttributesList());
+    for (int i = 0; i < attributes.size(); i++) {
       boolean isTheServiceName =
-          attribute.getKey().equals("service.name")
-              && attribute.getValue().hasStringValue()
-              && attribute.getValue().getStringValue().equals(serviceName);
+          attributes.key(i).equals("service.name") && serviceName.equals(attributes.value(i));
       if (!isTheServiceName) {
-        tags.add(new Tag(attribute.getKey(), attribute.getValue()));
+        tags.add(new Tag(attributes.key(i), attributes.value(i)));
       }
     }
     tags.sort(BY_KEY);
@@ -182,44 +180,43 @@ final class JaegerTraceJson {
     json.writeEndObject();
   }
 
-  private static void span(JsonGenerator json, OtlpSpan otlp, String traceId, String processId, List<Tag> tags)
+  private static void span(JsonGenerator json, OtlpSpan span, String traceId, String processId, List<Tag> tags)
       throws IOException {
-    Span span = otlp.span();
     json.writeStartObject();
     json.writeFieldName(TRACE_ID);
     json.writeString(traceId);
     json.writeFieldName(SPAN_ID);
-    json.writeString(otlp.spanId().toHex());
+    json.writeString(span.spanId().toHex());
     // OTLP keeps the W3C trace flags in the low byte; Jaeger's bit 1 (sampled) is the same bit.
-    int flags = span.getFlags() & 0xFF;
+    int flags = span.flags() & 0xFF;
     if (flags != 0) {
       json.writeFieldName(FLAGS);
       json.writeNumber(flags);
     }
     json.writeFieldName(OPERATION_NAME);
-    json.writeString(span.getName());
+    json.writeString(span.name());
     json.writeFieldName(REFERENCES);
     json.writeStartArray();
-    if (otlp.parentSpanId().isPresent()) {
-      reference(json, "CHILD_OF", traceId, otlp.parentSpanId().get().toHex());
+    if (!span.isRoot()) {
+      reference(json, "CHILD_OF", traceId, span.parentSpanId().get().toHex());
     }
-    for (Span.Link link : span.getLinksList()) {
-      reference(json, "FOLLOWS_FROM", hex(link.getTraceId()), hex(link.getSpanId()));
+    for (OtlpSpan.Link link : span.links()) {
+      reference(json, "FOLLOWS_FROM", hex(link.traceId()), hex(link.spanId()));
     }
     json.writeEndArray();
     json.writeFieldName(START_TIME);
-    json.writeNumber(micros(otlp.startEpochNanos()));
+    json.writeNumber(micros(span.startEpochNanos()));
     json.writeFieldName(DURATION);
-    json.writeNumber(micros(otlp.durationNanos()));
+    json.writeNumber(micros(span.durationNanos()));
     json.writeFieldName(TAGS);
-    spanTags(otlp, tags);
+    spanTags(span, tags);
     tags(json, tags);
     json.writeFieldName(LOGS);
     json.writeStartArray();
-    for (Span.Event event : span.getEventsList()) {
+    for (OtlpSpan.Event event : span.events()) {
       json.writeStartObject();
       json.writeFieldName(TIMESTAMP);
-      json.writeNumber(micros(event.getTimeUnixNano()));
+      json.writeNumber(micros(event.timeUnixNano()));
       json.writeFieldName(FIELDS);
       tags(json, logFields(event));
       json.writeEndObject();
@@ -244,28 +241,28 @@ final class JaegerTraceJson {
   }
 
   /** The span's tags, sorted by key, into {@code tags}. */
-  private static void spanTags(OtlpSpan otlp, List<Tag> tags) {
-    Span span = otlp.span();
-    InstrumentationScope scope = otlp.scope();
-    boolean error = otlp.isError();
+  private static void spanTags(OtlpSpan span, List<Tag> tags) {
+    InstrumentationScope scope = span.scope();
+    boolean error = span.isError();
     tags.clear();
     if (!scope.getName().isEmpty()) {
-      tags.add(new Tag("otel.scope.name", text(scope.getName())));
+      tags.add(new Tag("otel.scope.name", scope.getName()));
     }
     if (!scope.getVersion().isEmpty()) {
-      tags.add(new Tag("otel.scope.version", text(scope.getVersion())));
+      tags.add(new Tag("otel.scope.version", scope.getVersion()));
     }
-    for (KeyValue attribute : span.getAttributesList()) {
+    Attributes attributes = span.attributes();
+    for (int i = 0; i < attributes.size(); i++) {
       // An error sets error=true, overriding an attribute of that name.
-      if (!(error && attribute.getKey().equals("error"))) {
-        tags.add(new Tag(attribute.getKey(), attribute.getValue()));
+      if (!(error && attributes.key(i).equals("error"))) {
+        tags.add(new Tag(attributes.key(i), attributes.value(i)));
       }
     }
-    Tag kind = KIND_TAGS.get(span.getKind());
+    Tag kind = KIND_TAGS.get(span.kind());
     if (kind != null) {
       tags.add(kind);
     }
-    switch (span.getStatus().getCode()) {
+    switch (span.statusCode()) {
       case STATUS_CODE_OK -> tags.add(STATUS_OK);
       case STATUS_CODE_ERROR -> tags.add(STATUS_ERROR);
       default -> {}
@@ -273,15 +270,15 @@ final class JaegerTraceJson {
     if (error) {
       tags.add(ERROR_TRUE);
     }
-    if (!span.getStatus().getMessage().isEmpty()) {
-      tags.add(new Tag("otel.status_description", text(span.getStatus().getMessage())));
+    if (!span.statusMessage().isEmpty()) {
+      tags.add(new Tag("otel.status_description", span.statusMessage()));
     }
-    if (!span.getTraceState().isEmpty()) {
-      tags.add(new Tag("w3c.tracestate", text(span.getTraceState())));
+    if (!span.traceState().isEmpty()) {
+      tags.add(new Tag("w3c.tracestate", span.traceState()));
     }
-    addCount(tags, "otel.dropped_attributes_count", span.getDroppedAttributesCount());
-    addCount(tags, "otel.dropped_events_count", span.getDroppedEventsCount());
-    addCount(tags, "otel.dropped_links_count", span.getDroppedLinksCount());
+    addCount(tags, "otel.dropped_attributes_count", span.droppedAttributesCount());
+    addCount(tags, "otel.dropped_events_count", span.droppedEventsCount());
+    addCount(tags, "otel.dropped_links_count", span.droppedLinksCount());
     sortByKey(tags);
   }
 
@@ -301,18 +298,19 @@ final class JaegerTraceJson {
     }
   }
 
-  private static List<Tag> logFields(Span.Event event) {
-    List<Tag> fields = new ArrayList<>(event.getAttributesCount() + 2);
+  private static List<Tag> logFields(OtlpSpan.Event event) {
+    Attributes attributes = event.attributes();
+    List<Tag> fields = new ArrayList<>(attributes.size() + 2);
     boolean eventAttribute = false;
-    for (KeyValue attribute : event.getAttributesList()) {
-      fields.add(new Tag(attribute.getKey(), attribute.getValue()));
-      eventAttribute |= attribute.getKey().equals("event");
+    for (int i = 0; i < attributes.size(); i++) {
+      fields.add(new Tag(attributes.key(i), attributes.value(i)));
+      eventAttribute |= attributes.key(i).equals("event");
     }
     // An "event" attribute takes precedence over the event's name.
-    if (!event.getName().isEmpty() && !eventAttribute) {
-      fields.add(new Tag("event", text(event.getName())));
+    if (!event.name().isEmpty() && !eventAttribute) {
+      fields.add(new Tag("event", event.name()));
     }
-    addCount(fields, "otel.dropped_attributes_count", event.getDroppedAttributesCount());
+    addCount(fields, "otel.dropped_attributes_count", event.droppedAttributesCount());
     fields.sort(EVENT_FIRST_THEN_BY_KEY);
     return fields;
   }
@@ -322,7 +320,7 @@ final class JaegerTraceJson {
     Map<Span.SpanKind, Tag> tags = new EnumMap<>(Span.SpanKind.class);
     for (Span.SpanKind kind : Span.SpanKind.values()) {
       if (!spanKind(kind).isEmpty()) {
-        tags.put(kind, new Tag("span.kind", text(spanKind(kind))));
+        tags.put(kind, new Tag("span.kind", spanKind(kind)));
       }
     }
     return tags;
@@ -349,53 +347,45 @@ final class JaegerTraceJson {
   }
 
   /** A typed Jaeger tag ({@code key}, {@code type}, {@code value}) for an OTLP attribute. */
-  private static void tag(JsonGenerator json, String key, AnyValue value) throws IOException {
+  private static void tag(JsonGenerator json, String key, Object value) throws IOException {
     json.writeStartObject();
     json.writeFieldName(KEY);
     json.writeString(key);
     json.writeFieldName(TYPE);
-    switch (value.getValueCase()) {
-      case STRING_VALUE -> {
-        json.writeString(STRING);
-        json.writeFieldName(VALUE);
-        json.writeString(value.getStringValue());
+    if (value instanceof String text) {
+      json.writeString(STRING);
+      json.writeFieldName(VALUE);
+      json.writeString(text);
+    } else if (value instanceof Long number) {
+      long v = number;
+      json.writeString(INT64);
+      json.writeFieldName(VALUE);
+      if (v > JS_MAX_SAFE_INTEGER || v < -JS_MAX_SAFE_INTEGER) {
+        json.writeString(Long.toString(v));
+      } else {
+        json.writeNumber(v);
       }
-      case BOOL_VALUE -> {
-        json.writeString(BOOL);
-        json.writeFieldName(VALUE);
-        json.writeBoolean(value.getBoolValue());
-      }
-      case INT_VALUE -> {
-        long v = value.getIntValue();
-        json.writeString(INT64);
-        json.writeFieldName(VALUE);
-        if (v > JS_MAX_SAFE_INTEGER || v < -JS_MAX_SAFE_INTEGER) {
-          json.writeString(Long.toString(v));
-        } else {
-          json.writeNumber(v);
-        }
-      }
-      case DOUBLE_VALUE -> {
-        json.writeString(FLOAT64);
-        json.writeFieldName(VALUE);
-        finiteOrText(json, value.getDoubleValue());
-      }
-      case BYTES_VALUE -> {
-        json.writeString(BINARY);
-        json.writeFieldName(VALUE);
-        json.writeString(base64(value.getBytesValue()));
-      }
+    } else if (value instanceof Boolean bool) {
+      json.writeString(BOOL);
+      json.writeFieldName(VALUE);
+      json.writeBoolean(bool);
+    } else if (value instanceof Double number) {
+      json.writeString(FLOAT64);
+      json.writeFieldName(VALUE);
+      finiteOrText(json, number);
+    } else if (value instanceof ByteString bytes) {
+      json.writeString(BINARY);
+      json.writeFieldName(VALUE);
+      json.writeString(base64(bytes));
+    } else if (value instanceof List<?> || value instanceof Attributes) {
       // Arrays and maps as JSON text, as the OpenTelemetry translator writes them.
-      case ARRAY_VALUE, KVLIST_VALUE -> {
-        json.writeString(STRING);
-        json.writeFieldName(VALUE);
-        json.writeString(StreamingJson.write(64, false, raw -> raw(raw, value)).toString());
-      }
-      default -> {
-        json.writeString(STRING);
-        json.writeFieldName(VALUE);
-        json.writeString("");
-      }
+      json.writeString(STRING);
+      json.writeFieldName(VALUE);
+      json.writeString(StreamingJson.write(64, false, raw -> raw(raw, value)).toString());
+    } else {
+      json.writeString(STRING);
+      json.writeFieldName(VALUE);
+      json.writeString("");
     }
     json.writeEndObject();
   }
@@ -404,33 +394,36 @@ final class JaegerTraceJson {
    * The value as plain JSON, what OpenTelemetry's {@code AsRaw} gives; in a map, a repeated key
    * keeps its first place and its last value.
    */
-  private static void raw(JsonGenerator json, AnyValue value) throws IOException {
-    switch (value.getValueCase()) {
-      case STRING_VALUE -> json.writeString(value.getStringValue());
-      case BOOL_VALUE -> json.writeBoolean(value.getBoolValue());
-      case INT_VALUE -> json.writeNumber(value.getIntValue());
-      case DOUBLE_VALUE -> finiteOrText(json, value.getDoubleValue());
-      case BYTES_VALUE -> json.writeString(base64(value.getBytesValue()));
-      case ARRAY_VALUE -> {
-        json.writeStartArray();
-        for (AnyValue element : value.getArrayValue().getValuesList()) {
-          raw(json, element);
-        }
-        json.writeEndArray();
+  private static void raw(JsonGenerator json, Object value) throws IOException {
+    if (value instanceof String text) {
+      json.writeString(text);
+    } else if (value instanceof Long number) {
+      json.writeNumber(number);
+    } else if (value instanceof Boolean bool) {
+      json.writeBoolean(bool);
+    } else if (value instanceof Double number) {
+      finiteOrText(json, number);
+    } else if (value instanceof ByteString bytes) {
+      json.writeString(base64(bytes));
+    } else if (value instanceof List<?> array) {
+      json.writeStartArray();
+      for (Object element : array) {
+        raw(json, element);
       }
-      case KVLIST_VALUE -> {
-        Map<String, AnyValue> entries = new LinkedHashMap<>();
-        for (KeyValue entry : value.getKvlistValue().getValuesList()) {
-          entries.put(entry.getKey(), entry.getValue());
-        }
-        json.writeStartObject();
-        for (Map.Entry<String, AnyValue> entry : entries.entrySet()) {
-          json.writeFieldName(entry.getKey());
-          raw(json, entry.getValue());
-        }
-        json.writeEndObject();
+      json.writeEndArray();
+    } else if (value instanceof Attributes map) {
+      Map<String, Object> entries = new LinkedHashMap<>();
+      for (int i = 0; i < map.size(); i++) {
+        entries.put(map.key(i), map.value(i));
       }
-      default -> json.writeNull();
+      json.writeStartObject();
+      for (Map.Entry<String, Object> entry : entries.entrySet()) {
+        json.writeFieldName(entry.getKey());
+        raw(json, entry.getValue());
+      }
+      json.writeEndObject();
+    } else {
+      json.writeNull();
     }
   }
 
@@ -443,13 +436,9 @@ final class JaegerTraceJson {
     }
   }
 
-  private static AnyValue text(String value) {
-    return AnyValue.newBuilder().setStringValue(value).build();
-  }
-
   private static void addCount(List<Tag> tags, String key, int count) {
     if (count > 0) {
-      tags.add(new Tag(key, AnyValue.newBuilder().setIntValue(count).build()));
+      tags.add(new Tag(key, (long) count));
     }
   }
 

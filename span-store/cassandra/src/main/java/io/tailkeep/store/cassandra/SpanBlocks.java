@@ -1,22 +1,22 @@
 package io.tailkeep.store.cassandra;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.Span;
 import io.tailkeep.store.OtlpSpan;
 import io.tailkeep.store.SpanOrigin;
 import io.tailkeep.store.WireSpan;
+import io.tailkeep.store.wire.ProtoCursor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,10 +81,11 @@ final class SpanBlocks {
   }
 
   /**
-   * Decodes the blocks of one read. Blocks are read at the wire level, and a resource or scope is
-   * decoded once per read however many blocks and origins carry the same bytes: the spans that
-   * share them share one object, which the views look up by identity (a trace's dozen resources,
-   * not one per origin per block).
+   * Decodes the blocks of one read. Blocks are read at the wire level; each span keeps its bytes
+   * in the block and has its fields read from them ({@link OtlpSpan#decode}), and a resource or
+   * scope is decoded once per read however many blocks and origins carry the same bytes: the spans
+   * that share them share one object, which the views look up by identity (a trace's dozen
+   * resources, not one per origin per block).
    */
   static final class Decoder {
     private final Map<ByteString, Resource> resources = new HashMap<>();
@@ -92,66 +93,95 @@ final class SpanBlocks {
 
     /** Appends a stored block's spans to {@code into}, every field as the exporter sent it. */
     void decode(ByteBuffer block, List<OtlpSpan> into) {
-      CodedInputStream in = CodedInputStream.newInstance(block.duplicate());
+      // The driver hands each value in an array of its own, which the spans may keep.
+      byte[] buf;
+      int offset;
+      if (block.hasArray()) {
+        buf = block.array();
+        offset = block.arrayOffset() + block.position();
+      } else {
+        buf = new byte[block.remaining()];
+        block.duplicate().get(buf);
+        offset = 0;
+      }
+      ProtoCursor in = new ProtoCursor(buf, offset, block.remaining());
       try {
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        while (in.hasMore()) {
+          int tag = in.readTag();
           if (tag == lengthDelimited(RESOURCE_SPANS)) {
-            int outer = in.pushLimit(in.readRawVarint32());
+            int outer = in.pushLimit(in.readLength());
             resourceSpans(in, into);
             in.popLimit(outer);
           } else {
             in.skipField(tag);
           }
         }
-      } catch (InvalidProtocolBufferException e) {
+      } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
         throw new IllegalStateException("a stored span block is not a valid OTLP TracesData message", e);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
     }
 
-    private void resourceSpans(CodedInputStream in, List<OtlpSpan> into) throws IOException {
+    private void resourceSpans(ProtoCursor in, List<OtlpSpan> into) throws InvalidProtocolBufferException {
       ByteString resource = ByteString.EMPTY;
       String schemaUrl = "";
-      List<ScopedSpan> spans = new ArrayList<>(); // the schema URL may come after them
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      List<ScopedSpans> scopeSpans = new ArrayList<>(1); // the schema URL may come after them
+      while (in.hasMore()) {
+        int tag = in.readTag();
         if (tag == lengthDelimited(RESOURCE)) {
-          resource = resource.concat(in.readBytes()); // a repeated message field merges
+          resource = resource.concat(bytes(in)); // a repeated message field merges
         } else if (tag == lengthDelimited(SCOPE_SPANS)) {
-          int outer = in.pushLimit(in.readRawVarint32());
-          scopeSpans(in, spans);
+          int outer = in.pushLimit(in.readLength());
+          scopeSpans.add(scopeSpans(in));
           in.popLimit(outer);
         } else if (tag == lengthDelimited(SCHEMA_URL)) {
-          schemaUrl = in.readStringRequireUtf8();
+          schemaUrl = in.readString();
         } else {
           in.skipField(tag);
         }
       }
       Resource decoded = once(resources, resource, Resource.parser());
-      for (ScopedSpan span : spans) {
-        into.add(new OtlpSpan(decoded, schemaUrl, span.scope(), span.schemaUrl(), span.span()));
+      byte[] buf = in.buffer();
+      for (ScopedSpans spans : scopeSpans) {
+        for (int i = 0; i < spans.ranges.length; i += 2) {
+          into.add(OtlpSpan.decode(
+              decoded, schemaUrl, spans.scope, spans.schemaUrl, buf, spans.ranges[i], spans.ranges[i + 1]));
+        }
       }
     }
 
-    private void scopeSpans(CodedInputStream in, List<ScopedSpan> into) throws IOException {
+    private ScopedSpans scopeSpans(ProtoCursor in) throws InvalidProtocolBufferException {
       ByteString scope = ByteString.EMPTY;
       String schemaUrl = "";
-      List<Span> spans = new ArrayList<>();
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      int[] ranges = new int[16]; // offset, length of each span message
+      int count = 0;
+      while (in.hasMore()) {
+        int tag = in.readTag();
         if (tag == lengthDelimited(SCOPE)) {
-          scope = scope.concat(in.readBytes());
+          scope = scope.concat(bytes(in));
         } else if (tag == lengthDelimited(SPANS)) {
-          spans.add(in.readMessage(Span.parser(), ExtensionRegistryLite.getEmptyRegistry()));
+          int length = in.readLength();
+          if (count == ranges.length) {
+            ranges = Arrays.copyOf(ranges, count * 2);
+          }
+          ranges[count++] = in.position();
+          ranges[count++] = length;
+          in.skipBytes(length);
         } else if (tag == lengthDelimited(SCHEMA_URL)) {
-          schemaUrl = in.readStringRequireUtf8();
+          schemaUrl = in.readString();
         } else {
           in.skipField(tag);
         }
       }
-      InstrumentationScope decoded = once(scopes, scope, InstrumentationScope.parser());
-      for (Span span : spans) {
-        into.add(new ScopedSpan(decoded, schemaUrl, span));
-      }
+      return new ScopedSpans(once(scopes, scope, InstrumentationScope.parser()), schemaUrl,
+          Arrays.copyOf(ranges, count));
+    }
+
+    /** A length-delimited field's bytes, in place. */
+    private static ByteString bytes(ProtoCursor in) throws InvalidProtocolBufferException {
+      int length = in.readLength();
+      ByteString bytes = UnsafeByteOperations.unsafeWrap(in.buffer(), in.position(), length);
+      in.skipBytes(length);
+      return bytes;
     }
 
     /** The message these bytes encode, decoded the first time they are met. */
@@ -165,8 +195,8 @@ final class SpanBlocks {
       return message;
     }
 
-    /** A span whose resource is not known yet. */
-    private record ScopedSpan(InstrumentationScope scope, String schemaUrl, Span span) {}
+    /** The spans of one {@code ScopeSpans}: their byte ranges, their resource not known yet. */
+    private record ScopedSpans(InstrumentationScope scope, String schemaUrl, int[] ranges) {}
 
     private static int lengthDelimited(int field) {
       return field << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED; // the field's tag, as protobuf writes it
