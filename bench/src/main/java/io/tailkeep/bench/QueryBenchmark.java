@@ -56,9 +56,15 @@ public final class QueryBenchmark {
   private static final int TRACES_10 = Integer.getInteger("bench.traces10", 200);
   private static final int TRACES_100 = Integer.getInteger("bench.traces100", 200);
   private static final int TRACES_1000 = Integer.getInteger("bench.traces1000", 100);
-  // Enough for the JIT to settle: a handler that runs once per request reaches C2 only after
-  // several hundred requests; with 200 rounds the compilers were still busy in the timed ones.
+  // A handler that runs once per request reaches C2 only after several hundred requests, and the
+  // compilers were still busy after 1 000 rounds (0.6-1.0 CPU-s in the 600 timed requests of the
+  // 1 000-span cases, against 0.1-0.2 after 3 000): so at least this many warm-up rounds, then
+  // blocks of them until the compilers are quiet, or the most.
   private static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmupRounds", 1_000);
+  private static final int MAX_WARMUP_ROUNDS = Integer.getInteger("bench.maxWarmupRounds", 5_000);
+  private static final int WARMUP_BLOCK = 200;
+  /** The compilers' CPU per request (both JVMs) in a warm-up block below which they count as quiet. */
+  private static final double QUIET_JIT_MS_PER_REQUEST = 0.2;
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 200);
   /** Only the cases whose name contains this (to profile one); all when empty. */
   private static final String ONLY = System.getProperty("bench.cases", "");
@@ -223,14 +229,28 @@ public final class QueryBenchmark {
    * and compacting what was just written, other processes), so the rows compare.
    */
   private void measure(List<Case> cases) throws Exception {
-    LOG.info("Warm-up: {} rounds of {} cases", WARMUP_ROUNDS, cases.size());
+    LOG.info("Warm-up: {} to {} rounds of {} cases", WARMUP_ROUNDS, MAX_WARMUP_ROUNDS, cases.size());
     // The same loop as the timed one, CPU readings included: code first run in the timed rounds
     // has the JIT compiling beside the timed requests (0.9 CPU-s in 600 of them, on two cores).
-    for (int round = 0; round < WARMUP_ROUNDS; round++) {
-      for (Case c : cases) {
-        run(c, round);
+    int warmup = 0;
+    int minimum = Math.min(WARMUP_ROUNDS, MAX_WARMUP_ROUNDS);
+    int last = 0;
+    double jitMsPerRequest = Double.NaN;
+    while (warmup < minimum || (warmup < MAX_WARMUP_ROUNDS && !(jitMsPerRequest <= QUIET_JIT_MS_PER_REQUEST))) {
+      long compiling = compilingNanos(ProcessHandle.current().pid(), benchThreads)
+          + compilingNanos(cassandraPid, cassandraThreads);
+      last = warmup < minimum ? minimum - warmup : Math.min(WARMUP_BLOCK, MAX_WARMUP_ROUNDS - warmup);
+      for (int i = 0; i < last; i++, warmup++) {
+        for (Case c : cases) {
+          run(c, warmup);
+        }
       }
+      jitMsPerRequest = (compilingNanos(ProcessHandle.current().pid(), benchThreads)
+          + compilingNanos(cassandraPid, cassandraThreads) - compiling) / 1e6 / last / cases.size();
     }
+    report.add(String.format(
+        "%,d warm-up rounds; in the last %,d the JIT compilers (both JVMs) took %.2f ms of CPU per request",
+        warmup, last, jitMsPerRequest));
     for (Case c : cases) {
       c.forget();
     }
