@@ -39,9 +39,6 @@ public final class OtlpSpan {
   private final String resourceSchemaUrl;
   private final InstrumentationScope scope;
   private final String scopeSchemaUrl;
-  private final byte[] buf;
-  private final int offset;
-  private final int length;
   private final SpanMessage fields;
   private final long traceIdHigh;
   private final long traceIdLow;
@@ -70,9 +67,6 @@ public final class OtlpSpan {
     this.resourceSchemaUrl = Objects.requireNonNull(resourceSchemaUrl, "resourceSchemaUrl");
     this.scope = Objects.requireNonNull(scope, "scope");
     this.scopeSchemaUrl = Objects.requireNonNull(scopeSchemaUrl, "scopeSchemaUrl");
-    this.buf = buf;
-    this.offset = offset;
-    this.length = length;
     try {
       fields = new SpanMessage(buf, offset, length);
     } catch (InvalidProtocolBufferException e) {
@@ -167,7 +161,7 @@ public final class OtlpSpan {
     Span parsed = span;
     if (parsed == null) {
       try {
-        parsed = Span.parser().parseFrom(buf, offset, length);
+        parsed = Span.parser().parseFrom(fields.buf, fields.offset, fields.length);
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalStateException("a span that decoded once no longer parses", e);
       }
@@ -249,7 +243,7 @@ public final class OtlpSpan {
   }
 
   public Attributes attributes() {
-    return fields.attributes;
+    return fields.repeated().attributes;
   }
 
   public int droppedAttributesCount() {
@@ -257,7 +251,7 @@ public final class OtlpSpan {
   }
 
   public List<Event> events() {
-    return fields.events;
+    return fields.repeated().events;
   }
 
   public int droppedEventsCount() {
@@ -265,7 +259,7 @@ public final class OtlpSpan {
   }
 
   public List<Link> links() {
-    return fields.links;
+    return fields.repeated().links;
   }
 
   public int droppedLinksCount() {
@@ -291,7 +285,7 @@ public final class OtlpSpan {
 
   /** The span's HTTP response status attribute; 0 when it has none. */
   private long httpStatus() {
-    Attributes attributes = fields.attributes;
+    Attributes attributes = fields.repeated().attributes;
     long status = 0;
     for (int i = 0; i < attributes.size(); i++) {
       String key = attributes.key(i);

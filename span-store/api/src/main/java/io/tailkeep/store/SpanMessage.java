@@ -19,6 +19,10 @@ import java.util.List;
  * a field of an unknown number or an unexpected wire type is skipped, strings must be UTF-8, and
  * messages nest at most {@value #MAX_DEPTH} deep (protobuf's own limit). The read views need every
  * field but no protobuf object: see {@link Attributes}.
+ *
+ * <p>The scalar fields are read at once; the attributes, events and links (most of a span's bytes)
+ * on first use, in a second pass, so a view that only wants protobuf's own message ({@code
+ * /api/v3}'s OTLP JSON) does not decode them twice.
  */
 final class SpanMessage {
 
@@ -65,6 +69,25 @@ final class SpanMessage {
   private static final int ANY_KVLIST = tag(6, LEN);
   private static final int ANY_BYTES = tag(7, LEN);
 
+  /** A span's attributes, events and links; final fields, so a racing first use publishes it whole. */
+  static final class Repeated {
+    static final Repeated NONE = new Repeated(Attributes.EMPTY, List.of(), List.of());
+
+    final Attributes attributes;
+    final List<OtlpSpan.Event> events;
+    final List<OtlpSpan.Link> links;
+
+    private Repeated(Attributes attributes, List<OtlpSpan.Event> events, List<OtlpSpan.Link> links) {
+      this.attributes = attributes;
+      this.events = events;
+      this.links = links;
+    }
+  }
+
+  /** The message's bytes: {@code buf[offset, offset + length)}. */
+  final byte[] buf;
+  final int offset;
+  final int length;
   // Where each ID field's bytes are (the last of each, as protobuf keeps); -1 when absent.
   int traceIdAt = -1;
   int traceIdLength;
@@ -77,22 +100,21 @@ final class SpanMessage {
   int kind;
   long start;
   long end;
-  Attributes attributes = Attributes.EMPTY;
   int droppedAttributesCount;
-  List<OtlpSpan.Event> events = List.of();
   int droppedEventsCount;
-  List<OtlpSpan.Link> links = List.of();
   int droppedLinksCount;
   int statusCode;
   String statusMessage = "";
   int flags;
+  private Repeated repeated; // null until first used
 
-  /** Reads the span message in {@code buf[offset, offset + length)}. */
+  /** Reads the span message in {@code buf[offset, offset + length)}, which must not change after. */
   SpanMessage(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {
+    this.buf = buf;
+    this.offset = offset;
+    this.length = length;
+    boolean anyRepeated = false;
     ProtoCursor in = new ProtoCursor(buf, offset, length);
-    Attributes.Gathering attributes = null;
-    List<OtlpSpan.Event> events = null;
-    List<OtlpSpan.Link> links = null;
     while (in.hasMore()) {
       int tag = in.readTag();
       if (tag == TRACE_ID) {
@@ -117,19 +139,10 @@ final class SpanMessage {
         start = in.readFixed64();
       } else if (tag == END) {
         end = in.readFixed64();
-      } else if (tag == ATTRIBUTES) {
-        attributes = attributes == null ? new Attributes.Gathering() : attributes;
-        keyValue(in, attributes, 1);
       } else if (tag == DROPPED_ATTRIBUTES) {
         droppedAttributesCount = (int) in.readVarint();
-      } else if (tag == EVENTS) {
-        events = events == null ? new ArrayList<>(2) : events;
-        events.add(event(in));
       } else if (tag == DROPPED_EVENTS) {
         droppedEventsCount = (int) in.readVarint();
-      } else if (tag == LINKS) {
-        links = links == null ? new ArrayList<>(2) : links;
-        links.add(link(in));
       } else if (tag == DROPPED_LINKS) {
         droppedLinksCount = (int) in.readVarint();
       } else if (tag == STATUS) {
@@ -137,18 +150,52 @@ final class SpanMessage {
       } else if (tag == FLAGS) {
         flags = in.readFixed32();
       } else {
+        anyRepeated |= tag == ATTRIBUTES || tag == EVENTS || tag == LINKS;
         in.skipField(tag);
       }
     }
-    if (attributes != null) {
-      this.attributes = attributes.done();
+    if (!anyRepeated) {
+      repeated = Repeated.NONE;
     }
-    if (events != null) {
-      this.events = Collections.unmodifiableList(events);
+  }
+
+  /** The attributes, events and links, read on first use. */
+  Repeated repeated() {
+    Repeated read = repeated;
+    if (read == null) {
+      try {
+        read = readRepeated();
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalArgumentException("not a valid OTLP span message: " + e.getMessage(), e);
+      }
+      repeated = read;
     }
-    if (links != null) {
-      this.links = Collections.unmodifiableList(links);
+    return read;
+  }
+
+  private Repeated readRepeated() throws InvalidProtocolBufferException {
+    ProtoCursor in = new ProtoCursor(buf, offset, length);
+    Attributes.Gathering attributes = new Attributes.Gathering();
+    List<OtlpSpan.Event> events = null;
+    List<OtlpSpan.Link> links = null;
+    while (in.hasMore()) {
+      int tag = in.readTag();
+      if (tag == ATTRIBUTES) {
+        keyValue(in, attributes, 1);
+      } else if (tag == EVENTS) {
+        events = events == null ? new ArrayList<>(2) : events;
+        events.add(event(in));
+      } else if (tag == LINKS) {
+        links = links == null ? new ArrayList<>(2) : links;
+        links.add(link(in));
+      } else {
+        in.skipField(tag);
+      }
     }
+    return new Repeated(
+        attributes.done(),
+        events == null ? List.of() : Collections.unmodifiableList(events),
+        links == null ? List.of() : Collections.unmodifiableList(links));
   }
 
   private void status(ProtoCursor in) throws InvalidProtocolBufferException {
