@@ -163,7 +163,7 @@ public final class OtlpSpan {
       try {
         parsed = Span.parser().parseFrom(fields.buf, fields.offset, fields.length);
       } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException("a span that decoded once no longer parses", e);
+        throw new IllegalStateException("the span's bytes are not a valid OTLP Span message", e);
       }
       span = parsed;
     }
