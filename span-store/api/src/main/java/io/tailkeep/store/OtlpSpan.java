@@ -8,6 +8,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.tailkeep.store.wire.ProtoCursor;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -82,10 +83,10 @@ public final class OtlpSpan {
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    traceIdHigh = readLong(buf, fields.traceIdAt);
-    traceIdLow = readLong(buf, fields.traceIdAt + 8);
-    spanId = readLong(buf, fields.spanIdAt);
-    parentSpanId = fields.parentLength > 0 ? readLong(buf, fields.parentAt) : 0;
+    traceIdHigh = ProtoCursor.longAt(buf, fields.traceIdAt);
+    traceIdLow = ProtoCursor.longAt(buf, fields.traceIdAt + 8);
+    spanId = ProtoCursor.longAt(buf, fields.spanIdAt);
+    parentSpanId = fields.parentLength > 0 ? ProtoCursor.longAt(buf, fields.parentAt) : 0;
   }
 
   /**
@@ -180,14 +181,6 @@ public final class OtlpSpan {
 
   public Optional<SpanId> parentSpanId() {
     return isRoot() ? Optional.empty() : Optional.of(new SpanId(parentSpanId));
-  }
-
-  private static long readLong(byte[] buf, int at) {
-    long value = 0;
-    for (int i = 0; i < 8; i++) {
-      value = (value << 8) | (buf[at + i] & 0xFF);
-    }
-    return value;
   }
 
   public boolean isRoot() {

@@ -145,6 +145,11 @@ public final class ProtoCursor {
 
   /** Eight bytes of a 16-byte ID field read as a big-endian long. */
   public long longAt(int offset) {
+    return longAt(buf, offset);
+  }
+
+  /** Eight bytes of an ID field in {@code buf} at {@code offset}, read as a big-endian long. */
+  public static long longAt(byte[] buf, int offset) {
     long value = 0;
     for (int i = 0; i < 8; i++) {
       value = (value << 8) | (buf[offset + i] & 0xFF);
