@@ -31,7 +31,8 @@ class NodeConfigurationTest {
   void commandRunsTheWrapperWithTheServerJarsFirst() {
     var command = NodeCommand.of(Path.of("/cache/lib"), layout, "768m", 17199);
 
-    assertThat(command).contains("-Xms768m", "-Xmx768m", "-XX:+UseG1GC", "-Dcassandra-foreground=yes",
+    assertThat(command).contains("-Xms768m", "-Xmx768m", "-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP",
+        "-Dcassandra-foreground=yes",
         "-Dcassandra.jmx.local.port=17199", "-Dcassandra.logdir=/srv/it's here/logs",
         "-Djdk.attach.allowAttachSelf=true", "java.base/jdk.internal.misc=ALL-UNNAMED");
     assertThat(command.get(command.size() - 3)).startsWith("/cache/lib/*:");
