@@ -34,14 +34,21 @@ final class ProcessCpu {
   }
 
   /**
-   * Nanoseconds of CPU used so far by those threads of a process whose names {@code counted}
-   * accepts, from each thread's {@code schedstat} (nanoseconds, unlike {@code stat}'s 10 ms ticks,
-   * so one request's share can be seen). Thread names are read once per thread and remembered in
-   * {@code names}; a thread that ended since is left out.
+   * Nanoseconds a group of threads has run, and waited runnable for a CPU, so far (both summed
+   * over the threads).
    */
-  static long threadNanos(long pid, Predicate<String> counted, Map<Long, String> names) throws IOException {
+  record ThreadTimes(long running, long waiting) {}
+
+  /**
+   * The times of those threads of a process whose names {@code counted} accepts, from each
+   * thread's {@code schedstat} (nanoseconds, unlike {@code stat}'s 10 ms ticks, so one request's
+   * share can be seen; its second field is the time spent on a run queue). Thread names are read
+   * once per thread and remembered in {@code names}; a thread that ended since is left out.
+   */
+  static ThreadTimes threadTimes(long pid, Predicate<String> counted, Map<Long, String> names) throws IOException {
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
-    long sum = 0;
+    long running = 0;
+    long waiting = 0;
     try (Stream<Path> threads = Files.list(tasks)) {
       for (Path thread : (Iterable<Path>) threads::iterator) {
         try {
@@ -52,14 +59,15 @@ final class ProcessCpu {
             names.put(tid, name);
           }
           if (counted.test(name)) {
-            String schedstat = Files.readString(thread.resolve("schedstat"));
-            sum += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+            String[] schedstat = Files.readString(thread.resolve("schedstat")).split(" ");
+            running += Long.parseLong(schedstat[0]);
+            waiting += Long.parseLong(schedstat[1]);
           }
         } catch (NoSuchFileException ended) {
           // the thread ended between the listing and the read
         }
       }
     }
-    return sum;
+    return new ThreadTimes(running, waiting);
   }
 }

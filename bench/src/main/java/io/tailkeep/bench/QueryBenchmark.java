@@ -21,6 +21,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +37,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -66,6 +69,8 @@ public final class QueryBenchmark {
   /** The compilers' CPU per request (both JVMs) in a warm-up block below which they count as quiet. */
   private static final double QUIET_JIT_MS_PER_REQUEST = 0.2;
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 200);
+  /** The slowest timed requests of a case listed with their times: the ones its p99 is made of. */
+  private static final int SLOWEST_SHOWN = 3;
   /** Only the cases whose name contains this (to profile one); all when empty. */
   private static final String ONLY = System.getProperty("bench.cases", "");
   private static final double MIN_DURATION_SHARE =
@@ -86,6 +91,20 @@ public final class QueryBenchmark {
   /** One request (or store call) of a case and its time; it has been checked when it returns. */
   private record Sample(long nanos, long bytes) {}
 
+  /**
+   * One of a case's slowest timed requests: when it started, so it can be laid beside the two JVMs'
+   * GC logs, and what each process spent on it, to tell work from waiting.
+   */
+  private record Slow(Instant at, long nanos, long apiNanos, long cassandraNanos, long waitingNanos,
+      long apiGcMillis) {
+    @Override
+    public String toString() {
+      return String.format(
+          "%s %7.2f ms: API CPU %.2f ms, its GC pauses %d ms; C* CPU %.2f ms; both waiting for a CPU %.2f ms",
+          at, nanos / 1e6, apiNanos / 1e6, apiGcMillis, cassandraNanos / 1e6, waitingNanos / 1e6);
+    }
+  }
+
   @FunctionalInterface
   private interface Probe {
     Sample run(int round) throws Exception;
@@ -96,9 +115,11 @@ public final class QueryBenchmark {
     final String target; // "trace" / "search" / null (no target)
     final Probe probe;
     final Histogram latencies = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
+    final PriorityQueue<Slow> slowest = new PriorityQueue<>(Comparator.comparingLong(Slow::nanos));
     long bytes;
     long cassandraNanos;
     long apiNanos;
+    long waitingNanos;
 
     Case(String name, String target, Probe probe) {
       this.name = name;
@@ -109,9 +130,11 @@ public final class QueryBenchmark {
     /** Drops what the warm-up recorded. */
     void forget() {
       latencies.reset();
+      slowest.clear();
       bytes = 0;
       cassandraNanos = 0;
       apiNanos = 0;
+      waitingNanos = 0;
     }
   }
 
@@ -296,17 +319,47 @@ public final class QueryBenchmark {
       LOG.info(row.strip().replaceAll(" +", " "));
       report.add(row);
     }
+    report.add("");
+    report.add("the " + SLOWEST_SHOWN + " slowest timed requests of each case with a target on a trace:");
+    for (Case c : cases) {
+      if ("trace".equals(c.target)) {
+        report.add(String.format("  %s (a mean request: both waiting for a CPU %.2f ms)", c.name,
+            c.waitingNanos / 1e6 / c.latencies.getTotalCount()));
+        c.slowest.stream().sorted(Comparator.comparing(Slow::at)).forEach(slow -> report.add("    " + slow));
+      }
+    }
   }
 
   /** One request of a case, with the CPU both processes spent on it. */
   private void run(Case c, int round) throws Exception {
-    long cassandraBefore = servingCpuNanos();
-    long apiBefore = apiCpuNanos();
+    Instant at = Instant.now();
+    long gcBefore = apiGcMillis();
+    ProcessCpu.ThreadTimes cassandraBefore = servingTimes();
+    ProcessCpu.ThreadTimes apiBefore = apiTimes();
     Sample sample = c.probe.run(round);
-    c.apiNanos += apiCpuNanos() - apiBefore;
-    c.cassandraNanos += servingCpuNanos() - cassandraBefore;
+    ProcessCpu.ThreadTimes apiAfter = apiTimes();
+    ProcessCpu.ThreadTimes cassandraAfter = servingTimes();
+    long api = apiAfter.running() - apiBefore.running();
+    long cassandra = cassandraAfter.running() - cassandraBefore.running();
+    long waiting = apiAfter.waiting() - apiBefore.waiting() + cassandraAfter.waiting() - cassandraBefore.waiting();
+    c.apiNanos += api;
+    c.cassandraNanos += cassandra;
+    c.waitingNanos += waiting;
     c.latencies.recordValue(sample.nanos());
     c.bytes += sample.bytes();
+    c.slowest.add(new Slow(at, sample.nanos(), api, cassandra, waiting, apiGcMillis() - gcBefore));
+    if (c.slowest.size() > SLOWEST_SHOWN) {
+      c.slowest.poll();
+    }
+  }
+
+  /** The pauses of this JVM's collectors so far (G1's young and mixed ones; Remark not counted on JDK 17). */
+  private static long apiGcMillis() {
+    long millis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return millis;
   }
 
   private static String judge(double p99, double targetMs) {
@@ -320,27 +373,28 @@ public final class QueryBenchmark {
 
   /** CPU of a process's JIT compiler threads so far. */
   private static long compilingNanos(long pid, Map<Long, String> threads) throws IOException {
-    return ProcessCpu.threadNanos(pid, name -> name.contains("CompilerThre"), threads);
+    return ProcessCpu.threadTimes(pid, name -> name.contains("CompilerThre"), threads).running();
   }
 
   /**
-   * CPU the node spent serving requests so far: every thread but compaction and memtable flushes,
-   * which work off what was written before the timed rounds and would drown one read's share.
+   * The node's threads that serve requests, and their times so far: every thread but compaction
+   * and memtable flushes, which work off what was written before the timed rounds and would drown
+   * one read's share.
    */
-  private long servingCpuNanos() throws IOException {
-    return ProcessCpu.threadNanos(
+  private ProcessCpu.ThreadTimes servingTimes() throws IOException {
+    return ProcessCpu.threadTimes(
         cassandraPid,
         name -> !name.startsWith("Compaction") && !name.contains("Memtable") && !name.contains("Flush"),
         cassandraThreads);
   }
 
   /**
-   * CPU this JVM's API threads spent so far: Vert.x's event loops and workers, the Cassandra
+   * This JVM's API threads, and their times so far: Vert.x's event loops and workers, the Cassandra
    * driver's session threads and the store's search pool (names as the kernel keeps them, cut to
    * 15 characters).
    */
-  private long apiCpuNanos() throws IOException {
-    return ProcessCpu.threadNanos(
+  private ProcessCpu.ThreadTimes apiTimes() throws IOException {
+    return ProcessCpu.threadTimes(
         ProcessHandle.current().pid(),
         name -> name.startsWith("vert.x-") || name.startsWith("s0-") || name.startsWith("tailkeep-"),
         benchThreads);
