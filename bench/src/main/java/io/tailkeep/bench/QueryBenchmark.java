@@ -100,7 +100,8 @@ public final class QueryBenchmark {
     @Override
     public String toString() {
       return String.format(
-          "%s %7.2f ms: API CPU %.2f ms, its GC pauses %d ms; C* CPU %.2f ms; both waiting for a CPU %.2f ms",
+          "%s %7.2f ms: API CPU %.2f ms, its GC pauses %d ms; C* CPU %.2f ms;"
+              + " both processes' threads queued for a CPU %.2f ms",
           at, nanos / 1e6, apiNanos / 1e6, apiGcMillis, cassandraNanos / 1e6, waitingNanos / 1e6);
     }
   }
@@ -323,7 +324,7 @@ public final class QueryBenchmark {
     report.add("the " + SLOWEST_SHOWN + " slowest timed requests of each case with a target on a trace:");
     for (Case c : cases) {
       if ("trace".equals(c.target)) {
-        report.add(String.format("  %s (a mean request: both waiting for a CPU %.2f ms)", c.name,
+        report.add(String.format("  %s (a mean request: both processes' threads queued for a CPU %.2f ms)", c.name,
             c.waitingNanos / 1e6 / c.latencies.getTotalCount()));
         c.slowest.stream().sorted(Comparator.comparing(Slow::at)).forEach(slow -> report.add("    " + slow));
       }
