@@ -37,7 +37,12 @@ final class ProcessCpu {
    * Nanoseconds a group of threads has run, and waited runnable for a CPU, so far (both summed
    * over the threads).
    */
-  record ThreadTimes(long running, long waiting) {}
+  record ThreadTimes(long running, long waiting) {
+    /** What the threads did since {@code earlier}. */
+    ThreadTimes since(ThreadTimes earlier) {
+      return new ThreadTimes(running - earlier.running, waiting - earlier.waiting);
+    }
+  }
 
   /**
    * The times of those threads of a process whose names {@code counted} accepts, from each
